@@ -1,0 +1,72 @@
+import { Directive, Field, ID, ObjectType, registerEnumType } from "type-graphql";
+
+/**
+ * Types every unit speaks identically: they are value types in Federation
+ * terms (`@shareable`, same fields everywhere), so they live once, here.
+ */
+export enum Channel {
+  WEB = "WEB",
+  MOBILE = "MOBILE",
+  STORE = "STORE",
+  CALL_CENTER = "CALL_CENTER",
+  PARTNER = "PARTNER",
+}
+registerEnumType(Channel, {
+  name: "Channel",
+  description: "Where a request or a touch point came from. Recorded, never used to change a price, an offer or a history.",
+});
+
+export enum BusinessUnit {
+  BOOKINGS = "BOOKINGS",
+  BILLING = "BILLING",
+  RETAIL = "RETAIL",
+  PROMOTIONS = "PROMOTIONS",
+}
+registerEnumType(BusinessUnit, { name: "BusinessUnit", description: "The business unit that owns a piece of data." });
+
+export enum LoyaltyTier {
+  BRONZE = "BRONZE",
+  SILVER = "SILVER",
+  GOLD = "GOLD",
+  PLATINUM = "PLATINUM",
+}
+registerEnumType(LoyaltyTier, { name: "LoyaltyTier", description: "Retail loyalty tiers, lowest first. Owned by retail; promotions reads it live for eligibility." });
+
+export const TIER_RANK: Record<LoyaltyTier, number> = { BRONZE: 1, SILVER: 2, GOLD: 3, PLATINUM: 4 };
+
+export function parseChannel(value: unknown): Channel | undefined {
+  return typeof value === "string" && value in Channel ? (value as Channel) : undefined;
+}
+
+@ObjectType({ description: "One thing that happened between the customer and a unit (a booking, an invoice, an order, a redemption...)." })
+@Directive("@shareable")
+export class TouchPoint {
+  @Field({ description: "When it happened, ISO-8601 UTC." })
+  at!: string;
+
+  @Field(() => BusinessUnit, { description: "The unit whose silo recorded it." })
+  unit!: BusinessUnit;
+
+  @Field(() => Channel, { nullable: true, description: "The channel it came through, where the unit records one." })
+  channel?: Channel | null;
+
+  @Field({ description: "What kind of touch point, e.g. \"booking\", \"invoice\", \"order\", \"redemption\"." })
+  kind!: string;
+
+  @Field({ description: "One line a person reads." })
+  summary!: string;
+
+  @Field(() => ID, { description: "The id of the underlying record in its unit (booking id, invoice number...)." })
+  ref!: string;
+}
+
+/**
+ * How many touch points each unit hands to the timeline at most. The timeline
+ * merges each unit's newest N, which is exactly the newest N overall, so
+ * `Customer.timeline(first)` accepts `first` up to this bound.
+ */
+export const TIMELINE_MAX = 200;
+
+export function touchPoint(fields: TouchPoint): TouchPoint {
+  return Object.assign(new TouchPoint(), fields);
+}

@@ -1,0 +1,168 @@
+import { randomUUID } from "node:crypto";
+import { type IncomingMessage, type Server, type ServerResponse, createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { type ApolloServer, type BaseContext, HeaderMap } from "@apollo/server";
+
+/**
+ * A small HTTP front for Apollo Server, shared by the gateway and every
+ * subgraph: body size limit, clear errors for malformed requests, a request
+ * id on every response, plain routes (`/health`...) beside `/graphql`, and a
+ * close that lets in-flight requests finish.
+ */
+export interface RequestInfo {
+  requestId: string;
+  headers: IncomingMessage["headers"];
+  /** Raw body text, for request signing. */
+  rawBody: string;
+}
+
+export type Route = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
+
+export interface HttpOptions<C extends BaseContext> {
+  apollo: ApolloServer<C>;
+  context(info: RequestInfo): Promise<C>;
+  routes?: Record<string, Route>;
+  maxBodyBytes?: number;
+  graphqlPath?: string;
+  /** Called before Apollo sees the request; return false once it has answered. */
+  guard?(req: IncomingMessage, res: ServerResponse, info: RequestInfo): Promise<boolean> | boolean;
+}
+
+export interface RunningServer {
+  server: Server;
+  port: number;
+  url: string;
+  close(graceMs?: number): Promise<void>;
+}
+
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(text), ...headers });
+  res.end(text);
+}
+
+export function sendError(res: ServerResponse, status: number, code: string, message: string, headers: Record<string, string> = {}): void {
+  sendJson(res, status, { errors: [{ message, extensions: { code } }] }, headers);
+}
+
+class BodyTooLarge extends Error {}
+
+function readBody(req: IncomingMessage, limit: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers["content-length"] ?? 0);
+    if (declared > limit) {
+      reject(new BodyTooLarge());
+      req.resume();
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        reject(new BodyTooLarge());
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("error", reject);
+  });
+}
+
+export async function serveApollo<C extends BaseContext>(options: HttpOptions<C>, port: number, host = "127.0.0.1"): Promise<RunningServer> {
+  const limit = options.maxBodyBytes ?? 1_000_000;
+  const graphqlPath = options.graphqlPath ?? "/graphql";
+  let inFlight = 0;
+  let draining: (() => void) | undefined;
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const requestId = safeRequestId(req.headers["x-request-id"]) ?? randomUUID();
+    res.setHeader("x-request-id", requestId);
+    const url = new URL(req.url ?? "/", "http://localhost");
+    const route = options.routes?.[url.pathname];
+    if (route) return route(req, res);
+    if (url.pathname !== graphqlPath) return sendError(res, 404, "NOT_FOUND", `no route ${url.pathname}; GraphQL is at ${graphqlPath}`);
+
+    let rawBody = "";
+    let body: unknown = undefined;
+    if (req.method === "POST") {
+      try {
+        rawBody = await readBody(req, limit);
+      } catch (err) {
+        if (err instanceof BodyTooLarge) return sendError(res, 413, "BAD_REQUEST", `request body larger than the limit of ${limit} bytes`, { connection: "close" });
+        throw err;
+      }
+      const type = String(req.headers["content-type"] ?? "");
+      if (type.includes("application/json") || type.includes("application/graphql-response+json")) {
+        try {
+          body = rawBody === "" ? undefined : JSON.parse(rawBody);
+        } catch (err) {
+          return sendError(res, 400, "BAD_REQUEST", `malformed JSON body: ${(err as Error).message}`);
+        }
+      } else {
+        body = rawBody;
+      }
+    }
+    const info: RequestInfo = { requestId, headers: req.headers, rawBody };
+    if (options.guard && !(await options.guard(req, res, info))) return;
+
+    const headers = new HeaderMap();
+    for (const [key, value] of Object.entries(req.headers)) {
+      if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(", ") : value);
+    }
+    const response = await options.apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method: req.method ?? "GET", headers, search: url.search, body },
+      context: () => options.context(info),
+    });
+    for (const [key, value] of response.headers) res.setHeader(key, value);
+    res.statusCode = response.status ?? 200;
+    if (response.body.kind === "complete") {
+      res.end(response.body.string);
+    } else {
+      for await (const chunk of response.body.asyncIterator) res.write(chunk);
+      res.end();
+    }
+  };
+
+  const server = createServer((req, res) => {
+    inFlight += 1;
+    res.on("close", () => {
+      inFlight -= 1;
+      if (inFlight === 0 && draining) draining();
+    });
+    handle(req, res).catch((err: unknown) => {
+      if (!res.headersSent) sendError(res, 500, "INTERNAL_SERVER_ERROR", "internal error");
+      else res.end();
+      process.emitWarning(`request ${req.url} failed: ${(err as Error).stack ?? String(err)}`);
+    });
+  });
+  server.keepAliveTimeout = 65_000;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => resolve());
+  });
+  const bound = (server.address() as AddressInfo).port;
+
+  return {
+    server,
+    port: bound,
+    url: `http://${host.includes(":") ? `[${host}]` : host}:${bound}${graphqlPath}`,
+    async close(graceMs = 10_000) {
+      // Stop accepting, let in-flight requests finish, then drop idle sockets.
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      if (inFlight > 0) {
+        await Promise.race([new Promise<void>((resolve) => (draining = resolve)), new Promise((r) => setTimeout(r, graceMs).unref())]);
+      }
+      server.closeAllConnections();
+      await closed;
+    },
+  };
+}
+
+function safeRequestId(value: unknown): string | undefined {
+  return typeof value === "string" && /^[A-Za-z0-9._:-]{1,128}$/.test(value) ? value : undefined;
+}

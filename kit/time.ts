@@ -1,0 +1,82 @@
+import { SiloDataError } from "./errors";
+
+/**
+ * Silos keep time their own way: epoch numbers, UTC text, or wall-clock
+ * local time in the unit's time zone. The graph speaks ISO-8601 in UTC with
+ * millisecond precision ("2025-03-01T09:30:00.000Z"), mapped here.
+ */
+
+export function isoFromEpochMillis(value: unknown, where: string): string {
+  const ms = typeof value === "string" && /^\d+$/.test(value) ? Number(value) : value;
+  if (typeof ms !== "number" || !Number.isFinite(ms)) throw new SiloDataError(`${where}: invalid epoch time ${JSON.stringify(value)}`);
+  return new Date(ms).toISOString();
+}
+
+/** A UTC timestamp as a driver returns it: a Date (pg, mysql2) or text. */
+export function isoFromUtc(value: unknown, where: string): string {
+  if (value instanceof Date && !Number.isNaN(value.getTime())) return value.toISOString();
+  if (typeof value === "string") {
+    const normalised = /[zZ]|[+-]\d\d:?\d\d$/.test(value) ? value : `${value.replace(" ", "T")}Z`;
+    const date = new Date(normalised);
+    if (!Number.isNaN(date.getTime())) return date.toISOString();
+  }
+  throw new SiloDataError(`${where}: invalid UTC time ${JSON.stringify(value)}`);
+}
+
+const LOCAL = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2}))?$/;
+const offsetFormatters = new Map<string, Intl.DateTimeFormat>();
+
+/** Offset of `timeZone` from UTC at the instant `utcMillis`, in minutes. */
+function zoneOffsetMinutes(utcMillis: number, timeZone: string): number {
+  let fmt = offsetFormatters.get(timeZone);
+  if (!fmt) {
+    fmt = new Intl.DateTimeFormat("en-US", {
+      timeZone,
+      hourCycle: "h23",
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      second: "2-digit",
+    });
+    offsetFormatters.set(timeZone, fmt);
+  }
+  const parts = Object.fromEntries(fmt.formatToParts(new Date(utcMillis)).map((p) => [p.type, p.value]));
+  const asUtc = Date.UTC(+parts.year, +parts.month - 1, +parts.day, +parts.hour, +parts.minute, +parts.second);
+  return Math.round((asUtc - Math.floor(utcMillis / 1000) * 1000) / 60000);
+}
+
+/**
+ * Wall-clock local time ("2025-03-30 02:30:00") in `timeZone` to UTC.
+ * Two passes settle the offset across daylight-saving changes.
+ */
+export function localToUtcMillis(local: string, timeZone: string, where: string): number {
+  const m = LOCAL.exec(local.trim());
+  if (!m) throw new SiloDataError(`${where}: invalid local time ${JSON.stringify(local)}`);
+  const wall = Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +(m[6] ?? 0));
+  let utc = wall - zoneOffsetMinutes(wall, timeZone) * 60000;
+  utc = wall - zoneOffsetMinutes(utc, timeZone) * 60000;
+  return utc;
+}
+
+export function isoFromLocal(value: unknown, timeZone: string, where: string): string {
+  // Drivers may hand a DATETIME back as a Date built in the process's zone;
+  // read its wall-clock fields back rather than trusting that zone.
+  const text =
+    value instanceof Date
+      ? `${value.getFullYear()}-${pad(value.getMonth() + 1)}-${pad(value.getDate())} ${pad(value.getHours())}:${pad(value.getMinutes())}:${pad(value.getSeconds())}`
+      : value;
+  if (typeof text !== "string") throw new SiloDataError(`${where}: invalid local time ${JSON.stringify(value)}`);
+  return new Date(localToUtcMillis(text, timeZone, where)).toISOString();
+}
+
+/** UTC instant to the silo's wall-clock local text, for writing. */
+export function localFromUtcMillis(utcMillis: number, timeZone: string): string {
+  const shifted = new Date(utcMillis + zoneOffsetMinutes(utcMillis, timeZone) * 60000);
+  return shifted.toISOString().slice(0, 19).replace("T", " ");
+}
+
+function pad(n: number): string {
+  return String(n).padStart(2, "0");
+}
