@@ -105,3 +105,21 @@ export async function migrate(db: Knex, migrations: Record<string, Migration>): 
     },
   });
 }
+
+export interface SiloSetup {
+  migrations: Record<string, Migration>;
+  /** A table that is empty exactly when the silo has never been seeded. */
+  seedProbeTable: string;
+  /** Writes the demo data; omitted when seeding is switched off. */
+  seed?: () => Promise<void>;
+}
+
+/** Migrate, then seed an empty silo with the demo data (first start only). */
+export async function prepareSilo(db: Knex, setup: SiloSetup): Promise<{ seeded: boolean }> {
+  await migrate(db, setup.migrations);
+  if (!setup.seed) return { seeded: false };
+  const [row] = await db(setup.seedProbeTable).count({ n: "*" });
+  if (Number(row.n) > 0) return { seeded: false };
+  await setup.seed();
+  return { seeded: true };
+}

@@ -63,3 +63,9 @@ export const PUBLIC_CODES = new Set([
   "PERSISTED_QUERY_NOT_SUPPORTED",
   "OPERATION_RESOLUTION_FAILURE",
 ]);
+
+/** Validate a page-size argument (`first`) against the field's bound. */
+export function checkFirst(first: number, max: number, argument = "first"): number {
+  if (!Number.isInteger(first) || first < 1 || first > max) throw new BadUserInputError(`${argument} must be between 1 and ${max}, got ${first}`, argument);
+  return first;
+}

@@ -10,3 +10,5 @@ export * from "./main";
 export * from "./money";
 export * from "./subgraph";
 export * from "./time";
+export * from "./sql";
+export * from "./quote-key";

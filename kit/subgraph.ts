@@ -1,4 +1,5 @@
 import { ApolloServer, type BaseContext } from "@apollo/server";
+import { ApolloServerPluginInlineTraceDisabled } from "@apollo/server/plugin/disabled";
 import type { GraphQLFormattedError } from "graphql";
 import type { Knex } from "knex";
 import { PUBLIC_CODES } from "./errors";
@@ -16,6 +17,14 @@ export interface RequestBase {
   requestId: string;
   /** The channel the client named (`x-channel`), if valid. Recorded, never used to vary data. */
   channel: Channel | null;
+  /** Who is asking, as verified by the gateway; null until identity is wired (anonymous). */
+  identity: Identity | null;
+}
+
+export interface Identity {
+  role: "customer" | "agent" | "partner";
+  /** Set for the customer role: the enterprise id of the signed-in customer. */
+  customerId?: string;
 }
 
 export interface SubgraphOptions<C extends BaseContext> {
@@ -29,6 +38,8 @@ export interface SubgraphOptions<C extends BaseContext> {
 
 export interface Subgraph<C extends BaseContext> {
   apollo: ApolloServer<C>;
+  /** The per-request context, for in-process callers (tests). */
+  context(base?: Partial<RequestBase>): C;
   listen(port: number, host?: string): Promise<RunningServer>;
 }
 
@@ -54,14 +65,17 @@ export async function createSubgraph<C extends BaseContext>(options: SubgraphOpt
     includeStacktraceInErrorResponses: false,
     // The gateway reaches subgraphs with JSON POSTs; a browser has no business here.
     csrfPrevention: true,
+    // Inline tracing (ftv1) is for Apollo's hosted reporting, which we do not use.
+    plugins: [ApolloServerPluginInlineTraceDisabled()],
   });
   await apollo.start();
 
   const contextOf = async (info: RequestInfo): Promise<C> =>
-    options.context({ requestId: info.requestId, channel: parseChannel(headerValue(info.headers["x-channel"])) ?? null });
+    options.context({ requestId: info.requestId, channel: parseChannel(headerValue(info.headers["x-channel"])) ?? null, identity: null });
 
   return {
     apollo,
+    context: (base) => options.context({ requestId: "in-process", channel: null, identity: null, ...base }),
     async listen(port, host = "127.0.0.1") {
       const running = await serveApollo<C>(
         {

@@ -1,0 +1,67 @@
+import { Directive, Field, ID, ObjectType, registerEnumType } from "type-graphql";
+import { Money } from "../../../kit";
+
+export enum InvoiceStatus {
+  OPEN = "OPEN",
+  PAID = "PAID",
+  OVERDUE = "OVERDUE",
+  VOID = "VOID",
+}
+registerEnumType(InvoiceStatus, { name: "InvoiceStatus", description: "Where an invoice stands. Owned by billing." });
+
+/** A product as billing refers to it: retail owns it, billing only holds its SKU. */
+@ObjectType()
+@Directive(`@key(fields: "sku", resolvable: false)`)
+export class ProductRef {
+  @Field(() => ID)
+  sku!: string;
+}
+
+@ObjectType({ description: "A hotel booking, owned by bookings; billing adds the invoice that charged it." })
+@Directive(`@key(fields: "id")`)
+export class Booking {
+  @Field(() => ID)
+  id!: string;
+}
+
+@ObjectType({ description: "A retail order, owned by retail; billing adds the invoice that charged it." })
+@Directive(`@key(fields: "id")`)
+export class Order {
+  @Field(() => ID)
+  id!: string;
+}
+
+@ObjectType({ description: "One line of an invoice. Owned by billing." })
+export class InvoiceLine {
+  @Field({ description: "What was charged, as printed on the invoice." })
+  description!: string;
+
+  @Field(() => Money, { description: "Amount of this line." })
+  amount!: Money;
+
+  /** SKU or booking id this line charged, if any; resolved by their units. */
+  productSku!: string | null;
+  bookingId!: string | null;
+  orderId!: string | null;
+}
+
+@ObjectType({ description: "An invoice issued to the account holder. Owned by billing." })
+@Directive(`@key(fields: "number")`)
+export class Invoice {
+  @Field(() => ID, { description: "Invoice number, e.g. INV-0000042." })
+  number!: string;
+
+  @Field({ description: "When the invoice was issued, ISO-8601 UTC." })
+  issuedAt!: string;
+
+  @Field({ description: "When payment is due (end of the due day in billing's time zone), ISO-8601 UTC." })
+  dueAt!: string;
+
+  @Field(() => InvoiceStatus)
+  status!: InvoiceStatus;
+
+  @Field(() => Money, { description: "Invoice total." })
+  total!: Money;
+
+  customerId!: string;
+}
