@@ -12,3 +12,4 @@ export * from "./subgraph";
 export * from "./time";
 export * from "./sql";
 export * from "./quote-key";
+export * from "./unit";

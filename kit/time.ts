@@ -12,8 +12,13 @@ export function isoFromEpochMillis(value: unknown, where: string): string {
   return new Date(ms).toISOString();
 }
 
-/** A UTC timestamp as a driver returns it: a Date (pg, mysql2) or text. */
+/**
+ * A UTC timestamp as a driver returns it: a Date (pg), text (mysql2 with
+ * dateStrings, SQLite) or epoch milliseconds (knex writes Dates to SQLite
+ * as numbers).
+ */
 export function isoFromUtc(value: unknown, where: string): string {
+  if (typeof value === "number" && Number.isFinite(value)) return new Date(value).toISOString();
   if (value instanceof Date && !Number.isNaN(value.getTime())) return value.toISOString();
   if (typeof value === "string") {
     const normalised = /[zZ]|[+-]\d\d:?\d\d$/.test(value) ? value : `${value.replace(" ", "T")}Z`;

@@ -1,0 +1,10 @@
+import { createLogger, runMain } from "../kit";
+import { loadGatewayConfig } from "./config";
+import { createGateway } from "./server";
+
+runMain(createLogger("gateway"), async () => {
+  const config = loadGatewayConfig(process.env);
+  const gateway = await createGateway(config, createLogger("gateway", config.GATEWAY_LOG_LEVEL));
+  const running = await gateway.listen();
+  return { url: running.url, stop: () => running.close() };
+});

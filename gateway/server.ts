@@ -1,0 +1,97 @@
+import { readFileSync } from "node:fs";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { resolve } from "node:path";
+import { ApolloGateway } from "@apollo/gateway";
+import { ApolloServer } from "@apollo/server";
+import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import { type GraphQLFormattedError, buildASTSchema, isEnumType, parse } from "graphql";
+import { type Logger, PUBLIC_CODES, type RequestInfo, type RunningServer, createLogger, headerValue, sendError, sendJson, serveApollo } from "../kit";
+import type { GatewayConfig } from "./config";
+import type { GatewayContext } from "./context";
+import { UnitDataSource } from "./datasource";
+
+export interface Gateway {
+  apollo: ApolloServer<GatewayContext>;
+  listen(): Promise<RunningServer>;
+}
+
+/**
+ * The federation gateway. Generic: it serves whatever supergraph it is
+ * given; subgraph URLs come from the supergraph unless overridden.
+ */
+export async function createGateway(config: GatewayConfig, logger: Logger = createLogger("gateway", config.GATEWAY_LOG_LEVEL)): Promise<Gateway> {
+  const supergraphSdl = readFileSync(resolve(config.SUPERGRAPH_PATH), "utf8");
+  const channels = enumValues(supergraphSdl, "Channel");
+  const gateway = new ApolloGateway({
+    supergraphSdl,
+    buildService: ({ name, url }) => new UnitDataSource(name, config.subgraphUrls.get(name) ?? url ?? "", config.GATEWAY_SUBGRAPH_TIMEOUT_MS),
+  });
+  const apollo = new ApolloServer<GatewayContext>({
+    gateway,
+    introspection: config.GATEWAY_INTROSPECTION,
+    includeStacktraceInErrorResponses: false,
+    // A custom header forces a CORS preflight, so it proves a request is not a
+    // simple cross-site form post; `x-channel` counts, so GET works from curl.
+    csrfPrevention: { requestHeaders: ["x-apollo-operation-name", "apollo-require-preflight", "x-channel"] },
+    plugins: [ApolloServerPluginLandingPageDisabled()],
+    formatError: formatGatewayError(logger),
+  });
+  await apollo.start();
+
+  const guard = (_req: IncomingMessage, res: ServerResponse, info: RequestInfo): boolean => {
+    const channel = headerValue(info.headers["x-channel"]);
+    if (channel !== undefined && channels && !channels.has(channel)) {
+      sendError(res, 400, "BAD_REQUEST", `x-channel must be one of ${[...channels].join(", ")}; got "${channel}"`);
+      return false;
+    }
+    return true;
+  };
+
+  return {
+    apollo,
+    async listen() {
+      const running = await serveApollo<GatewayContext>(
+        {
+          apollo,
+          guard,
+          maxBodyBytes: config.GATEWAY_MAX_BODY_BYTES,
+          context: async (info) => ({ requestId: info.requestId, forward: { "x-channel": headerValue(info.headers["x-channel"]) } }),
+          routes: { "/health": (_req, res) => sendJson(res, 200, { status: "ok" }) },
+        },
+        config.GATEWAY_PORT,
+        config.GATEWAY_HOST,
+      );
+      return {
+        ...running,
+        async close(graceMs?: number) {
+          await running.close(graceMs);
+          await apollo.stop();
+        },
+      };
+    },
+  };
+}
+
+/** The values of an enum in the supergraph, if it has one by that name. */
+function enumValues(supergraphSdl: string, name: string): Set<string> | null {
+  const type = buildASTSchema(parse(supergraphSdl), { assumeValidSDL: true }).getType(name);
+  return type && isEnumType(type) ? new Set(type.getValues().map((v) => v.name)) : null;
+}
+
+/**
+ * Errors reach clients with a stable code and the unit they came from;
+ * subgraphs mask their own internals, and anything unexpected in the gateway
+ * itself is logged and masked here.
+ */
+function formatGatewayError(logger: Logger) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const { stacktrace: _s, serviceName, ...extensions } = (formatted.extensions ?? {}) as Record<string, unknown>;
+    const code = String(extensions.code ?? "INTERNAL_SERVER_ERROR");
+    const unit = extensions.unit ?? serviceName;
+    if (unit !== undefined || PUBLIC_CODES.has(code) || code === "TIMEOUT") {
+      return { ...formatted, extensions: { ...extensions, code, ...(unit !== undefined ? { unit } : {}) } };
+    }
+    logger.error({ err: error instanceof Error ? error.message : String(error), code }, "request failed");
+    return { message: "internal error in the gateway", path: formatted.path, locations: formatted.locations, extensions: { code: "INTERNAL_SERVER_ERROR" } };
+  };
+}

@@ -1,0 +1,70 @@
+import type { Knex } from "knex";
+import { BusinessUnit, type TouchPoint, groupBy, isoFromUtc, newestPerKey, parseChannel, touchPoint } from "../../../kit";
+import { MarketingConsent } from "./consent.type";
+
+interface ConsentRow {
+  customer_id: string;
+  email_ok: boolean | number;
+  sms_ok: boolean | number;
+  push_ok: boolean | number;
+  updated_at: string | Date | number;
+  updated_via: string | null;
+}
+
+interface AuditRow {
+  audit_id: number;
+  customer_id: string;
+  medium: string;
+  granted: boolean | number;
+  changed_at: string | Date | number;
+  channel: string | null;
+}
+
+/** No row: the customer never opted in to anything. */
+export function noConsent(customerId: string): MarketingConsent {
+  return Object.assign(new MarketingConsent(), { customerId, email: false, sms: false, push: false, updatedAt: null, updatedVia: null });
+}
+
+/** Consent in `promo_consent`, its history in `promo_consent_audit`. */
+export class ConsentRepository {
+  constructor(private readonly db: Knex) {}
+
+  async byCustomers(customerIds: readonly string[]): Promise<Map<string, MarketingConsent>> {
+    const rows: ConsentRow[] = await this.db("promo_consent").whereIn("customer_id", customerIds);
+    return new Map(
+      rows.map((r) => [
+        r.customer_id,
+        Object.assign(new MarketingConsent(), {
+          customerId: r.customer_id,
+          email: Boolean(r.email_ok),
+          sms: Boolean(r.sms_ok),
+          push: Boolean(r.push_ok),
+          updatedAt: isoFromUtc(r.updated_at, `promotions silo, consent of ${r.customer_id}, updated_at`),
+          updatedVia: parseChannel(r.updated_via) ?? null,
+        }),
+      ]),
+    );
+  }
+
+  /** Consent changes as touch points, newest first, at most `first` per customer. */
+  async historyTouchPoints(customerIds: readonly string[], first: number): Promise<Map<string, TouchPoint[]>> {
+    const base = this.db("promo_consent_audit").select("promo_consent_audit.*").whereIn("customer_id", customerIds);
+    const rows: AuditRow[] = await newestPerKey(this.db, base, "customer_id", [{ column: "changed_at", order: "desc" }, { column: "audit_id", order: "desc" }], first);
+    const grouped = groupBy(rows, (r) => r.customer_id);
+    return new Map(
+      [...grouped].map(([id, list]) => [
+        id,
+        list.map((r) =>
+          touchPoint({
+            at: isoFromUtc(r.changed_at, `promotions silo, consent audit ${r.audit_id}`),
+            unit: BusinessUnit.PROMOTIONS,
+            channel: parseChannel(r.channel) ?? null,
+            kind: "consent",
+            summary: `Marketing ${r.medium} ${Boolean(r.granted) ? "accepted" : "declined"}`,
+            ref: String(r.audit_id),
+          }),
+        ),
+      ]),
+    );
+  }
+}

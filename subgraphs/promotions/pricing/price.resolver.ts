@@ -1,0 +1,29 @@
+import { Arg, Ctx, Directive, FieldResolver, ID, Resolver, Root } from "type-graphql";
+import { toMinor } from "../../../kit";
+import type { PromotionsContext } from "../context";
+import { priceOf } from "../offer/offer.rules";
+import { Price, Product } from "../offer/offer.type";
+
+@Resolver(() => Product)
+export class PriceResolver {
+  /**
+   * The one price engine: list price and category come from retail through
+   * `@requires` on every request; offers and eligibility are promotions' own.
+   * The channel a request came from is never consulted.
+   */
+  @Directive(`@requires(fields: "listPrice { amount currency } category")`)
+  @FieldResolver(() => Price, { description: "Price for everyone, or for one customer (their eligible offers applied). Computed only by promotions from retail's list price." })
+  async price(
+    @Root() product: Product,
+    @Arg("customerId", () => ID, { nullable: true }) customerId: string | null,
+    @Ctx() ctx: PromotionsContext,
+  ): Promise<Price> {
+    const [catalogue, facts] = await Promise.all([ctx.loaders.catalogue.load("all"), customerId ? ctx.loaders.facts.load(customerId) : null]);
+    const listMinor = toMinor(product.listPrice);
+    return priceOf({ sku: product.sku, category: product.category, listMinor, currency: product.listPrice.currency }, catalogue, facts, ctx.now);
+  }
+}
+
+export function resolveProductReference(ref: Product): Product {
+  return Object.assign(new Product(), ref);
+}

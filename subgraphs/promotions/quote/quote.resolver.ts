@@ -1,0 +1,49 @@
+import { Arg, Ctx, Directive, FieldResolver, ID, Query, Resolver, Root } from "type-graphql";
+import { BadUserInputError, Money, decodeQuoteKey, encodeQuoteKey, toMinor } from "../../../kit";
+import type { PromotionsContext } from "../context";
+import { priceOf } from "../offer/offer.rules";
+import { Product } from "../offer/offer.type";
+import { Quote, QuoteLine, QuoteLineInput } from "./quote.type";
+
+const BASKET = `basket { sku quantity category listPrice { amount currency } }`;
+
+@Resolver(() => Quote)
+export class QuoteResolver {
+  @Query(() => Quote, { description: "Prices a basket, for everyone or for one customer, with the same rules as Product.price. Resolved by promotions with retail's list prices." })
+  quote(
+    @Arg("customerId", () => ID, { nullable: true }) customerId: string | null,
+    @Arg("lines", () => [QuoteLineInput]) lines: QuoteLineInput[],
+  ): Quote {
+    return Object.assign(new Quote(), { id: encodeQuoteKey({ customerId: customerId ?? null, lines: lines.map((l) => ({ sku: l.sku, quantity: l.quantity })) }) });
+  }
+
+  @Directive(`@requires(fields: "${BASKET}")`)
+  @FieldResolver(() => [QuoteLine], { description: "The basket's lines, each priced." })
+  async lines(@Root() quote: Quote, @Ctx() ctx: PromotionsContext): Promise<QuoteLine[]> {
+    return priceLines(quote, ctx);
+  }
+
+  @Directive(`@requires(fields: "${BASKET}")`)
+  @FieldResolver(() => Money, { description: "Sum of the lines' totals." })
+  async total(@Root() quote: Quote, @Ctx() ctx: PromotionsContext): Promise<Money> {
+    const lines = await priceLines(quote, ctx);
+    const currencies = new Set(lines.map((l) => l.lineTotal.currency));
+    if (currencies.size > 1) throw new BadUserInputError(`basket mixes currencies (${[...currencies].join(", ")}); quote them separately`, "lines");
+    return Money.of(lines.reduce((sum, l) => sum + toMinor(l.lineTotal), 0n), lines[0]?.lineTotal.currency ?? "EUR");
+  }
+}
+
+async function priceLines(quote: Quote, ctx: PromotionsContext): Promise<QuoteLine[]> {
+  const { customerId } = decodeQuoteKey(quote.id);
+  const [catalogue, facts] = await Promise.all([ctx.loaders.catalogue.load("all"), customerId ? ctx.loaders.facts.load(customerId) : null]);
+  return (quote.basket ?? []).map((item) => {
+    const listMinor = toMinor(item.listPrice);
+    const price = priceOf({ sku: item.sku, category: item.category, listMinor, currency: item.listPrice.currency }, catalogue, facts, ctx.now);
+    return Object.assign(new QuoteLine(), {
+      product: Object.assign(new Product(), { sku: item.sku, listPrice: item.listPrice, category: item.category }),
+      quantity: item.quantity,
+      price,
+      lineTotal: Money.of(toMinor(price.final) * BigInt(item.quantity), item.listPrice.currency),
+    });
+  });
+}

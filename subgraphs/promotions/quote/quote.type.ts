@@ -1,0 +1,59 @@
+import { Directive, Field, ID, InputType, Int, ObjectType } from "type-graphql";
+import { Money } from "../../../kit";
+import { Price, Product } from "../offer/offer.type";
+
+@InputType({ description: "One line of a basket to price." })
+export class QuoteLineInput {
+  @Field(() => ID)
+  sku!: string;
+
+  @Field(() => Int)
+  quantity!: number;
+}
+
+/** A basket line with retail's list price, handed to promotions via @requires. */
+@ObjectType({ description: "A basket line with its list price (internal)." })
+export class BasketItem {
+  @Directive("@external")
+  @Field(() => ID)
+  sku!: string;
+
+  @Directive("@external")
+  @Field(() => Int)
+  quantity!: number;
+
+  @Directive("@external")
+  @Field()
+  category!: string;
+
+  @Directive("@external")
+  @Field(() => Money)
+  listPrice!: Money;
+}
+
+@ObjectType({ description: "A priced basket. Its id encodes the basket, so the same basket always gets the same id and the same prices. Priced by promotions." })
+@Directive(`@key(fields: "id")`)
+export class Quote {
+  @Field(() => ID)
+  id!: string;
+
+  @Directive("@external")
+  @Directive("@inaccessible")
+  @Field(() => [BasketItem])
+  basket?: BasketItem[];
+}
+
+@ObjectType({ description: "One priced line of a quote. Owned by promotions." })
+export class QuoteLine {
+  @Field(() => Product)
+  product!: Product;
+
+  @Field(() => Int)
+  quantity!: number;
+
+  @Field(() => Price, { description: "Unit price, by the same rules as Product.price." })
+  price!: Price;
+
+  @Field(() => Money, { description: "Final unit price times quantity." })
+  lineTotal!: Money;
+}

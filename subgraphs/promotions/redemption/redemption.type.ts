@@ -1,0 +1,17 @@
+import { Field, ID, ObjectType } from "type-graphql";
+import { Channel } from "../../../kit";
+
+@ObjectType({ description: "An offer redeemed by a customer, with the channel it was redeemed through. Owned by promotions." })
+export class Redemption {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => Channel, { description: "Where it was redeemed. Recorded, never used to vary an answer." })
+  channel!: Channel;
+
+  @Field({ description: "When it was redeemed, ISO-8601 UTC." })
+  redeemedAt!: string;
+
+  offerCode!: string;
+  customerId!: string;
+}

@@ -1,0 +1,21 @@
+import { type FederatedSchema, buildFederatedSchema } from "../../kit";
+import type { PromotionsContext } from "./context";
+import { CustomerResolver, RedemptionResolver } from "./customer/customer.resolver";
+import { Customer } from "./customer/customer.type";
+import { OfferResolver } from "./offer/offer.resolver";
+import { PriceResolver, resolveProductReference } from "./pricing/price.resolver";
+import { QuoteResolver } from "./quote/quote.resolver";
+import { Quote } from "./quote/quote.type";
+
+/** Promotions' subgraph schema; needs no database, so composition can build it. */
+export function buildPromotionsSchema(): Promise<FederatedSchema> {
+  return buildFederatedSchema(
+    { resolvers: [OfferResolver, PriceResolver, CustomerResolver, RedemptionResolver, QuoteResolver], orphanedTypes: [Customer] },
+    {
+      Customer: { __resolveReference: (ref: Customer) => Object.assign(new Customer(), ref) },
+      Offer: { __resolveReference: (ref: { code: string }, ctx: PromotionsContext) => ctx.loaders.offer.load(ref.code) },
+      Product: { __resolveReference: resolveProductReference },
+      Quote: { __resolveReference: (ref: Quote) => Object.assign(new Quote(), ref) },
+    },
+  );
+}
