@@ -1,0 +1,92 @@
+import { BusinessUnit, SiloDataError, type TouchPoint, isoFromEpochMillis, isoFromLocal, moneyFromCents, touchPoint } from "../../../kit";
+import { channelOf, statusOf } from "../silo/codes";
+import { Booking, type BookingStatus } from "./booking.type";
+
+/** A `guest_stay` row joined with the two `hotel` columns its mapping needs. */
+export interface StayRow {
+  stay_id: string;
+  guest_ref: string;
+  hotel_code: string;
+  arrive_date: string | Date;
+  depart_date: string | Date;
+  status_ltr: string;
+  chan_cd: string;
+  total_cents: number | string;
+  currency: string;
+  created_ms: number | string;
+  tz_name: string;
+  hotel_name: string;
+}
+
+/** The hotel's house rules: the graph speaks instants, the silo only dates. */
+export const CHECK_IN_TIME = "15:00";
+export const CHECK_OUT_TIME = "11:00";
+const DAY_MS = 86_400_000;
+
+/**
+ * A DATE column as a driver returns it: text on SQLite and MySQL
+ * (dateStrings), a Date at local midnight on PostgreSQL, whose local fields
+ * are the calendar date.
+ */
+export function dateText(value: unknown, where: string): string {
+  if (value instanceof Date && !Number.isNaN(value.getTime())) {
+    return `${value.getFullYear()}-${String(value.getMonth() + 1).padStart(2, "0")}-${String(value.getDate()).padStart(2, "0")}`;
+  }
+  if (typeof value === "string" && /^\d{4}-\d{2}-\d{2}/.test(value)) return value.slice(0, 10);
+  throw new SiloDataError(`${where}: invalid date ${JSON.stringify(value)}`);
+}
+
+/** A local wall-clock time at the hotel to UTC; a zone the runtime does not know is the silo's fault. */
+function atHotel(date: string, time: string, row: StayRow, where: string): string {
+  try {
+    return isoFromLocal(`${date} ${time}`, row.tz_name, where);
+  } catch (err) {
+    if (err instanceof RangeError) throw new SiloDataError(`${where}: unknown hotel time zone ${JSON.stringify(row.tz_name)}`);
+    throw err;
+  }
+}
+
+function daysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS);
+}
+
+export function toBooking(row: StayRow): Booking {
+  const where = `bookings silo, booking ${row.stay_id}`;
+  const arrive = dateText(row.arrive_date, `${where}, arrive_date`);
+  const depart = dateText(row.depart_date, `${where}, depart_date`);
+  const nights = daysBetween(arrive, depart);
+  if (!(nights >= 1)) throw new SiloDataError(`${where}: depart_date ${depart} is not after arrive_date ${arrive}`);
+  return Object.assign(new Booking(), {
+    id: row.stay_id,
+    checkIn: atHotel(arrive, CHECK_IN_TIME, row, `${where}, arrive_date`),
+    checkOut: atHotel(depart, CHECK_OUT_TIME, row, `${where}, depart_date`),
+    nights,
+    status: statusOf(row.status_ltr, where),
+    bookedVia: channelOf(row.chan_cd, where),
+    bookedAt: isoFromEpochMillis(row.created_ms, `${where}, created_ms`),
+    total: moneyFromCents(row.total_cents, row.currency, `${where}, total_cents`),
+    customerId: row.guest_ref,
+    propertyCode: row.hotel_code,
+    propertyName: row.hotel_name,
+    arriveDate: arrive,
+  });
+}
+
+const STATUS_WORDS: Record<BookingStatus, string> = {
+  CONFIRMED: "confirmed",
+  CHECKED_IN: "checked in",
+  COMPLETED: "completed",
+  CANCELLED: "cancelled",
+  NO_SHOW: "no-show",
+};
+
+export function bookingTouchPoint(booking: Booking): TouchPoint {
+  return touchPoint({
+    at: booking.bookedAt,
+    unit: BusinessUnit.BOOKINGS,
+    channel: booking.bookedVia,
+    kind: "booking",
+    summary: `Booked ${booking.propertyName}, ${booking.nights} night${booking.nights === 1 ? "" : "s"} from ${booking.arriveDate} (${STATUS_WORDS[booking.status]})`,
+    ref: booking.id,
+  });
+}

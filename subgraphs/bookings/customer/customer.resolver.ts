@@ -1,0 +1,47 @@
+import { Arg, Ctx, Directive, FieldResolver, Int, Resolver, Root } from "type-graphql";
+import { TIMELINE_MAX, TouchPoint, checkFirst } from "../../../kit";
+import { bookingTouchPoint } from "../booking/booking.mapper";
+import { Booking, BookingStatus } from "../booking/booking.type";
+import type { BookingsContext } from "../context";
+import { preferenceTouchPoint } from "../preference/preference.mapper";
+import { StayPreference } from "../preference/preference.type";
+import { Customer } from "./customer.type";
+
+@Resolver(() => Customer)
+export class CustomerResolver {
+  @FieldResolver(() => [Booking], { description: "Hotel bookings, newest arrival first (at most 100). Owned by bookings." })
+  bookings(
+    @Root() customer: Customer,
+    @Arg("status", () => BookingStatus, { nullable: true, description: "Only bookings in this status." }) status: BookingStatus | null,
+    @Arg("first", () => Int, { defaultValue: 20, description: "How many, 1 to 100." }) first: number,
+    @Ctx() ctx: BookingsContext,
+  ): Promise<Booking[]> {
+    return ctx.loaders.bookingsOf({ status: status ?? null, first: checkFirst(first, 100), newestBy: "arrival" }).load(customer.id);
+  }
+
+  @FieldResolver(() => Int, { description: "Completed (checked-out) stays; what returning-guest offers count. Owned by bookings." })
+  async stayCount(@Root() customer: Customer, @Ctx() ctx: BookingsContext): Promise<number> {
+    return (await ctx.loaders.completedStays.load(customer.id)) ?? 0;
+  }
+
+  @FieldResolver(() => [StayPreference], { description: "Stay preferences, newest first (at most 200). Owned by bookings." })
+  preferences(@Root() customer: Customer, @Ctx() ctx: BookingsContext): Promise<StayPreference[]> {
+    return ctx.loaders.preferencesOf.load(customer.id);
+  }
+
+  // Bookings' part of the timeline; promotions merges every unit's part.
+  // Hidden from clients, read by the planner only. Bookings are taken newest
+  // *booked* first, since that is the time a booking's touch point carries.
+  @Directive("@inaccessible")
+  @FieldResolver(() => [TouchPoint], { description: "Bookings' touch points (bookings and preferences), newest first (internal, for Customer.timeline). Owned by bookings." })
+  async bookingsTouchPoints(@Root() customer: Customer, @Ctx() ctx: BookingsContext): Promise<TouchPoint[]> {
+    const [bookings, preferences] = await Promise.all([
+      ctx.loaders.bookingsOf({ status: null, first: TIMELINE_MAX, newestBy: "booked" }).load(customer.id),
+      ctx.loaders.preferencesOf.load(customer.id),
+    ]);
+    const points = [...bookings.map(bookingTouchPoint), ...preferences.map(preferenceTouchPoint)];
+    // ISO-8601 UTC strings of one width sort as the instants they name.
+    points.sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
+    return points.slice(0, TIMELINE_MAX);
+  }
+}

@@ -1,0 +1,86 @@
+import { countStatements, tempSiloDir } from "../../test/support/silo";
+import { execute } from "../../test/support/execute";
+import { loadPromotionsConfig } from "./config";
+import { type PromotionsServer, createPromotionsServer } from "./server";
+
+const NOW = Date.parse("2026-11-26T12:00:00Z");
+const ENTITIES = `query($r: [_Any!]!) { _entities(representations: $r) {
+  ... on Customer { id offers { code } consent { email } redemptions { channel redeemedAt offer { code } } timeline(first: 3) { at unit kind } }
+  ... on Product { sku price(customerId: "C000001") { final { amount } appliedOffer { code } } }
+  ... on Quote { id total { amount } }
+} }`;
+
+function customerRep(id: string, extra: Record<string, unknown> = {}) {
+  return { __typename: "Customer", id, stayCount: 0, loyalty: null, bookingsTouchPoints: [], billingTouchPoints: [], retailTouchPoints: [], ...extra };
+}
+
+describe("promotions subgraph over a fresh SQLite silo", () => {
+  const silo = tempSiloDir();
+  let promotions: PromotionsServer;
+
+  beforeAll(async () => {
+    promotions = await createPromotionsServer(loadPromotionsConfig({ PROMOTIONS_DB_URL: silo.url("promotions") }), () => NOW);
+  });
+  afterAll(async () => {
+    await promotions.db.destroy();
+    silo.cleanup();
+  });
+
+  it("decides offers from the facts other units hand over via @requires", async () => {
+    const reps = [
+      customerRep("C000001", { stayCount: 5, loyalty: { tier: "GOLD" } }),
+      customerRep("C000002", { loyalty: { tier: "SILVER" } }),
+      customerRep("C000003"),
+    ];
+    const { data, errors } = await execute(promotions.subgraph, ENTITIES, { r: reps });
+    expect(errors).toBeUndefined();
+    const [maria, tom, aisha] = data!._entities.map((c: { offers: { code: string }[] }) => c.offers.map((o) => o.code));
+    expect(maria).toEqual(expect.arrayContaining(["GOLD-BREAKFAST", "WELCOME-BACK", "NEWS10HOME", "SILVER-20"]));
+    expect(tom).toEqual(expect.arrayContaining(["MEMBERS-WELCOME", "SILVER-20"]));
+    expect(tom).not.toContain("GOLD-BREAKFAST");
+    expect(aisha).not.toContain("MEMBERS-WELCOME");
+    expect(aisha).not.toContain("NEWS10HOME"); // withdrew e-mail consent
+    expect(maria).not.toContain("TOYS2023"); // expired
+  });
+
+  it("merges every unit's touch points newest first", async () => {
+    const bookings = [{ at: "2027-01-01T10:00:00.000Z", unit: "BOOKINGS", channel: "WEB", kind: "booking", summary: "future stay", ref: "BK1" }];
+    const billing = [{ at: "2020-01-01T10:00:00.000Z", unit: "BILLING", channel: null, kind: "invoice", summary: "old", ref: "INV-1" }];
+    const { data } = await execute(promotions.subgraph, ENTITIES, { r: [customerRep("C000001", { bookingsTouchPoints: bookings, billingTouchPoints: billing })] });
+    const timeline = data!._entities[0].timeline;
+    expect(timeline[0]).toMatchObject({ unit: "BOOKINGS", kind: "booking" });
+    expect(timeline.map((t: { at: string }) => t.at)).toEqual([...timeline.map((t: { at: string }) => t.at)].sort().reverse());
+  });
+
+  it("prices products and quotes with one engine, from list prices handed over", async () => {
+    const basket = [{ sku: "SKU-0002", quantity: 2, category: "Home", listPrice: { amount: "49.99", currency: "EUR" } }];
+    const { data, errors } = await execute(promotions.subgraph, ENTITIES, {
+      r: [{ __typename: "Product", sku: "SKU-0002", category: "Home", listPrice: { amount: "49.99", currency: "EUR" } }, { __typename: "Quote", id: "C000001|SKU-0002*2", basket }],
+    });
+    expect(errors).toBeUndefined();
+    expect(data!._entities[0].price).toEqual({ final: { amount: "44.99" }, appliedOffer: { code: "NEWS10HOME" } });
+    expect(data!._entities[1].total.amount).toBe("89.98");
+  });
+
+  it("answers 1 and 50 customers with the same number of statements", async () => {
+    // Start from a customer with redemptions, so both batches touch every loader.
+    const { customer_id: first } = await promotions.db("promo_redemption").first("customer_id").orderBy("redemption_id");
+    const ids = [first, ...Array.from({ length: 49 }, (_, i) => `C${String(i + 1).padStart(6, "0")}`)];
+    const counts: number[] = [];
+    for (const batch of [ids.slice(0, 1), ids]) {
+      const statements = countStatements(promotions.db);
+      const { errors } = await execute(promotions.subgraph, ENTITIES, { r: batch.map((id) => customerRep(id)) });
+      statements.stop();
+      expect(errors).toBeUndefined();
+      counts.push(statements.count);
+    }
+    expect(counts[1]).toBe(counts[0]);
+  });
+
+  it("rejects out-of-range arguments clearly", async () => {
+    const { errors } = await execute(promotions.subgraph, `query($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { timeline(first: 1000) { at } } } }`, { r: [customerRep("C000001")] });
+    expect(errors?.[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", unit: "promotions" });
+    const quote = await execute(promotions.subgraph, `{ quote(lines: []) { id } }`);
+    expect(quote.errors?.[0].message).toMatch(/at least one line/);
+  });
+});
