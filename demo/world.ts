@@ -145,6 +145,7 @@ function addNamedCustomers(w: World, addStay: (cid: string, hotel: (typeof HOTEL
   addStay(NAMED.returningGuest, lisbon, Date.UTC(2026, 11, 18), 4, "CONFIRMED");
   w.preferences.push({ customerId: NAMED.returningGuest, text: "feather-free pillows", at: Date.UTC(2023, 4, 12, 16, 5), channel: "STORE" });
   addOrder(NAMED.returningGuest, Date.UTC(2026, 9, 3, 14, 12));
+  w.redemptions.push({ customerId: NAMED.returningGuest, code: "OUTDOOR15", channel: "STORE", at: Date.UTC(2026, 9, 3, 14, 10) });
 
   set(NAMED.silverMember, "Tom Becker", "tom.becker@example.com", true);
   w.members.push({ customerId: NAMED.silverMember, tier: "SILVER", points: 4_200, joinedAt: Date.UTC(2025, 0, 20, 12) });

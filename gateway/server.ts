@@ -30,6 +30,8 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
     gateway,
     introspection: config.GATEWAY_INTROSPECTION,
     includeStacktraceInErrorResponses: false,
+    // runMain owns SIGTERM/SIGINT: it closes the HTTP server first, then Apollo.
+    stopOnTerminationSignals: false,
     // A custom header forces a CORS preflight, so it proves a request is not a
     // simple cross-site form post; `x-channel` counts, so GET works from curl.
     csrfPrevention: { requestHeaders: ["x-apollo-operation-name", "apollo-require-preflight", "x-channel"] },

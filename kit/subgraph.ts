@@ -63,6 +63,8 @@ export async function createSubgraph<C extends BaseContext>(options: SubgraphOpt
     schema: options.schema.schema,
     formatError: maskError(options.name, logger),
     includeStacktraceInErrorResponses: false,
+    // runMain owns SIGTERM/SIGINT: it closes the HTTP server first, then Apollo.
+    stopOnTerminationSignals: false,
     // The gateway reaches subgraphs with JSON POSTs; a browser has no business here.
     csrfPrevention: true,
     // Inline tracing (ftv1) is for Apollo's hosted reporting, which we do not use.

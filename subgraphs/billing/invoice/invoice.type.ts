@@ -10,7 +10,8 @@ export enum InvoiceStatus {
 registerEnumType(InvoiceStatus, { name: "InvoiceStatus", description: "Where an invoice stands. Owned by billing." });
 
 /** A product as billing refers to it: retail owns it, billing only holds its SKU. */
-@ObjectType()
+// Described by its owner, retail.
+@ObjectType("Product")
 @Directive(`@key(fields: "sku", resolvable: false)`)
 export class ProductRef {
   @Field(() => ID)

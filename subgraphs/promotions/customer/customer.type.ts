@@ -2,7 +2,8 @@ import { Directive, Field, ID, Int, ObjectType } from "type-graphql";
 import { LoyaltyTier, TouchPoint } from "../../../kit";
 
 /** Retail's loyalty membership, as far as promotions reads it: the tier only, live. */
-@ObjectType({ description: "A loyalty membership; retail owns it." })
+// Described by its owner, retail.
+@ObjectType()
 export class LoyaltyMembership {
   @Directive("@external")
   @Field(() => LoyaltyTier)
@@ -30,17 +31,14 @@ export class Customer {
   loyalty?: LoyaltyMembership | null;
 
   @Directive("@external")
-  @Directive("@inaccessible")
   @Field(() => [TouchPoint])
   bookingsTouchPoints?: TouchPoint[];
 
   @Directive("@external")
-  @Directive("@inaccessible")
   @Field(() => [TouchPoint])
   billingTouchPoints?: TouchPoint[];
 
   @Directive("@external")
-  @Directive("@inaccessible")
   @Field(() => [TouchPoint])
   retailTouchPoints?: TouchPoint[];
 }

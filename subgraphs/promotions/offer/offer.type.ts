@@ -80,7 +80,8 @@ export class Price {
 }
 
 /** Retail's product, as promotions prices it: list price and category are read live via @requires. */
-@ObjectType({ description: "A product from the retail catalogue; promotions adds its price." })
+// Described by its owner, retail.
+@ObjectType()
 @Directive(`@key(fields: "sku")`)
 export class Product {
   @Field(() => ID)

@@ -12,7 +12,8 @@ export class QuoteLineInput {
 }
 
 /** A basket line with retail's list price, handed to promotions via @requires. */
-@ObjectType({ description: "A basket line with its list price (internal)." })
+// Described by its owner, retail.
+@ObjectType()
 export class BasketItem {
   @Directive("@external")
   @Field(() => ID)
@@ -38,7 +39,6 @@ export class Quote {
   id!: string;
 
   @Directive("@external")
-  @Directive("@inaccessible")
   @Field(() => [BasketItem])
   basket?: BasketItem[];
 }

@@ -1,0 +1,44 @@
+import { Arg, Ctx, Directive, FieldResolver, Int, Resolver, Root } from "type-graphql";
+import { TIMELINE_MAX, TouchPoint, checkFirst } from "../../../kit";
+import type { RetailContext } from "../context";
+import { loyaltyTouchPoint } from "../loyalty/loyalty.mapper";
+import { LoyaltyMembership } from "../loyalty/loyalty.type";
+import { orderTouchPoint } from "../order/order.mapper";
+import { Order } from "../order/order.type";
+import { Customer, customerRef } from "./customer.type";
+
+@Resolver(() => Customer)
+export class CustomerResolver {
+  @FieldResolver(() => [Order], { description: "Retail orders, newest first (first at most 100). Owned by retail." })
+  orders(@Root() customer: Customer, @Arg("first", () => Int, { defaultValue: 20 }) first: number, @Ctx() ctx: RetailContext): Promise<Order[]> {
+    return ctx.loaders.ordersOf({ first: checkFirst(first, 100) }).load(customer.id);
+  }
+
+  @FieldResolver(() => LoyaltyMembership, { nullable: true, description: "Loyalty programme membership; null when not a member. Owned by retail." })
+  loyalty(@Root() customer: Customer, @Ctx() ctx: RetailContext): Promise<LoyaltyMembership | null> {
+    return ctx.loaders.loyalty.load(customer.id);
+  }
+
+  // Retail's part of the timeline; promotions merges every unit's part.
+  // Hidden from clients, read by the planner only.
+  @Directive("@inaccessible")
+  @FieldResolver(() => [TouchPoint], { description: `Retail's touch points (orders, joining the loyalty programme), newest first, at most ${TIMELINE_MAX} (internal, for Customer.timeline).` })
+  async retailTouchPoints(@Root() customer: Customer, @Ctx() ctx: RetailContext): Promise<TouchPoint[]> {
+    const [orders, membership] = await Promise.all([ctx.loaders.ordersOf({ first: TIMELINE_MAX }).load(customer.id), ctx.loaders.loyalty.load(customer.id)]);
+    const lines = await Promise.all(orders.map((o) => ctx.loaders.orderLines.load(o.id)));
+    const points = orders.map((o, i) => orderTouchPoint(o, lines[i]));
+    if (membership) points.push(loyaltyTouchPoint(membership));
+    return points.sort(newestFirst).slice(0, TIMELINE_MAX);
+  }
+}
+
+/** ISO-8601 UTC strings of one format sort as instants; the ref breaks ties so the order is stable. */
+function newestFirst(a: TouchPoint, b: TouchPoint): number {
+  if (a.at !== b.at) return a.at < b.at ? 1 : -1;
+  return a.ref < b.ref ? 1 : a.ref > b.ref ? -1 : 0;
+}
+
+/** Retail serves its slice for any customer id: billing decides who exists. */
+export function resolveCustomerReference(ref: { id: string }): Customer {
+  return customerRef(ref.id);
+}
