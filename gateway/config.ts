@@ -1,4 +1,4 @@
-import { type ConfigOf, ConfigError, flag, httpUrl, integer, loadConfig, oneOf, text } from "../kit";
+import { type ConfigOf, ConfigError, flag, httpUrl, integer, loadConfig, oneOf, text } from "../kit/config";
 
 /** The gateway's settings. It is generic: nothing here names a business unit. */
 export const gatewaySettings = {

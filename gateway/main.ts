@@ -1,4 +1,5 @@
-import { createLogger, runMain } from "../kit";
+import { createLogger } from "../kit/log";
+import { runMain } from "../kit/main";
 import { loadGatewayConfig } from "./config";
 import { createGateway } from "./server";
 

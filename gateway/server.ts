@@ -5,7 +5,10 @@ import { ApolloGateway } from "@apollo/gateway";
 import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { type GraphQLFormattedError, buildASTSchema, isEnumType, parse } from "graphql";
-import { type Logger, PUBLIC_CODES, type RequestInfo, type RunningServer, createLogger, headerValue, sendError, sendJson, serveApollo } from "../kit";
+// The gateway takes only the generic parts of the kit (no type-graphql).
+import { PUBLIC_CODES } from "../kit/errors";
+import { type RequestInfo, type RunningServer, headerValue, sendError, sendJson, serveApollo } from "../kit/http";
+import { type Logger, createLogger } from "../kit/log";
 import type { GatewayConfig } from "./config";
 import type { GatewayContext } from "./context";
 import { UnitDataSource } from "./datasource";

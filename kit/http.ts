@@ -166,3 +166,7 @@ export async function serveApollo<C extends BaseContext>(options: HttpOptions<C>
 function safeRequestId(value: unknown): string | undefined {
   return typeof value === "string" && /^[A-Za-z0-9._:-]{1,128}$/.test(value) ? value : undefined;
 }
+
+export function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}

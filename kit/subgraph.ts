@@ -5,7 +5,7 @@ import type { Knex } from "knex";
 import { PUBLIC_CODES } from "./errors";
 import type { FederatedSchema } from "./federation";
 import { type Channel, parseChannel } from "./graph";
-import { type RequestInfo, type RunningServer, sendJson, serveApollo } from "./http";
+import { type RequestInfo, type RunningServer, headerValue, sendJson, serveApollo } from "./http";
 import { type Logger, createLogger } from "./log";
 
 /**
@@ -107,8 +107,4 @@ export async function createSubgraph<C extends BaseContext>(options: SubgraphOpt
       };
     },
   };
-}
-
-export function headerValue(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
 }
