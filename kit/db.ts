@@ -1,6 +1,13 @@
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import knex, { type Knex } from "knex";
+import { types as pgTypes } from "pg";
+
+// Legacy silos keep wall-clock DATETIMEs and DATEs; node-postgres would read
+// them in this process's time zone. Hand them over as text, as mysql2
+// (dateStrings) and SQLite do, and let each unit's mapper say what they mean.
+pgTypes.setTypeParser(1114, (text: string) => text); // timestamp without time zone
+pgTypes.setTypeParser(1082, (text: string) => text); // date
 
 /**
  * One knex pool per process, from one URL: `postgres://…`, `mysql://…`

@@ -23,11 +23,11 @@ export class CustomerResolver {
   @Query(() => [Customer], { description: "Customers whose name, e-mail or id contains the text. For agents. Resolved by billing." })
   async searchCustomers(
     @Arg("text") text: string,
-    @Arg("first", () => Int, { defaultValue: 20 }) first: number,
+    @Arg("first", () => Int, { nullable: true, defaultValue: 20 }) first: number | null,
     @Ctx() ctx: BillingContext,
   ): Promise<Customer[]> {
     if (text.trim().length < 2) throw new BadUserInputError("text must have at least 2 characters", "text");
-    const found = await ctx.repos.accounts.search(text, checkFirst(first, 100));
+    const found = await ctx.repos.accounts.search(text, checkFirst(first ?? 20, 100));
     for (const c of found) ctx.loaders.customer.prime(c.id, c);
     return found;
   }
@@ -51,10 +51,10 @@ export class CustomerResolver {
   invoices(
     @Root() customer: Customer,
     @Arg("status", () => InvoiceStatus, { nullable: true }) status: InvoiceStatus | null,
-    @Arg("first", () => Int, { defaultValue: 20 }) first: number,
+    @Arg("first", () => Int, { nullable: true, defaultValue: 20 }) first: number | null,
     @Ctx() ctx: BillingContext,
   ): Promise<Invoice[]> {
-    return ctx.loaders.invoicesOf({ status: status ?? null, first: checkFirst(first, 100) }).load(customer.id);
+    return ctx.loaders.invoicesOf({ status: status ?? null, first: checkFirst(first ?? 20, 100) }).load(customer.id);
   }
 
   // Billing's part of the timeline; promotions merges every unit's part (see

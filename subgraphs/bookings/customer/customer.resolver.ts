@@ -13,10 +13,10 @@ export class CustomerResolver {
   bookings(
     @Root() customer: Customer,
     @Arg("status", () => BookingStatus, { nullable: true, description: "Only bookings in this status." }) status: BookingStatus | null,
-    @Arg("first", () => Int, { defaultValue: 20, description: "How many, 1 to 100." }) first: number,
+    @Arg("first", () => Int, { nullable: true, defaultValue: 20, description: "How many, 1 to 100." }) first: number | null,
     @Ctx() ctx: BookingsContext,
   ): Promise<Booking[]> {
-    return ctx.loaders.bookingsOf({ status: status ?? null, first: checkFirst(first, 100), newestBy: "arrival" }).load(customer.id);
+    return ctx.loaders.bookingsOf({ status: status ?? null, first: checkFirst(first ?? 20, 100), newestBy: "arrival" }).load(customer.id);
   }
 
   @FieldResolver(() => Int, { description: "Completed (checked-out) stays; what returning-guest offers count. Owned by bookings." })

@@ -44,10 +44,10 @@ export class CustomerResolver {
   @FieldResolver(() => [TouchPoint], { description: `Touch points of every unit, newest first (first: 1..${TIMELINE_MAX}). Merged by promotions from each unit's own.` })
   async timeline(
     @Root() customer: Customer,
-    @Arg("first", () => Int, { defaultValue: 50 }) first: number,
+    @Arg("first", () => Int, { nullable: true, defaultValue: 50 }) first: number | null,
     @Ctx() ctx: PromotionsContext,
   ): Promise<TouchPoint[]> {
-    checkFirst(first, TIMELINE_MAX);
+    const limit = checkFirst(first ?? 50, TIMELINE_MAX);
     const [redemptions, consent] = await Promise.all([ctx.loaders.redemptionsOf.load(customer.id), ctx.loaders.consentHistory.load(customer.id)]);
     const all = [
       ...(customer.bookingsTouchPoints ?? []),
@@ -58,7 +58,7 @@ export class CustomerResolver {
     ];
     // ISO-8601 UTC strings of one format sort as time; unit and ref break ties stably.
     all.sort((a, b) => (a.at !== b.at ? (a.at < b.at ? 1 : -1) : a.unit !== b.unit ? (a.unit < b.unit ? -1 : 1) : a.ref < b.ref ? -1 : a.ref > b.ref ? 1 : 0));
-    return all.slice(0, first);
+    return all.slice(0, limit);
   }
 }
 

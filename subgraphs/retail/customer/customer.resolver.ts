@@ -10,8 +10,8 @@ import { Customer, customerRef } from "./customer.type";
 @Resolver(() => Customer)
 export class CustomerResolver {
   @FieldResolver(() => [Order], { description: "Retail orders, newest first (first at most 100). Owned by retail." })
-  orders(@Root() customer: Customer, @Arg("first", () => Int, { defaultValue: 20 }) first: number, @Ctx() ctx: RetailContext): Promise<Order[]> {
-    return ctx.loaders.ordersOf({ first: checkFirst(first, 100) }).load(customer.id);
+  orders(@Root() customer: Customer, @Arg("first", () => Int, { nullable: true, defaultValue: 20 }) first: number | null, @Ctx() ctx: RetailContext): Promise<Order[]> {
+    return ctx.loaders.ordersOf({ first: checkFirst(first ?? 20, 100) }).load(customer.id);
   }
 
   @FieldResolver(() => LoyaltyMembership, { nullable: true, description: "Loyalty programme membership; null when not a member. Owned by retail." })

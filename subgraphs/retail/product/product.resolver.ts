@@ -14,11 +14,11 @@ export class ProductResolver {
   @Query(() => ProductPage, { description: "The catalogue ordered by SKU, optionally one category, a page at a time (first at most 100). Resolved by retail." })
   async products(
     @Arg("category", () => String, { nullable: true, description: "Only this category (exact name, see `categories`)." }) category: string | null | undefined,
-    @Arg("first", () => Int, { defaultValue: 50, description: "Page size, 1 to 100." }) first: number,
+    @Arg("first", () => Int, { nullable: true, defaultValue: 50, description: "Page size, 1 to 100." }) first: number | null,
     @Arg("after", () => String, { nullable: true, description: "endCursor of the previous page." }) after: string | null | undefined,
     @Ctx() ctx: RetailContext,
   ): Promise<ProductPage> {
-    const slice = await ctx.repos.products.page({ category: category ?? null, first: checkFirst(first, 100), afterSku: after == null ? null : decodeCursor(after) });
+    const slice = await ctx.repos.products.page({ category: category ?? null, first: checkFirst(first ?? 50, 100), afterSku: after == null ? null : decodeCursor(after) });
     // Prime this request's loader: a product(sku) or entity lookup later in the same operation reuses the rows.
     for (const p of slice.items) ctx.loaders.product.prime(p.sku, p);
     const last = slice.items[slice.items.length - 1];
