@@ -1,10 +1,13 @@
+import type { BaseContext } from "@apollo/server";
 import type { Knex } from "knex";
-import type { Setting } from "./config";
+import { type ConfigOf, type Setting, integer, text } from "./config";
+import { type Migration, createSilo, prepareSilo } from "./db";
 import type { FederatedSchema } from "./federation";
 import type { Logger } from "./log";
 import { createLogger } from "./log";
 import { runMain } from "./main";
 import type { RunningServer } from "./http";
+import { type RequestBase, type Subgraph, createSubgraph } from "./subgraph";
 
 /**
  * What a business unit hands to the tooling: how to read its config, build
@@ -36,4 +39,75 @@ export function runUnit<Config>(unit: UnitDefinition<Config>, logger: Logger = c
       },
     };
   });
+}
+
+/** The settings every unit has, under its own prefix (BILLING_PORT, BILLING_DB_URL, ...). */
+export type UnitSettings<P extends string> = { [K in `${P}_PORT` | `${P}_DB_POOL_MAX` | `${P}_DB_STATEMENT_TIMEOUT_MS` | `${P}_SEED`]: Setting<number> } & {
+  [K in `${P}_HOST` | `${P}_DB_URL`]: Setting<string>;
+};
+
+export function unitSettings<P extends string>(prefix: P, name: string, port: number): UnitSettings<P> {
+  return {
+    [`${prefix}_PORT`]: integer(`Port the ${name} subgraph listens on.`, port, 0, 65535),
+    [`${prefix}_HOST`]: text(`Interface the ${name} subgraph binds to.`, "127.0.0.1"),
+    [`${prefix}_DB_URL`]: text(`The ${name} silo: postgres://…, mysql://… or a SQLite file path.`, `sqlite:./data/${name}.sqlite`),
+    [`${prefix}_DB_POOL_MAX`]: integer(`Most connections to the ${name} silo.`, 10, 1, 500),
+    [`${prefix}_DB_STATEMENT_TIMEOUT_MS`]: integer("Longest a silo statement may run.", 5000, 100),
+    [`${prefix}_SEED`]: integer("Demo seed written into an empty silo; 0 leaves an empty silo empty.", 42, 0),
+  } as UnitSettings<P>;
+}
+
+export interface UnitRuntime {
+  port: number;
+  host: string;
+  dbUrl: string;
+  poolMax: number;
+  statementTimeoutMs: number;
+  seed: number;
+}
+
+/** A unit's common settings out of its loaded config. */
+export function unitRuntime<P extends string>(config: ConfigOf<UnitSettings<P>>, prefix: P): UnitRuntime {
+  const c = config as unknown as Record<string, number & string>;
+  return {
+    port: c[`${prefix}_PORT`],
+    host: c[`${prefix}_HOST`],
+    dbUrl: c[`${prefix}_DB_URL`],
+    poolMax: c[`${prefix}_DB_POOL_MAX`],
+    statementTimeoutMs: c[`${prefix}_DB_STATEMENT_TIMEOUT_MS`],
+    seed: c[`${prefix}_SEED`],
+  };
+}
+
+export interface BootOptions<C extends BaseContext, R> {
+  name: string;
+  runtime: UnitRuntime;
+  migrations: Record<string, Migration>;
+  /** A table that is empty exactly when the silo has never been seeded. */
+  seedProbeTable: string;
+  seed(db: Knex, seed: number): Promise<void>;
+  repositories(db: Knex): R;
+  buildSchema(): Promise<FederatedSchema>;
+  context(base: RequestBase, repos: R): C;
+}
+
+/**
+ * What every unit does to start: connect to its silo, migrate, seed an empty
+ * silo with the demo data, build its schema and its per-request context.
+ */
+export async function bootSubgraph<C extends BaseContext, R>(o: BootOptions<C, R>): Promise<{ subgraph: Subgraph<C>; db: Knex }> {
+  const db = createSilo(o.runtime.dbUrl, { poolMax: o.runtime.poolMax, statementTimeoutMs: o.runtime.statementTimeoutMs });
+  try {
+    await prepareSilo(db, {
+      migrations: o.migrations,
+      seedProbeTable: o.seedProbeTable,
+      seed: o.runtime.seed > 0 ? () => o.seed(db, o.runtime.seed) : undefined,
+    });
+    const repos = o.repositories(db);
+    const subgraph = await createSubgraph<C>({ name: o.name, schema: await o.buildSchema(), db, context: (base) => o.context(base, repos) });
+    return { subgraph, db };
+  } catch (err) {
+    await db.destroy();
+    throw err;
+  }
 }

@@ -1,4 +1,4 @@
-import type { UnitDefinition } from "../../kit";
+import { type UnitDefinition, unitRuntime } from "../../kit";
 import { type BillingConfig, billingSettings, loadBillingConfig } from "./config";
 import { buildBillingSchema } from "./schema";
 import { createBillingServer } from "./server";
@@ -7,7 +7,7 @@ export const unit: UnitDefinition<BillingConfig> = {
   name: "billing",
   settings: billingSettings,
   loadConfig: loadBillingConfig,
-  listenOn: (c) => ({ port: c.BILLING_PORT, host: c.BILLING_HOST }),
+  listenOn: (c) => unitRuntime(c, "BILLING"),
   buildSchema: buildBillingSchema,
   create: createBillingServer,
 };

@@ -1,12 +1,12 @@
+import { type Subgraph, bootSubgraph, unitRuntime } from "../../kit";
 import type { Knex } from "knex";
-import { type Subgraph, createSilo, createSubgraph, prepareSilo } from "../../kit";
 import { generateWorld } from "../../demo/world";
 import { BookingRepository } from "./booking/booking.repository";
+import { PreferenceRepository } from "./preference/preference.repository";
+import { PropertyRepository } from "./property/property.repository";
 import type { BookingsConfig } from "./config";
 import type { BookingsContext } from "./context";
 import { createLoaders } from "./loaders";
-import { PreferenceRepository } from "./preference/preference.repository";
-import { PropertyRepository } from "./property/property.repository";
 import { buildBookingsSchema } from "./schema";
 import { bookingsMigrations } from "./silo/migrations";
 import { seedBookings } from "./silo/seed";
@@ -17,24 +17,15 @@ export interface BookingsServer {
 }
 
 /** Builds bookings over its silo: connect, migrate, seed an empty silo, build the schema. */
-export async function createBookingsServer(config: BookingsConfig): Promise<BookingsServer> {
-  const db = createSilo(config.BOOKINGS_DB_URL, { poolMax: config.BOOKINGS_DB_POOL_MAX, statementTimeoutMs: config.BOOKINGS_DB_STATEMENT_TIMEOUT_MS });
-  try {
-    await prepareSilo(db, {
-      migrations: bookingsMigrations,
-      seedProbeTable: "guest_stay",
-      seed: config.BOOKINGS_SEED > 0 ? () => seedBookings(db, generateWorld(config.BOOKINGS_SEED)) : undefined,
-    });
-    const repos = { bookings: new BookingRepository(db), properties: new PropertyRepository(db), preferences: new PreferenceRepository(db) };
-    const subgraph = await createSubgraph<BookingsContext>({
-      name: "bookings",
-      schema: await buildBookingsSchema(),
-      db,
-      context: (base) => ({ ...base, repos, loaders: createLoaders(repos) }),
-    });
-    return { subgraph, db };
-  } catch (err) {
-    await db.destroy();
-    throw err;
-  }
+export function createBookingsServer(config: BookingsConfig): Promise<BookingsServer> {
+  return bootSubgraph({
+    name: "bookings",
+    runtime: unitRuntime(config, "BOOKINGS"),
+    migrations: bookingsMigrations,
+    seedProbeTable: "guest_stay",
+    seed: (db, seed) => seedBookings(db, generateWorld(seed)),
+    repositories: (db) => ({ bookings: new BookingRepository(db), properties: new PropertyRepository(db), preferences: new PreferenceRepository(db) }),
+    buildSchema: buildBookingsSchema,
+    context: (base, repos): BookingsContext => ({ ...base, repos, loaders: createLoaders(repos) }),
+  });
 }

@@ -1,4 +1,4 @@
-import type { UnitDefinition } from "../../kit";
+import { type UnitDefinition, unitRuntime } from "../../kit";
 import { type BookingsConfig, bookingsSettings, loadBookingsConfig } from "./config";
 import { buildBookingsSchema } from "./schema";
 import { createBookingsServer } from "./server";
@@ -7,7 +7,7 @@ export const unit: UnitDefinition<BookingsConfig> = {
   name: "bookings",
   settings: bookingsSettings,
   loadConfig: loadBookingsConfig,
-  listenOn: (c) => ({ port: c.BOOKINGS_PORT, host: c.BOOKINGS_HOST }),
+  listenOn: (c) => unitRuntime(c, "BOOKINGS"),
   buildSchema: buildBookingsSchema,
   create: createBookingsServer,
 };

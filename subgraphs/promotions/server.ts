@@ -1,5 +1,5 @@
 import type { Knex } from "knex";
-import { type Subgraph, createSilo, createSubgraph, prepareSilo } from "../../kit";
+import { type Subgraph, bootSubgraph, unitRuntime } from "../../kit";
 import { generateWorld } from "../../demo/world";
 import type { PromotionsConfig } from "./config";
 import { ConsentRepository } from "./consent/consent.repository";
@@ -16,25 +16,16 @@ export interface PromotionsServer {
   db: Knex;
 }
 
-/** Builds promotions over its silo: connect, migrate, seed an empty silo, build the schema. */
-export async function createPromotionsServer(config: PromotionsConfig, clock: () => number = Date.now): Promise<PromotionsServer> {
-  const db = createSilo(config.PROMOTIONS_DB_URL, { poolMax: config.PROMOTIONS_DB_POOL_MAX, statementTimeoutMs: config.PROMOTIONS_DB_STATEMENT_TIMEOUT_MS });
-  try {
-    await prepareSilo(db, {
-      migrations: promotionsMigrations,
-      seedProbeTable: "promo_offer",
-      seed: config.PROMOTIONS_SEED > 0 ? () => seedPromotions(db, generateWorld(config.PROMOTIONS_SEED)) : undefined,
-    });
-    const repos = { offers: new OfferRepository(db), redemptions: new RedemptionRepository(db), consent: new ConsentRepository(db) };
-    const subgraph = await createSubgraph<PromotionsContext>({
-      name: "promotions",
-      schema: await buildPromotionsSchema(),
-      db,
-      context: (base) => ({ ...base, repos, loaders: createLoaders(repos), now: clock() }),
-    });
-    return { subgraph, db };
-  } catch (err) {
-    await db.destroy();
-    throw err;
-  }
+/** Builds promotions over its silo. `clock` is injectable so tests can fix "now" for offer validity. */
+export function createPromotionsServer(config: PromotionsConfig, clock: () => number = Date.now): Promise<PromotionsServer> {
+  return bootSubgraph({
+    name: "promotions",
+    runtime: unitRuntime(config, "PROMOTIONS"),
+    migrations: promotionsMigrations,
+    seedProbeTable: "promo_offer",
+    seed: (db, seed) => seedPromotions(db, generateWorld(seed)),
+    repositories: (db) => ({ offers: new OfferRepository(db), redemptions: new RedemptionRepository(db), consent: new ConsentRepository(db) }),
+    buildSchema: buildPromotionsSchema,
+    context: (base, repos): PromotionsContext => ({ ...base, repos, loaders: createLoaders(repos), now: clock() }),
+  });
 }

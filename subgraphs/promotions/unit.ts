@@ -1,4 +1,4 @@
-import type { UnitDefinition } from "../../kit";
+import { type UnitDefinition, unitRuntime } from "../../kit";
 import { type PromotionsConfig, loadPromotionsConfig, promotionsSettings } from "./config";
 import { buildPromotionsSchema } from "./schema";
 import { createPromotionsServer } from "./server";
@@ -7,7 +7,7 @@ export const unit: UnitDefinition<PromotionsConfig> = {
   name: "promotions",
   settings: promotionsSettings,
   loadConfig: loadPromotionsConfig,
-  listenOn: (c) => ({ port: c.PROMOTIONS_PORT, host: c.PROMOTIONS_HOST }),
+  listenOn: (c) => unitRuntime(c, "PROMOTIONS"),
   buildSchema: buildPromotionsSchema,
   create: (config) => createPromotionsServer(config),
 };

@@ -1,4 +1,4 @@
-import type { UnitDefinition } from "../../kit";
+import { type UnitDefinition, unitRuntime } from "../../kit";
 import { type RetailConfig, loadRetailConfig, retailSettings } from "./config";
 import { buildRetailSchema } from "./schema";
 import { createRetailServer } from "./server";
@@ -7,7 +7,7 @@ export const unit: UnitDefinition<RetailConfig> = {
   name: "retail",
   settings: retailSettings,
   loadConfig: loadRetailConfig,
-  listenOn: (c) => ({ port: c.RETAIL_PORT, host: c.RETAIL_HOST }),
+  listenOn: (c) => unitRuntime(c, "RETAIL"),
   buildSchema: buildRetailSchema,
   create: createRetailServer,
 };

@@ -26,7 +26,7 @@ describe("docker-compose.yml", () => {
       const env = service.environment ?? {};
       for (const key of Object.keys(env)) expect(Object.keys(unit.settings)).toContain(key);
       const config = unit.loadConfig(env) as Record<string, unknown>;
-      expect(unit.listenOn(config as never)).toEqual({ port, host: "0.0.0.0" });
+      expect(unit.listenOn(config as never)).toMatchObject({ port, host: "0.0.0.0" });
       const url = String(config[`${name.toUpperCase()}_DB_URL`]);
       expect(dialectOfUrl(url)).toBe(PRODUCTION_DIALECT[name]);
       const dbService = new URL(url).hostname;
