@@ -8,6 +8,7 @@ export const gatewaySettings = {
   GATEWAY_SUBGRAPH_TIMEOUT_MS: integer("Longest the gateway waits for one subgraph fetch before answering without it.", 5000, 50, 120_000),
   GATEWAY_MAX_BODY_BYTES: integer("Largest request body accepted.", 1_000_000, 1024, 50_000_000),
   GATEWAY_INTROSPECTION: flag("Allow schema introspection.", true),
+  GATEWAY_PROVENANCE: flag("Add extensions.provenance (which units answered, when each read its silo) to every response.", true),
   GATEWAY_LOG_LEVEL: oneOf("Log level.", ["silent", "error", "warn", "info"] as const, "info"),
 };
 

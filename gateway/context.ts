@@ -1,5 +1,12 @@
-/** The gateway's per-request context: what it forwards to subgraphs. */
+import type { UnitProvenance } from "./provenance";
+
+/** The gateway's per-request context. */
 export interface GatewayContext {
   requestId: string;
+  /** Client headers passed on to every subgraph. */
   forward: Partial<Record<"x-channel", string>>;
+  /** Whether subgraphs are asked for provenance (GATEWAY_PROVENANCE). */
+  wantProvenance: boolean;
+  /** What each subgraph fetch reported, in arrival order. */
+  provenance: UnitProvenance[];
 }

@@ -3,6 +3,7 @@ import type { GatewayGraphQLResponse } from "@apollo/server-gateway-interface";
 import type { Fetcher } from "@apollo/utils.fetcher";
 import { GraphQLError } from "graphql";
 import type { GatewayContext } from "./context";
+import { PROVENANCE_HEADER, provenanceOf } from "./provenance";
 
 /** Headers a client may set that every subgraph should see. */
 const FORWARDED = ["x-channel"] as const;
@@ -32,6 +33,13 @@ export class UnitDataSource extends RemoteGraphQLDataSource<GatewayContext> {
       const value = context.forward[name];
       if (value) headers.set(name, value);
     }
+    if (context.wantProvenance) headers.set(PROVENANCE_HEADER, "1");
+  }
+
+  override didReceiveResponse({ response, context }: { response: GatewayGraphQLResponse; context: GatewayContext }): GatewayGraphQLResponse {
+    const provenance = provenanceOf(response.extensions);
+    if (provenance && context.provenance) context.provenance.push(provenance);
+    return response;
   }
 
   override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {

@@ -12,6 +12,7 @@ import { type Logger, createLogger } from "../kit/log";
 import type { GatewayConfig } from "./config";
 import type { GatewayContext } from "./context";
 import { UnitDataSource } from "./datasource";
+import { provenancePlugin } from "./provenance";
 
 export interface Gateway {
   apollo: ApolloServer<GatewayContext>;
@@ -38,7 +39,7 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
     // A custom header forces a CORS preflight, so it proves a request is not a
     // simple cross-site form post; `x-channel` counts, so GET works from curl.
     csrfPrevention: { requestHeaders: ["x-apollo-operation-name", "apollo-require-preflight", "x-channel"] },
-    plugins: [ApolloServerPluginLandingPageDisabled()],
+    plugins: [ApolloServerPluginLandingPageDisabled(), ...(config.GATEWAY_PROVENANCE ? [provenancePlugin()] : [])],
     formatError: formatGatewayError(logger),
   });
   await apollo.start();
@@ -60,7 +61,12 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
           apollo,
           guard,
           maxBodyBytes: config.GATEWAY_MAX_BODY_BYTES,
-          context: async (info) => ({ requestId: info.requestId, forward: { "x-channel": headerValue(info.headers["x-channel"]) } }),
+          context: async (info) => ({
+            requestId: info.requestId,
+            forward: { "x-channel": headerValue(info.headers["x-channel"]) },
+            wantProvenance: config.GATEWAY_PROVENANCE,
+            provenance: [],
+          }),
           routes: { "/health": (_req, res) => sendJson(res, 200, { status: "ok" }) },
         },
         config.GATEWAY_PORT,

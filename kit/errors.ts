@@ -47,12 +47,21 @@ export class SiloDataError extends GraphQLError {
   }
 }
 
+/** The customer may not have this offer now; `reasons` says why. */
+export class NotEligibleError extends GraphQLError {
+  constructor(message: string, reasons: string[]) {
+    super(message, { extensions: { code: "OFFER_NOT_ELIGIBLE", reasons } });
+  }
+}
+
 /** Codes that are safe to show a client as they are. */
 export const PUBLIC_CODES = new Set([
   "NOT_FOUND",
   "FORBIDDEN",
   "BAD_USER_INPUT",
   "CONFLICT",
+  "OFFER_NOT_ELIGIBLE",
+  "TIMEOUT",
   "UNAVAILABLE",
   "UNAUTHENTICATED",
   "SILO_DATA_INVALID",

@@ -13,3 +13,4 @@ export * from "./time";
 export * from "./sql";
 export * from "./quote-key";
 export * from "./unit";
+export * from "./graph-client";

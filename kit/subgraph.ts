@@ -1,8 +1,8 @@
-import { ApolloServer, type BaseContext } from "@apollo/server";
+import { ApolloServer, type ApolloServerPlugin, type BaseContext } from "@apollo/server";
 import { ApolloServerPluginInlineTraceDisabled } from "@apollo/server/plugin/disabled";
 import type { GraphQLFormattedError } from "graphql";
 import type { Knex } from "knex";
-import { PUBLIC_CODES } from "./errors";
+import { BadUserInputError, PUBLIC_CODES } from "./errors";
 import type { FederatedSchema } from "./federation";
 import { type Channel, parseChannel } from "./graph";
 import { type RequestInfo, type RunningServer, headerValue, sendJson, serveApollo } from "./http";
@@ -19,6 +19,15 @@ export interface RequestBase {
   channel: Channel | null;
   /** Who is asking, as verified by the gateway; null until identity is wired (anonymous). */
   identity: Identity | null;
+}
+
+/**
+ * The channel a write comes through. Reads never need it; a write records it,
+ * so one that does not say where it comes from is refused.
+ */
+export function requireChannel(base: RequestBase): Channel {
+  if (!base.channel) throw new BadUserInputError("an x-channel header (WEB, MOBILE, STORE, CALL_CENTER or PARTNER) is required for writes", "x-channel");
+  return base.channel;
 }
 
 export interface Identity {
@@ -41,6 +50,33 @@ export interface Subgraph<C extends BaseContext> {
   /** The per-request context, for in-process callers (tests). */
   context(base?: Partial<RequestBase>): C;
   listen(port: number, host?: string): Promise<RunningServer>;
+}
+
+/** The header a gateway sends to ask for provenance, and the extension that answers it. */
+export const PROVENANCE_HEADER = "x-provenance";
+
+/**
+ * Provenance, on request: which unit answered and when. Every silo read of
+ * this fetch happened between `readAt` and `answeredAt` (nothing is cached,
+ * so this is the "as of" of the data). Two timestamps, only when asked.
+ */
+function provenancePlugin(name: string): ApolloServerPlugin<BaseContext> {
+  return {
+    async requestDidStart(rc) {
+      if (rc.request.http?.headers.get(PROVENANCE_HEADER) !== "1") return;
+      let readAt = "";
+      return {
+        async executionDidStart() {
+          readAt = new Date().toISOString();
+        },
+        async willSendResponse({ response }) {
+          if (response.body.kind !== "single" || !readAt) return;
+          const result = response.body.singleResult;
+          result.extensions = { ...result.extensions, provenance: { unit: name, readAt, answeredAt: new Date().toISOString() } };
+        },
+      };
+    },
+  };
 }
 
 export function maskError(name: string, logger: Logger) {
@@ -68,7 +104,7 @@ export async function createSubgraph<C extends BaseContext>(options: SubgraphOpt
     // The gateway reaches subgraphs with JSON POSTs; a browser has no business here.
     csrfPrevention: true,
     // Inline tracing (ftv1) is for Apollo's hosted reporting, which we do not use.
-    plugins: [ApolloServerPluginInlineTraceDisabled()],
+    plugins: [ApolloServerPluginInlineTraceDisabled(), provenancePlugin(options.name)],
   });
   await apollo.start();
 

@@ -1,6 +1,6 @@
 import type { BaseContext } from "@apollo/server";
 import type { Knex } from "knex";
-import { type ConfigOf, type Setting, integer, text } from "./config";
+import { type ConfigOf, type Setting, httpUrl, integer, text } from "./config";
 import { type Migration, createSilo, prepareSilo } from "./db";
 import type { FederatedSchema } from "./federation";
 import type { Logger } from "./log";
@@ -110,4 +110,9 @@ export async function bootSubgraph<C extends BaseContext, R>(o: BootOptions<C, R
     await db.destroy();
     throw err;
   }
+}
+
+/** For units whose writes must be checked against the live graph (see graph-client.ts). */
+export function graphUrlSetting(name: string): Setting<string> {
+  return httpUrl(`The customer graph (the gateway's /graphql) the ${name} unit reads to check its writes.`, "http://127.0.0.1:4000/graphql");
 }

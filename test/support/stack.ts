@@ -17,7 +17,7 @@ export interface Stack {
   specs: Map<string, ProcessSpec>;
   logs: Map<string, string[]>;
   post(body: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any; headers: Headers }>;
-  query(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<{ data?: any; errors?: any[] }>;
+  query(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<{ data?: any; errors?: any }>;
   restart(name: string): Promise<void>;
   stop(): Promise<void>;
 }
@@ -55,6 +55,9 @@ export async function startStack(options: { env?: Record<string, string>; siloUr
   };
 
   try {
+    // Units that check writes read the graph through the gateway: they need its address up front.
+    const gatewayPort = await freePort();
+    const gatewayUrl = `http://127.0.0.1:${gatewayPort}/graphql`;
     await Promise.all(
       readManifest().map(async ({ name }) => {
         const port = await freePort();
@@ -63,12 +66,10 @@ export async function startStack(options: { env?: Record<string, string>; siloUr
         siloUrls.set(name, siloUrl);
         unitUrls.set(name, `http://127.0.0.1:${port}/graphql`);
         gatewayEnv[`SUBGRAPH_${key}_URL`] = `http://127.0.0.1:${port}/graphql`;
-        await run({ name, script: join(ROOT, "dist", "subgraphs", name, "main.js"), env: { ...options.env, [`${key}_PORT`]: String(port), [`${key}_DB_URL`]: siloUrl }, healthUrl: `http://127.0.0.1:${port}/health` });
+        await run({ name, script: join(ROOT, "dist", "subgraphs", name, "main.js"), env: { ...options.env, [`${key}_PORT`]: String(port), [`${key}_DB_URL`]: siloUrl, [`${key}_GRAPH_URL`]: gatewayUrl }, healthUrl: `http://127.0.0.1:${port}/health` });
       }),
     );
-    const gatewayPort = await freePort();
     await run({ name: "gateway", script: join(ROOT, "dist", "gateway", "main.js"), env: { ...gatewayEnv, GATEWAY_PORT: String(gatewayPort) }, healthUrl: `http://127.0.0.1:${gatewayPort}/health` });
-    const gatewayUrl = `http://127.0.0.1:${gatewayPort}/graphql`;
 
     const post = async (body: unknown, headers: Record<string, string> = {}) => {
       const res = await fetch(gatewayUrl, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: typeof body === "string" ? body : JSON.stringify(body) });
