@@ -1,4 +1,8 @@
 import { type ConfigOf, ConfigError, flag, httpUrl, integer, loadConfig, oneOf, text } from "../kit/config";
+import { checkProductionSecrets, sharedSettings } from "../kit/shared-settings";
+
+/** The development default; production configuration refuses it. */
+export const DEV_JWT_SECRET = "customer-graph-dev-jwt-secret-change-me";
 
 /** The gateway's settings. It is generic: nothing here names a business unit. */
 export const gatewaySettings = {
@@ -9,6 +13,12 @@ export const gatewaySettings = {
   GATEWAY_MAX_BODY_BYTES: integer("Largest request body accepted.", 1_000_000, 1024, 50_000_000),
   GATEWAY_INTROSPECTION: flag("Allow schema introspection.", true),
   GATEWAY_PROVENANCE: flag("Add extensions.provenance (which units answered, when each read its silo) to every response.", true),
+  GATEWAY_JWT_SECRET: text("HS256 secret client tokens are signed with (development; ignored when GATEWAY_JWKS_URL is set).", DEV_JWT_SECRET),
+  GATEWAY_JWKS_URL: text("JWKS URL of the identity provider (production); keys are cached and rotated by kid.", ""),
+  GATEWAY_JWT_ISSUER: text("Required `iss` of client tokens.", "customer-graph-dev"),
+  GATEWAY_JWT_AUDIENCE: text("Required `aud` of client tokens.", "customer-graph"),
+  GATEWAY_JWT_CLOCK_SKEW_S: integer("Clock skew tolerated on `exp`/`nbf`, in seconds.", 30, 0, 600),
+  ...sharedSettings,
   GATEWAY_LOG_LEVEL: oneOf("Log level.", ["silent", "error", "warn", "info"] as const, "info"),
 };
 
@@ -33,5 +43,6 @@ export function loadGatewayConfig(env: Record<string, string | undefined>): Gate
     }
   }
   if (problems.length > 0) throw new ConfigError(problems);
+  checkProductionSecrets(base, { GATEWAY_JWT_SECRET: base.GATEWAY_JWKS_URL === "" && base.GATEWAY_JWT_SECRET === DEV_JWT_SECRET ? "is the development default; set GATEWAY_JWKS_URL (or a secret of your own)" : undefined });
   return { ...base, subgraphUrls };
 }

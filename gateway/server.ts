@@ -11,6 +11,8 @@ import { type RequestInfo, type RunningServer, headerValue, sendError, sendJson,
 import { type Logger, createLogger } from "../kit/log";
 import type { GatewayConfig } from "./config";
 import type { GatewayContext } from "./context";
+import type { Identity } from "../kit/identity";
+import { AuthenticationError, createAuthenticator } from "./auth";
 import { UnitDataSource } from "./datasource";
 import { provenancePlugin } from "./provenance";
 
@@ -28,7 +30,7 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
   const channels = enumValues(supergraphSdl, "Channel");
   const gateway = new ApolloGateway({
     supergraphSdl,
-    buildService: ({ name, url }) => new UnitDataSource(name, config.subgraphUrls.get(name) ?? url ?? "", config.GATEWAY_SUBGRAPH_TIMEOUT_MS),
+    buildService: ({ name, url }) => new UnitDataSource(name, config.subgraphUrls.get(name) ?? url ?? "", config.GATEWAY_SUBGRAPH_TIMEOUT_MS, config.GRAPH_SIGNING_SECRET),
   });
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
@@ -44,10 +46,19 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
   });
   await apollo.start();
 
-  const guard = (_req: IncomingMessage, res: ServerResponse, info: RequestInfo): boolean => {
+  const authenticate = createAuthenticator(config);
+  const identities = new WeakMap<RequestInfo, Identity | null>();
+  const guard = async (_req: IncomingMessage, res: ServerResponse, info: RequestInfo): Promise<boolean> => {
     const channel = headerValue(info.headers["x-channel"]);
     if (channel !== undefined && channels && !channels.has(channel)) {
       sendError(res, 400, "BAD_REQUEST", `x-channel must be one of ${[...channels].join(", ")}; got "${channel}"`);
+      return false;
+    }
+    try {
+      identities.set(info, await authenticate(headerValue(info.headers.authorization)));
+    } catch (err) {
+      if (!(err instanceof AuthenticationError)) throw err;
+      sendError(res, 401, "UNAUTHENTICATED", `${err.message}; send no Authorization header to ask as an anonymous caller`, { "www-authenticate": 'Bearer error="invalid_token"' });
       return false;
     }
     return true;
@@ -63,7 +74,8 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
           maxBodyBytes: config.GATEWAY_MAX_BODY_BYTES,
           context: async (info) => ({
             requestId: info.requestId,
-            forward: { "x-channel": headerValue(info.headers["x-channel"]) },
+            identity: identities.get(info) ?? null,
+            forward: { "x-channel": headerValue(info.headers["x-channel"]), authorization: headerValue(info.headers.authorization) },
             wantProvenance: config.GATEWAY_PROVENANCE,
             provenance: [],
           }),

@@ -17,6 +17,12 @@ export class ForbiddenError extends GraphQLError {
   }
 }
 
+export class UnauthenticatedError extends GraphQLError {
+  constructor(message: string) {
+    super(message, { extensions: { code: "UNAUTHENTICATED" } });
+  }
+}
+
 export class BadUserInputError extends GraphQLError {
   constructor(message: string, field?: string) {
     super(message, { extensions: { code: "BAD_USER_INPUT", ...(field ? { field } : {}) } });

@@ -12,17 +12,18 @@ import { UnavailableError } from "./errors";
  * copy.
  */
 export interface GraphReader {
-  read<T>(query: string, variables: Record<string, unknown>, requestId: string): Promise<T>;
+  /** `as`: the request being served; the graph is read with its caller's own credential and rights. */
+  read<T>(query: string, variables: Record<string, unknown>, as: { requestId: string; authorization?: string }): Promise<T>;
 }
 
 export function graphReader(url: string, timeoutMs: number): GraphReader {
   return {
-    async read<T>(query: string, variables: Record<string, unknown>, requestId: string): Promise<T> {
+    async read<T>(query: string, variables: Record<string, unknown>, as: { requestId: string; authorization?: string }): Promise<T> {
       let body: { data?: T; errors?: { message: string; extensions?: Record<string, unknown> }[] };
       try {
         const res = await fetch(url, {
           method: "POST",
-          headers: { "content-type": "application/json", "x-request-id": requestId },
+          headers: { "content-type": "application/json", "x-request-id": as.requestId, ...(as.authorization ? { authorization: as.authorization } : {}) },
           body: JSON.stringify({ query, variables }),
           signal: AbortSignal.timeout(timeoutMs),
         });

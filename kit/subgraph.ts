@@ -5,7 +5,9 @@ import type { Knex } from "knex";
 import { BadUserInputError, PUBLIC_CODES } from "./errors";
 import type { FederatedSchema } from "./federation";
 import { type Channel, parseChannel } from "./graph";
-import { type RequestInfo, type RunningServer, headerValue, sendJson, serveApollo } from "./http";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { type RequestInfo, type RunningServer, headerValue, sendError, sendJson, serveApollo } from "./http";
+import { type Identity, type Verdict, verifySigned } from "./identity";
 import { type Logger, createLogger } from "./log";
 
 /**
@@ -17,8 +19,10 @@ export interface RequestBase {
   requestId: string;
   /** The channel the client named (`x-channel`), if valid. Recorded, never used to vary data. */
   channel: Channel | null;
-  /** Who is asking, as verified by the gateway; null until identity is wired (anonymous). */
+  /** Who is asking, as the gateway verified and signed it; null for anonymous callers. */
   identity: Identity | null;
+  /** The caller's own bearer credential, for reading the graph on their behalf (graph-client.ts). */
+  authorization?: string;
 }
 
 /**
@@ -30,11 +34,6 @@ export function requireChannel(base: RequestBase): Channel {
   return base.channel;
 }
 
-export interface Identity {
-  role: "customer" | "agent" | "partner";
-  /** Set for the customer role: the enterprise id of the signed-in customer. */
-  customerId?: string;
-}
 
 export interface SubgraphOptions<C extends BaseContext> {
   /** Subgraph name as in the manifest, e.g. "bookings". */
@@ -42,6 +41,8 @@ export interface SubgraphOptions<C extends BaseContext> {
   schema: FederatedSchema;
   db: Knex;
   context(base: RequestBase): C;
+  /** Requests must carry the gateway's signature (identity.ts); off only for benchmarks on loopback. */
+  signing: { secret: string; required: boolean; maxAgeMs: number };
   logger?: Logger;
 }
 
@@ -108,8 +109,27 @@ export async function createSubgraph<C extends BaseContext>(options: SubgraphOpt
   });
   await apollo.start();
 
-  const contextOf = async (info: RequestInfo): Promise<C> =>
-    options.context({ requestId: info.requestId, channel: parseChannel(headerValue(info.headers["x-channel"])) ?? null, identity: null });
+  const verdicts = new WeakMap<RequestInfo, Verdict>();
+  // Unsigned, tampered or stale requests never reach the schema: 401.
+  const guard = (_req: IncomingMessage, res: ServerResponse, info: RequestInfo): boolean => {
+    if (!options.signing.required) return true;
+    const verdict = verifySigned(options.signing.secret, info.headers, info.rawBody, Date.now(), options.signing.maxAgeMs);
+    if (!verdict.ok) {
+      sendError(res, 401, "UNAUTHENTICATED", `${verdict.reason}; the ${options.name} subgraph only answers the gateway`);
+      return false;
+    }
+    verdicts.set(info, verdict);
+    return true;
+  };
+  const contextOf = async (info: RequestInfo): Promise<C> => {
+    const verdict = verdicts.get(info);
+    return options.context({
+      requestId: info.requestId,
+      channel: parseChannel(headerValue(info.headers["x-channel"])) ?? null,
+      identity: verdict?.ok ? verdict.identity : null,
+      authorization: headerValue(info.headers.authorization),
+    });
+  };
 
   return {
     apollo,
@@ -119,6 +139,7 @@ export async function createSubgraph<C extends BaseContext>(options: SubgraphOpt
         {
           apollo,
           context: contextOf,
+          guard,
           routes: {
             "/health": async (_req, res) => {
               try {

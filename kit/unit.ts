@@ -1,6 +1,7 @@
 import type { BaseContext } from "@apollo/server";
 import type { Knex } from "knex";
-import { type ConfigOf, type Setting, httpUrl, integer, text } from "./config";
+import { type ConfigOf, type Setting, flag, httpUrl, integer, text } from "./config";
+import { checkProductionSecrets, sharedSettings } from "./shared-settings";
 import { type Migration, createSilo, prepareSilo } from "./db";
 import type { FederatedSchema } from "./federation";
 import type { Logger } from "./log";
@@ -42,9 +43,11 @@ export function runUnit<Config>(unit: UnitDefinition<Config>, logger: Logger = c
 }
 
 /** The settings every unit has, under its own prefix (BILLING_PORT, BILLING_DB_URL, ...). */
-export type UnitSettings<P extends string> = { [K in `${P}_PORT` | `${P}_DB_POOL_MAX` | `${P}_DB_STATEMENT_TIMEOUT_MS` | `${P}_SEED`]: Setting<number> } & {
+export type UnitSettings<P extends string> = { [K in `${P}_PORT` | `${P}_DB_POOL_MAX` | `${P}_DB_STATEMENT_TIMEOUT_MS` | `${P}_SEED` | `${P}_SIGNATURE_MAX_AGE_MS`]: Setting<number> } & {
   [K in `${P}_HOST` | `${P}_DB_URL`]: Setting<string>;
-};
+} & { [K in `${P}_REQUIRE_SIGNATURE`]: Setting<boolean> } & typeof sharedSettings;
+
+
 
 export function unitSettings<P extends string>(prefix: P, name: string, port: number): UnitSettings<P> {
   return {
@@ -54,6 +57,9 @@ export function unitSettings<P extends string>(prefix: P, name: string, port: nu
     [`${prefix}_DB_POOL_MAX`]: integer(`Most connections to the ${name} silo.`, 10, 1, 500),
     [`${prefix}_DB_STATEMENT_TIMEOUT_MS`]: integer("Longest a silo statement may run.", 5000, 100),
     [`${prefix}_SEED`]: integer("Demo seed written into an empty silo; 0 leaves an empty silo empty.", 42, 0),
+    [`${prefix}_REQUIRE_SIGNATURE`]: flag("Answer only requests signed by the gateway. Off only for benchmarks on loopback; production refuses it.", true),
+    [`${prefix}_SIGNATURE_MAX_AGE_MS`]: integer("How old a gateway signature may be (clock skew included).", 30_000, 1000),
+    ...sharedSettings,
   } as UnitSettings<P>;
 }
 
@@ -64,12 +70,16 @@ export interface UnitRuntime {
   poolMax: number;
   statementTimeoutMs: number;
   seed: number;
+  signing: { secret: string; required: boolean; maxAgeMs: number };
 }
 
 /** A unit's common settings out of its loaded config. */
 export function unitRuntime<P extends string>(config: ConfigOf<UnitSettings<P>>, prefix: P): UnitRuntime {
-  const c = config as unknown as Record<string, number & string>;
+  const c = config as unknown as Record<string, number & string & boolean>;
+  const required = c[`${prefix}_REQUIRE_SIGNATURE`];
+  checkProductionSecrets({ NODE_ENV: c.NODE_ENV, GRAPH_SIGNING_SECRET: c.GRAPH_SIGNING_SECRET }, { [`${prefix}_REQUIRE_SIGNATURE`]: required ? undefined : "must be true in production" });
   return {
+    signing: { secret: c.GRAPH_SIGNING_SECRET, required, maxAgeMs: c[`${prefix}_SIGNATURE_MAX_AGE_MS`] },
     port: c[`${prefix}_PORT`],
     host: c[`${prefix}_HOST`],
     dbUrl: c[`${prefix}_DB_URL`],
@@ -104,7 +114,7 @@ export async function bootSubgraph<C extends BaseContext, R>(o: BootOptions<C, R
       seed: o.runtime.seed > 0 ? () => o.seed(db, o.runtime.seed) : undefined,
     });
     const repos = o.repositories(db);
-    const subgraph = await createSubgraph<C>({ name: o.name, schema: await o.buildSchema(), db, context: (base) => o.context(base, repos) });
+    const subgraph = await createSubgraph<C>({ name: o.name, schema: await o.buildSchema(), db, context: (base) => o.context(base, repos), signing: o.runtime.signing });
     return { subgraph, db };
   } catch (err) {
     await db.destroy();

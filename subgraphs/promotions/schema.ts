@@ -1,4 +1,4 @@
-import { type FederatedSchema, buildFederatedSchema } from "../../kit";
+import { type FederatedSchema, buildFederatedSchema, decodeQuoteKey } from "../../kit";
 import type { PromotionsContext } from "./context";
 import { ConsentResolver } from "./consent/consent.resolver";
 import { CustomerResolver, RedemptionResolver } from "./customer/customer.resolver";
@@ -17,7 +17,8 @@ export function buildPromotionsSchema(): Promise<FederatedSchema> {
       Customer: { __resolveReference: (ref: Customer) => Object.assign(new Customer(), ref) },
       Offer: { __resolveReference: (ref: { code: string }, ctx: PromotionsContext) => ctx.loaders.offer.load(ref.code) },
       Product: { __resolveReference: resolveProductReference },
-      Quote: { __resolveReference: (ref: Quote) => Object.assign(new Quote(), ref) },
+      // The customer a quote prices for is in its id; authorization reads it from there.
+      Quote: { __resolveReference: (ref: Quote) => Object.assign(new Quote(), ref, { customerId: decodeQuoteKey(ref.id).customerId }) },
     },
   );
 }

@@ -2,6 +2,9 @@ import { createServer } from "node:net";
 import { join } from "node:path";
 import { ROOT, readManifest } from "../../scripts/manifest";
 import { type ProcessSpec, type Supervised, launch, stopAll, waitHealthy } from "../../scripts/supervisor";
+import { loadGatewayConfig } from "../../gateway/config";
+import type { Role } from "../../kit/identity";
+import { mintToken } from "../../scripts/token";
 import { tempSiloDir } from "./silo";
 
 /**
@@ -16,6 +19,9 @@ export interface Stack {
   procs: Map<string, Supervised>;
   specs: Map<string, ProcessSpec>;
   logs: Map<string, string[]>;
+  /** A development token the stack's gateway accepts. */
+  token(role: Role, sub?: string): Promise<string>;
+  /** POST to the gateway; as an agent unless `headers` carries its own authorization (or `authorization: ""` for none). */
   post(body: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any; headers: Headers }>;
   query(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<{ data?: any; errors?: any }>;
   restart(name: string): Promise<void>;
@@ -71,8 +77,13 @@ export async function startStack(options: { env?: Record<string, string>; siloUr
     );
     await run({ name: "gateway", script: join(ROOT, "dist", "gateway", "main.js"), env: { ...gatewayEnv, GATEWAY_PORT: String(gatewayPort) }, healthUrl: `http://127.0.0.1:${gatewayPort}/health` });
 
+    const tokenConfig = loadGatewayConfig(gatewayEnv);
+    const token = (role: Role, sub?: string) => mintToken(tokenConfig, { role, sub: sub ?? (role === "customer" ? "C000001" : `test-${role}`) });
+    const agent = `Bearer ${await token("agent")}`;
     const post = async (body: unknown, headers: Record<string, string> = {}) => {
-      const res = await fetch(gatewayUrl, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: typeof body === "string" ? body : JSON.stringify(body) });
+      const all: Record<string, string> = { "content-type": "application/json", authorization: agent, ...headers };
+      if (all.authorization === "") delete all.authorization;
+      const res = await fetch(gatewayUrl, { method: "POST", headers: all, body: typeof body === "string" ? body : JSON.stringify(body) });
       const text = await res.text();
       let parsed: unknown = text;
       try {
@@ -85,6 +96,7 @@ export async function startStack(options: { env?: Record<string, string>; siloUr
 
     return {
       gatewayUrl,
+      token,
       unitUrls,
       siloUrls,
       procs,

@@ -18,7 +18,7 @@ export class PreferenceResolver {
   ): Promise<StayPreference> {
     const channel = requireChannel(ctx);
     const text = normalise(preference);
-    const view = await ctx.graph.read<{ customer: { id: string } | null }>(EXISTS, { id: customerId }, ctx.requestId);
+    const view = await ctx.graph.read<{ customer: { id: string } | null }>(EXISTS, { id: customerId }, ctx);
     if (!view.customer) throw new NotFoundError(`unknown customer ${customerId}`);
     return ctx.repos.preferences.remember(customerId, text, channel, Date.now());
   }

@@ -1,5 +1,5 @@
-import { Arg, Ctx, ID, Mutation, Resolver } from "type-graphql";
-import { BadUserInputError, NotFoundError, requireChannel } from "../../../kit";
+import { Arg, Authorized, Ctx, ID, Mutation, Resolver } from "type-graphql";
+import { Access, BadUserInputError, NotFoundError, requireChannel } from "../../../kit";
 import type { PromotionsContext } from "../context";
 import { MarketingConsent } from "./consent.type";
 
@@ -7,6 +7,7 @@ const EXISTS = `query ConsentCheck($id: ID!) { customer(id: $id) { id } }`;
 
 @Resolver(() => MarketingConsent)
 export class ConsentResolver {
+  @Authorized(Access.OWNER)
   @Mutation(() => MarketingConsent, {
     description: "Opt in or out of marketing per medium (omitted media stay as they are). Audited with who, when and channel; offers needing consent follow at once. Needs an x-channel header. Owned by promotions.",
   })
@@ -20,7 +21,7 @@ export class ConsentResolver {
     const channel = requireChannel(ctx);
     const changes = Object.fromEntries(Object.entries({ email, sms, push }).filter(([, v]) => v !== null && v !== undefined)) as Partial<Record<"email" | "sms" | "push", boolean>>;
     if (Object.keys(changes).length === 0) throw new BadUserInputError("say which consent to change: email, sms and/or push");
-    const view = await ctx.graph.read<{ customer: { id: string } | null }>(EXISTS, { id: customerId }, ctx.requestId);
+    const view = await ctx.graph.read<{ customer: { id: string } | null }>(EXISTS, { id: customerId }, ctx);
     if (!view.customer) throw new NotFoundError(`unknown customer ${customerId}`);
     return ctx.repos.consent.set(customerId, changes, { channel, actor: actorOf(ctx), at: ctx.now });
   }

@@ -11,6 +11,8 @@ export interface RedeemRequest {
   idempotencyKey: string | null;
   channel: Channel;
   requestId: string;
+  /** The caller's credential: eligibility is read with their own rights. */
+  authorization?: string;
   now: number;
 }
 
@@ -59,7 +61,7 @@ export class Redeemer {
     }
     const offer = (await this.offers.byCodes([req.code])).get(req.code);
     if (!offer) throw new NotFoundError(`unknown offer ${req.code}`);
-    const view = await this.graph.read<CustomerView>(VIEW, { id: req.customerId }, req.requestId);
+    const view = await this.graph.read<CustomerView>(VIEW, { id: req.customerId }, req);
     if (!view.customer) throw new NotFoundError(`unknown customer ${req.customerId}`);
     if (!view.customer.offers.some((o) => o.code === req.code)) this.refuse(offer, view.customer, req.now);
     try {
