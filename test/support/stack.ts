@@ -51,7 +51,8 @@ export async function startStack(options: { env?: Record<string, string>; siloUr
   const specs = new Map<string, ProcessSpec>();
   const unitUrls = new Map<string, string>();
   const siloUrls = new Map<string, string>();
-  const gatewayEnv: Record<string, string> = { ...options.env };
+  // Suites send bursts as one agent; the rate limit has its own test (protection.test.ts).
+  const gatewayEnv: Record<string, string> = { GATEWAY_RATE_LIMIT_PER_MINUTE: "0", ...options.env };
 
   const run = async (spec: ProcessSpec) => {
     specs.set(spec.name, spec);
