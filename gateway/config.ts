@@ -8,6 +8,7 @@ export const gatewaySettings = {
   GATEWAY_SUBGRAPH_TIMEOUT_MS: integer("Longest the gateway waits for one subgraph fetch before answering without it.", 5000, 50, 120_000),
   GATEWAY_MAX_BODY_BYTES: integer("Largest request body accepted.", 1_000_000, 1024, 50_000_000),
   GATEWAY_INTROSPECTION: flag("Allow schema introspection.", true),
+  GATEWAY_GRAPHIQL: flag("Serve GraphiQL (offline, with worked examples) at / and to browsers at /graphql. Default on; off when NODE_ENV=production.", true),
   GATEWAY_LOG_LEVEL: oneOf("Log level.", ["silent", "error", "warn", "info"] as const, "info"),
 };
 
@@ -32,5 +33,7 @@ export function loadGatewayConfig(env: Record<string, string | undefined>): Gate
     }
   }
   if (problems.length > 0) throw new ConfigError(problems);
-  return { ...base, subgraphUrls };
+  // An IDE is for development: production turns it on only when asked to.
+  const graphiql = env.GATEWAY_GRAPHIQL ? base.GATEWAY_GRAPHIQL : env.NODE_ENV !== "production";
+  return { ...base, GATEWAY_GRAPHIQL: graphiql, subgraphUrls };
 }

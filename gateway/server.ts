@@ -12,6 +12,7 @@ import { type Logger, createLogger } from "../kit/log";
 import type { GatewayConfig } from "./config";
 import type { GatewayContext } from "./context";
 import { UnitDataSource } from "./datasource";
+import { serveGraphiQL } from "./graphiql";
 
 export interface Gateway {
   apollo: ApolloServer<GatewayContext>;
@@ -55,13 +56,15 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
   return {
     apollo,
     async listen() {
+      const ide = serveGraphiQL(config.GATEWAY_GRAPHIQL, logger);
       const running = await serveApollo<GatewayContext>(
         {
           apollo,
           guard,
           maxBodyBytes: config.GATEWAY_MAX_BODY_BYTES,
           context: async (info) => ({ requestId: info.requestId, forward: { "x-channel": headerValue(info.headers["x-channel"]) } }),
-          routes: { "/health": (_req, res) => sendJson(res, 200, { status: "ok" }) },
+          routes: { "/health": (_req, res) => sendJson(res, 200, { status: "ok" }), ...ide.routes },
+          html: ide.html,
         },
         config.GATEWAY_PORT,
         config.GATEWAY_HOST,
