@@ -58,7 +58,7 @@ export class Invoice {
   @Field({ description: "When payment is due (end of the due day in billing's time zone), ISO-8601 UTC." })
   dueAt!: string;
 
-  @Field(() => InvoiceStatus)
+  @Field(() => InvoiceStatus, { description: "Where the invoice stands: open, paid, overdue or void. Owned by billing." })
   status!: InvoiceStatus;
 
   @Field(() => Money, { description: "Invoice total." })

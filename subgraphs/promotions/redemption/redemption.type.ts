@@ -3,7 +3,7 @@ import { Channel } from "../../../kit";
 
 @ObjectType({ description: "An offer redeemed by a customer, with the channel it was redeemed through. Owned by promotions." })
 export class Redemption {
-  @Field(() => ID)
+  @Field(() => ID, { description: "Redemption id. Owned by promotions." })
   id!: string;
 
   @Field(() => Channel, { description: "Where it was redeemed. Recorded, never used to vary an answer." })
