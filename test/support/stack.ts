@@ -33,7 +33,15 @@ export function freePort(): Promise<number> {
   });
 }
 
-export async function startStack(options: { env?: Record<string, string>; siloUrls?: Map<string, string> } = {}): Promise<Stack> {
+export interface StackOptions {
+  env?: Record<string, string>;
+  siloUrls?: Map<string, string>;
+  /** A repository checkout other than this one (its manifest, build and supergraph), e.g. a scaffolded copy. */
+  root?: string;
+}
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const root = options.root ?? ROOT;
   const silo = tempSiloDir("cg-e2e-");
   const logs = new Map<string, string[]>();
   const log = (name: string, line: string) => {
@@ -45,7 +53,7 @@ export async function startStack(options: { env?: Record<string, string>; siloUr
   const specs = new Map<string, ProcessSpec>();
   const unitUrls = new Map<string, string>();
   const siloUrls = new Map<string, string>();
-  const gatewayEnv: Record<string, string> = { ...options.env };
+  const gatewayEnv: Record<string, string> = { SUPERGRAPH_PATH: join(root, "schema", "supergraph.graphql"), ...options.env };
 
   const run = async (spec: ProcessSpec) => {
     specs.set(spec.name, spec);
@@ -56,18 +64,18 @@ export async function startStack(options: { env?: Record<string, string>; siloUr
 
   try {
     await Promise.all(
-      readManifest().map(async ({ name }) => {
+      readManifest(root).map(async ({ name }) => {
         const port = await freePort();
         const key = name.toUpperCase();
         const siloUrl = options.siloUrls?.get(name) ?? silo.url(name);
         siloUrls.set(name, siloUrl);
         unitUrls.set(name, `http://127.0.0.1:${port}/graphql`);
         gatewayEnv[`SUBGRAPH_${key}_URL`] = `http://127.0.0.1:${port}/graphql`;
-        await run({ name, script: join(ROOT, "dist", "subgraphs", name, "main.js"), env: { ...options.env, [`${key}_PORT`]: String(port), [`${key}_DB_URL`]: siloUrl }, healthUrl: `http://127.0.0.1:${port}/health` });
+        await run({ name, script: join(root, "dist", "subgraphs", name, "main.js"), env: { ...options.env, [`${key}_PORT`]: String(port), [`${key}_DB_URL`]: siloUrl }, healthUrl: `http://127.0.0.1:${port}/health` });
       }),
     );
     const gatewayPort = await freePort();
-    await run({ name: "gateway", script: join(ROOT, "dist", "gateway", "main.js"), env: { ...gatewayEnv, GATEWAY_PORT: String(gatewayPort) }, healthUrl: `http://127.0.0.1:${gatewayPort}/health` });
+    await run({ name: "gateway", script: join(root, "dist", "gateway", "main.js"), env: { ...gatewayEnv, GATEWAY_PORT: String(gatewayPort) }, healthUrl: `http://127.0.0.1:${gatewayPort}/health` });
     const gatewayUrl = `http://127.0.0.1:${gatewayPort}/graphql`;
 
     const post = async (body: unknown, headers: Record<string, string> = {}) => {
