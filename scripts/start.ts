@@ -52,6 +52,7 @@ async function main(): Promise<void> {
     [
       "",
       `Customer Graph is up in ${((Date.now() - began) / 1000).toFixed(1)} s: ${url}`,
+      ...(gateway.GATEWAY_GRAPHIQL ? [`GraphiQL with worked examples: ${url.replace(/\/graphql$/, "/")} (in a browser)`] : []),
       "Try:",
       `  curl -s ${url} -H 'content-type: application/json' -H 'x-channel: WEB' \\`,
       `    -d '${JSON.stringify({ query: EXAMPLE })}'`,
