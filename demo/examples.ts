@@ -21,6 +21,18 @@ export const HOME_SKU = "SKU-0002";
 /** A single-use voucher for Silver members and above. */
 export const SILVER_VOUCHER = "SILVER-20";
 
+/** One product's price for one customer: the same question asked from two channels. */
+function priceQuery(name: string): string {
+  return `query ${name}($sku: ID!, $customerId: ID) {
+  product(sku: $sku) {
+    name
+    category
+    listPrice { amount currency }
+    price(customerId: $customerId) { discount { amount } final { amount } appliedOffer { code title } }
+  }
+}`;
+}
+
 export const EXAMPLES: readonly Example[] = [
   {
     title: "The 360° view: every unit answers a part",
@@ -51,14 +63,7 @@ query Customer360($id: ID!) {
     query: `# The same price asked from two channels: run this tab (x-channel WEB) and the
 # next one (x-channel STORE) and compare. The price engine lives only in
 # promotions and never reads the channel.
-query PriceOnTheWeb($sku: ID!, $customerId: ID) {
-  product(sku: $sku) {
-    name
-    category
-    listPrice { amount currency }
-    price(customerId: $customerId) { discount { amount } final { amount } appliedOffer { code title } }
-  }
-}`,
+${priceQuery("PriceOnTheWeb")}`,
   },
   {
     title: "…is the price at the till",
@@ -66,14 +71,7 @@ query PriceOnTheWeb($sku: ID!, $customerId: ID) {
     variables: { sku: HOME_SKU, customerId: NAMED.returningGuest },
     query: `# The same question from the store till (x-channel STORE): the same answer.
 # Try customerId "${NAMED.optedOut}" (withdrew e-mail consent): list price, no offer.
-query PriceAtTheTill($sku: ID!, $customerId: ID) {
-  product(sku: $sku) {
-    name
-    category
-    listPrice { amount currency }
-    price(customerId: $customerId) { discount { amount } final { amount } appliedOffer { code title } }
-  }
-}`,
+${priceQuery("PriceAtTheTill")}`,
   },
   {
     title: "The timeline: every unit's touch points, newest first",

@@ -42,7 +42,7 @@ function isLocal(raw: string): boolean {
     await stack?.stop();
   });
 
-  it("opens /graphql with the worked examples and runs the 360° view, asking only this machine", async () => {
+  it("opens /graphql with the worked examples, runs the 360° view and a picked example, asking only this machine", async () => {
     const page = await browser!.newPage({ viewport: { width: 1400, height: 900 } });
     const outside: string[] = [];
     const refused: string[] = [];
@@ -69,6 +69,12 @@ function isLocal(raw: string): boolean {
       const result = ((await page.locator(".graphiql-response").textContent()) ?? "").replace(/\s/g, " ");
       expect(result).toContain("feather-free pillows");
       expect(result).not.toContain("errors");
+
+      // The picker opens an example again, in a new tab, ready to run.
+      await page.getByRole("button", { name: "A partner's catalogue: products, prices, public offers" }).click();
+      await page.getByRole("tab", { name: "PartnerCatalogue" }).nth(1).waitFor();
+      await page.locator(".graphiql-execute-button").click();
+      await page.locator(".graphiql-response").getByText(/"totalCount"/).waitFor({ timeout: 30_000 });
     } finally {
       // Kept for a person to look at, pass or fail.
       mkdirSync(ARTIFACTS, { recursive: true });
