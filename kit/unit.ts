@@ -19,7 +19,7 @@ export interface UnitDefinition<Config> {
   name: string;
   settings: Record<string, Setting<unknown>>;
   loadConfig(env: Record<string, string | undefined>): Config;
-  listenOn(config: Config): { port: number; host: string };
+  listenOn(config: Config): { port: number; host: string; shutdownGraceMs?: number };
   buildSchema(): Promise<FederatedSchema>;
   create(config: Config): Promise<{ subgraph: { listen(port: number, host?: string): Promise<RunningServer> }; db: Knex }>;
 }
@@ -29,12 +29,12 @@ export function runUnit<Config>(unit: UnitDefinition<Config>, logger: Logger = c
   runMain(logger, async () => {
     const config = unit.loadConfig(process.env);
     const { subgraph, db } = await unit.create(config);
-    const { port, host } = unit.listenOn(config);
+    const { port, host, shutdownGraceMs } = unit.listenOn(config);
     const running = await subgraph.listen(port, host);
     return {
       url: running.url,
       async stop() {
-        await running.close();
+        await running.close(shutdownGraceMs);
         await db.destroy();
       },
     };
@@ -42,7 +42,7 @@ export function runUnit<Config>(unit: UnitDefinition<Config>, logger: Logger = c
 }
 
 /** The settings every unit has, under its own prefix (BILLING_PORT, BILLING_DB_URL, ...). */
-export type UnitSettings<P extends string> = { [K in `${P}_PORT` | `${P}_DB_POOL_MAX` | `${P}_DB_STATEMENT_TIMEOUT_MS` | `${P}_SEED`]: Setting<number> } & {
+export type UnitSettings<P extends string> = { [K in `${P}_PORT` | `${P}_DB_POOL_MAX` | `${P}_DB_STATEMENT_TIMEOUT_MS` | `${P}_SEED` | `${P}_SHUTDOWN_GRACE_MS`]: Setting<number> } & {
   [K in `${P}_HOST` | `${P}_DB_URL`]: Setting<string>;
 };
 
@@ -54,6 +54,7 @@ export function unitSettings<P extends string>(prefix: P, name: string, port: nu
     [`${prefix}_DB_POOL_MAX`]: integer(`Most connections to the ${name} silo.`, 10, 1, 500),
     [`${prefix}_DB_STATEMENT_TIMEOUT_MS`]: integer("Longest a silo statement may run.", 5000, 100),
     [`${prefix}_SEED`]: integer("Demo seed written into an empty silo; 0 leaves an empty silo empty.", 42, 0),
+    [`${prefix}_SHUTDOWN_GRACE_MS`]: integer("On SIGTERM/SIGINT, how long in-flight requests may take to finish.", 10_000, 0, 600_000),
   } as UnitSettings<P>;
 }
 
@@ -64,6 +65,7 @@ export interface UnitRuntime {
   poolMax: number;
   statementTimeoutMs: number;
   seed: number;
+  shutdownGraceMs: number;
 }
 
 /** A unit's common settings out of its loaded config. */
@@ -76,6 +78,7 @@ export function unitRuntime<P extends string>(config: ConfigOf<UnitSettings<P>>,
     poolMax: c[`${prefix}_DB_POOL_MAX`],
     statementTimeoutMs: c[`${prefix}_DB_STATEMENT_TIMEOUT_MS`],
     seed: c[`${prefix}_SEED`],
+    shutdownGraceMs: c[`${prefix}_SHUTDOWN_GRACE_MS`],
   };
 }
 
