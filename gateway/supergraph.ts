@@ -24,11 +24,13 @@ export interface SupergraphSourceOptions {
 
 /** Editors and deploy tools write a file in several steps; wait for the last one. */
 const WATCH_DEBOUNCE_MS = 200;
+/** Polls run one at a time, so a slow supergraph server delays the next poll rather than piling them up. */
+const FETCH_TIMEOUT_MS = 10_000;
 
 export function supergraphSource(options: SupergraphSourceOptions): SupergraphSdlHook {
   const { logger } = options;
   const source = options.url ? "url" : "file";
-  const read = options.url ? () => fetchText(options.url, options.pollMs) : () => readFile(resolve(options.path), "utf8");
+  const read = options.url ? () => fetchText(options.url) : () => readFile(resolve(options.path), "utf8");
 
   return async ({ update }) => {
     // Refused texts are remembered too, so a bad file is reported once, not on every poll.
@@ -88,8 +90,8 @@ function watchDirectory(path: string, check: () => Promise<void>, logger: Logger
   };
 }
 
-async function fetchText(url: string, timeoutMs: number): Promise<string> {
-  const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+async function fetchText(url: string): Promise<string> {
+  const res = await fetch(url, { signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) });
   if (!res.ok) throw new Error(`HTTP ${res.status} from the supergraph URL`);
   return res.text();
 }
