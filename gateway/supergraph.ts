@@ -40,7 +40,7 @@ export function supergraphSource(options: SupergraphSourceOptions): SupergraphSd
       try {
         sdl = await read();
       } catch (err) {
-        logger.warn({ source, err: firstLine(err) }, "supergraph could not be read; still serving the previous one");
+        logger.warn({ source, err: oneLine(err) }, "supergraph could not be read; still serving the previous one");
         return;
       }
       if (sdl === seen) return;
@@ -49,7 +49,7 @@ export function supergraphSource(options: SupergraphSourceOptions): SupergraphSd
         update(sdl);
         logger.info({ source, supergraph: supergraphId(sdl) }, "supergraph reloaded");
       } catch (err) {
-        logger.error({ source, supergraph: supergraphId(sdl), err: firstLine(err) }, "supergraph refused; still serving the previous one");
+        logger.error({ source, supergraph: supergraphId(sdl), err: oneLine(err) }, "supergraph refused; still serving the previous one");
       }
     };
     const stop = options.url ? poll(offer, options.pollMs) : options.watch ? watchDirectory(resolve(options.path), offer, logger) : () => undefined;
@@ -83,7 +83,7 @@ function watchDirectory(path: string, check: () => Promise<void>, logger: Logger
     clearTimeout(timer);
     timer = setTimeout(() => (chain = chain.then(check)), WATCH_DEBOUNCE_MS);
   });
-  watcher.on("error", (err) => logger.error({ err: firstLine(err) }, "supergraph watch failed; reloads stop"));
+  watcher.on("error", (err) => logger.error({ err: oneLine(err) }, "supergraph watch failed; reloads stop"));
   return () => {
     clearTimeout(timer);
     watcher.close();
@@ -96,8 +96,11 @@ async function fetchText(url: string): Promise<string> {
   return res.text();
 }
 
-function firstLine(err: unknown): string {
-  return String(err instanceof Error ? err.message : err).split("\n")[0];
+/** A log field: validation errors span lines ("... Caused by:" then the causes). */
+function oneLine(err: unknown): string {
+  return String(err instanceof Error ? err.message : err)
+    .replace(/\s*\n\s*/g, " ")
+    .slice(0, 1000);
 }
 
 /** The id ApolloGateway gives a supergraph (its SHA-256), shortened for logs and /ready. */

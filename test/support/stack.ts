@@ -19,7 +19,19 @@ export interface Stack {
   post(body: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any; headers: Headers }>;
   query(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<{ data?: any; errors?: any[] }>;
   restart(name: string): Promise<void>;
+  /** Starts the units when the stack was started with `deferUnits` (the gateway first). */
+  startUnits(): Promise<void>;
   stop(): Promise<void>;
+}
+
+export interface StackOptions {
+  /** Environment of every process. */
+  env?: Record<string, string>;
+  /** The gateway's environment on top of `env` and of the units' URLs (e.g. a URL through a proxy). */
+  gatewayEnv?: Record<string, string>;
+  siloUrls?: Map<string, string>;
+  /** Start only the gateway; the units come with `startUnits()`. */
+  deferUnits?: boolean;
 }
 
 export function freePort(): Promise<number> {
@@ -33,7 +45,7 @@ export function freePort(): Promise<number> {
   });
 }
 
-export async function startStack(options: { env?: Record<string, string>; siloUrls?: Map<string, string> } = {}): Promise<Stack> {
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const silo = tempSiloDir("cg-e2e-");
   const logs = new Map<string, string[]>();
   const log = (name: string, line: string) => {
@@ -55,7 +67,7 @@ export async function startStack(options: { env?: Record<string, string>; siloUr
   };
 
   try {
-    await Promise.all(
+    const units: ProcessSpec[] = await Promise.all(
       readManifest().map(async ({ name }) => {
         const port = await freePort();
         const key = name.toUpperCase();
@@ -63,11 +75,18 @@ export async function startStack(options: { env?: Record<string, string>; siloUr
         siloUrls.set(name, siloUrl);
         unitUrls.set(name, `http://127.0.0.1:${port}/graphql`);
         gatewayEnv[`SUBGRAPH_${key}_URL`] = `http://127.0.0.1:${port}/graphql`;
-        await run({ name, script: join(ROOT, "dist", "subgraphs", name, "main.js"), env: { ...options.env, [`${key}_PORT`]: String(port), [`${key}_DB_URL`]: siloUrl }, healthUrl: `http://127.0.0.1:${port}/health` });
+        return { name, script: join(ROOT, "dist", "subgraphs", name, "main.js"), env: { ...options.env, [`${key}_PORT`]: String(port), [`${key}_DB_URL`]: siloUrl }, healthUrl: `http://127.0.0.1:${port}/health` };
       }),
     );
+    let unitsStarted = false;
+    const startUnits = async () => {
+      if (unitsStarted) return;
+      unitsStarted = true;
+      await Promise.all(units.map(run));
+    };
+    if (!options.deferUnits) await startUnits();
     const gatewayPort = await freePort();
-    await run({ name: "gateway", script: join(ROOT, "dist", "gateway", "main.js"), env: { ...gatewayEnv, GATEWAY_PORT: String(gatewayPort) }, healthUrl: `http://127.0.0.1:${gatewayPort}/health` });
+    await run({ name: "gateway", script: join(ROOT, "dist", "gateway", "main.js"), env: { ...gatewayEnv, ...options.gatewayEnv, GATEWAY_PORT: String(gatewayPort) }, healthUrl: `http://127.0.0.1:${gatewayPort}/health` });
     const gatewayUrl = `http://127.0.0.1:${gatewayPort}/graphql`;
 
     const post = async (body: unknown, headers: Record<string, string> = {}) => {
@@ -99,6 +118,7 @@ export async function startStack(options: { env?: Record<string, string>; siloUr
         await stopAll([procs.get(name)!]);
         await run(spec);
       },
+      startUnits,
       async stop() {
         await stopAll([...procs.values()]);
         silo.cleanup();
