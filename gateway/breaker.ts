@@ -31,11 +31,6 @@ export class CircuitBreaker {
     return this.current === "open" && this.now() - this.openedAt >= this.options.cooldownMs ? "half-open" : this.current;
   }
 
-  /** Milliseconds until an open breaker lets a probe through; 0 otherwise. */
-  get retryInMs(): number {
-    return this.current === "open" ? Math.max(0, this.options.cooldownMs - (this.now() - this.openedAt)) : 0;
-  }
-
   /**
    * Asks to make a call. False means fail fast. A true answer must be
    * followed by exactly one `success()` or `failure()`.

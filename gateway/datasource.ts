@@ -61,7 +61,8 @@ export class UnitDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   }
 
   override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
-    const deadline = "incomingRequestContext" in options ? options.incomingRequestContext.context.deadline : undefined;
+    // Health checks and schema loads come without a client request, hence without a deadline.
+    const deadline: number | undefined = "incomingRequestContext" in options ? options.incomingRequestContext.context.deadline : undefined;
     let last: Failure | undefined;
     for (let attempt = 0; ; attempt += 1) {
       const left = deadline === undefined ? Infinity : deadline - Date.now();
@@ -104,8 +105,7 @@ export class UnitDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   }
 
   private open(): GraphQLError {
-    const seconds = Math.ceil(this.breaker.retryInMs / 1000);
-    return new GraphQLError(`the ${this.unit} unit is unavailable (failing fast after repeated failures; next try in ${seconds} s)`, { extensions: { code: "UNAVAILABLE", unit: this.unit } });
+    return new GraphQLError(`the ${this.unit} unit is unavailable (failing fast after repeated failures)`, { extensions: { code: "UNAVAILABLE", unit: this.unit } });
   }
 
   private error(failure: Failure): GraphQLError {

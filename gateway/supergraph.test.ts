@@ -3,15 +3,8 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import type { Logger } from "../kit/log";
+import { eventually } from "../test/support/eventually";
 import { subgraphsOf, supergraphSource } from "./supergraph";
-
-const until = async (check: () => boolean, timeoutMs = 3000) => {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((r) => setTimeout(r, 20));
-  }
-};
 
 describe("supergraph source", () => {
   it("names the subgraphs of a supergraph with their URLs", () => {
@@ -40,10 +33,10 @@ describe("supergraph source", () => {
       const supergraphSdl = loaded.supergraphSdl;
       expect(supergraphSdl).toBe("v1");
       served = "v2";
-      await until(() => updates.length === 1);
+      await eventually("v2 handed to update", () => updates.length === 1);
       expect(updates).toEqual(["v2"]);
       served = "bad v3";
-      await until(() => lines.includes("supergraph refused; still serving the previous one"));
+      await eventually("bad v3 refused", () => lines.includes("supergraph refused; still serving the previous one"));
       await new Promise((r) => setTimeout(r, 200)); // several more polls of the same bad text
       expect(lines.filter((l) => l.startsWith("supergraph refused"))).toHaveLength(1);
       expect(updates).toEqual(["v2"]);

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { composeUnits } from "../../scripts/compose";
 import { ROOT, readManifest } from "../../scripts/manifest";
+import { eventually } from "../support/eventually";
 import { startLoad } from "../support/load";
 import { type Stack, startStack } from "../support/stack";
 import { PER_UNIT } from "./queries";
@@ -30,13 +31,6 @@ describe("supergraph hot reload (five real processes)", () => {
   let stack: Stack;
   let withPhone = "";
 
-  const until = async (what: string, check: () => Promise<boolean> | boolean, timeoutMs = 5000) => {
-    const deadline = Date.now() + timeoutMs;
-    while (!(await check())) {
-      if (Date.now() > deadline) throw new Error(`${what} not seen within ${timeoutMs} ms`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  };
   const logged = (msg: string) => (stack.logs.get("gateway") ?? []).filter((line) => line.includes(`"msg":"${msg}`)).length;
 
   beforeAll(async () => {
@@ -58,7 +52,7 @@ describe("supergraph hot reload (five real processes)", () => {
     const load = startLoad(stack.gatewayUrl, BODY, 4);
     await new Promise((r) => setTimeout(r, 300));
     writeFileSync(path, withPhone);
-    await until("Customer.phone served", async () => (await stack.post(PHONE)).body.errors === undefined);
+    await eventually("Customer.phone served", async () => (await stack.post(PHONE)).body.errors === undefined);
     await new Promise((r) => setTimeout(r, 300));
     const samples = await load.stop();
 
@@ -75,10 +69,10 @@ describe("supergraph hot reload (five real processes)", () => {
   it("refuses a half-written or invalid supergraph and keeps serving the one it has", async () => {
     const load = startLoad(stack.gatewayUrl, BODY, 2);
     writeFileSync(path, withPhone.slice(0, withPhone.length / 2));
-    await until("the half-written file refused", () => logged("supergraph refused") === 1);
+    await eventually("the half-written file refused", () => logged("supergraph refused") === 1);
     // Valid GraphQL, invalid supergraph: only validation catches it (NODE_ENV=production would skip it by default).
     writeFileSync(path, withPhone.replace("phone: String @join__field(graph: BILLING)", "phone: String @join__field(graph: NOWHERE)"));
-    await until("the invalid supergraph refused", () => logged("supergraph refused") === 2);
+    await eventually("the invalid supergraph refused", () => logged("supergraph refused") === 2);
     const samples = await load.stop();
 
     expect(samples.every((s) => s.status === 200 && s.errors.length === 0)).toBe(true);

@@ -1,4 +1,5 @@
 import { type DelayProxy, startDelayProxy } from "../support/delay-proxy";
+import { eventually } from "../support/eventually";
 import { type Sample, send, startLoad } from "../support/load";
 import { type Stack, startStack } from "../support/stack";
 import { PER_UNIT } from "./queries";
@@ -24,15 +25,6 @@ describe("a gateway that stays up (five real processes)", () => {
   let promotions: DelayProxy;
   let ready: () => Promise<Ready>;
 
-  const until = async <T>(what: string, probe: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 8000): Promise<T> => {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const value = await probe();
-      if (ok(value)) return value;
-      if (Date.now() > deadline) throw new Error(`${what} not reached in ${timeoutMs} ms; last: ${JSON.stringify(value)}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  };
   const gatewayLog = () => (stack.logs.get("gateway") ?? []).flatMap((line) => {
     try {
       return [JSON.parse(line) as Record<string, unknown>];
@@ -78,8 +70,8 @@ describe("a gateway that stays up (five real processes)", () => {
     retail.target = new URL(stack.unitUrls.get("retail")!).origin;
     promotions.target = new URL(stack.unitUrls.get("promotions")!).origin;
     await stack.startUnits();
-    await until("every unit answering", () => send(stack.gatewayUrl, BODY), (s) => s.errors.length === 0, COOLDOWN_MS + 5000);
-    const after = await until("every unit up and closed in /ready", ready, (r) => Object.values(r.units).every((u) => u.status === "up" && u.breaker === "closed"));
+    await eventually("every unit answering", () => send(stack.gatewayUrl, BODY), (s) => s.errors.length === 0, COOLDOWN_MS + 5000);
+    const after = await eventually("every unit up and closed in /ready", ready, (r) => Object.values(r.units).every((u) => u.status === "up" && u.breaker === "closed"));
     expect(Object.keys(after.units).sort()).toEqual(["billing", "bookings", "promotions", "retail"]);
   }, 30_000);
 
@@ -114,11 +106,11 @@ describe("a gateway that stays up (five real processes)", () => {
     bookings.child.kill("SIGKILL");
     await bookings.exited;
     const killedAt = Date.now();
-    await until("bookings' breaker open in /ready", ready, (r) => r.units.bookings.breaker === "open" && r.units.bookings.status === "down");
+    await eventually("bookings' breaker open in /ready", ready, (r) => r.units.bookings.breaker === "open" && r.units.bookings.status === "down", 8000);
 
     await stack.restart("bookings");
     const restartedAt = Date.now();
-    await until("bookings served again", async () => load.samples.filter((s) => s.at > restartedAt && s.data?.bookings).length, (n) => n > 0, COOLDOWN_MS + 4000);
+    await eventually("bookings served again", () => load.samples.some((s) => s.at > restartedAt && s.data?.bookings), Boolean, COOLDOWN_MS + 4000);
     const recoveredAt = Math.min(...load.samples.filter((s) => s.at > restartedAt && s.data?.bookings).map((s) => s.at + s.ms));
     await new Promise((r) => setTimeout(r, 200));
     const samples: Sample[] = await load.stop();
