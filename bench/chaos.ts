@@ -15,7 +15,7 @@ import { startStack } from "../test/support/stack";
 const FULL: Record<string, unknown> = { billing: { name: "Maria Schmidt" }, bookings: { stayCount: 5 }, retail: { loyalty: { tier: "GOLD" } }, promotions: { consent: { email: true } } };
 const BODY = { query: PER_UNIT, variables: { id: "C000001" } };
 const CLIENTS = 8;
-const RETAIL_TIMEOUT_MS = 500;
+const RETAIL_TIMEOUT_MS = 800;
 
 interface Phase {
   name: string;
@@ -34,7 +34,7 @@ async function main(): Promise<number> {
   const retail = await startDelayProxy();
   const stack = await startStack({
     env: { GATEWAY_LOG_LEVEL: "warn" },
-    gatewayEnv: { SUBGRAPH_RETAIL_URL: retail.url, SUBGRAPH_RETAIL_TIMEOUT_MS: String(RETAIL_TIMEOUT_MS), GATEWAY_REQUEST_DEADLINE_MS: "2000", GATEWAY_BREAKER_COOLDOWN_MS: "1000" },
+    gatewayEnv: { SUBGRAPH_RETAIL_URL: retail.url, SUBGRAPH_RETAIL_TIMEOUT_MS: String(RETAIL_TIMEOUT_MS), GATEWAY_REQUEST_DEADLINE_MS: "2500", GATEWAY_BREAKER_COOLDOWN_MS: "1000" },
     deferUnits: true,
   });
   retail.target = new URL(stack.unitUrls.get("retail")!).origin;

@@ -13,6 +13,9 @@ import { PER_UNIT } from "./queries";
 const BODY = { query: PER_UNIT, variables: { id: "C000001" } };
 const FULL = { billing: { name: "Maria Schmidt" }, bookings: { stayCount: 5 }, retail: { loyalty: { tier: "GOLD" } }, promotions: { consent: { email: true } } };
 const COOLDOWN_MS = 1000;
+// Wide enough that a busy two-core machine does not time a healthy unit out.
+const RETAIL_TIMEOUT_MS = 1000;
+const DEADLINE_MS = 2500;
 
 interface Ready {
   status: string;
@@ -41,8 +44,8 @@ describe("a gateway that stays up (five real processes)", () => {
       gatewayEnv: {
         SUBGRAPH_RETAIL_URL: retail.url,
         SUBGRAPH_PROMOTIONS_URL: promotions.url,
-        SUBGRAPH_RETAIL_TIMEOUT_MS: "400",
-        GATEWAY_REQUEST_DEADLINE_MS: "1500",
+        SUBGRAPH_RETAIL_TIMEOUT_MS: String(RETAIL_TIMEOUT_MS),
+        GATEWAY_REQUEST_DEADLINE_MS: String(DEADLINE_MS),
         GATEWAY_BREAKER_FAILURES: "3",
         GATEWAY_BREAKER_COOLDOWN_MS: String(COOLDOWN_MS),
         GATEWAY_RETRY_BASE_MS: "20",
@@ -76,22 +79,23 @@ describe("a gateway that stays up (five real processes)", () => {
   }, 30_000);
 
   it("answers a slow unit's fields with TIMEOUT after its own timeout, and the rest in full", async () => {
-    retail.delayMs = 1200; // beyond SUBGRAPH_RETAIL_TIMEOUT_MS=400
+    retail.delayMs = RETAIL_TIMEOUT_MS * 3;
     try {
       const answer = await send(stack.gatewayUrl, BODY);
-      expect(answer.ms).toBeLessThan(1100);
+      expect(answer.ms).toBeGreaterThanOrEqual(RETAIL_TIMEOUT_MS);
+      expect(answer.ms).toBeLessThan(RETAIL_TIMEOUT_MS + 1000);
       expect(answer.data).toEqual({ ...FULL, retail: { loyalty: null } });
-      expect(answer.errors).toEqual([{ code: "TIMEOUT", unit: "retail", message: "the retail unit did not answer within 400 ms" }]);
+      expect(answer.errors).toEqual([{ code: "TIMEOUT", unit: "retail", message: `the retail unit did not answer within ${RETAIL_TIMEOUT_MS} ms` }]);
     } finally {
       retail.delayMs = 0;
     }
   });
 
   it("answers within the request's deadline when a unit is slower than its timeout allows", async () => {
-    promotions.delayMs = 3000; // its timeout is the default 5000; the deadline is 1500
+    promotions.delayMs = 6000; // beyond the deadline and its own timeout (the default 5000)
     try {
       const answer = await send(stack.gatewayUrl, BODY);
-      expect(answer.ms).toBeLessThan(2300);
+      expect(answer.ms).toBeLessThan(DEADLINE_MS + 1000);
       expect(answer.data).toEqual({ ...FULL, promotions: null });
       expect(answer.errors).toEqual([{ code: "TIMEOUT", unit: "promotions", message: "the promotions unit did not answer before the request's deadline" }]);
     } finally {
@@ -116,7 +120,7 @@ describe("a gateway that stays up (five real processes)", () => {
     const samples: Sample[] = await load.stop();
 
     expect(stack.procs.get("gateway")!.child.exitCode).toBeNull();
-    expect(samples.length).toBeGreaterThan(20);
+    expect(samples.some((s) => s.at + s.ms < killedAt)).toBe(true); // the load ran before the kill too
     expect(samples.every((s) => s.status === 200)).toBe(true);
     // Every other unit's fields were served throughout.
     for (const s of samples) expect({ ...s.data, bookings: null }).toEqual({ ...FULL, bookings: null });
