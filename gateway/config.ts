@@ -1,15 +1,32 @@
-import { type ConfigOf, ConfigError, flag, httpUrl, integer, loadConfig, oneOf, text } from "../kit/config";
+import { type ConfigOf, type Setting, ConfigError, flag, httpUrl, integer, loadConfig, oneOf, text } from "../kit/config";
 import { checkProductionSecrets, sharedSettings } from "../kit/shared-settings";
 
 /** The development default; production configuration refuses it. */
 export const DEV_JWT_SECRET = "customer-graph-dev-jwt-secret-change-me";
+
+/** An optional http(s) URL: empty means "not set". */
+const optionalUrl = (doc: string): Setting<string> => ({ doc, default: "", parse: (raw) => (raw === "" ? "" : httpUrl(doc).parse(raw)) });
+
+const subgraphTimeout = (doc: string, fallback?: number) => integer(doc, fallback, 50, 120_000);
 
 /** The gateway's settings. It is generic: nothing here names a business unit. */
 export const gatewaySettings = {
   GATEWAY_PORT: integer("Port the gateway listens on.", 4000, 0, 65535),
   GATEWAY_HOST: text("Interface the gateway binds to (0.0.0.0 in containers).", "127.0.0.1"),
   SUPERGRAPH_PATH: text("Supergraph SDL file the gateway serves.", "schema/supergraph.graphql"),
-  GATEWAY_SUBGRAPH_TIMEOUT_MS: integer("Longest the gateway waits for one subgraph fetch before answering without it.", 5000, 50, 120_000),
+  SUPERGRAPH_WATCH: flag("Reload the supergraph when SUPERGRAPH_PATH changes (an invalid one is refused and the old one keeps serving).", true),
+  SUPERGRAPH_URL: optionalUrl("Fetch the supergraph from this URL instead of SUPERGRAPH_PATH, polling it every SUPERGRAPH_POLL_MS."),
+  SUPERGRAPH_POLL_MS: integer("How often SUPERGRAPH_URL is polled for a new supergraph.", 10_000, 100, 3_600_000),
+  GATEWAY_SUBGRAPH_TIMEOUT_MS: subgraphTimeout("Longest the gateway waits for one subgraph fetch before answering without it.", 5000),
+  GATEWAY_REQUEST_DEADLINE_MS: integer("Longest one client request may take end to end; later subgraph fetches get only what is left.", 10_000, 100, 300_000),
+  GATEWAY_SUBGRAPH_RETRIES: integer("Retries of a failed subgraph query (connection error, HTTP 502/503/504); mutations are never retried.", 2, 0, 5),
+  GATEWAY_RETRY_BASE_MS: integer("Backoff before the first retry; doubles with each retry, with full jitter.", 50, 1, 10_000),
+  GATEWAY_BREAKER_FAILURES: integer("Consecutive failed calls to one subgraph that open its circuit breaker (calls then fail fast).", 5, 1, 1000),
+  GATEWAY_BREAKER_COOLDOWN_MS: integer("How long an open breaker fails fast before letting one probe call through (half-open).", 5000, 100, 600_000),
+  GATEWAY_SUBGRAPH_CONNECTIONS: integer("Most open keep-alive connections to one subgraph.", 128, 1, 10_000),
+  GATEWAY_SUBGRAPH_KEEPALIVE_MS: integer("How long an idle connection to a subgraph is kept (below the subgraphs' own 65 s).", 30_000, 1000, 600_000),
+  GATEWAY_READY_PROBE_TIMEOUT_MS: integer("Longest /ready waits for one subgraph's /health.", 1000, 50, 30_000),
+  GATEWAY_SHUTDOWN_GRACE_MS: integer("On SIGTERM/SIGINT, how long in-flight requests may take to finish before connections are closed.", 10_000, 0, 600_000),
   GATEWAY_MAX_BODY_BYTES: integer("Largest request body accepted.", 1_000_000, 1024, 50_000_000),
   GATEWAY_INTROSPECTION: oneOf("Schema introspection: auto (on unless NODE_ENV=production), on or off.", ["auto", "on", "off"] as const, "auto"),
   GATEWAY_FIELD_SUGGESTIONS: oneOf("\"Did you mean …?\" in validation errors: auto (hidden in production), on or off.", ["auto", "on", "off"] as const, "auto"),
@@ -36,26 +53,38 @@ export const gatewaySettings = {
 export type GatewayConfig = ConfigOf<typeof gatewaySettings> & {
   /** Per-subgraph URL overrides from SUBGRAPH_<NAME>_URL, by lower-case subgraph name. */
   subgraphUrls: Map<string, string>;
+  /** Per-subgraph fetch timeouts from SUBGRAPH_<NAME>_TIMEOUT_MS, by lower-case subgraph name. */
+  subgraphTimeouts: Map<string, number>;
 };
 
-const OVERRIDE = /^SUBGRAPH_([A-Z0-9_]+)_URL$/;
+/** Per-subgraph keys: SUBGRAPH_<NAME>_URL and SUBGRAPH_<NAME>_TIMEOUT_MS. */
+const OVERRIDE = /^SUBGRAPH_([A-Z0-9_]+?)_(URL|TIMEOUT_MS)$/;
 
 export function loadGatewayConfig(env: Record<string, string | undefined>): GatewayConfig {
-  const base = loadConfig(gatewaySettings, env);
-  const subgraphUrls = new Map<string, string>();
   const problems: string[] = [];
+  let base: ConfigOf<typeof gatewaySettings> | undefined;
+  try {
+    base = loadConfig(gatewaySettings, env);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    problems.push(...err.problems);
+  }
+  const subgraphUrls = new Map<string, string>();
+  const subgraphTimeouts = new Map<string, number>();
   for (const [key, value] of Object.entries(env)) {
     const match = OVERRIDE.exec(key);
     if (!match || !value) continue;
+    const name = match[1].toLowerCase();
     try {
-      subgraphUrls.set(match[1].toLowerCase(), httpUrl(`URL of subgraph ${match[1].toLowerCase()}`).parse(value));
+      if (match[2] === "URL") subgraphUrls.set(name, httpUrl(`URL of subgraph ${name}`).parse(value));
+      else subgraphTimeouts.set(name, subgraphTimeout(`fetch timeout of subgraph ${name}`).parse(value));
     } catch (err) {
       problems.push(`${key}: ${(err as Error).message}`);
     }
   }
-  if (problems.length > 0) throw new ConfigError(problems);
+  if (problems.length > 0 || !base) throw new ConfigError(problems);
   checkProductionSecrets(base, { GATEWAY_JWT_SECRET: base.GATEWAY_JWKS_URL === "" && base.GATEWAY_JWT_SECRET === DEV_JWT_SECRET ? "is the development default; set GATEWAY_JWKS_URL (or a secret of your own)" : undefined });
   // An IDE is for development: production turns it on only when asked to.
   const graphiql = env.GATEWAY_GRAPHIQL ? base.GATEWAY_GRAPHIQL : base.NODE_ENV !== "production";
-  return { ...base, GATEWAY_GRAPHIQL: graphiql, subgraphUrls };
+  return { ...base, GATEWAY_GRAPHIQL: graphiql, subgraphUrls, subgraphTimeouts };
 }

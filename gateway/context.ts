@@ -12,4 +12,6 @@ export interface GatewayContext {
   wantProvenance: boolean;
   /** What each subgraph fetch reported, in arrival order. */
   provenance: UnitProvenance[];
+  /** Epoch ms by which the whole request must be answered; subgraph fetches get only what is left. */
+  deadline: number;
 }

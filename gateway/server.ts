@@ -1,10 +1,8 @@
-import { readFileSync } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { resolve } from "node:path";
 import { ApolloGateway } from "@apollo/gateway";
 import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
-import { type GraphQLFormattedError, buildASTSchema, isEnumType, parse } from "graphql";
+import { type GraphQLFormattedError, type GraphQLSchema, isEnumType } from "graphql";
 // The gateway takes only the generic parts of the kit (no type-graphql).
 import { PUBLIC_CODES } from "../kit/errors";
 import { type RequestInfo, type RunningServer, headerValue, sendError, sendJson, serveApollo } from "../kit/http";
@@ -13,7 +11,6 @@ import type { GatewayConfig } from "./config";
 import type { GatewayContext } from "./context";
 import type { Identity } from "../kit/identity";
 import { AuthenticationError, createAuthenticator } from "./auth";
-import { UnitDataSource } from "./datasource";
 import { corsHandler } from "./cors";
 import { PersistedOperations } from "./persisted";
 import { clientErrorStatus, introspectionEnabled, operationLimits, tokenLimit } from "./protection";
@@ -21,6 +18,10 @@ import { provenancePlugin } from "./provenance";
 import { RateLimiter } from "./rate-limit";
 import { serveGraphiQL } from "./graphiql";
 import { mintToken, onDevelopmentSecrets } from "./token";
+import { Readiness } from "./readiness";
+import { supergraphSource } from "./supergraph";
+import { createTransport } from "./transport";
+import { Units } from "./units";
 
 export interface Gateway {
   apollo: ApolloServer<GatewayContext>;
@@ -32,11 +33,19 @@ export interface Gateway {
  * given; subgraph URLs come from the supergraph unless overridden.
  */
 export async function createGateway(config: GatewayConfig, logger: Logger = createLogger("gateway", config.GATEWAY_LOG_LEVEL)): Promise<Gateway> {
-  const supergraphSdl = readFileSync(resolve(config.SUPERGRAPH_PATH), "utf8");
-  const channels = enumValues(supergraphSdl, "Channel");
+  const transport = createTransport({ connections: config.GATEWAY_SUBGRAPH_CONNECTIONS, keepAliveMs: config.GATEWAY_SUBGRAPH_KEEPALIVE_MS });
+  const units = new Units(config, transport, logger);
+  const readiness = new Readiness(units, config.GATEWAY_READY_PROBE_TIMEOUT_MS);
   const gateway = new ApolloGateway({
-    supergraphSdl,
-    buildService: ({ name, url }) => new UnitDataSource(name, config.subgraphUrls.get(name) ?? url ?? "", config.GATEWAY_SUBGRAPH_TIMEOUT_MS, config.GRAPH_SIGNING_SECRET),
+    supergraphSdl: supergraphSource({ path: config.SUPERGRAPH_PATH, watch: config.SUPERGRAPH_WATCH, url: config.SUPERGRAPH_URL, pollMs: config.SUPERGRAPH_POLL_MS, logger }),
+    buildService: units.buildService,
+    // Validate every supergraph, also under NODE_ENV=production: a reload must not swap in a broken one.
+    validateSupergraph: true,
+  });
+  let channels: Set<string> | null = null;
+  gateway.onSchemaLoadOrUpdate(({ apiSchema, coreSupergraphSdl }) => {
+    channels = enumValues(apiSchema, "Channel");
+    readiness.loaded(coreSupergraphSdl);
   });
   const limits = operationLimits(config);
   const apollo = new ApolloServer<GatewayContext>({
@@ -114,8 +123,9 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
             forward: { "x-channel": headerValue(info.headers["x-channel"]), authorization: headerValue(info.headers.authorization) },
             wantProvenance: config.GATEWAY_PROVENANCE,
             provenance: [],
+            deadline: Date.now() + config.GATEWAY_REQUEST_DEADLINE_MS,
           }),
-          routes: { "/health": (_req, res) => sendJson(res, 200, { status: "ok" }), ...ide.routes },
+          routes: { "/health": (_req, res) => sendJson(res, 200, { status: "ok" }), "/ready": readiness.route, ...ide.routes },
           html: ide.html,
         },
         config.GATEWAY_PORT,
@@ -123,9 +133,11 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
       );
       return {
         ...running,
-        async close(graceMs?: number) {
+        async close(graceMs = config.GATEWAY_SHUTDOWN_GRACE_MS) {
+          readiness.drain();
           await running.close(graceMs);
           await apollo.stop();
+          await transport.close();
         },
       };
     },
@@ -155,9 +167,9 @@ function admitPersisted(persisted: PersistedOperations, info: RequestInfo): { ok
   return verdict;
 }
 
-/** The values of an enum in the supergraph, if it has one by that name. */
-function enumValues(supergraphSdl: string, name: string): Set<string> | null {
-  const type = buildASTSchema(parse(supergraphSdl), { assumeValidSDL: true }).getType(name);
+/** The values of an enum in the served schema, if it has one by that name. */
+function enumValues(schema: GraphQLSchema, name: string): Set<string> | null {
+  const type = schema.getType(name);
   return type && isEnumType(type) ? new Set(type.getValues().map((v) => v.name)) : null;
 }
 

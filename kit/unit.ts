@@ -20,7 +20,7 @@ export interface UnitDefinition<Config> {
   name: string;
   settings: Record<string, Setting<unknown>>;
   loadConfig(env: Record<string, string | undefined>): Config;
-  listenOn(config: Config): { port: number; host: string };
+  listenOn(config: Config): { port: number; host: string; shutdownGraceMs?: number };
   buildSchema(): Promise<FederatedSchema>;
   create(config: Config): Promise<{ subgraph: { listen(port: number, host?: string): Promise<RunningServer> }; db: Knex }>;
 }
@@ -30,12 +30,12 @@ export function runUnit<Config>(unit: UnitDefinition<Config>, logger: Logger = c
   runMain(logger, async () => {
     const config = unit.loadConfig(process.env);
     const { subgraph, db } = await unit.create(config);
-    const { port, host } = unit.listenOn(config);
+    const { port, host, shutdownGraceMs } = unit.listenOn(config);
     const running = await subgraph.listen(port, host);
     return {
       url: running.url,
       async stop() {
-        await running.close();
+        await running.close(shutdownGraceMs);
         await db.destroy();
       },
     };
@@ -43,7 +43,7 @@ export function runUnit<Config>(unit: UnitDefinition<Config>, logger: Logger = c
 }
 
 /** The settings every unit has, under its own prefix (BILLING_PORT, BILLING_DB_URL, ...). */
-export type UnitSettings<P extends string> = { [K in `${P}_PORT` | `${P}_DB_POOL_MAX` | `${P}_DB_STATEMENT_TIMEOUT_MS` | `${P}_SEED` | `${P}_SIGNATURE_MAX_AGE_MS`]: Setting<number> } & {
+export type UnitSettings<P extends string> = { [K in `${P}_PORT` | `${P}_DB_POOL_MAX` | `${P}_DB_STATEMENT_TIMEOUT_MS` | `${P}_SEED` | `${P}_SIGNATURE_MAX_AGE_MS` | `${P}_SHUTDOWN_GRACE_MS`]: Setting<number> } & {
   [K in `${P}_HOST` | `${P}_DB_URL`]: Setting<string>;
 } & { [K in `${P}_REQUIRE_SIGNATURE`]: Setting<boolean> } & typeof sharedSettings;
 
@@ -60,6 +60,7 @@ export function unitSettings<P extends string>(prefix: P, name: string, port: nu
     [`${prefix}_REQUIRE_SIGNATURE`]: flag("Answer only requests signed by the gateway. Off only for benchmarks on loopback; production refuses it.", true),
     [`${prefix}_SIGNATURE_MAX_AGE_MS`]: integer("How old a gateway signature may be (clock skew included).", 30_000, 1000),
     ...sharedSettings,
+    [`${prefix}_SHUTDOWN_GRACE_MS`]: integer("On SIGTERM/SIGINT, how long in-flight requests may take to finish.", 10_000, 0, 600_000),
   } as UnitSettings<P>;
 }
 
@@ -71,6 +72,7 @@ export interface UnitRuntime {
   statementTimeoutMs: number;
   seed: number;
   signing: { secret: string; required: boolean; maxAgeMs: number };
+  shutdownGraceMs: number;
 }
 
 /** A unit's common settings out of its loaded config. */
@@ -86,6 +88,7 @@ export function unitRuntime<P extends string>(config: ConfigOf<UnitSettings<P>>,
     poolMax: c[`${prefix}_DB_POOL_MAX`],
     statementTimeoutMs: c[`${prefix}_DB_STATEMENT_TIMEOUT_MS`],
     seed: c[`${prefix}_SEED`],
+    shutdownGraceMs: c[`${prefix}_SHUTDOWN_GRACE_MS`],
   };
 }
 

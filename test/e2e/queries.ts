@@ -32,3 +32,15 @@ query Customers360($text: String!, $first: Int!) {
     timeline(first: 5) { at unit }
   }
 }`;
+
+/**
+ * One customer, one alias per unit: each alias needs billing (the root) and
+ * one other unit, so a unit that fails nulls only its own alias.
+ */
+export const PER_UNIT = `
+query PerUnit($id: ID!) {
+  billing: customer(id: $id) { name }
+  bookings: customer(id: $id) { stayCount }
+  retail: customer(id: $id) { loyalty { tier } }
+  promotions: customer(id: $id) { consent { email } }
+}`;

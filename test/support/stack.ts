@@ -25,7 +25,21 @@ export interface Stack {
   post(body: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any; headers: Headers }>;
   query(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<{ data?: any; errors?: any }>;
   restart(name: string): Promise<void>;
+  /** Starts the units when the stack was started with `deferUnits` (the gateway first). */
+  startUnits(): Promise<void>;
   stop(): Promise<void>;
+}
+
+export interface StackOptions {
+  /** Environment of every process. */
+  env?: Record<string, string>;
+  /** The gateway's environment on top of `env` and of the units' URLs (e.g. a URL through a proxy). */
+  gatewayEnv?: Record<string, string>;
+  siloUrls?: Map<string, string>;
+  /** Start only the gateway; the units come with `startUnits()`. */
+  deferUnits?: boolean;
+  /** A repository checkout other than this one (its manifest, build and supergraph), e.g. a scaffolded copy. */
+  root?: string;
 }
 
 export function freePort(): Promise<number> {
@@ -37,13 +51,6 @@ export function freePort(): Promise<number> {
       srv.close(() => resolve(port));
     });
   });
-}
-
-export interface StackOptions {
-  env?: Record<string, string>;
-  siloUrls?: Map<string, string>;
-  /** A repository checkout other than this one (its manifest, build and supergraph), e.g. a scaffolded copy. */
-  root?: string;
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
@@ -73,7 +80,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     // Units that check writes read the graph through the gateway: they need its address up front.
     const gatewayPort = await freePort();
     const gatewayUrl = `http://127.0.0.1:${gatewayPort}/graphql`;
-    await Promise.all(
+    const units: ProcessSpec[] = await Promise.all(
       readManifest(root).map(async ({ name }) => {
         const port = await freePort();
         const key = name.toUpperCase();
@@ -81,10 +88,17 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         siloUrls.set(name, siloUrl);
         unitUrls.set(name, `http://127.0.0.1:${port}/graphql`);
         gatewayEnv[`SUBGRAPH_${key}_URL`] = `http://127.0.0.1:${port}/graphql`;
-        await run({ name, script: join(root, "dist", "subgraphs", name, "main.js"), env: { ...options.env, [`${key}_PORT`]: String(port), [`${key}_DB_URL`]: siloUrl, [`${key}_GRAPH_URL`]: gatewayUrl }, healthUrl: `http://127.0.0.1:${port}/health` });
+        return { name, script: join(root, "dist", "subgraphs", name, "main.js"), env: { ...options.env, [`${key}_PORT`]: String(port), [`${key}_DB_URL`]: siloUrl, [`${key}_GRAPH_URL`]: gatewayUrl }, healthUrl: `http://127.0.0.1:${port}/health` };
       }),
     );
-    await run({ name: "gateway", script: join(root, "dist", "gateway", "main.js"), env: { ...gatewayEnv, GATEWAY_PORT: String(gatewayPort) }, healthUrl: `http://127.0.0.1:${gatewayPort}/health` });
+    let unitsStarted = false;
+    const startUnits = async () => {
+      if (unitsStarted) return;
+      unitsStarted = true;
+      await Promise.all(units.map(run));
+    };
+    if (!options.deferUnits) await startUnits();
+    await run({ name: "gateway", script: join(root, "dist", "gateway", "main.js"), env: { ...gatewayEnv, ...options.gatewayEnv, GATEWAY_PORT: String(gatewayPort) }, healthUrl: `http://127.0.0.1:${gatewayPort}/health` });
 
     const tokenConfig = loadGatewayConfig(gatewayEnv);
     const token = (role: Role, sub?: string) => mintToken(tokenConfig, { role, sub: sub ?? (role === "customer" ? "C000001" : `test-${role}`) });
@@ -121,6 +135,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         await stopAll([procs.get(name)!]);
         await run(spec);
       },
+      startUnits,
       async stop() {
         await stopAll([...procs.values()]);
         silo.cleanup();

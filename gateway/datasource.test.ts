@@ -1,0 +1,152 @@
+import { type IncomingMessage, type Server, type ServerResponse, createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { GraphQLError } from "graphql";
+import { CircuitBreaker } from "./breaker";
+import type { GatewayContext } from "./context";
+import { UnitDataSource, backoffMs } from "./datasource";
+import { type Transport, createTransport } from "./transport";
+
+/**
+ * The data source against a loopback HTTP server that counts the requests
+ * it receives and misbehaves on demand (drops the connection, answers 503,
+ * answers late).
+ */
+type Behaviour = (req: IncomingMessage, res: ServerResponse, n: number) => void;
+
+const ok: Behaviour = (_req, res) => {
+  res.writeHead(200, { "content-type": "application/json" });
+  res.end(JSON.stringify({ data: { ok: true } }));
+};
+const drop: Behaviour = (req) => req.socket.destroy();
+const status =
+  (code: number): Behaviour =>
+  (_req, res) => {
+    res.writeHead(code, { "content-type": "text/plain" });
+    res.end("upstream trouble");
+  };
+
+describe("UnitDataSource", () => {
+  let server: Server;
+  let url = "";
+  let behaviour: Behaviour = ok;
+  let received = 0;
+  let transport: Transport;
+
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      received += 1;
+      const n = received;
+      req.resume();
+      req.on("end", () => behaviour(req, res, n));
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
+    transport = createTransport({ connections: 8, keepAliveMs: 5000 });
+  });
+  afterAll(async () => {
+    await transport.close();
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  });
+  beforeEach(() => {
+    received = 0;
+    behaviour = ok;
+  });
+
+  const source = (policy: Partial<{ timeoutMs: number; retries: number; failures: number }> = {}) =>
+    new UnitDataSource(
+      "ledger",
+      url,
+      { timeoutMs: policy.timeoutMs ?? 2000, retries: policy.retries ?? 2, retryBaseMs: 5 },
+      new CircuitBreaker({ failures: policy.failures ?? 100, cooldownMs: 60_000 }),
+      transport,
+      "test-signing-secret",
+    );
+  const call = (ds: UnitDataSource, query: string, deadlineInMs = 5000) => {
+    const context: GatewayContext = { requestId: "test", identity: null, forward: {}, wantProvenance: false, provenance: [], deadline: Date.now() + deadlineInMs };
+    // The kind enum is not exported by @apollo/gateway; this is its value.
+    return ds.process({ kind: "incoming operation" as never, request: { query, variables: {} }, incomingRequestContext: { context } as never, context });
+  };
+  const failure = async (promise: Promise<unknown>): Promise<GraphQLError> => {
+    try {
+      await promise;
+    } catch (err) {
+      return err as GraphQLError;
+    }
+    throw new Error("expected the call to fail");
+  };
+
+  it("never sends a mutation twice, even when the subgraph drops the connection", async () => {
+    behaviour = drop;
+    const err = await failure(call(source({ retries: 5 }), `mutation Redeem { redeem(code: "X") { ok } }`));
+    expect(received).toBe(1);
+    expect(err.extensions).toEqual({ code: "UNAVAILABLE", unit: "ledger" });
+  });
+
+  it("never retries a mutation answered with 503 either", async () => {
+    behaviour = status(503);
+    await failure(call(source({ retries: 5 }), `mutation { redeem(code: "X") { ok } }`));
+    expect(received).toBe(1);
+  });
+
+  it("retries a query after dropped connections and 502/503/504, then answers", async () => {
+    const plan = [drop, status(503), ok];
+    behaviour = (req, res, n) => plan[n - 1](req, res, n);
+    const response = await call(source({ retries: 2 }), `query Q { ok }`);
+    expect(response.data).toEqual({ ok: true });
+    expect(received).toBe(3);
+  });
+
+  it("gives up after the configured retries, naming the unit and not its address", async () => {
+    behaviour = status(502);
+    const err = await failure(call(source({ retries: 2 }), `{ ok }`));
+    expect(received).toBe(3);
+    expect(err.message).toBe("the ledger unit is unavailable (HTTP 502)");
+    expect(err.extensions).toEqual({ code: "UNAVAILABLE", unit: "ledger" });
+    expect(JSON.stringify({ message: err.message, extensions: err.extensions })).not.toMatch(/127\.0\.0\.1|graphql/);
+  });
+
+  it("does not retry a 500 (the unit answered; sending it again will not help)", async () => {
+    behaviour = status(500);
+    await failure(call(source({ retries: 2 }), `{ ok }`));
+    expect(received).toBe(1);
+  });
+
+  it("times a slow answer out after the unit's timeout, without retrying", async () => {
+    behaviour = (req, res, n) => setTimeout(() => ok(req, res, n), 400);
+    const began = Date.now();
+    const err = await failure(call(source({ timeoutMs: 100 }), `{ ok }`));
+    expect(Date.now() - began).toBeLessThan(350);
+    expect(err.extensions).toEqual({ code: "TIMEOUT", unit: "ledger" });
+    expect(err.message).toBe("the ledger unit did not answer within 100 ms");
+    expect(received).toBe(1);
+  });
+
+  it("gives a fetch only what is left of the request's deadline", async () => {
+    behaviour = (req, res, n) => setTimeout(() => ok(req, res, n), 400);
+    const began = Date.now();
+    const err = await failure(call(source({ timeoutMs: 2000 }), `{ ok }`, 120));
+    expect(Date.now() - began).toBeLessThan(350);
+    expect(err.extensions).toEqual({ code: "TIMEOUT", unit: "ledger" });
+    expect(err.message).toMatch(/before the request's deadline/);
+  });
+
+  it("fails fast without calling the unit once its breaker is open", async () => {
+    behaviour = drop;
+    const ds = source({ retries: 0, failures: 2 });
+    await failure(call(ds, `{ ok }`));
+    await failure(call(ds, `{ ok }`));
+    behaviour = ok;
+    const err = await failure(call(ds, `{ ok }`));
+    expect(received).toBe(2);
+    expect(err.extensions).toEqual({ code: "UNAVAILABLE", unit: "ledger" });
+    expect(err.message).toMatch(/failing fast/);
+  });
+
+  it("backs off with full jitter: up to base·2^attempt", () => {
+    expect(backoffMs(0, 50, () => 1)).toBe(50);
+    expect(backoffMs(2, 50, () => 1)).toBe(200);
+    expect(backoffMs(2, 50, () => 0.5)).toBe(100);
+    expect(backoffMs(3, 50, () => 0)).toBe(0);
+  });
+});
