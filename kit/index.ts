@@ -11,5 +11,6 @@ export * from "./money";
 export * from "./subgraph";
 export * from "./time";
 export * from "./sql";
+export * from "./silo-schema";
 export * from "./quote-key";
 export * from "./unit";

@@ -1,12 +1,13 @@
 import type { BaseContext } from "@apollo/server";
 import type { Knex } from "knex";
-import { type ConfigOf, type Setting, integer, text } from "./config";
-import { type Migration, createSilo, prepareSilo } from "./db";
+import { type ConfigOf, type Setting, flag, integer, text } from "./config";
+import { type Migration, createSilo, prepareSilo, redactUrl } from "./db";
 import type { FederatedSchema } from "./federation";
 import type { Logger } from "./log";
 import { createLogger } from "./log";
 import { runMain } from "./main";
 import type { RunningServer } from "./http";
+import { describeGap, missingFromSilo } from "./silo-schema";
 import { type RequestBase, type Subgraph, createSubgraph } from "./subgraph";
 
 /**
@@ -24,10 +25,14 @@ export interface UnitDefinition<Config> {
   create(config: Config): Promise<{ subgraph: { listen(port: number, host?: string): Promise<RunningServer> }; db: Knex }>;
 }
 
-/** `main.ts` of every unit: load config, start, serve, stop cleanly. */
+/**
+ * `main.ts` of every unit: load config, start, serve, stop cleanly.
+ * `--no-migrate` on the command line is `<UNIT>_DB_MIGRATE=false`.
+ */
 export function runUnit<Config>(unit: UnitDefinition<Config>, logger: Logger = createLogger(unit.name)): void {
   runMain(logger, async () => {
-    const config = unit.loadConfig(process.env);
+    const noMigrate = process.argv.includes("--no-migrate") ? { [`${unit.name.toUpperCase()}_DB_MIGRATE`]: "false" } : {};
+    const config = unit.loadConfig({ ...process.env, ...noMigrate });
     const { subgraph, db } = await unit.create(config);
     const { port, host } = unit.listenOn(config);
     const running = await subgraph.listen(port, host);
@@ -35,6 +40,7 @@ export function runUnit<Config>(unit: UnitDefinition<Config>, logger: Logger = c
       url: running.url,
       async stop() {
         await running.close();
+        // Closes every pooled connection, so the silo sees no stale sessions.
         await db.destroy();
       },
     };
@@ -44,7 +50,7 @@ export function runUnit<Config>(unit: UnitDefinition<Config>, logger: Logger = c
 /** The settings every unit has, under its own prefix (BILLING_PORT, BILLING_DB_URL, ...). */
 export type UnitSettings<P extends string> = { [K in `${P}_PORT` | `${P}_DB_POOL_MAX` | `${P}_DB_STATEMENT_TIMEOUT_MS` | `${P}_SEED`]: Setting<number> } & {
   [K in `${P}_HOST` | `${P}_DB_URL`]: Setting<string>;
-};
+} & { [K in `${P}_DB_MIGRATE`]: Setting<boolean> };
 
 export function unitSettings<P extends string>(prefix: P, name: string, port: number): UnitSettings<P> {
   return {
@@ -52,8 +58,9 @@ export function unitSettings<P extends string>(prefix: P, name: string, port: nu
     [`${prefix}_HOST`]: text(`Interface the ${name} subgraph binds to.`, "127.0.0.1"),
     [`${prefix}_DB_URL`]: text(`The ${name} silo: postgres://…, mysql://… or a SQLite file path.`, `sqlite:./data/${name}.sqlite`),
     [`${prefix}_DB_POOL_MAX`]: integer(`Most connections to the ${name} silo.`, 10, 1, 500),
-    [`${prefix}_DB_STATEMENT_TIMEOUT_MS`]: integer("Longest a silo statement may run.", 5000, 100),
-    [`${prefix}_SEED`]: integer("Demo seed written into an empty silo; 0 leaves an empty silo empty.", 42, 0),
+    [`${prefix}_DB_STATEMENT_TIMEOUT_MS`]: integer("Longest a silo statement may run (also the longest wait to connect or for a free connection).", 5000, 100),
+    [`${prefix}_DB_MIGRATE`]: flag("Create and migrate the unit's tables at start and seed an empty silo; false: use an existing database as it is, only checking the tables and columns the unit reads.", true),
+    [`${prefix}_SEED`]: integer("Demo seed written into an empty silo (only when migrating); 0 leaves an empty silo empty.", 42, 0),
   } as UnitSettings<P>;
 }
 
@@ -63,18 +70,20 @@ export interface UnitRuntime {
   dbUrl: string;
   poolMax: number;
   statementTimeoutMs: number;
+  migrate: boolean;
   seed: number;
 }
 
 /** A unit's common settings out of its loaded config. */
 export function unitRuntime<P extends string>(config: ConfigOf<UnitSettings<P>>, prefix: P): UnitRuntime {
-  const c = config as unknown as Record<string, number & string>;
+  const c = config as unknown as Record<string, number & string & boolean>;
   return {
     port: c[`${prefix}_PORT`],
     host: c[`${prefix}_HOST`],
     dbUrl: c[`${prefix}_DB_URL`],
     poolMax: c[`${prefix}_DB_POOL_MAX`],
     statementTimeoutMs: c[`${prefix}_DB_STATEMENT_TIMEOUT_MS`],
+    migrate: c[`${prefix}_DB_MIGRATE`],
     seed: c[`${prefix}_SEED`],
   };
 }
@@ -92,19 +101,35 @@ export interface BootOptions<C extends BaseContext, R> {
 }
 
 /**
- * What every unit does to start: connect to its silo, migrate, seed an empty
- * silo with the demo data, build its schema and its per-request context.
+ * What every unit does to start: connect to its silo; migrate it and seed an
+ * empty silo with the demo data, or, over a database the unit did not create
+ * (`migrate` off), change nothing; in both cases check that every table and
+ * column the unit reads is there; then build its schema and context.
  */
 export async function bootSubgraph<C extends BaseContext, R>(o: BootOptions<C, R>): Promise<{ subgraph: Subgraph<C>; db: Knex }> {
-  const db = createSilo(o.runtime.dbUrl, { poolMax: o.runtime.poolMax, statementTimeoutMs: o.runtime.statementTimeoutMs });
+  const logger = createLogger(o.name);
+  const db = createSilo(o.runtime.dbUrl, { poolMax: o.runtime.poolMax, statementTimeoutMs: o.runtime.statementTimeoutMs, logger });
   try {
-    await prepareSilo(db, {
-      migrations: o.migrations,
-      seedProbeTable: o.seedProbeTable,
-      seed: o.runtime.seed > 0 ? () => o.seed(db, o.runtime.seed) : undefined,
-    });
+    if (o.runtime.migrate) {
+      const began = Date.now();
+      const { seeded } = await prepareSilo(db, {
+        migrations: o.migrations,
+        seedProbeTable: o.seedProbeTable,
+        seed: o.runtime.seed > 0 ? () => o.seed(db, o.runtime.seed) : undefined,
+      });
+      if (seeded) logger.info({ ms: Date.now() - began }, "migrated and seeded an empty silo with the demo company");
+    }
+    const gap = await missingFromSilo(db, o.migrations);
+    const missing = describeGap(gap);
+    if (missing) {
+      const key = o.name.toUpperCase();
+      throw new Error(
+        `the ${o.name} silo at ${redactUrl(o.runtime.dbUrl)} lacks what the ${o.name} subgraph reads: ${missing}. ` +
+          `Point ${key}_DB_URL at the unit's database, or let the unit create its tables (${key}_DB_MIGRATE=true).`,
+      );
+    }
     const repos = o.repositories(db);
-    const subgraph = await createSubgraph<C>({ name: o.name, schema: await o.buildSchema(), db, context: (base) => o.context(base, repos) });
+    const subgraph = await createSubgraph<C>({ name: o.name, schema: await o.buildSchema(), db, context: (base) => o.context(base, repos), logger });
     return { subgraph, db };
   } catch (err) {
     await db.destroy();
