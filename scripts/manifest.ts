@@ -5,6 +5,8 @@ import type { UnitDefinition } from "../kit";
 export interface ManifestEntry {
   name: string;
   port: number;
+  /** The database server the unit's silo runs on in production. */
+  productionSilo: "postgres" | "mysql";
 }
 
 /** The repository root: the nearest folder up holding subgraphs/manifest.json (works from sources and from dist/). */

@@ -2,17 +2,18 @@ import { createServer } from "node:net";
 import { join } from "node:path";
 import { ROOT, readManifest } from "../../scripts/manifest";
 import { type ProcessSpec, type Supervised, launch, stopAll, waitHealthy } from "../../scripts/supervisor";
-import { tempSiloDir } from "./silo";
+import { type SiloKind, type SiloSet, provisionSilos } from "./silos";
 
 /**
  * The whole graph as real processes on free loopback ports, each unit over
- * its own fresh SQLite silo, the gateway on the committed supergraph. Uses
- * the compiled build (`npm test` builds first), like `npm start`.
+ * its own fresh silo of the given kind (SQLite files, or each unit's
+ * production server), the gateway on the committed supergraph. Uses the
+ * compiled build (`npm test` builds first), like `npm start`.
  */
 export interface Stack {
   gatewayUrl: string;
   unitUrls: Map<string, string>;
-  siloUrls: Map<string, string>;
+  silos: SiloSet;
   procs: Map<string, Supervised>;
   specs: Map<string, ProcessSpec>;
   logs: Map<string, string[]>;
@@ -33,8 +34,14 @@ export function freePort(): Promise<number> {
   });
 }
 
-export async function startStack(options: { env?: Record<string, string>; siloUrls?: Map<string, string> } = {}): Promise<Stack> {
-  const silo = tempSiloDir("cg-e2e-");
+/**
+ * Subgraphs run in a zone that is neither UTC nor a whole hour from it, so
+ * an answer that depends on the process's time zone shows.
+ */
+const UNIT_TZ = "America/St_Johns";
+
+export async function startStack(options: { kind?: SiloKind; env?: Record<string, string> } = {}): Promise<Stack> {
+  const silos = await provisionSilos(options.kind ?? "sqlite", readManifest());
   const logs = new Map<string, string[]>();
   const log = (name: string, line: string) => {
     const list = logs.get(name) ?? [];
@@ -44,7 +51,6 @@ export async function startStack(options: { env?: Record<string, string>; siloUr
   const procs = new Map<string, Supervised>();
   const specs = new Map<string, ProcessSpec>();
   const unitUrls = new Map<string, string>();
-  const siloUrls = new Map<string, string>();
   const gatewayEnv: Record<string, string> = { ...options.env };
 
   const run = async (spec: ProcessSpec) => {
@@ -59,11 +65,10 @@ export async function startStack(options: { env?: Record<string, string>; siloUr
       readManifest().map(async ({ name }) => {
         const port = await freePort();
         const key = name.toUpperCase();
-        const siloUrl = options.siloUrls?.get(name) ?? silo.url(name);
-        siloUrls.set(name, siloUrl);
         unitUrls.set(name, `http://127.0.0.1:${port}/graphql`);
         gatewayEnv[`SUBGRAPH_${key}_URL`] = `http://127.0.0.1:${port}/graphql`;
-        await run({ name, script: join(ROOT, "dist", "subgraphs", name, "main.js"), env: { ...options.env, [`${key}_PORT`]: String(port), [`${key}_DB_URL`]: siloUrl }, healthUrl: `http://127.0.0.1:${port}/health` });
+        const env = { TZ: UNIT_TZ, ...options.env, [`${key}_PORT`]: String(port), [`${key}_DB_URL`]: silos.urls.get(name)! };
+        await run({ name, script: join(ROOT, "dist", "subgraphs", name, "main.js"), env, healthUrl: `http://127.0.0.1:${port}/health` });
       }),
     );
     const gatewayPort = await freePort();
@@ -85,7 +90,7 @@ export async function startStack(options: { env?: Record<string, string>; siloUr
     return {
       gatewayUrl,
       unitUrls,
-      siloUrls,
+      silos,
       procs,
       specs,
       logs,
@@ -101,13 +106,13 @@ export async function startStack(options: { env?: Record<string, string>; siloUr
       },
       async stop() {
         await stopAll([...procs.values()]);
-        silo.cleanup();
+        await silos.cleanup();
       },
     };
   } catch (err) {
     await stopAll([...procs.values()]);
     const tail = [...logs].map(([name, lines]) => `--- ${name}\n${lines.slice(-20).join("\n")}`).join("\n");
-    silo.cleanup();
+    await silos.cleanup();
     throw new Error(`${(err as Error).message}\n${tail}`);
   }
 }
