@@ -3,6 +3,11 @@ const transform = { "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.jest.json", d
 const common = { testEnvironment: "node", transform, setupFiles: ["reflect-metadata"], moduleFileExtensions: ["ts", "js", "json"] };
 const integration = ["\\.int\\.test\\.ts$"];
 
+// Tests (and the processes they start) run in a zone that is neither UTC nor
+// a whole hour from it, unless TZ is set: an answer that depends on the
+// process's time zone, not the silo's data, then fails a test.
+process.env.TZ = process.env.TZ || "America/St_Johns";
+
 module.exports = {
   projects: [
     // Unit tests and each subgraph against its own fresh SQLite silo.

@@ -111,13 +111,11 @@ export async function bootSubgraph<C extends BaseContext, R>(o: BootOptions<C, R
   const db = createSilo(o.runtime.dbUrl, { poolMax: o.runtime.poolMax, statementTimeoutMs: o.runtime.statementTimeoutMs, logger });
   try {
     if (o.runtime.migrate) {
-      const began = Date.now();
-      const { seeded } = await prepareSilo(db, {
+      await prepareSilo(db, {
         migrations: o.migrations,
         seedProbeTable: o.seedProbeTable,
         seed: o.runtime.seed > 0 ? () => o.seed(db, o.runtime.seed) : undefined,
       });
-      if (seeded) logger.info({ ms: Date.now() - began }, "migrated and seeded an empty silo with the demo company");
     }
     const gap = await missingFromSilo(db, o.migrations);
     const missing = describeGap(gap);

@@ -34,12 +34,6 @@ export function freePort(): Promise<number> {
   });
 }
 
-/**
- * Subgraphs run in a zone that is neither UTC nor a whole hour from it, so
- * an answer that depends on the process's time zone shows.
- */
-const UNIT_TZ = "America/St_Johns";
-
 export async function startStack(options: { kind?: SiloKind; env?: Record<string, string> } = {}): Promise<Stack> {
   const silos = await provisionSilos(options.kind ?? "sqlite", readManifest());
   const logs = new Map<string, string[]>();
@@ -67,7 +61,7 @@ export async function startStack(options: { kind?: SiloKind; env?: Record<string
         const key = name.toUpperCase();
         unitUrls.set(name, `http://127.0.0.1:${port}/graphql`);
         gatewayEnv[`SUBGRAPH_${key}_URL`] = `http://127.0.0.1:${port}/graphql`;
-        const env = { TZ: UNIT_TZ, ...options.env, [`${key}_PORT`]: String(port), [`${key}_DB_URL`]: silos.urls.get(name)! };
+        const env = { ...options.env, [`${key}_PORT`]: String(port), [`${key}_DB_URL`]: silos.urls.get(name)! };
         await run({ name, script: join(ROOT, "dist", "subgraphs", name, "main.js"), env, healthUrl: `http://127.0.0.1:${port}/health` });
       }),
     );
