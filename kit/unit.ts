@@ -26,25 +26,35 @@ export interface UnitDefinition<Config> {
 }
 
 /**
- * `main.ts` of every unit: load config, start, serve, stop cleanly.
- * `--no-migrate` on the command line is `<UNIT>_DB_MIGRATE=false`.
+ * A unit started as its `main.ts` starts it: config from `env` (and
+ * `--no-migrate` in `argv`, which is `<UNIT>_DB_MIGRATE=false`), its silo
+ * connected, its subgraph listening. `stop()` lets requests finish, then
+ * closes every pooled connection, so the silo keeps no stale sessions.
  */
+export async function startUnit<Config>(unit: UnitDefinition<Config>, env: Record<string, string | undefined>, argv: readonly string[] = []): Promise<{ url: string; stop(): Promise<void> }> {
+  const noMigrate = argv.includes("--no-migrate") ? { [`${unit.name.toUpperCase()}_DB_MIGRATE`]: "false" } : {};
+  const config = unit.loadConfig({ ...env, ...noMigrate });
+  const { subgraph, db } = await unit.create(config);
+  const { port, host } = unit.listenOn(config);
+  let running: RunningServer;
+  try {
+    running = await subgraph.listen(port, host);
+  } catch (err) {
+    await db.destroy();
+    throw err;
+  }
+  return {
+    url: running.url,
+    async stop() {
+      await running.close();
+      await db.destroy();
+    },
+  };
+}
+
+/** `main.ts` of every unit: start, serve, stop cleanly on SIGTERM/SIGINT. */
 export function runUnit<Config>(unit: UnitDefinition<Config>, logger: Logger = createLogger(unit.name)): void {
-  runMain(logger, async () => {
-    const noMigrate = process.argv.includes("--no-migrate") ? { [`${unit.name.toUpperCase()}_DB_MIGRATE`]: "false" } : {};
-    const config = unit.loadConfig({ ...process.env, ...noMigrate });
-    const { subgraph, db } = await unit.create(config);
-    const { port, host } = unit.listenOn(config);
-    const running = await subgraph.listen(port, host);
-    return {
-      url: running.url,
-      async stop() {
-        await running.close();
-        // Closes every pooled connection, so the silo sees no stale sessions.
-        await db.destroy();
-      },
-    };
-  });
+  runMain(logger, () => startUnit(unit, process.env, process.argv.slice(2)));
 }
 
 /** The settings every unit has, under its own prefix (BILLING_PORT, BILLING_DB_URL, ...). */

@@ -80,3 +80,12 @@ export async function expectSameAnswers(booted: readonly Booted<UnitServer>[], o
     for (const answer of answers) expect(answer).toEqual({ ...reference, dialect: answer.dialect });
   }
 }
+
+/** `describe` once per dialect; a server dialect is skipped (saying why) where its server is unreachable. */
+export function describeEachDialect(title: string, body: (dialect: Dialect) => void): void {
+  for (const dialect of ALL_DIALECTS) {
+    const name = `${title} on ${DIALECT_NAME[dialect]}`;
+    if (dialect === "sqlite") describe(name, () => body(dialect));
+    else describeOnServers([dialect], name, () => body(dialect));
+  }
+}

@@ -137,3 +137,28 @@ export async function dropStaleDatabases(dialect: ServerDialect): Promise<void> 
   }
   await dropDatabases(dialect, names);
 }
+
+/** Ids of the sessions connected to a database, other than the one asking. */
+export async function sessionsOn(dialect: ServerDialect, database: string): Promise<string[]> {
+  const admin = openAdmin(dialect);
+  try {
+    const rows: { id: number | string }[] =
+      dialect === "postgres"
+        ? (await admin.raw("select pid as id from pg_stat_activity where datname = ? and pid <> pg_backend_pid()", [database])).rows
+        : (await admin.raw("select id from information_schema.processlist where db = ? and id <> connection_id()", [database]))[0];
+    return rows.map((r) => String(r.id));
+  } finally {
+    await admin.destroy();
+  }
+}
+
+/** Ends every session connected to a database, as an operator (or a failover) would. */
+export async function killSessions(dialect: ServerDialect, database: string): Promise<void> {
+  const ids = await sessionsOn(dialect, database);
+  const admin = openAdmin(dialect);
+  try {
+    for (const id of ids) await admin.raw(dialect === "postgres" ? "select pg_terminate_backend(?::int)" : "kill ?", [Number(id)]);
+  } finally {
+    await admin.destroy();
+  }
+}
