@@ -1,5 +1,4 @@
-import { describeOnEveryDialect, expectSameAnswers } from "../../test/support/dialects";
-import { execute } from "../../test/support/execute";
+import { describeOnEveryDialect, expectEveryDialectToRead, expectSameAnswers } from "../../test/support/dialects";
 import { loadRetailConfig } from "./config";
 import { createRetailServer } from "./server";
 
@@ -24,29 +23,26 @@ const OPERATIONS = {
 describeOnEveryDialect("retail", (url) => createRetailServer(loadRetailConfig({ RETAIL_DB_URL: url })), (booted) => {
   it("answers every operation the same on each dialect, in as many statements", () => expectSameAnswers(booted(), OPERATIONS));
 
-  it("keeps DECIMAL prices exact and reads UTC DATETIMEs as UTC on each dialect", async () => {
-    for (const { dialect, server } of booted()) {
-      await server.db("rt_product").insert({ sku: "SKU-X1", title: "Exact Thing", category_name: "Exact", list_price: "99999999.99", currency_code: "EUR" });
-      await server.db("rt_order").insert({ order_no: "ORD-X1", customer_code: "C900001", placed_utc: "2026-03-29 01:30:00", sales_channel: "web" });
-      await server.db("rt_order_item").insert([
-        { order_no: "ORD-X1", item_seq: 1, sku: "SKU-X1", qty: 3, unit_price: "0.10" },
-        { order_no: "ORD-X1", item_seq: 2, sku: "SKU-X1", qty: 1, unit_price: "99999999.69" },
-      ]);
-      const { data, errors } = await execute(
-        server.subgraph,
-        `query($r: [_Any!]!) { _entities(representations: $r) { ... on Product { listPrice { amount } } ... on Order { placedAt total { amount } lines { lineTotal { amount } } } } }`,
-        { r: [{ __typename: "Product", sku: "SKU-X1" }, { __typename: "Order", id: "ORD-X1" }] },
-      );
-      expect({ dialect, errors, data }).toEqual({
-        dialect,
-        errors: undefined,
-        data: {
-          _entities: [
-            { listPrice: { amount: "99999999.99" } },
-            { placedAt: "2026-03-29T01:30:00.000Z", total: { amount: "99999999.99" }, lines: [{ lineTotal: { amount: "0.30" } }, { lineTotal: { amount: "99999999.69" } }] },
-          ],
-        },
-      });
-    }
-  });
+  it("keeps DECIMAL prices exact and reads UTC DATETIMEs as UTC on each dialect", () =>
+    expectEveryDialectToRead(
+      booted(),
+      async ({ server }) => {
+        await server.db("rt_product").insert({ sku: "SKU-X1", title: "Exact Thing", category_name: "Exact", list_price: "99999999.99", currency_code: "EUR" });
+        await server.db("rt_order").insert({ order_no: "ORD-X1", customer_code: "C900001", placed_utc: "2026-03-29 01:30:00", sales_channel: "web" });
+        await server.db("rt_order_item").insert([
+          { order_no: "ORD-X1", item_seq: 1, sku: "SKU-X1", qty: 3, unit_price: "0.10" },
+          { order_no: "ORD-X1", item_seq: 2, sku: "SKU-X1", qty: 1, unit_price: "99999999.69" },
+        ]);
+      },
+      {
+        query: `query($r: [_Any!]!) { _entities(representations: $r) { ... on Product { listPrice { amount } } ... on Order { placedAt total { amount } lines { lineTotal { amount } } } } }`,
+        variables: { r: [{ __typename: "Product", sku: "SKU-X1" }, { __typename: "Order", id: "ORD-X1" }] },
+      },
+      {
+        _entities: [
+          { listPrice: { amount: "99999999.99" } },
+          { placedAt: "2026-03-29T01:30:00.000Z", total: { amount: "99999999.99" }, lines: [{ lineTotal: { amount: "0.30" } }, { lineTotal: { amount: "99999999.69" } }] },
+        ],
+      },
+    ));
 });

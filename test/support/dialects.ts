@@ -89,3 +89,16 @@ export function describeEachDialect(title: string, body: (dialect: Dialect) => v
     else describeOnServers([dialect], name, () => body(dialect));
   }
 }
+
+/**
+ * Writes rows straight into each dialect's silo (as the silo's other
+ * clients would), then asks `operation` of the unit and expects exactly
+ * `data` on every dialect.
+ */
+export async function expectEveryDialectToRead<S extends UnitServer>(booted: readonly Booted<S>[], write: (b: Booted<S>) => Promise<void>, operation: Operation, data: unknown): Promise<void> {
+  for (const b of booted) {
+    await write(b);
+    const { data: read, errors } = await execute(b.server.subgraph, operation.query, operation.variables);
+    expect({ dialect: b.dialect, errors, data: read }).toEqual({ dialect: b.dialect, errors: undefined, data });
+  }
+}
