@@ -11,7 +11,14 @@ import { type RequestInfo, type RunningServer, headerValue, sendError, sendJson,
 import { type Logger, createLogger } from "../kit/log";
 import type { GatewayConfig } from "./config";
 import type { GatewayContext } from "./context";
+import type { Identity } from "../kit/identity";
+import { AuthenticationError, createAuthenticator } from "./auth";
 import { UnitDataSource } from "./datasource";
+import { corsHandler } from "./cors";
+import { PersistedOperations } from "./persisted";
+import { clientErrorStatus, introspectionEnabled, operationLimits, tokenLimit } from "./protection";
+import { provenancePlugin } from "./provenance";
+import { RateLimiter } from "./rate-limit";
 
 export interface Gateway {
   apollo: ApolloServer<GatewayContext>;
@@ -27,28 +34,64 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
   const channels = enumValues(supergraphSdl, "Channel");
   const gateway = new ApolloGateway({
     supergraphSdl,
-    buildService: ({ name, url }) => new UnitDataSource(name, config.subgraphUrls.get(name) ?? url ?? "", config.GATEWAY_SUBGRAPH_TIMEOUT_MS),
+    buildService: ({ name, url }) => new UnitDataSource(name, config.subgraphUrls.get(name) ?? url ?? "", config.GATEWAY_SUBGRAPH_TIMEOUT_MS, config.GRAPH_SIGNING_SECRET),
   });
+  const limits = operationLimits(config);
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
-    introspection: config.GATEWAY_INTROSPECTION,
+    introspection: introspectionEnabled(config),
+    validationRules: limits.validationRules,
+    // One operation per request: a batch of a thousand would dodge every per-operation limit.
+    allowBatchedHttpRequests: false,
     includeStacktraceInErrorResponses: false,
     // runMain owns SIGTERM/SIGINT: it closes the HTTP server first, then Apollo.
     stopOnTerminationSignals: false,
     // A custom header forces a CORS preflight, so it proves a request is not a
     // simple cross-site form post; `x-channel` counts, so GET works from curl.
     csrfPrevention: { requestHeaders: ["x-apollo-operation-name", "apollo-require-preflight", "x-channel"] },
-    plugins: [ApolloServerPluginLandingPageDisabled()],
+    plugins: [ApolloServerPluginLandingPageDisabled(), clientErrorStatus(), ...limits.plugins, ...(config.GATEWAY_PROVENANCE ? [provenancePlugin()] : [])],
     formatError: formatGatewayError(logger),
   });
   await apollo.start();
 
-  const guard = (_req: IncomingMessage, res: ServerResponse, info: RequestInfo): boolean => {
+  const authenticate = createAuthenticator(config);
+  const rateLimiter = new RateLimiter(config.GATEWAY_RATE_LIMIT_PER_MINUTE, config.GATEWAY_RATE_LIMIT_BURST);
+  const tooManyTokens = tokenLimit(config.GATEWAY_MAX_TOKENS);
+  const persisted = config.GATEWAY_PERSISTED_OPERATIONS ? new PersistedOperations(config.GATEWAY_PERSISTED_OPERATIONS) : null;
+  const identities = new WeakMap<RequestInfo, Identity | null>();
+  const guard = async (_req: IncomingMessage, res: ServerResponse, info: RequestInfo): Promise<boolean> => {
     const channel = headerValue(info.headers["x-channel"]);
     if (channel !== undefined && channels && !channels.has(channel)) {
       sendError(res, 400, "BAD_REQUEST", `x-channel must be one of ${[...channels].join(", ")}; got "${channel}"`);
       return false;
     }
+    let identity: Identity | null;
+    try {
+      identity = await authenticate(headerValue(info.headers.authorization));
+    } catch (err) {
+      if (!(err instanceof AuthenticationError)) throw err;
+      sendError(res, 401, "UNAUTHENTICATED", `${err.message}; send no Authorization header to ask as an anonymous caller`, { "www-authenticate": 'Bearer error="invalid_token"' });
+      return false;
+    }
+    const wait = rateLimiter.take(identity ? `sub:${identity.subject}` : `ip:${info.remoteAddress}`);
+    if (wait > 0) {
+      sendError(res, 429, "RATE_LIMITED", `more than ${config.GATEWAY_RATE_LIMIT_PER_MINUTE} requests a minute from this caller; retry in ${wait} s`, { "retry-after": String(wait) });
+      return false;
+    }
+    const document = documentOf(info);
+    const tooLong = document === null ? null : tooManyTokens(document);
+    if (tooLong) {
+      sendError(res, 400, "GRAPHQL_VALIDATION_FAILED", tooLong);
+      return false;
+    }
+    if (persisted) {
+      const verdict = admitPersisted(persisted, info);
+      if (!verdict.ok) {
+        sendError(res, 400, "PERSISTED_QUERY_NOT_ALLOWED", verdict.message);
+        return false;
+      }
+    }
+    identities.set(info, identity);
     return true;
   };
 
@@ -59,8 +102,15 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
         {
           apollo,
           guard,
+          onRequest: corsHandler(config.GATEWAY_CORS_ORIGINS.split(",").map((o) => o.trim()).filter(Boolean)),
           maxBodyBytes: config.GATEWAY_MAX_BODY_BYTES,
-          context: async (info) => ({ requestId: info.requestId, forward: { "x-channel": headerValue(info.headers["x-channel"]) } }),
+          context: async (info) => ({
+            requestId: info.requestId,
+            identity: identities.get(info) ?? null,
+            forward: { "x-channel": headerValue(info.headers["x-channel"]), authorization: headerValue(info.headers.authorization) },
+            wantProvenance: config.GATEWAY_PROVENANCE,
+            provenance: [],
+          }),
           routes: { "/health": (_req, res) => sendJson(res, 200, { status: "ok" }) },
         },
         config.GATEWAY_PORT,
@@ -77,6 +127,29 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
   };
 }
 
+/** The GraphQL document of a request, POST or GET, if it sent one. */
+function documentOf(info: RequestInfo): string | null {
+  const body = info.body as { query?: unknown } | undefined;
+  if (body && typeof body === "object" && typeof body.query === "string") return body.query;
+  return info.url.searchParams.get("query");
+}
+
+/** Persisted operations for POST bodies and GET parameters alike. */
+function admitPersisted(persisted: PersistedOperations, info: RequestInfo): { ok: true } | { ok: false; message: string } {
+  if (info.body && typeof info.body === "object") return persisted.admit(info.body as Parameters<PersistedOperations["admit"]>[0]);
+  const params = info.url.searchParams;
+  let extensions: Parameters<PersistedOperations["admit"]>[0]["extensions"];
+  try {
+    extensions = params.has("extensions") ? JSON.parse(params.get("extensions")!) : undefined;
+  } catch {
+    return { ok: false, message: "the extensions parameter is not JSON" };
+  }
+  const request = { query: params.get("query") ?? undefined, extensions };
+  const verdict = persisted.admit(request);
+  if (verdict.ok && request.query && !params.has("query")) params.set("query", request.query);
+  return verdict;
+}
+
 /** The values of an enum in the supergraph, if it has one by that name. */
 function enumValues(supergraphSdl: string, name: string): Set<string> | null {
   const type = buildASTSchema(parse(supergraphSdl), { assumeValidSDL: true }).getType(name);
@@ -91,7 +164,8 @@ function enumValues(supergraphSdl: string, name: string): Set<string> | null {
 function formatGatewayError(logger: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const { stacktrace: _s, serviceName, ...extensions } = (formatted.extensions ?? {}) as Record<string, unknown>;
-    const code = String(extensions.code ?? "INTERNAL_SERVER_ERROR");
+    // The planner's word for a document it cannot run (e.g. an unknown operation name).
+    const code = extensions.code === "INVALID_GRAPHQL" ? "OPERATION_RESOLUTION_FAILURE" : String(extensions.code ?? "INTERNAL_SERVER_ERROR");
     const unit = extensions.unit ?? serviceName;
     if (unit !== undefined || PUBLIC_CODES.has(code) || code === "TIMEOUT") {
       return { ...formatted, extensions: { ...extensions, code, ...(unit !== undefined ? { unit } : {}) } };

@@ -222,3 +222,15 @@ export async function prepareSilo(db: Knex, setup: SiloSetup): Promise<{ seeded:
   await setup.seed();
   return { seeded: true };
 }
+
+/** A unique constraint refused a write (the database's own exactly-once guarantee). */
+export function isUniqueViolation(err: unknown): boolean {
+  const e = err as { code?: string; errno?: number };
+  return e?.code === "23505" || e?.code === "ER_DUP_ENTRY" || e?.errno === 1062 || e?.code === "SQLITE_CONSTRAINT_UNIQUE" || e?.code === "SQLITE_CONSTRAINT_PRIMARYKEY";
+}
+
+/** The id of a row just inserted, whatever the driver hands back. */
+export function insertedId(result: unknown[], column: string): number {
+  const first = result[0] as Record<string, unknown> | number;
+  return Number(typeof first === "object" ? first[column] : first);
+}

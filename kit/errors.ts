@@ -17,6 +17,12 @@ export class ForbiddenError extends GraphQLError {
   }
 }
 
+export class UnauthenticatedError extends GraphQLError {
+  constructor(message: string) {
+    super(message, { extensions: { code: "UNAUTHENTICATED" } });
+  }
+}
+
 export class BadUserInputError extends GraphQLError {
   constructor(message: string, field?: string) {
     super(message, { extensions: { code: "BAD_USER_INPUT", ...(field ? { field } : {}) } });
@@ -47,12 +53,23 @@ export class SiloDataError extends GraphQLError {
   }
 }
 
+/** The customer may not have this offer now; `reasons` says why. */
+export class NotEligibleError extends GraphQLError {
+  constructor(message: string, reasons: string[]) {
+    super(message, { extensions: { code: "OFFER_NOT_ELIGIBLE", reasons } });
+  }
+}
+
 /** Codes that are safe to show a client as they are. */
 export const PUBLIC_CODES = new Set([
   "NOT_FOUND",
   "FORBIDDEN",
   "BAD_USER_INPUT",
   "CONFLICT",
+  "OFFER_NOT_ELIGIBLE",
+  "RATE_LIMITED",
+  "PERSISTED_QUERY_NOT_ALLOWED",
+  "TIMEOUT",
   "UNAVAILABLE",
   "UNAUTHENTICATED",
   "SILO_DATA_INVALID",

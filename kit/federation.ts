@@ -3,6 +3,7 @@ import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper";
 import { printSchemaWithDirectives } from "@graphql-tools/utils";
 import { type GraphQLSchema, parse } from "graphql";
 import { type BuildSchemaOptions, buildSchema, createResolversMap } from "type-graphql";
+import { authChecker } from "./authorization";
 
 /**
  * Federation plumbing, written once for every unit: build the type-graphql
@@ -25,7 +26,7 @@ export async function buildFederatedSchema(
   referenceResolvers: ReferenceResolvers = {},
 ): Promise<FederatedSchema> {
   // skipCheck: a subgraph may contribute only entity fields and no Query.
-  const local = await buildSchema({ ...options, skipCheck: true });
+  const local = await buildSchema({ authChecker, ...options, skipCheck: true });
   const sdl = `${FEDERATION_LINK}\n\n${printSchemaWithDirectives(local)}\n`;
   const resolvers = createResolversMap(local) as GraphQLResolverMap<unknown>;
   for (const [typeName, reference] of Object.entries(referenceResolvers)) {

@@ -14,6 +14,11 @@ export interface RequestInfo {
   headers: IncomingMessage["headers"];
   /** Raw body text, for request signing. */
   rawBody: string;
+  /** The parsed body (POST) and the URL (GET parameters); a guard may complete either. */
+  body: unknown;
+  url: URL;
+  /** The client's address, for limits on anonymous callers. */
+  remoteAddress: string;
 }
 
 export type Route = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
@@ -24,6 +29,8 @@ export interface HttpOptions<C extends BaseContext> {
   routes?: Record<string, Route>;
   maxBodyBytes?: number;
   graphqlPath?: string;
+  /** Called first for every request (CORS); return true once it has answered. */
+  onRequest?(req: IncomingMessage, res: ServerResponse): boolean;
   /** Called before Apollo sees the request; return false once it has answered. */
   guard?(req: IncomingMessage, res: ServerResponse, info: RequestInfo): Promise<boolean> | boolean;
 }
@@ -80,6 +87,7 @@ export async function serveApollo<C extends BaseContext>(options: HttpOptions<C>
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const requestId = safeRequestId(req.headers["x-request-id"]) ?? randomUUID();
     res.setHeader("x-request-id", requestId);
+    if (options.onRequest?.(req, res)) return;
     const url = new URL(req.url ?? "/", "http://localhost");
     const route = options.routes?.[url.pathname];
     if (route) return route(req, res);
@@ -105,7 +113,7 @@ export async function serveApollo<C extends BaseContext>(options: HttpOptions<C>
         body = rawBody;
       }
     }
-    const info: RequestInfo = { requestId, headers: req.headers, rawBody };
+    const info: RequestInfo = { requestId, headers: req.headers, rawBody, body, url, remoteAddress: req.socket.remoteAddress ?? "unknown" };
     if (options.guard && !(await options.guard(req, res, info))) return;
 
     const headers = new HeaderMap();
@@ -113,7 +121,7 @@ export async function serveApollo<C extends BaseContext>(options: HttpOptions<C>
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(", ") : value);
     }
     const response = await options.apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: req.method ?? "GET", headers, search: url.search, body },
+      httpGraphQLRequest: { method: req.method ?? "GET", headers, search: info.url.search, body: info.body },
       context: () => options.context(info),
     });
     for (const [key, value] of response.headers) res.setHeader(key, value);

@@ -14,3 +14,7 @@ export * from "./sql";
 export * from "./silo-schema";
 export * from "./quote-key";
 export * from "./unit";
+export * from "./graph-client";
+export * from "./identity";
+export * from "./shared-settings";
+export * from "./authorization";

@@ -1,12 +1,14 @@
-import { ApolloServer, type BaseContext } from "@apollo/server";
+import { ApolloServer, type ApolloServerPlugin, type BaseContext } from "@apollo/server";
 import { ApolloServerPluginInlineTraceDisabled } from "@apollo/server/plugin/disabled";
 import type { GraphQLFormattedError } from "graphql";
 import type { Knex } from "knex";
 import { siloFailureOf } from "./db";
-import { PUBLIC_CODES } from "./errors";
+import { BadUserInputError, PUBLIC_CODES } from "./errors";
 import type { FederatedSchema } from "./federation";
 import { type Channel, parseChannel } from "./graph";
-import { type RequestInfo, type RunningServer, headerValue, sendJson, serveApollo } from "./http";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { type RequestInfo, type RunningServer, headerValue, sendError, sendJson, serveApollo } from "./http";
+import { type Identity, type Verdict, verifySigned } from "./identity";
 import { type Logger, createLogger } from "./log";
 
 /**
@@ -18,15 +20,21 @@ export interface RequestBase {
   requestId: string;
   /** The channel the client named (`x-channel`), if valid. Recorded, never used to vary data. */
   channel: Channel | null;
-  /** Who is asking, as verified by the gateway; null until identity is wired (anonymous). */
+  /** Who is asking, as the gateway verified and signed it; null for anonymous callers. */
   identity: Identity | null;
+  /** The caller's own bearer credential, for reading the graph on their behalf (graph-client.ts). */
+  authorization?: string;
 }
 
-export interface Identity {
-  role: "customer" | "agent" | "partner";
-  /** Set for the customer role: the enterprise id of the signed-in customer. */
-  customerId?: string;
+/**
+ * The channel a write comes through. Reads never need it; a write records it,
+ * so one that does not say where it comes from is refused.
+ */
+export function requireChannel(base: RequestBase): Channel {
+  if (!base.channel) throw new BadUserInputError("an x-channel header (WEB, MOBILE, STORE, CALL_CENTER or PARTNER) is required for writes", "x-channel");
+  return base.channel;
 }
+
 
 export interface SubgraphOptions<C extends BaseContext> {
   /** Subgraph name as in the manifest, e.g. "bookings". */
@@ -34,6 +42,8 @@ export interface SubgraphOptions<C extends BaseContext> {
   schema: FederatedSchema;
   db: Knex;
   context(base: RequestBase): C;
+  /** Requests must carry the gateway's signature (identity.ts); off only for benchmarks on loopback. */
+  signing: { secret: string; required: boolean; maxAgeMs: number };
   logger?: Logger;
 }
 
@@ -42,6 +52,33 @@ export interface Subgraph<C extends BaseContext> {
   /** The per-request context, for in-process callers (tests). */
   context(base?: Partial<RequestBase>): C;
   listen(port: number, host?: string): Promise<RunningServer>;
+}
+
+/** The header a gateway sends to ask for provenance, and the extension that answers it. */
+export const PROVENANCE_HEADER = "x-provenance";
+
+/**
+ * Provenance, on request: which unit answered and when. Every silo read of
+ * this fetch happened between `readAt` and `answeredAt` (nothing is cached,
+ * so this is the "as of" of the data). Two timestamps, only when asked.
+ */
+function provenancePlugin(name: string): ApolloServerPlugin<BaseContext> {
+  return {
+    async requestDidStart(rc) {
+      if (rc.request.http?.headers.get(PROVENANCE_HEADER) !== "1") return;
+      let readAt = "";
+      return {
+        async executionDidStart() {
+          readAt = new Date().toISOString();
+        },
+        async willSendResponse({ response }) {
+          if (response.body.kind !== "single" || !readAt) return;
+          const result = response.body.singleResult;
+          result.extensions = { ...result.extensions, provenance: { unit: name, readAt, answeredAt: new Date().toISOString() } };
+        },
+      };
+    },
+  };
 }
 
 export function maskError(name: string, logger: Logger) {
@@ -78,12 +115,31 @@ export async function createSubgraph<C extends BaseContext>(options: SubgraphOpt
     // The gateway reaches subgraphs with JSON POSTs; a browser has no business here.
     csrfPrevention: true,
     // Inline tracing (ftv1) is for Apollo's hosted reporting, which we do not use.
-    plugins: [ApolloServerPluginInlineTraceDisabled()],
+    plugins: [ApolloServerPluginInlineTraceDisabled(), provenancePlugin(options.name)],
   });
   await apollo.start();
 
-  const contextOf = async (info: RequestInfo): Promise<C> =>
-    options.context({ requestId: info.requestId, channel: parseChannel(headerValue(info.headers["x-channel"])) ?? null, identity: null });
+  const verdicts = new WeakMap<RequestInfo, Verdict>();
+  // Unsigned, tampered or stale requests never reach the schema: 401.
+  const guard = (_req: IncomingMessage, res: ServerResponse, info: RequestInfo): boolean => {
+    if (!options.signing.required) return true;
+    const verdict = verifySigned(options.signing.secret, info.headers, info.rawBody, Date.now(), options.signing.maxAgeMs);
+    if (!verdict.ok) {
+      sendError(res, 401, "UNAUTHENTICATED", `${verdict.reason}; the ${options.name} subgraph only answers the gateway`);
+      return false;
+    }
+    verdicts.set(info, verdict);
+    return true;
+  };
+  const contextOf = async (info: RequestInfo): Promise<C> => {
+    const verdict = verdicts.get(info);
+    return options.context({
+      requestId: info.requestId,
+      channel: parseChannel(headerValue(info.headers["x-channel"])) ?? null,
+      identity: verdict?.ok ? verdict.identity : null,
+      authorization: headerValue(info.headers.authorization),
+    });
+  };
 
   return {
     apollo,
@@ -93,6 +149,7 @@ export async function createSubgraph<C extends BaseContext>(options: SubgraphOpt
         {
           apollo,
           context: contextOf,
+          guard,
           routes: {
             "/health": async (_req, res) => {
               try {

@@ -1,6 +1,7 @@
 import type { BaseContext } from "@apollo/server";
 import type { Knex } from "knex";
-import { type ConfigOf, type Setting, flag, integer, text } from "./config";
+import { type ConfigOf, type Setting, flag, httpUrl, integer, text } from "./config";
+import { checkProductionSecrets, sharedSettings } from "./shared-settings";
 import { type Migration, createSilo, prepareSilo, redactUrl } from "./db";
 import type { FederatedSchema } from "./federation";
 import type { Logger } from "./log";
@@ -58,9 +59,11 @@ export function runUnit<Config>(unit: UnitDefinition<Config>, logger: Logger = c
 }
 
 /** The settings every unit has, under its own prefix (BILLING_PORT, BILLING_DB_URL, ...). */
-export type UnitSettings<P extends string> = { [K in `${P}_PORT` | `${P}_DB_POOL_MAX` | `${P}_DB_STATEMENT_TIMEOUT_MS` | `${P}_SEED`]: Setting<number> } & {
+export type UnitSettings<P extends string> = { [K in `${P}_PORT` | `${P}_DB_POOL_MAX` | `${P}_DB_STATEMENT_TIMEOUT_MS` | `${P}_SEED` | `${P}_SIGNATURE_MAX_AGE_MS`]: Setting<number> } & {
   [K in `${P}_HOST` | `${P}_DB_URL`]: Setting<string>;
-} & { [K in `${P}_DB_MIGRATE`]: Setting<boolean> };
+} & { [K in `${P}_REQUIRE_SIGNATURE` | `${P}_DB_MIGRATE`]: Setting<boolean> } & typeof sharedSettings;
+
+
 
 export function unitSettings<P extends string>(prefix: P, name: string, port: number): UnitSettings<P> {
   return {
@@ -71,6 +74,9 @@ export function unitSettings<P extends string>(prefix: P, name: string, port: nu
     [`${prefix}_DB_STATEMENT_TIMEOUT_MS`]: integer("Longest a silo statement may run (also the longest wait to connect or for a free connection).", 5000, 100),
     [`${prefix}_DB_MIGRATE`]: flag("Create and migrate the unit's tables at start and seed an empty silo; false: use an existing database as it is, only checking the tables and columns the unit reads.", true),
     [`${prefix}_SEED`]: integer("Demo seed written into an empty silo (only when migrating); 0 leaves an empty silo empty.", 42, 0),
+    [`${prefix}_REQUIRE_SIGNATURE`]: flag("Answer only requests signed by the gateway. Off only for benchmarks on loopback; production refuses it.", true),
+    [`${prefix}_SIGNATURE_MAX_AGE_MS`]: integer("How old a gateway signature may be (clock skew included).", 30_000, 1000),
+    ...sharedSettings,
   } as UnitSettings<P>;
 }
 
@@ -82,12 +88,16 @@ export interface UnitRuntime {
   statementTimeoutMs: number;
   migrate: boolean;
   seed: number;
+  signing: { secret: string; required: boolean; maxAgeMs: number };
 }
 
 /** A unit's common settings out of its loaded config. */
 export function unitRuntime<P extends string>(config: ConfigOf<UnitSettings<P>>, prefix: P): UnitRuntime {
   const c = config as unknown as Record<string, number & string & boolean>;
+  const required = c[`${prefix}_REQUIRE_SIGNATURE`];
+  checkProductionSecrets({ NODE_ENV: c.NODE_ENV, GRAPH_SIGNING_SECRET: c.GRAPH_SIGNING_SECRET }, { [`${prefix}_REQUIRE_SIGNATURE`]: required ? undefined : "must be true in production" });
   return {
+    signing: { secret: c.GRAPH_SIGNING_SECRET, required, maxAgeMs: c[`${prefix}_SIGNATURE_MAX_AGE_MS`] },
     port: c[`${prefix}_PORT`],
     host: c[`${prefix}_HOST`],
     dbUrl: c[`${prefix}_DB_URL`],
@@ -137,10 +147,15 @@ export async function bootSubgraph<C extends BaseContext, R>(o: BootOptions<C, R
       );
     }
     const repos = o.repositories(db);
-    const subgraph = await createSubgraph<C>({ name: o.name, schema: await o.buildSchema(), db, context: (base) => o.context(base, repos), logger });
+    const subgraph = await createSubgraph<C>({ name: o.name, schema: await o.buildSchema(), db, context: (base) => o.context(base, repos), signing: o.runtime.signing, logger });
     return { subgraph, db };
   } catch (err) {
     await db.destroy();
     throw err;
   }
+}
+
+/** For units whose writes must be checked against the live graph (see graph-client.ts). */
+export function graphUrlSetting(name: string): Setting<string> {
+  return httpUrl(`The customer graph (the gateway's /graphql) the ${name} unit reads to check its writes.`, "http://127.0.0.1:4000/graphql");
 }

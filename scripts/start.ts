@@ -2,6 +2,7 @@ import "reflect-metadata";
 import { join } from "node:path";
 import { loadGatewayConfig } from "../gateway/config";
 import { ROOT, loadUnit, readManifest } from "./manifest";
+import { mintToken } from "./token";
 import { type ProcessSpec, type Supervised, launch, stopAll, waitHealthy } from "./supervisor";
 
 /**
@@ -48,12 +49,14 @@ async function main(): Promise<void> {
   await start({ name: "gateway", script: join(ROOT, "dist", "gateway", "main.js"), env: {}, healthUrl: `http://${gateway.GATEWAY_HOST}:${gateway.GATEWAY_PORT}/health` });
 
   const url = `http://${gateway.GATEWAY_HOST === "0.0.0.0" ? "localhost" : gateway.GATEWAY_HOST}:${gateway.GATEWAY_PORT}/graphql`;
+  // A demo agent's token, so the example works as printed (development secrets only).
+  const token = gateway.NODE_ENV === "production" ? "<your token>" : await mintToken(gateway, { role: "agent", sub: "demo-agent" });
   process.stdout.write(
     [
       "",
       `Customer Graph is up in ${((Date.now() - began) / 1000).toFixed(1)} s: ${url}`,
-      "Try:",
-      `  curl -s ${url} -H 'content-type: application/json' -H 'x-channel: WEB' \\`,
+      "Try (as a demo agent; `npm run token -- --role customer --sub C000001` signs you in as Maria):",
+      `  curl -s ${url} -H 'content-type: application/json' -H 'x-channel: WEB' -H 'authorization: Bearer ${token}' \\`,
       `    -d '${JSON.stringify({ query: EXAMPLE })}'`,
       "Ctrl-C stops everything.",
       "",

@@ -1,7 +1,9 @@
-import type { RequestBase } from "../../kit";
+import type { GraphReader, RequestBase } from "../../kit";
 import type { BookingsLoaders, BookingsRepositories } from "./loaders";
 
 export interface BookingsContext extends RequestBase {
   repos: BookingsRepositories;
   loaders: BookingsLoaders;
+  /** The live graph, to check that a customer exists before writing for them. */
+  graph: GraphReader;
 }

@@ -1,3 +1,4 @@
+import { PreferenceResolver } from "./preference/preference.resolver";
 import { type FederatedSchema, buildFederatedSchema } from "../../kit";
 import { BookingResolver, resolveBookingReference } from "./booking/booking.resolver";
 import type { BookingsContext } from "./context";
@@ -10,7 +11,7 @@ export function buildBookingsSchema(): Promise<FederatedSchema> {
   return buildFederatedSchema(
     // Bookings has no Query of its own: type-graphql emits only types reachable
     // from a root, so the entities it extends are named here.
-    { resolvers: [BookingResolver, CustomerResolver], orphanedTypes: [Customer, Booking] },
+    { resolvers: [BookingResolver, CustomerResolver, PreferenceResolver], orphanedTypes: [Customer, Booking] },
     {
       // Any id is a customer here: one with no stays has empty lists and
       // stayCount 0. Billing decides whether the customer exists.

@@ -1,5 +1,5 @@
-import { type Subgraph, bootSubgraph, unitRuntime } from "../../kit";
 import type { Knex } from "knex";
+import { type Subgraph, bootSubgraph, graphReader, unitRuntime } from "../../kit";
 import { generateWorld } from "../../demo/world";
 import { BookingRepository } from "./booking/booking.repository";
 import { PreferenceRepository } from "./preference/preference.repository";
@@ -18,6 +18,7 @@ export interface BookingsServer {
 
 /** Builds bookings over its silo: connect, migrate, seed an empty silo, build the schema. */
 export function createBookingsServer(config: BookingsConfig): Promise<BookingsServer> {
+  const graph = graphReader(config.BOOKINGS_GRAPH_URL, config.BOOKINGS_DB_STATEMENT_TIMEOUT_MS * 2);
   return bootSubgraph({
     name: "bookings",
     runtime: unitRuntime(config, "BOOKINGS"),
@@ -26,6 +27,6 @@ export function createBookingsServer(config: BookingsConfig): Promise<BookingsSe
     seed: (db, seed) => seedBookings(db, generateWorld(seed)),
     repositories: (db) => ({ bookings: new BookingRepository(db), properties: new PropertyRepository(db), preferences: new PreferenceRepository(db) }),
     buildSchema: buildBookingsSchema,
-    context: (base, repos): BookingsContext => ({ ...base, repos, loaders: createLoaders(repos) }),
+    context: (base, repos): BookingsContext => ({ ...base, repos, loaders: createLoaders(repos), graph }),
   });
 }

@@ -1,7 +1,10 @@
-import { type ConfigOf, loadConfig, unitSettings } from "../../kit";
+import { type ConfigOf, graphUrlSetting, loadConfig, unitSettings } from "../../kit";
 
 /** Promotions' settings: the ones every unit has. Defaults run the embedded SQLite silo under ./data. */
-export const promotionsSettings = unitSettings("PROMOTIONS", "promotions", 4004);
+export const promotionsSettings = {
+  ...unitSettings("PROMOTIONS", "promotions", 4004),
+  PROMOTIONS_GRAPH_URL: graphUrlSetting("promotions"),
+};
 
 export type PromotionsConfig = ConfigOf<typeof promotionsSettings>;
 

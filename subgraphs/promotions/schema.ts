@@ -1,6 +1,8 @@
-import { type FederatedSchema, buildFederatedSchema } from "../../kit";
+import { type FederatedSchema, buildFederatedSchema, decodeQuoteKey } from "../../kit";
 import type { PromotionsContext } from "./context";
+import { ConsentResolver } from "./consent/consent.resolver";
 import { CustomerResolver, RedemptionResolver } from "./customer/customer.resolver";
+import { RedeemResolver } from "./redemption/redemption.resolver";
 import { Customer } from "./customer/customer.type";
 import { OfferResolver } from "./offer/offer.resolver";
 import { PriceResolver, resolveProductReference } from "./pricing/price.resolver";
@@ -10,12 +12,13 @@ import { Quote } from "./quote/quote.type";
 /** Promotions' subgraph schema; needs no database, so composition can build it. */
 export function buildPromotionsSchema(): Promise<FederatedSchema> {
   return buildFederatedSchema(
-    { resolvers: [OfferResolver, PriceResolver, CustomerResolver, RedemptionResolver, QuoteResolver], orphanedTypes: [Customer] },
+    { resolvers: [OfferResolver, PriceResolver, CustomerResolver, RedemptionResolver, QuoteResolver, RedeemResolver, ConsentResolver], orphanedTypes: [Customer] },
     {
       Customer: { __resolveReference: (ref: Customer) => Object.assign(new Customer(), ref) },
       Offer: { __resolveReference: (ref: { code: string }, ctx: PromotionsContext) => ctx.loaders.offer.load(ref.code) },
       Product: { __resolveReference: resolveProductReference },
-      Quote: { __resolveReference: (ref: Quote) => Object.assign(new Quote(), ref) },
+      // The customer a quote prices for is in its id; authorization reads it from there.
+      Quote: { __resolveReference: (ref: Quote) => Object.assign(new Quote(), ref, { customerId: decodeQuoteKey(ref.id).customerId }) },
     },
   );
 }

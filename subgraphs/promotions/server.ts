@@ -1,11 +1,12 @@
 import type { Knex } from "knex";
-import { type Subgraph, bootSubgraph, unitRuntime } from "../../kit";
+import { type Subgraph, bootSubgraph, graphReader, unitRuntime } from "../../kit";
 import { generateWorld } from "../../demo/world";
 import type { PromotionsConfig } from "./config";
 import { ConsentRepository } from "./consent/consent.repository";
 import type { PromotionsContext } from "./context";
 import { createLoaders } from "./loaders";
 import { OfferRepository } from "./offer/offer.repository";
+import { Redeemer } from "./redemption/redeem";
 import { RedemptionRepository } from "./redemption/redemption.repository";
 import { buildPromotionsSchema } from "./schema";
 import { promotionsMigrations } from "./silo/migrations";
@@ -18,6 +19,7 @@ export interface PromotionsServer {
 
 /** Builds promotions over its silo. `clock` is injectable so tests can fix "now" for offer validity. */
 export function createPromotionsServer(config: PromotionsConfig, clock: () => number = Date.now): Promise<PromotionsServer> {
+  const graph = graphReader(config.PROMOTIONS_GRAPH_URL, config.PROMOTIONS_DB_STATEMENT_TIMEOUT_MS * 2);
   return bootSubgraph({
     name: "promotions",
     runtime: unitRuntime(config, "PROMOTIONS"),
@@ -26,6 +28,13 @@ export function createPromotionsServer(config: PromotionsConfig, clock: () => nu
     seed: (db, seed) => seedPromotions(db, generateWorld(seed)),
     repositories: (db) => ({ offers: new OfferRepository(db), redemptions: new RedemptionRepository(db), consent: new ConsentRepository(db) }),
     buildSchema: buildPromotionsSchema,
-    context: (base, repos): PromotionsContext => ({ ...base, repos, loaders: createLoaders(repos), now: clock() }),
+    context: (base, repos): PromotionsContext => ({
+      ...base,
+      repos,
+      loaders: createLoaders(repos),
+      now: clock(),
+      graph,
+      redeemer: new Redeemer(repos.offers, repos.redemptions, graph),
+    }),
   });
 }

@@ -3,6 +3,7 @@ import { loadGatewayConfig } from "../../gateway/config";
 import { createGateway } from "../../gateway/server";
 import type { RunningServer } from "../../kit";
 import { loadUnit, readManifest } from "../../scripts/manifest";
+import { mintToken } from "../../scripts/token";
 import { countStatements, tempSiloDir } from "../support/silo";
 import { CUSTOMERS_360 } from "./queries";
 
@@ -15,6 +16,7 @@ describe("batching across the graph", () => {
   const servers: RunningServer[] = [];
   const dbs = new Map<string, Knex>();
   let gatewayUrl = "";
+  let authorization = "";
 
   beforeAll(async () => {
     const env: Record<string, string> = { GATEWAY_PORT: "0", GATEWAY_LOG_LEVEL: "error" };
@@ -27,7 +29,9 @@ describe("batching across the graph", () => {
       dbs.set(name, db);
       env[`SUBGRAPH_${key}_URL`] = running.url;
     }
-    const gateway = await (await createGateway(loadGatewayConfig(env))).listen();
+    const config = loadGatewayConfig(env);
+    authorization = `Bearer ${await mintToken(config, { role: "agent", sub: "batching-test" })}`;
+    const gateway = await (await createGateway(config)).listen();
     servers.push(gateway);
     gatewayUrl = gateway.url;
   }, 60_000);
@@ -42,7 +46,7 @@ describe("batching across the graph", () => {
     const perSize = new Map<number, Record<string, number>>();
     for (const first of [1, 50]) {
       const counters = [...dbs].map(([name, db]) => [name, countStatements(db)] as const);
-      const res = await fetch(gatewayUrl, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: CUSTOMERS_360, variables: { text: "@example.com", first } }) });
+      const res = await fetch(gatewayUrl, { method: "POST", headers: { "content-type": "application/json", authorization }, body: JSON.stringify({ query: CUSTOMERS_360, variables: { text: "@example.com", first } }) });
       const body = (await res.json()) as { data: { searchCustomers: unknown[] }; errors?: unknown[] };
       for (const [, c] of counters) c.stop();
       expect(body.errors).toBeUndefined();

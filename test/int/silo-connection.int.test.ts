@@ -1,5 +1,6 @@
 import { GraphQLError } from "graphql";
 import type { Knex } from "knex";
+import { DEV_SIGNING_SECRET, IDENTITY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, encodeIdentity, signature } from "../../kit/identity";
 import { createLogger } from "../../kit/log";
 import { siloFailureOf } from "../../kit/db";
 import { type Subgraph, maskError } from "../../kit/subgraph";
@@ -22,6 +23,14 @@ const SERVERS: { dialect: ServerDialect; unit: string; sleep(seconds: number): s
 ];
 const POOL_MAX = 2;
 const TIMEOUT_MS = 1500;
+/** A request signed as the gateway signs it (development secret), on behalf of an agent. */
+async function askAsGateway(url: string, query: string): Promise<{ data?: unknown; errors?: unknown[] }> {
+  const body = JSON.stringify({ query });
+  const identity = encodeIdentity({ role: "agent", subject: "test-agent" });
+  const at = String(Date.now());
+  const headers = { "content-type": "application/json", [IDENTITY_HEADER]: identity, [TIMESTAMP_HEADER]: at, [SIGNATURE_HEADER]: signature(DEV_SIGNING_SECRET, identity, at, body) };
+  return (await fetch(url, { method: "POST", headers, body })).json() as Promise<{ data?: unknown; errors?: unknown[] }>;
+}
 const rowsOf = (result: unknown): Record<string, unknown>[] => (Array.isArray(result) ? (result[0] as Record<string, unknown>[]) : (result as { rows: Record<string, unknown>[] }).rows);
 
 for (const { dialect, unit, sleep, sessionId, probe } of SERVERS) {
@@ -102,8 +111,9 @@ for (const { dialect, unit, sleep, sessionId, probe } of SERVERS) {
       // What main.ts runs, and what it calls on SIGTERM; this process lives on, so only stop() can end the sessions.
       const running = await startUnit(loadUnit(unit), { ...env, [`${key}_PORT`]: "0" });
       try {
-        const ask = () => fetch(running.url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: probe }) });
-        await Promise.all(Array.from({ length: 4 }, ask));
+        const answers = await Promise.all(Array.from({ length: 4 }, () => askAsGateway(running.url, probe)));
+        expect(answers).toEqual(Array(4).fill(expect.objectContaining({ data: expect.anything() })));
+        expect(answers[0].errors).toBeUndefined();
         expect((await sessionsOn(dialect, database.name)).length).toBeGreaterThan(0);
       } finally {
         await running.stop();

@@ -1,9 +1,7 @@
-import type { Knex } from "knex";
-import { type Dialect, createSilo } from "../../kit/db";
-import { createLogger } from "../../kit/log";
-import type { ManifestEntry } from "../../scripts/manifest";
+import type { Dialect } from "../../kit/db";
+import { type ManifestEntry, productionSiloOf } from "../../scripts/manifest";
 import { type TcpProxy, serverAddress, startProxy } from "./proxy";
-import { SERVER_NAME, type ServerDialect, createDatabase } from "./servers";
+import { SERVER_NAME, createDatabase } from "./servers";
 import { tempSiloDir } from "./silo";
 
 /**
@@ -40,8 +38,8 @@ export interface SiloSet {
   kind: SiloKind;
   /** The URL each unit is given. */
   urls: Map<string, string>;
-  /** A knex on a unit's silo, straight to the database (not through the proxy); destroy it after use. */
-  open(unit: string): Knex;
+  /** Each unit's silo straight to the database (not through the relay), for a test that reads or writes it. */
+  directUrls: Map<string, string>;
   /** Servers only: the unit's database goes away (connections dropped, new ones refused)... */
   cut(unit: string): Promise<void>;
   /** ...and comes back. */
@@ -49,20 +47,21 @@ export interface SiloSet {
   cleanup(): Promise<void>;
 }
 
-const quiet = createLogger("test-silos", "silent");
-
 export async function provisionSilos(kind: SiloKind, units: readonly ManifestEntry[]): Promise<SiloSet> {
   const scratch = new Map<string, ScratchSilo>();
   const proxies = new Map<string, TcpProxy>();
   const urls = new Map<string, string>();
+  const directUrls = new Map<string, string>();
   const cleanup = async () => {
     for (const proxy of proxies.values()) await proxy.close();
     await Promise.all([...scratch.values()].map((s) => s.cleanup()));
   };
   try {
-    for (const { name, productionSilo } of units) {
-      const silo = await scratchSilo(kind === "sqlite" ? "sqlite" : (productionSilo as ServerDialect), name);
+    for (const entry of units) {
+      const { name } = entry;
+      const silo = await scratchSilo(kind === "sqlite" ? "sqlite" : productionSiloOf(entry), name);
       scratch.set(name, silo);
+      directUrls.set(name, silo.url);
       if (silo.dialect === "sqlite") {
         urls.set(name, silo.url);
         continue;
@@ -84,7 +83,7 @@ export async function provisionSilos(kind: SiloKind, units: readonly ManifestEnt
   return {
     kind,
     urls,
-    open: (unit) => createSilo(scratch.get(unit)!.url, { poolMax: 2, logger: quiet }),
+    directUrls,
     cut: (unit) => proxyOf(unit).cut(),
     restore: (unit) => proxyOf(unit).restore(),
     cleanup,

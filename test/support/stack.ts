@@ -2,6 +2,9 @@ import { createServer } from "node:net";
 import { join } from "node:path";
 import { ROOT, readManifest } from "../../scripts/manifest";
 import { type ProcessSpec, type Supervised, launch, stopAll, waitHealthy } from "../../scripts/supervisor";
+import { loadGatewayConfig } from "../../gateway/config";
+import type { Role } from "../../kit/identity";
+import { mintToken } from "../../scripts/token";
 import { type SiloKind, type SiloSet, provisionSilos } from "./silos";
 
 /**
@@ -13,12 +16,17 @@ import { type SiloKind, type SiloSet, provisionSilos } from "./silos";
 export interface Stack {
   gatewayUrl: string;
   unitUrls: Map<string, string>;
+  /** Each unit's silo, straight to the database: open it with kit's createSilo to read or write it as its other clients do. */
+  siloUrls: Map<string, string>;
   silos: SiloSet;
   procs: Map<string, Supervised>;
   specs: Map<string, ProcessSpec>;
   logs: Map<string, string[]>;
+  /** A development token the stack's gateway accepts. */
+  token(role: Role, sub?: string): Promise<string>;
+  /** POST to the gateway; as an agent unless `headers` carries its own authorization (or `authorization: ""` for none). */
   post(body: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any; headers: Headers }>;
-  query(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<{ data?: any; errors?: any[] }>;
+  query(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<{ data?: any; errors?: any }>;
   restart(name: string): Promise<void>;
   stop(): Promise<void>;
 }
@@ -45,7 +53,8 @@ export async function startStack(options: { kind?: SiloKind; env?: Record<string
   const procs = new Map<string, Supervised>();
   const specs = new Map<string, ProcessSpec>();
   const unitUrls = new Map<string, string>();
-  const gatewayEnv: Record<string, string> = { ...options.env };
+  // Suites send bursts as one agent; the rate limit has its own test (protection.test.ts).
+  const gatewayEnv: Record<string, string> = { GATEWAY_RATE_LIMIT_PER_MINUTE: "0", ...options.env };
 
   const run = async (spec: ProcessSpec) => {
     specs.set(spec.name, spec);
@@ -55,22 +64,28 @@ export async function startStack(options: { kind?: SiloKind; env?: Record<string
   };
 
   try {
+    // Units that check writes read the graph through the gateway: they need its address up front.
+    const gatewayPort = await freePort();
+    const gatewayUrl = `http://127.0.0.1:${gatewayPort}/graphql`;
     await Promise.all(
       readManifest().map(async ({ name }) => {
         const port = await freePort();
         const key = name.toUpperCase();
         unitUrls.set(name, `http://127.0.0.1:${port}/graphql`);
         gatewayEnv[`SUBGRAPH_${key}_URL`] = `http://127.0.0.1:${port}/graphql`;
-        const env = { ...options.env, [`${key}_PORT`]: String(port), [`${key}_DB_URL`]: silos.urls.get(name)! };
+        const env = { ...options.env, [`${key}_PORT`]: String(port), [`${key}_DB_URL`]: silos.urls.get(name)!, [`${key}_GRAPH_URL`]: gatewayUrl };
         await run({ name, script: join(ROOT, "dist", "subgraphs", name, "main.js"), env, healthUrl: `http://127.0.0.1:${port}/health` });
       }),
     );
-    const gatewayPort = await freePort();
     await run({ name: "gateway", script: join(ROOT, "dist", "gateway", "main.js"), env: { ...gatewayEnv, GATEWAY_PORT: String(gatewayPort) }, healthUrl: `http://127.0.0.1:${gatewayPort}/health` });
-    const gatewayUrl = `http://127.0.0.1:${gatewayPort}/graphql`;
 
+    const tokenConfig = loadGatewayConfig(gatewayEnv);
+    const token = (role: Role, sub?: string) => mintToken(tokenConfig, { role, sub: sub ?? (role === "customer" ? "C000001" : `test-${role}`) });
+    const agent = `Bearer ${await token("agent")}`;
     const post = async (body: unknown, headers: Record<string, string> = {}) => {
-      const res = await fetch(gatewayUrl, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: typeof body === "string" ? body : JSON.stringify(body) });
+      const all: Record<string, string> = { "content-type": "application/json", authorization: agent, ...headers };
+      if (all.authorization === "") delete all.authorization;
+      const res = await fetch(gatewayUrl, { method: "POST", headers: all, body: typeof body === "string" ? body : JSON.stringify(body) });
       const text = await res.text();
       let parsed: unknown = text;
       try {
@@ -83,7 +98,9 @@ export async function startStack(options: { kind?: SiloKind; env?: Record<string
 
     return {
       gatewayUrl,
+      token,
       unitUrls,
+      siloUrls: silos.directUrls,
       silos,
       procs,
       specs,

@@ -21,6 +21,11 @@ type Query {
   offer(code: ID!): Offer
   quote(customerId: ID, lines: [QuoteLineInput!]!): Quote!
 }
+type Mutation {
+  redeemOffer(customerId: ID!, code: ID!, idempotencyKey: String): Redemption!
+  setStayPreference(customerId: ID!, preference: String!): StayPreference!
+  setMarketingConsent(customerId: ID!, email: Boolean, sms: Boolean, push: Boolean): MarketingConsent!
+}
 type Customer {
   id: ID!
   name: String!  email: String!  phone: String

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { parse } from "yaml";
 import { gatewaySettings } from "../../gateway/config";
 import { dialectOfUrl } from "../../kit/db";
-import { loadUnit, readManifest } from "../../scripts/manifest";
+import { loadUnit, productionSiloOf, readManifest } from "../../scripts/manifest";
 
 /**
  * There is no Docker engine where the tests run, so the compose file and
@@ -18,7 +18,8 @@ const compose = parse(readFileSync(join(ROOT, "docker-compose.yml"), "utf8")) as
 };
 
 describe("docker-compose.yml", () => {
-  for (const { name, port, productionSilo } of readManifest()) {
+  for (const entry of readManifest()) {
+    const { name, port } = entry;
     it(`runs the ${name} unit on its production database, as its config reads it`, () => {
       const service = compose.services[name];
       expect(service.command).toEqual(["node", `dist/subgraphs/${name}/main.js`]);
@@ -28,7 +29,7 @@ describe("docker-compose.yml", () => {
       const config = unit.loadConfig(env) as Record<string, unknown>;
       expect(unit.listenOn(config as never)).toMatchObject({ port, host: "0.0.0.0" });
       const url = String(config[`${name.toUpperCase()}_DB_URL`]);
-      expect(dialectOfUrl(url)).toBe(productionSilo);
+      expect(dialectOfUrl(url)).toBe(productionSiloOf(entry));
       // The compose databases start empty: the unit creates its own tables.
       expect(config[`${name.toUpperCase()}_DB_MIGRATE`]).toBe(true);
       const dbService = new URL(url).hostname;

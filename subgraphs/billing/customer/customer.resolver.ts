@@ -1,5 +1,5 @@
-import { Arg, Ctx, Directive, FieldResolver, ID, Int, Query, Resolver, Root } from "type-graphql";
-import { BadUserInputError, Money, TIMELINE_MAX, TouchPoint, checkFirst } from "../../../kit";
+import { Arg, Authorized, Ctx, Directive, FieldResolver, ID, Int, Query, Resolver, Root } from "type-graphql";
+import { Access, BadUserInputError, ForbiddenError, checkFirst, Money, TIMELINE_MAX, TouchPoint } from "../../../kit";
 import type { BillingContext } from "../context";
 import { invoiceTouchPoint } from "../invoice/invoice.mapper";
 import { Invoice, InvoiceStatus } from "../invoice/invoice.type";
@@ -7,19 +7,25 @@ import { BillingAccount, Customer } from "./customer.type";
 
 @Resolver(() => Customer)
 export class CustomerResolver {
+  @Authorized(Access.OWNER)
   @Query(() => Customer, { nullable: true, description: "A customer by enterprise id; null when no unit knows them. Resolved by billing (the account holder)." })
   customer(@Arg("id", () => ID) id: string, @Ctx() ctx: BillingContext): Promise<Customer | null> {
     return ctx.loaders.customer.load(id);
   }
 
+  @Authorized(Access.SIGNED_IN)
   @Query(() => Customer, { nullable: true, description: "A customer by e-mail address (case-insensitive). Resolved by billing." })
   async customerByEmail(@Arg("email") email: string, @Ctx() ctx: BillingContext): Promise<Customer | null> {
     if (email.length > 254 || !email.includes("@")) throw new BadUserInputError("email must be an e-mail address", "email");
     const customer = await ctx.repos.accounts.byEmail(email);
-    if (customer) ctx.loaders.customer.prime(customer.id, customer);
+    if (!customer) return null;
+    // Only agents look customers up; a customer may look up their own address.
+    if (ctx.identity?.role !== "agent" && ctx.identity?.customerId !== customer.id) throw new ForbiddenError("only agents may look up customers by e-mail");
+    ctx.loaders.customer.prime(customer.id, customer);
     return customer;
   }
 
+  @Authorized(Access.AGENT)
   @Query(() => [Customer], { description: "Customers whose name, e-mail or id contains the text. For agents. Resolved by billing." })
   async searchCustomers(
     @Arg("text") text: string,
@@ -37,16 +43,19 @@ export class CustomerResolver {
     return ctx.identity?.customerId ? ctx.loaders.customer.load(ctx.identity.customerId) : null;
   }
 
+  @Authorized(Access.OWNER)
   @FieldResolver(() => BillingAccount, { nullable: true, description: "The billing account. Owned by billing." })
   account(@Root() customer: Customer): BillingAccount {
     return customer.account;
   }
 
+  @Authorized(Access.OWNER)
   @FieldResolver(() => Money, { description: "What the customer owes now: open and overdue invoices. Owned by billing." })
   async balance(@Root() customer: Customer, @Ctx() ctx: BillingContext): Promise<Money> {
     return Money.of((await ctx.loaders.outstanding.load(customer.id)) ?? 0n, customer.account.currency);
   }
 
+  @Authorized(Access.OWNER)
   @FieldResolver(() => [Invoice], { description: "Invoices, newest first (at most 100). Owned by billing." })
   invoices(
     @Root() customer: Customer,
@@ -60,6 +69,7 @@ export class CustomerResolver {
   // Billing's part of the timeline; promotions merges every unit's part (see
   // its timeline resolver). Hidden from clients, read by the planner only.
   @Directive("@inaccessible")
+  @Authorized(Access.OWNER)
   @FieldResolver(() => [TouchPoint], { description: "Billing's touch points, newest first (internal, for Customer.timeline)." })
   async billingTouchPoints(@Root() customer: Customer, @Ctx() ctx: BillingContext): Promise<TouchPoint[]> {
     const invoices = await ctx.loaders.invoicesOf({ status: null, first: TIMELINE_MAX }).load(customer.id);

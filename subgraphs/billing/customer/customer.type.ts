@@ -1,5 +1,5 @@
-import { Directive, Field, ID, ObjectType, registerEnumType } from "type-graphql";
-import { Money } from "../../../kit";
+import { Authorized, Directive, Field, ID, ObjectType, registerEnumType } from "type-graphql";
+import { Access, Money } from "../../../kit";
 
 export enum AccountStatus {
   ACTIVE = "ACTIVE",
@@ -36,12 +36,15 @@ export class Customer {
   @Field(() => ID, { description: "Enterprise customer id, e.g. C000042." })
   id!: string;
 
+  @Authorized(Access.OWNER)
   @Field({ description: "Full name of the account holder. Owned by billing." })
   name!: string;
 
+  @Authorized(Access.OWNER)
   @Field({ description: "E-mail of the account holder. Owned by billing." })
   email!: string;
 
+  @Authorized(Access.OWNER)
   @Field(() => String, { nullable: true, description: "Phone of the account holder. Owned by billing." })
   phone!: string | null;
 

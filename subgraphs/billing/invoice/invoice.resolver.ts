@@ -1,15 +1,18 @@
-import { Ctx, FieldResolver, Resolver, Root } from "type-graphql";
+import { Authorized, Ctx, FieldResolver, Resolver, Root } from "type-graphql";
+import { Access } from "../../../kit";
 import type { BillingContext } from "../context";
 import { Customer } from "../customer/customer.type";
 import { Booking, Invoice, InvoiceLine, Order, ProductRef } from "./invoice.type";
 
 @Resolver(() => Invoice)
 export class InvoiceResolver {
+  @Authorized(Access.OWNER)
   @FieldResolver(() => [InvoiceLine], { description: "The invoice's lines, in printed order. Owned by billing." })
   lines(@Root() invoice: Invoice, @Ctx() ctx: BillingContext): Promise<InvoiceLine[]> {
     return ctx.loaders.invoiceLines.load(invoice.number);
   }
 
+  @Authorized(Access.OWNER)
   @FieldResolver(() => Customer, { nullable: true, description: "The account holder invoiced." })
   customer(@Root() invoice: Invoice, @Ctx() ctx: BillingContext): Promise<Customer | null> {
     return ctx.loaders.customer.load(invoice.customerId);

@@ -1,5 +1,5 @@
-import { Directive, Field, ID, ObjectType, registerEnumType } from "type-graphql";
-import { Money } from "../../../kit";
+import { Authorized, Directive, Field, ID, ObjectType, registerEnumType } from "type-graphql";
+import { Access, Money } from "../../../kit";
 
 export enum InvoiceStatus {
   OPEN = "OPEN",
@@ -49,18 +49,23 @@ export class InvoiceLine {
 @ObjectType({ description: "An invoice issued to the account holder. Owned by billing." })
 @Directive(`@key(fields: "number")`)
 export class Invoice {
+  @Authorized(Access.OWNER)
   @Field(() => ID, { description: "Invoice number, e.g. INV-0000042." })
   number!: string;
 
+  @Authorized(Access.OWNER)
   @Field({ description: "When the invoice was issued, ISO-8601 UTC." })
   issuedAt!: string;
 
+  @Authorized(Access.OWNER)
   @Field({ description: "When payment is due (end of the due day in billing's time zone), ISO-8601 UTC." })
   dueAt!: string;
 
+  @Authorized(Access.OWNER)
   @Field(() => InvoiceStatus)
   status!: InvoiceStatus;
 
+  @Authorized(Access.OWNER)
   @Field(() => Money, { description: "Invoice total." })
   total!: Money;
 

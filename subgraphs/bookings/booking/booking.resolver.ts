@@ -1,5 +1,5 @@
-import { Ctx, FieldResolver, Resolver, Root } from "type-graphql";
-import { SiloDataError } from "../../../kit";
+import { Authorized, Ctx, FieldResolver, Resolver, Root } from "type-graphql";
+import { Access, SiloDataError } from "../../../kit";
 import type { BookingsContext } from "../context";
 import { Customer, customerRef } from "../customer/customer.type";
 import { Property } from "../property/property.type";
@@ -7,6 +7,7 @@ import { Booking } from "./booking.type";
 
 @Resolver(() => Booking)
 export class BookingResolver {
+  @Authorized(Access.OWNER)
   @FieldResolver(() => Property, { description: "The hotel booked. Owned by bookings." })
   async property(@Root() booking: Booking, @Ctx() ctx: BookingsContext): Promise<Property> {
     const property = await ctx.loaders.property.load(booking.propertyCode);
@@ -16,6 +17,7 @@ export class BookingResolver {
     return property;
   }
 
+  @Authorized(Access.OWNER)
   @FieldResolver(() => Customer, { description: "The guest who booked. Owned by bookings (the guest reference); other units add the rest." })
   customer(@Root() booking: Booking): Customer {
     return customerRef(booking.customerId);

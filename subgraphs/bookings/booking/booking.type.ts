@@ -1,5 +1,5 @@
-import { Directive, Field, ID, Int, ObjectType, registerEnumType } from "type-graphql";
-import { Channel, Money } from "../../../kit";
+import { Authorized, Directive, Field, ID, Int, ObjectType, registerEnumType } from "type-graphql";
+import { Access, Channel, Money } from "../../../kit";
 
 export enum BookingStatus {
   CONFIRMED = "CONFIRMED",
@@ -24,27 +24,35 @@ registerEnumType(BookingStatus, {
 @ObjectType({ description: "A hotel booking, owned by bookings; billing adds the invoice that charged it." })
 @Directive(`@key(fields: "id")`)
 export class Booking {
+  @Authorized(Access.OWNER)
   @Field(() => ID, { description: "Booking id, e.g. BK0000042. Owned by bookings." })
   id!: string;
 
+  @Authorized(Access.OWNER)
   @Field({ description: "Check-in: 15:00 at the hotel on the arrival day, ISO-8601 UTC. Owned by bookings." })
   checkIn!: string;
 
+  @Authorized(Access.OWNER)
   @Field({ description: "Check-out: 11:00 at the hotel on the departure day, ISO-8601 UTC. Owned by bookings." })
   checkOut!: string;
 
+  @Authorized(Access.OWNER)
   @Field(() => Int, { description: "Nights booked. Owned by bookings." })
   nights!: number;
 
+  @Authorized(Access.OWNER)
   @Field(() => BookingStatus, { description: "Where the stay stands. Owned by bookings." })
   status!: BookingStatus;
 
+  @Authorized(Access.OWNER)
   @Field(() => Channel, { description: "The channel the stay was booked through. Owned by bookings." })
   bookedVia!: Channel;
 
+  @Authorized(Access.OWNER)
   @Field({ description: "When the stay was booked, ISO-8601 UTC. Owned by bookings." })
   bookedAt!: string;
 
+  @Authorized(Access.OWNER)
   @Field(() => Money, { description: "Price of the whole stay. Owned by bookings." })
   total!: Money;
 

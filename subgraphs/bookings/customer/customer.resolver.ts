@@ -1,5 +1,5 @@
-import { Arg, Ctx, Directive, FieldResolver, Int, Resolver, Root } from "type-graphql";
-import { TIMELINE_MAX, TouchPoint, checkFirst } from "../../../kit";
+import { Arg, Authorized, Ctx, Directive, FieldResolver, Int, Resolver, Root } from "type-graphql";
+import { Access, checkFirst, TIMELINE_MAX, TouchPoint } from "../../../kit";
 import { bookingTouchPoint } from "../booking/booking.mapper";
 import { Booking, BookingStatus } from "../booking/booking.type";
 import type { BookingsContext } from "../context";
@@ -9,6 +9,7 @@ import { Customer } from "./customer.type";
 
 @Resolver(() => Customer)
 export class CustomerResolver {
+  @Authorized(Access.OWNER)
   @FieldResolver(() => [Booking], { description: "Hotel bookings, newest arrival first (at most 100). Owned by bookings." })
   bookings(
     @Root() customer: Customer,
@@ -19,11 +20,13 @@ export class CustomerResolver {
     return ctx.loaders.bookingsOf({ status: status ?? null, first: checkFirst(first ?? 20, 100), newestBy: "arrival" }).load(customer.id);
   }
 
+  @Authorized(Access.OWNER)
   @FieldResolver(() => Int, { description: "Completed (checked-out) stays; what returning-guest offers count. Owned by bookings." })
   async stayCount(@Root() customer: Customer, @Ctx() ctx: BookingsContext): Promise<number> {
     return (await ctx.loaders.completedStays.load(customer.id)) ?? 0;
   }
 
+  @Authorized(Access.OWNER)
   @FieldResolver(() => [StayPreference], { description: "Stay preferences, newest first (at most 200). Owned by bookings." })
   preferences(@Root() customer: Customer, @Ctx() ctx: BookingsContext): Promise<StayPreference[]> {
     return ctx.loaders.preferencesOf.load(customer.id);
@@ -33,6 +36,7 @@ export class CustomerResolver {
   // Hidden from clients, read by the planner only. Bookings are taken newest
   // *booked* first, since that is the time a booking's touch point carries.
   @Directive("@inaccessible")
+  @Authorized(Access.OWNER)
   @FieldResolver(() => [TouchPoint], { description: "Bookings' touch points (bookings and preferences), newest first (internal, for Customer.timeline). Owned by bookings." })
   async bookingsTouchPoints(@Root() customer: Customer, @Ctx() ctx: BookingsContext): Promise<TouchPoint[]> {
     const [bookings, preferences] = await Promise.all([

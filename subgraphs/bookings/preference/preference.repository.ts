@@ -1,5 +1,6 @@
 import type { Knex } from "knex";
-import { TIMELINE_MAX, groupBy, newestPerKey } from "../../../kit";
+import { type Channel, TIMELINE_MAX, groupBy, newestPerKey } from "../../../kit";
+import { LETTER_BY_CHANNEL } from "../silo/codes";
 import { type PreferenceRow, toPreference } from "./preference.mapper";
 import type { StayPreference } from "./preference.type";
 
@@ -19,5 +20,16 @@ export class PreferenceRepository {
     const base = this.db("guest_pref").select("guest_pref.*").whereIn("guest_ref", customerIds);
     const rows: PreferenceRow[] = await newestPerKey(this.db, base, "guest_ref", [{ column: "noted_ms", order: "desc" }, { column: "pref_id", order: "desc" }], PREFERENCES_MAX);
     return groupBy(rows.map(toPreference), (p) => p.customerId);
+  }
+
+  /**
+   * Remembers a preference. Idempotent by the silo's unique (guest_ref,
+   * pref_text): saying the same thing again keeps the first record (its
+   * time and channel) and writes nothing.
+   */
+  async remember(customerId: string, text: string, channel: Channel, at: number): Promise<StayPreference> {
+    await this.db("guest_pref").insert({ guest_ref: customerId, pref_text: text, noted_ms: at, chan_cd: LETTER_BY_CHANNEL[channel] }).onConflict(["guest_ref", "pref_text"]).ignore();
+    const row: PreferenceRow = await this.db("guest_pref").where({ guest_ref: customerId, pref_text: text }).first();
+    return toPreference(row);
   }
 }

@@ -1,5 +1,5 @@
 import type { Knex } from "knex";
-import { BusinessUnit, type TouchPoint, groupBy, isoFromUtc, newestPerKey, parseChannel, touchPoint } from "../../../kit";
+import { BusinessUnit, type Channel, type TouchPoint, dialectOf, groupBy, isoFromUtc, newestPerKey, parseChannel, touchPoint } from "../../../kit";
 import { MarketingConsent } from "./consent.type";
 
 interface ConsentRow {
@@ -67,4 +67,32 @@ export class ConsentRepository {
       ]),
     );
   }
+
+  /**
+   * Changes consent for the media given, in one transaction, and writes one
+   * audit row per medium that actually changed (who, when, which channel).
+   * Setting the same value again changes nothing and audits nothing.
+   */
+  async set(customerId: string, changes: Partial<Record<Medium, boolean>>, how: { channel: Channel; actor: string; at: number }): Promise<MarketingConsent> {
+    await this.db.transaction(async (trx) => {
+      let query = trx("promo_consent").where({ customer_id: customerId });
+      // Serialise concurrent changes of one customer on server databases; SQLite writes one at a time anyway.
+      if (dialectOf(this.db) !== "sqlite") query = query.forUpdate();
+      const row: ConsentRow | undefined = await query.first();
+      const before = { email: Boolean(row?.email_ok), sms: Boolean(row?.sms_ok), push: Boolean(row?.push_ok) };
+      const after = { ...before, ...changes };
+      const changed = MEDIA.filter((m) => changes[m] !== undefined && (row === undefined || before[m] !== after[m]));
+      if (changed.length === 0) return;
+      const at = new Date(how.at);
+      await trx("promo_consent")
+        .insert({ customer_id: customerId, email_ok: after.email, sms_ok: after.sms, push_ok: after.push, updated_at: at, updated_via: how.channel })
+        .onConflict("customer_id")
+        .merge();
+      await trx("promo_consent_audit").insert(changed.map((medium) => ({ customer_id: customerId, medium, granted: after[medium], changed_at: at, channel: how.channel, actor: how.actor })));
+    });
+    return (await this.byCustomers([customerId])).get(customerId) ?? noConsent(customerId);
+  }
 }
+
+export type Medium = "email" | "sms" | "push";
+const MEDIA: readonly Medium[] = ["email", "sms", "push"];

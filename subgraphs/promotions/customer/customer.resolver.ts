@@ -1,5 +1,5 @@
-import { Arg, Ctx, Directive, FieldResolver, Int, Resolver, Root } from "type-graphql";
-import { TIMELINE_MAX, TouchPoint, checkFirst } from "../../../kit";
+import { Arg, Authorized, Ctx, Directive, FieldResolver, Int, Resolver, Root } from "type-graphql";
+import { Access, checkFirst, TIMELINE_MAX, TouchPoint } from "../../../kit";
 import { MarketingConsent } from "../consent/consent.type";
 import type { PromotionsContext } from "../context";
 import { isEligible } from "../offer/offer.rules";
@@ -13,6 +13,7 @@ const TOUCH_POINT = "at unit channel kind summary ref";
 @Resolver(() => Customer)
 export class CustomerResolver {
   @Directive(`@requires(fields: "stayCount loyalty { tier }")`)
+  @Authorized(Access.OWNER)
   @FieldResolver(() => [Offer], {
     description: "Offers this customer may use now, by code. Eligibility is decided by promotions from live data: loyalty tier (retail), completed stays (bookings), consent and past redemptions (promotions).",
   })
@@ -22,11 +23,13 @@ export class CustomerResolver {
     return catalogue.filter((offer) => isEligible(offer, live, ctx.now));
   }
 
+  @Authorized(Access.OWNER)
   @FieldResolver(() => [Redemption], { description: `Offers this customer redeemed, newest first (at most ${TIMELINE_MAX}). Owned by promotions.` })
   redemptions(@Root() customer: Customer, @Ctx() ctx: PromotionsContext): Promise<Redemption[]> {
     return ctx.loaders.redemptionsOf.load(customer.id);
   }
 
+  @Authorized(Access.OWNER)
   @FieldResolver(() => MarketingConsent, { description: "Marketing consent per medium. Owned by promotions." })
   consent(@Root() customer: Customer, @Ctx() ctx: PromotionsContext): Promise<MarketingConsent> {
     return ctx.loaders.consent.load(customer.id);
@@ -41,6 +44,7 @@ export class CustomerResolver {
    * any `first` up to that bound.
    */
   @Directive(`@requires(fields: "bookingsTouchPoints { ${TOUCH_POINT} } billingTouchPoints { ${TOUCH_POINT} } retailTouchPoints { ${TOUCH_POINT} }")`)
+  @Authorized(Access.OWNER)
   @FieldResolver(() => [TouchPoint], { description: `Touch points of every unit, newest first (first: 1..${TIMELINE_MAX}). Merged by promotions from each unit's own.` })
   async timeline(
     @Root() customer: Customer,
@@ -64,6 +68,7 @@ export class CustomerResolver {
 
 @Resolver(() => Redemption)
 export class RedemptionResolver {
+  @Authorized(Access.OWNER)
   @FieldResolver(() => Offer, { description: "The offer redeemed." })
   async offer(@Root() redemption: Redemption, @Ctx() ctx: PromotionsContext): Promise<Offer> {
     const offer = await ctx.loaders.offer.load(redemption.offerCode);
@@ -71,6 +76,7 @@ export class RedemptionResolver {
     return offer;
   }
 
+  @Authorized(Access.OWNER)
   @FieldResolver(() => Customer, { description: "Who redeemed it." })
   customer(@Root() redemption: Redemption): Customer {
     return Object.assign(new Customer(), { id: redemption.customerId });

@@ -1,5 +1,5 @@
-import { Arg, Ctx, Directive, FieldResolver, ID, Resolver, Root } from "type-graphql";
-import { toMinor } from "../../../kit";
+import { Arg, Authorized, Ctx, Directive, FieldResolver, ID, Resolver, Root } from "type-graphql";
+import { Access, toMinor } from "../../../kit";
 import type { PromotionsContext } from "../context";
 import { priceOf } from "../offer/offer.rules";
 import { Price, Product } from "../offer/offer.type";
@@ -12,6 +12,7 @@ export class PriceResolver {
    * The channel a request came from is never consulted.
    */
   @Directive(`@requires(fields: "listPrice { amount currency } category")`)
+  @Authorized(Access.OWNER)
   @FieldResolver(() => Price, { description: "Price for everyone, or for one customer (their eligible offers applied). Computed only by promotions from retail's list price." })
   async price(
     @Root() product: Product,

@@ -1,5 +1,5 @@
-import { Arg, Ctx, Directive, FieldResolver, ID, Query, Resolver, Root } from "type-graphql";
-import { BadUserInputError, Money, decodeQuoteKey, encodeQuoteKey, toMinor } from "../../../kit";
+import { Arg, Authorized, Ctx, Directive, FieldResolver, ID, Query, Resolver, Root } from "type-graphql";
+import { Access, BadUserInputError, decodeQuoteKey, encodeQuoteKey, Money, toMinor } from "../../../kit";
 import type { PromotionsContext } from "../context";
 import { priceOf } from "../offer/offer.rules";
 import { Product } from "../offer/offer.type";
@@ -9,21 +9,24 @@ const BASKET = `basket { sku quantity category listPrice { amount currency } }`;
 
 @Resolver(() => Quote)
 export class QuoteResolver {
+  @Authorized(Access.OWNER)
   @Query(() => Quote, { description: "Prices a basket, for everyone or for one customer, with the same rules as Product.price. Resolved by promotions with retail's list prices." })
   quote(
     @Arg("customerId", () => ID, { nullable: true }) customerId: string | null,
     @Arg("lines", () => [QuoteLineInput]) lines: QuoteLineInput[],
   ): Quote {
-    return Object.assign(new Quote(), { id: encodeQuoteKey({ customerId: customerId ?? null, lines: lines.map((l) => ({ sku: l.sku, quantity: l.quantity })) }) });
+    return Object.assign(new Quote(), { id: encodeQuoteKey({ customerId: customerId ?? null, lines: lines.map((l) => ({ sku: l.sku, quantity: l.quantity })) }), customerId: customerId ?? null });
   }
 
   @Directive(`@requires(fields: "${BASKET}")`)
+  @Authorized(Access.OWNER)
   @FieldResolver(() => [QuoteLine], { description: "The basket's lines, each priced." })
   async lines(@Root() quote: Quote, @Ctx() ctx: PromotionsContext): Promise<QuoteLine[]> {
     return priceLines(quote, ctx);
   }
 
   @Directive(`@requires(fields: "${BASKET}")`)
+  @Authorized(Access.OWNER)
   @FieldResolver(() => Money, { description: "Sum of the lines' totals." })
   async total(@Root() quote: Quote, @Ctx() ctx: PromotionsContext): Promise<Money> {
     const lines = await priceLines(quote, ctx);

@@ -41,6 +41,9 @@ export class Quote {
   @Directive("@external")
   @Field(() => [BasketItem])
   basket?: BasketItem[];
+
+  /** Who the quote prices for (from the id); null for everyone. */
+  customerId?: string | null;
 }
 
 @ObjectType({ description: "One priced line of a quote. Owned by promotions." })

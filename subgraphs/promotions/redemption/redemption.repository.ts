@@ -1,5 +1,5 @@
 import type { Knex } from "knex";
-import { BusinessUnit, SiloDataError, type TouchPoint, groupBy, isoFromUtc, newestPerKey, parseChannel, touchPoint } from "../../../kit";
+import { BusinessUnit, type Channel, SiloDataError, type TouchPoint, groupBy, insertedId, isoFromUtc, newestPerKey, parseChannel, touchPoint } from "../../../kit";
 import { Redemption } from "./redemption.type";
 
 interface RedemptionRow {
@@ -51,5 +51,40 @@ export class RedemptionRepository {
       out.set(r.customer_id, set);
     }
     return out;
+  }
+
+  async byIdempotencyKey(key: string): Promise<Redemption | null> {
+    const row: RedemptionRow | undefined = await this.db("promo_redemption").where({ idempotency_key: key }).first();
+    return row ? toRedemption(row) : null;
+  }
+
+  /**
+   * Records a redemption in one transaction. The unique indexes make it
+   * exactly-once whatever the number of replicas: `idempotency_key` (a retry
+   * finds its first answer) and `single_use_guard` (a single-use offer, once
+   * per customer). Consent is promotions' own and re-read here, inside the
+   * transaction, so a withdrawal a moment earlier is honoured. Returns null
+   * when consent is missing; lets a unique violation through to the caller.
+   */
+  async record(r: { customerId: string; offerCode: string; channel: Channel; at: number; idempotencyKey: string | null; singleUse: boolean; needsEmailConsent: boolean }): Promise<Redemption | null> {
+    return this.db.transaction(async (trx) => {
+      if (r.needsEmailConsent) {
+        const consent: { email_ok: boolean | number } | undefined = await trx("promo_consent").where({ customer_id: r.customerId }).first("email_ok");
+        if (!consent || !Boolean(consent.email_ok)) return null;
+      }
+      const ids = await trx("promo_redemption").insert(
+        {
+          customer_id: r.customerId,
+          offer_code: r.offerCode,
+          channel: r.channel,
+          redeemed_at: new Date(r.at),
+          idempotency_key: r.idempotencyKey,
+          single_use_guard: r.singleUse ? `${r.customerId}:${r.offerCode}` : null,
+        },
+        ["redemption_id"],
+      );
+      const row: RedemptionRow = await trx("promo_redemption").where({ redemption_id: insertedId(ids, "redemption_id") }).first();
+      return toRedemption(row);
+    });
   }
 }

@@ -1,14 +1,17 @@
-import { Field, ID, ObjectType } from "type-graphql";
-import { Channel } from "../../../kit";
+import { Authorized, Field, ID, ObjectType } from "type-graphql";
+import { Access, Channel } from "../../../kit";
 
 @ObjectType({ description: "An offer redeemed by a customer, with the channel it was redeemed through. Owned by promotions." })
 export class Redemption {
+  @Authorized(Access.OWNER)
   @Field(() => ID)
   id!: string;
 
+  @Authorized(Access.OWNER)
   @Field(() => Channel, { description: "Where it was redeemed. Recorded, never used to vary an answer." })
   channel!: Channel;
 
+  @Authorized(Access.OWNER)
   @Field({ description: "When it was redeemed, ISO-8601 UTC." })
   redeemedAt!: string;
 

@@ -1,5 +1,5 @@
-import { Arg, Ctx, Directive, FieldResolver, Int, Resolver, Root } from "type-graphql";
-import { TIMELINE_MAX, TouchPoint, checkFirst } from "../../../kit";
+import { Arg, Authorized, Ctx, Directive, FieldResolver, Int, Resolver, Root } from "type-graphql";
+import { Access, checkFirst, TIMELINE_MAX, TouchPoint } from "../../../kit";
 import type { RetailContext } from "../context";
 import { loyaltyTouchPoint } from "../loyalty/loyalty.mapper";
 import { LoyaltyMembership } from "../loyalty/loyalty.type";
@@ -9,11 +9,13 @@ import { Customer, customerRef } from "./customer.type";
 
 @Resolver(() => Customer)
 export class CustomerResolver {
+  @Authorized(Access.OWNER)
   @FieldResolver(() => [Order], { description: "Retail orders, newest first (first at most 100). Owned by retail." })
   orders(@Root() customer: Customer, @Arg("first", () => Int, { nullable: true, defaultValue: 20 }) first: number | null, @Ctx() ctx: RetailContext): Promise<Order[]> {
     return ctx.loaders.ordersOf({ first: checkFirst(first ?? 20, 100) }).load(customer.id);
   }
 
+  @Authorized(Access.OWNER)
   @FieldResolver(() => LoyaltyMembership, { nullable: true, description: "Loyalty programme membership; null when not a member. Owned by retail." })
   loyalty(@Root() customer: Customer, @Ctx() ctx: RetailContext): Promise<LoyaltyMembership | null> {
     return ctx.loaders.loyalty.load(customer.id);
@@ -22,6 +24,7 @@ export class CustomerResolver {
   // Retail's part of the timeline; promotions merges every unit's part.
   // Hidden from clients, read by the planner only.
   @Directive("@inaccessible")
+  @Authorized(Access.OWNER)
   @FieldResolver(() => [TouchPoint], { description: `Retail's touch points (orders, joining the loyalty programme), newest first, at most ${TIMELINE_MAX} (internal, for Customer.timeline).` })
   async retailTouchPoints(@Root() customer: Customer, @Ctx() ctx: RetailContext): Promise<TouchPoint[]> {
     const [orders, membership] = await Promise.all([ctx.loaders.ordersOf({ first: TIMELINE_MAX }).load(customer.id), ctx.loaders.loyalty.load(customer.id)]);

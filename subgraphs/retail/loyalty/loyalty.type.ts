@@ -1,17 +1,21 @@
-import { Field, ID, Int, ObjectType } from "type-graphql";
-import { LoyaltyTier } from "../../../kit";
+import { Authorized, Field, ID, Int, ObjectType } from "type-graphql";
+import { Access, LoyaltyTier } from "../../../kit";
 
 @ObjectType({ description: "A customer's membership of the retail loyalty programme. Owned by retail; promotions reads the tier live for member offers." })
 export class LoyaltyMembership {
+  @Authorized(Access.OWNER)
   @Field(() => ID, { description: "Membership number, e.g. M0000123. Owned by retail." })
   memberId!: string;
 
+  @Authorized(Access.OWNER)
   @Field(() => LoyaltyTier, { description: "Current tier. Owned by retail." })
   tier!: LoyaltyTier;
 
+  @Authorized(Access.OWNER)
   @Field(() => Int, { description: "Points balance now. Owned by retail." })
   points!: number;
 
+  @Authorized(Access.OWNER)
   @Field({ description: "When the customer joined the programme, ISO-8601 UTC. Owned by retail." })
   joinedAt!: string;
 

@@ -1,5 +1,5 @@
-import { Ctx, FieldResolver, Resolver, Root } from "type-graphql";
-import { Money, SiloDataError } from "../../../kit";
+import { Authorized, Ctx, FieldResolver, Resolver, Root } from "type-graphql";
+import { Access, Money, SiloDataError } from "../../../kit";
 import type { RetailContext } from "../context";
 import { Customer, customerRef } from "../customer/customer.type";
 import { Product } from "../product/product.type";
@@ -8,16 +8,19 @@ import { Order, OrderLine } from "./order.type";
 
 @Resolver(() => Order)
 export class OrderResolver {
+  @Authorized(Access.OWNER)
   @FieldResolver(() => [OrderLine], { description: "What was bought, in item order. Owned by retail." })
   lines(@Root() order: Order, @Ctx() ctx: RetailContext): Promise<OrderLine[]> {
     return ctx.loaders.orderLines.load(order.id);
   }
 
+  @Authorized(Access.OWNER)
   @FieldResolver(() => Money, { description: "Sum of the lines' totals. Owned by retail." })
   async total(@Root() order: Order, @Ctx() ctx: RetailContext): Promise<Money> {
     return orderTotal(order, await ctx.loaders.orderLines.load(order.id));
   }
 
+  @Authorized(Access.OWNER)
   @FieldResolver(() => Customer, { description: "The customer who placed the order. Their details come from the other units." })
   customer(@Root() order: Order): Customer {
     return customerRef(order.customerId);

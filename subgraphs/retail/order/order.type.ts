@@ -1,15 +1,18 @@
-import { Directive, Field, ID, Int, ObjectType } from "type-graphql";
-import { Channel, Money } from "../../../kit";
+import { Authorized, Directive, Field, ID, Int, ObjectType } from "type-graphql";
+import { Access, Channel, Money } from "../../../kit";
 
 @ObjectType({ description: "A retail order, owned by retail; billing adds the invoice that charged it." })
 @Directive(`@key(fields: "id")`)
 export class Order {
+  @Authorized(Access.OWNER)
   @Field(() => ID, { description: "Order number, e.g. ORD-0000042. Owned by retail." })
   id!: string;
 
+  @Authorized(Access.OWNER)
   @Field({ description: "When the order was placed, ISO-8601 UTC. Owned by retail." })
   placedAt!: string;
 
+  @Authorized(Access.OWNER)
   @Field(() => Channel, { description: "Channel the order was placed through. Owned by retail." })
   channel!: Channel;
 

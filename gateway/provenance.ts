@@ -1,0 +1,48 @@
+import type { ApolloServerPlugin } from "@apollo/server";
+import type { GatewayContext } from "./context";
+
+/** What one subgraph said about its part of an answer (kit/subgraph.ts). */
+export interface UnitProvenance {
+  unit: string;
+  readAt: string;
+  answeredAt: string;
+}
+
+export const PROVENANCE_HEADER = "x-provenance";
+
+/** Picks a subgraph's provenance out of its response extensions, if it sent one. */
+export function provenanceOf(extensions: Record<string, unknown> | undefined): UnitProvenance | null {
+  const p = extensions?.provenance as Partial<UnitProvenance> | undefined;
+  return p && typeof p.unit === "string" && typeof p.readAt === "string" && typeof p.answeredAt === "string" ? (p as UnitProvenance) : null;
+}
+
+/**
+ * `extensions.provenance` on every response: which units answered it and
+ * when each read its silo, so a front end or an auditor can show "as of" and
+ * see that no copy was involved. A unit fetched twice in one plan (say, once
+ * for the customer, once for `@requires`) is reported once, with the span of
+ * its reads and the number of fetches.
+ */
+export function provenancePlugin(): ApolloServerPlugin<GatewayContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ response, contextValue }) {
+          if (response.body.kind !== "single" || contextValue.provenance.length === 0) return;
+          const byUnit = new Map<string, { unit: string; readAt: string; answeredAt: string; fetches: number }>();
+          for (const p of contextValue.provenance) {
+            const seen = byUnit.get(p.unit);
+            if (!seen) byUnit.set(p.unit, { ...p, fetches: 1 });
+            else {
+              seen.fetches += 1;
+              if (p.readAt < seen.readAt) seen.readAt = p.readAt;
+              if (p.answeredAt > seen.answeredAt) seen.answeredAt = p.answeredAt;
+            }
+          }
+          const result = response.body.singleResult;
+          result.extensions = { ...result.extensions, provenance: { units: [...byUnit.values()].sort((a, b) => a.unit.localeCompare(b.unit)) } };
+        },
+      };
+    },
+  };
+}

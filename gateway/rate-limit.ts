@@ -1,0 +1,38 @@
+/**
+ * A token bucket per caller (the token's subject, or the client address for
+ * anonymous callers): `perMinute` requests a minute on average, bursts up to
+ * `burst`. Buckets live in this process, so each gateway replica limits on
+ * its own; behind a load balancer the effective budget is replicas × budget.
+ */
+export class RateLimiter {
+  private readonly buckets = new Map<string, { tokens: number; at: number }>();
+
+  constructor(
+    private readonly perMinute: number,
+    private readonly burst: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** 0 when the request may go ahead, else the seconds to wait. */
+  take(key: string): number {
+    if (this.perMinute <= 0) return 0;
+    const rate = this.perMinute / 60_000;
+    const t = this.now();
+    const bucket = this.buckets.get(key) ?? { tokens: this.burst, at: t };
+    bucket.tokens = Math.min(this.burst, bucket.tokens + (t - bucket.at) * rate);
+    bucket.at = t;
+    this.buckets.set(key, bucket);
+    if (this.buckets.size > 100_000) this.sweep(t);
+    if (bucket.tokens >= 1) {
+      bucket.tokens -= 1;
+      return 0;
+    }
+    return Math.max(1, Math.ceil((1 - bucket.tokens) / rate / 1000));
+  }
+
+  /** Forget callers whose buckets have refilled: they would start full anyway. */
+  private sweep(t: number): void {
+    const full = (this.burst / this.perMinute) * 60_000;
+    for (const [key, b] of this.buckets) if (t - b.at > full) this.buckets.delete(key);
+  }
+}

@@ -1,0 +1,27 @@
+import { DEV_SIGNING_SECRET as S, IDENTITY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, encodeIdentity, signature, verifySigned } from "./identity";
+
+const body = JSON.stringify({ query: "{ customer(id: \"C000001\") { name } }" });
+const agent = encodeIdentity({ role: "agent", subject: "agent-7" });
+
+function signed(identity = agent, at = 1_000_000, payload = body) {
+  return { [IDENTITY_HEADER]: identity, [TIMESTAMP_HEADER]: String(at), [SIGNATURE_HEADER]: signature(S, identity, String(at), payload) };
+}
+
+describe("gateway-to-subgraph signatures", () => {
+  it("accepts a fresh signature and reads the identity", () => {
+    expect(verifySigned(S, signed(), body, 1_000_500, 30_000)).toEqual({ ok: true, identity: { role: "agent", subject: "agent-7" } });
+    expect(verifySigned(S, signed("anonymous"), body, 1_000_500, 30_000)).toEqual({ ok: true, identity: null });
+  });
+
+  it.each([
+    ["unsigned", {}, body, 1_000_500, /not signed/],
+    ["replayed after the window", signed(), body, 1_000_000 + 30_001, /validity window/],
+    ["a tampered body", signed(), body.replace("C000001", "C000002"), 1_000_500, /does not match/],
+    ["a forged identity", { ...signed(), [IDENTITY_HEADER]: encodeIdentity({ role: "agent", subject: "me" }) }, body, 1_000_500, /does not match/],
+    ["another secret", { ...signed(), [SIGNATURE_HEADER]: "00".repeat(32) }, body, 1_000_500, /does not match/],
+  ])("refuses %s", (_name, headers, payload, now, reason) => {
+    const verdict = verifySigned(S, headers as Record<string, string>, payload as string, now as number, 30_000);
+    expect(verdict.ok).toBe(false);
+    if (!verdict.ok) expect(verdict.reason).toMatch(reason as RegExp);
+  });
+});

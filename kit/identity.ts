@@ -1,0 +1,74 @@
+import { createHash, createHmac, timingSafeEqual } from "node:crypto";
+
+/**
+ * Who is asking, and how a subgraph knows it was the gateway that said so.
+ * The gateway verifies the client's token, then sends the identity in a
+ * header signed with a secret it shares with the subgraphs: an HMAC over
+ * the identity, a timestamp and the request body. A subgraph accepts only
+ * requests whose signature checks out and whose timestamp is recent, so a
+ * direct call to a subgraph gets nothing, whatever headers it forges.
+ */
+export type Role = "customer" | "agent" | "partner";
+export const ROLES: readonly Role[] = ["customer", "agent", "partner"];
+
+export interface Identity {
+  role: Role;
+  /** Token subject (who; never shown to clients). */
+  subject: string;
+  /** For the customer role: the enterprise id of the signed-in customer. */
+  customerId?: string;
+}
+
+export const IDENTITY_HEADER = "x-cg-identity";
+export const TIMESTAMP_HEADER = "x-cg-timestamp";
+export const SIGNATURE_HEADER = "x-cg-signature";
+const ANONYMOUS = "anonymous";
+
+export function encodeIdentity(identity: Identity | null): string {
+  return identity ? Buffer.from(JSON.stringify(identity)).toString("base64url") : ANONYMOUS;
+}
+
+export function decodeIdentity(header: string): Identity | null {
+  if (header === ANONYMOUS) return null;
+  const parsed = JSON.parse(Buffer.from(header, "base64url").toString("utf8")) as Identity;
+  if (!ROLES.includes(parsed.role) || typeof parsed.subject !== "string") throw new Error("malformed identity");
+  return parsed;
+}
+
+export function signature(secret: string, identityHeader: string, timestamp: string, body: string): string {
+  const bodyHash = createHash("sha256").update(body).digest("hex");
+  return createHmac("sha256", secret).update(`${identityHeader}\n${timestamp}\n${bodyHash}`).digest("hex");
+}
+
+export type Verdict = { ok: true; identity: Identity | null } | { ok: false; reason: string };
+
+/** Checks a request a subgraph received: signed by the gateway, recently, for this very body. */
+export function verifySigned(
+  secret: string,
+  headers: Record<string, string | string[] | undefined>,
+  body: string,
+  now: number,
+  maxAgeMs: number,
+): Verdict {
+  const one = (name: string) => {
+    const v = headers[name];
+    return Array.isArray(v) ? v[0] : v;
+  };
+  const identityHeader = one(IDENTITY_HEADER);
+  const timestamp = one(TIMESTAMP_HEADER);
+  const given = one(SIGNATURE_HEADER);
+  if (!identityHeader || !timestamp || !given) return { ok: false, reason: "request is not signed by the gateway" };
+  const at = Number(timestamp);
+  if (!Number.isFinite(at) || Math.abs(now - at) > maxAgeMs) return { ok: false, reason: "request signature is outside its validity window" };
+  const expected = Buffer.from(signature(secret, identityHeader, timestamp, body), "hex");
+  const actual = Buffer.from(given, "hex");
+  if (actual.length !== expected.length || !timingSafeEqual(actual, expected)) return { ok: false, reason: "request signature does not match" };
+  try {
+    return { ok: true, identity: decodeIdentity(identityHeader) };
+  } catch {
+    return { ok: false, reason: "request identity is malformed" };
+  }
+}
+
+/** The development default; production configuration refuses it. */
+export const DEV_SIGNING_SECRET = "customer-graph-dev-signing-secret-change-me";

@@ -1,0 +1,135 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { loadGatewayConfig } from "../../gateway/config";
+import { sha256 } from "../../gateway/persisted";
+import { createGateway } from "../../gateway/server";
+import type { RunningServer } from "../../kit/http";
+import { type Stack, startStack } from "../support/stack";
+
+const PRODUCT = `{ product(sku: "SKU-0001") { sku name } }`;
+
+describe("a gateway that protects itself", () => {
+  let stack: Stack;
+  const extra: RunningServer[] = [];
+  const dir = mkdtempSync(join(tmpdir(), "cg-protect-"));
+  let corpus = 0;
+
+  beforeAll(async () => {
+    stack = await startStack({ env: { GATEWAY_LOG_LEVEL: "error" } });
+  }, 120_000);
+  afterAll(async () => {
+    process.stdout.write(`bad-input corpus: ${corpus} requests\n`);
+    for (const s of extra) await s.close(1000);
+    await stack?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** Another gateway over the same subgraphs, with other settings. */
+  async function gatewayWith(env: Record<string, string>): Promise<string> {
+    const urls = Object.fromEntries([...stack.unitUrls].map(([name, url]) => [`SUBGRAPH_${name.toUpperCase()}_URL`, url]));
+    const running = await (await createGateway(loadGatewayConfig({ GATEWAY_PORT: "0", GATEWAY_LOG_LEVEL: "silent", ...urls, ...env }))).listen();
+    extra.push(running);
+    return running.url;
+  }
+
+  const nested = (depth: number) => `{ customer(id: "C000001") { ${"invoices(first: 1) { customer { ".repeat(depth)} id ${"} } ".repeat(depth)} } }`;
+  const aliases = (n: number) => `{ ${Array.from({ length: n }, (_, i) => `a${i}: product(sku: "SKU-0001") { sku }`).join(" ")} }`;
+
+  const corpusCases: [string, () => Promise<{ status: number; body: any }>, number, RegExp][] = [
+    ["malformed JSON", () => stack.post("{ nope"), 400, /malformed JSON/],
+    ["wrong content type", () => fetchRaw({ "content-type": "text/plain" }, JSON.stringify({ query: PRODUCT })), 400, /preflight|content-type|CSRF/i],
+    ["a 2 MB query", () => stack.post({ query: `{ product(sku: "SKU-0001") { sku } } #${"x".repeat(2_000_000)}` }), 413, /larger than the limit of 1000000 bytes/],
+    ["depth 100", () => stack.post({ query: nested(50) }), 400, /depth limit of 12/i],
+    ["10,000 aliases", () => stack.post({ query: aliases(10_000) }), 400, /Token limit of 5000|Aliases limit of 30/i],
+    ["40 aliases", () => stack.post({ query: aliases(40) }), 400, /Aliases limit of 30/i],
+    ["60 directives", () => stack.post({ query: `{ product(sku: "SKU-0001") { sku ${"@include(if: true) ".repeat(60)} } }` }), 400, /Directives limit of 50/i],
+    ["a fragment cycle", () => stack.post({ query: `{ ...A } fragment A on Query { ...B } fragment B on Query { ...A }` }), 400, /Cannot spread fragment .{1,3}A.{1,3} within itself/],
+    ["a batch of 1,000 operations", () => stack.post(Array.from({ length: 1000 }, () => ({ query: PRODUCT }))), 400, /batching/i],
+    ["an unknown operation name", () => stack.post({ query: `query A { __typename }`, operationName: "B" }), 400, /Unknown operation named .{1,3}B/],
+    ["variables of the wrong type", () => stack.post({ query: `query($n: Int!) { products(first: $n) { totalCount } }`, variables: { n: { $gt: 1 } } }), 400, /Int cannot represent/],
+    ["no query at all", () => stack.post({ variables: {} }), 400, /query/i],
+  ];
+
+  async function fetchRaw(headers: Record<string, string>, body: string) {
+    const res = await fetch(stack.gatewayUrl, { method: "POST", headers, body });
+    return { status: res.status, body: await res.json().catch(() => null) };
+  }
+
+  it.each(corpusCases)("refuses %s with a clear 4xx, then serves the next request", async (_name, send, status, message) => {
+    const res = await send();
+    corpus += 1;
+    expect(res.status).toBe(status);
+    expect(JSON.stringify(res.body)).toMatch(message);
+    const next = await stack.query(PRODUCT);
+    expect(next.data.product.sku).toBe("SKU-0001");
+  });
+
+  it("lets a normal 360° operation through every limit", async () => {
+    const { CUSTOMER_360 } = await import("./queries");
+    const res = await stack.query(CUSTOMER_360, { id: "C000001" });
+    expect(res.errors).toBeUndefined();
+  });
+
+  it("turns introspection and field suggestions off in production", async () => {
+    const url = await gatewayWith({ NODE_ENV: "production", GRAPH_SIGNING_SECRET: "prod-secret-for-test", GATEWAY_JWT_SECRET: "prod-jwt-secret-for-test" });
+    const post = (query: string) => fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query }) }).then(async (r) => ({ status: r.status, body: (await r.json()) as any }));
+    const introspection = await post(`{ __schema { types { name } } }`);
+    expect(introspection.status).toBe(400);
+    expect(JSON.stringify(introspection.body)).toMatch(/introspection is not allowed/i);
+    const typo = await post(`{ product(sku: "SKU-0001") { nam } }`);
+    expect(typo.status).toBe(400);
+    expect(JSON.stringify(typo.body)).not.toMatch(/Did you mean/);
+    // ... while development suggests the right name.
+    const dev = await stack.post({ query: `{ product(sku: "SKU-0001") { nam } }` });
+    expect(JSON.stringify(dev.body)).toMatch(/Did you mean .{1,3}name/);
+  });
+
+  it("refuses production start-up on development secrets", () => {
+    expect(() => loadGatewayConfig({ NODE_ENV: "production" })).toThrow(/GRAPH_SIGNING_SECRET is the development default[\s\S]*GATEWAY_JWT_SECRET/);
+  });
+
+  it("answers 429 with Retry-After past a caller's budget, per caller", async () => {
+    const url = await gatewayWith({ GATEWAY_RATE_LIMIT_PER_MINUTE: "60", GATEWAY_RATE_LIMIT_BURST: "5" });
+    const agent = `Bearer ${await stack.token("agent", "busy-agent")}`;
+    const send = (authorization: string) => fetch(url, { method: "POST", headers: { "content-type": "application/json", authorization }, body: JSON.stringify({ query: PRODUCT }) });
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i += 1) statuses.push((await send(agent)).status);
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
+    const limited = await send(agent);
+    expect(limited.headers.get("retry-after")).toMatch(/^\d+$/);
+    expect(((await limited.json()) as any).errors[0].message).toMatch(/more than 60 requests a minute/);
+    expect((await send(`Bearer ${await stack.token("agent", "calm-agent")}`)).status).toBe(200);
+  });
+
+  it("runs only allow-listed operations when persisted operations are on", async () => {
+    const manifest = join(dir, "operations.json");
+    writeFileSync(manifest, JSON.stringify({ [sha256(PRODUCT)]: PRODUCT }));
+    const url = await gatewayWith({ GATEWAY_PERSISTED_OPERATIONS: manifest });
+    const post = (body: unknown) => fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) }).then(async (r) => ({ status: r.status, body: (await r.json()) as any }));
+    expect((await post({ query: PRODUCT })).body.data.product.sku).toBe("SKU-0001");
+    expect((await post({ extensions: { persistedQuery: { version: 1, sha256Hash: sha256(PRODUCT) } } })).body.data.product.sku).toBe("SKU-0001");
+    const other = await post({ query: `{ products(first: 1) { totalCount } }` });
+    expect(other.status).toBe(400);
+    expect(other.body.errors[0].extensions.code).toBe("PERSISTED_QUERY_NOT_ALLOWED");
+  });
+
+  it("supports Automatic Persisted Queries when the allow-list is off", async () => {
+    const query = `{ product(sku: "SKU-0003") { sku } }`;
+    const ext = { persistedQuery: { version: 1, sha256Hash: sha256(query) } };
+    expect((await stack.post({ extensions: ext })).body.errors[0].extensions.code).toBe("PERSISTED_QUERY_NOT_FOUND");
+    expect((await stack.post({ query, extensions: ext })).body.data.product.sku).toBe("SKU-0003");
+    expect((await stack.post({ extensions: ext })).body.data.product.sku).toBe("SKU-0003");
+  });
+
+  it("answers CORS preflights for allowed origins only", async () => {
+    const url = await gatewayWith({ GATEWAY_CORS_ORIGINS: "https://shop.example.com, https://agents.example.com" });
+    const preflight = (origin: string) => fetch(url, { method: "OPTIONS", headers: { origin, "access-control-request-method": "POST", "access-control-request-headers": "content-type, authorization" } });
+    const allowed = await preflight("https://shop.example.com");
+    expect(allowed.status).toBe(204);
+    expect(allowed.headers.get("access-control-allow-origin")).toBe("https://shop.example.com");
+    expect(allowed.headers.get("access-control-allow-headers")).toMatch(/authorization/);
+    const other = await preflight("https://evil.example.net");
+    expect(other.headers.get("access-control-allow-origin")).toBeNull();
+  });
+});
