@@ -29,6 +29,7 @@ export const gatewaySettings = {
   GATEWAY_JWT_AUDIENCE: text("Required `aud` of client tokens.", "customer-graph"),
   GATEWAY_JWT_CLOCK_SKEW_S: integer("Clock skew tolerated on `exp`/`nbf`, in seconds.", 30, 0, 600),
   ...sharedSettings,
+  GATEWAY_GRAPHIQL: flag("Serve GraphiQL (offline, with worked examples) at / and to browsers at /graphql. Default on; off when NODE_ENV=production unless set.", true),
   GATEWAY_LOG_LEVEL: oneOf("Log level.", ["silent", "error", "warn", "info"] as const, "info"),
 };
 
@@ -54,5 +55,7 @@ export function loadGatewayConfig(env: Record<string, string | undefined>): Gate
   }
   if (problems.length > 0) throw new ConfigError(problems);
   checkProductionSecrets(base, { GATEWAY_JWT_SECRET: base.GATEWAY_JWKS_URL === "" && base.GATEWAY_JWT_SECRET === DEV_JWT_SECRET ? "is the development default; set GATEWAY_JWKS_URL (or a secret of your own)" : undefined });
-  return { ...base, subgraphUrls };
+  // An IDE is for development: production turns it on only when asked to.
+  const graphiql = env.GATEWAY_GRAPHIQL ? base.GATEWAY_GRAPHIQL : base.NODE_ENV !== "production";
+  return { ...base, GATEWAY_GRAPHIQL: graphiql, subgraphUrls };
 }

@@ -19,6 +19,8 @@ import { PersistedOperations } from "./persisted";
 import { clientErrorStatus, introspectionEnabled, operationLimits, tokenLimit } from "./protection";
 import { provenancePlugin } from "./provenance";
 import { RateLimiter } from "./rate-limit";
+import { serveGraphiQL } from "./graphiql";
+import { mintToken, onDevelopmentSecrets } from "./token";
 
 export interface Gateway {
   apollo: ApolloServer<GatewayContext>;
@@ -98,6 +100,8 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
   return {
     apollo,
     async listen() {
+      const demoToken = onDevelopmentSecrets(config) ? () => mintToken(config, { role: "agent", sub: "graphiql-demo", ttlSeconds: 8 * 3600 }) : undefined;
+      const ide = serveGraphiQL(config.GATEWAY_GRAPHIQL, logger, undefined, demoToken);
       const running = await serveApollo<GatewayContext>(
         {
           apollo,
@@ -111,7 +115,8 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
             wantProvenance: config.GATEWAY_PROVENANCE,
             provenance: [],
           }),
-          routes: { "/health": (_req, res) => sendJson(res, 200, { status: "ok" }) },
+          routes: { "/health": (_req, res) => sendJson(res, 200, { status: "ok" }), ...ide.routes },
+          html: ide.html,
         },
         config.GATEWAY_PORT,
         config.GATEWAY_HOST,

@@ -13,7 +13,7 @@ export enum Channel {
 }
 registerEnumType(Channel, {
   name: "Channel",
-  description: "Where a request or a touch point came from. Recorded, never used to change a price, an offer or a history.",
+  description: "Where a request or a touch point came from. Recorded, never used to change a price, an offer or a history. Shared by every unit.",
 });
 
 export enum BusinessUnit {
@@ -22,7 +22,7 @@ export enum BusinessUnit {
   RETAIL = "RETAIL",
   PROMOTIONS = "PROMOTIONS",
 }
-registerEnumType(BusinessUnit, { name: "BusinessUnit", description: "The business unit that owns a piece of data." });
+registerEnumType(BusinessUnit, { name: "BusinessUnit", description: "The business unit that owns a piece of data. Shared by every unit." });
 
 export enum LoyaltyTier {
   BRONZE = "BRONZE",
@@ -38,7 +38,7 @@ export function parseChannel(value: unknown): Channel | undefined {
   return typeof value === "string" && value in Channel ? (value as Channel) : undefined;
 }
 
-@ObjectType({ description: "One thing that happened between the customer and a unit (a booking, an invoice, an order, a redemption...)." })
+@ObjectType({ description: "One thing that happened between the customer and a unit (a booking, an invoice, an order, a redemption...). Shared by every unit: each reports its own, promotions merges them into Customer.timeline." })
 @Directive("@shareable")
 export class TouchPoint {
   @Field({ description: "When it happened, ISO-8601 UTC." })

@@ -33,6 +33,8 @@ export interface HttpOptions<C extends BaseContext> {
   onRequest?(req: IncomingMessage, res: ServerResponse): boolean;
   /** Called before Apollo sees the request; return false once it has answered. */
   guard?(req: IncomingMessage, res: ServerResponse, info: RequestInfo): Promise<boolean> | boolean;
+  /** Answers a browser that navigates to the GraphQL path (GET, Accept preferring text/html), e.g. with an IDE. */
+  html?: Route;
 }
 
 export interface RunningServer {
@@ -91,6 +93,7 @@ export async function serveApollo<C extends BaseContext>(options: HttpOptions<C>
     const url = new URL(req.url ?? "/", "http://localhost");
     const route = options.routes?.[url.pathname];
     if (route) return route(req, res);
+    if (options.html && url.pathname === graphqlPath && req.method === "GET" && prefersHtml(req.headers.accept)) return options.html(req, res);
     if (url.pathname !== graphqlPath) return sendError(res, 404, "NOT_FOUND", `no route ${url.pathname}; GraphQL is at ${graphqlPath}`);
 
     let rawBody = "";
@@ -169,6 +172,22 @@ export async function serveApollo<C extends BaseContext>(options: HttpOptions<C>
       await closed;
     },
   };
+}
+
+/** Whether an Accept header asks for HTML before JSON, as a browser's navigation does and fetch() or curl do not. */
+export function prefersHtml(accept: string | undefined): boolean {
+  const quality = (type: string): number => {
+    for (const range of (accept ?? "").split(",")) {
+      const [name, ...params] = range.trim().split(";");
+      if (name.trim().toLowerCase() !== type) continue;
+      const q = params.map((p) => p.trim()).find((p) => p.startsWith("q="));
+      return q ? Number(q.slice(2)) || 0 : 1;
+    }
+    return 0;
+  };
+  const html = quality("text/html");
+  // A tie goes to JSON: a client that lists both is an API client.
+  return html > Math.max(quality("application/json"), quality("application/graphql-response+json"));
 }
 
 function safeRequestId(value: unknown): string | undefined {

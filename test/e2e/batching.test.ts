@@ -3,7 +3,7 @@ import { loadGatewayConfig } from "../../gateway/config";
 import { createGateway } from "../../gateway/server";
 import type { RunningServer } from "../../kit";
 import { loadUnit, readManifest } from "../../scripts/manifest";
-import { mintToken } from "../../scripts/token";
+import { mintToken } from "../../gateway/token";
 import { countStatements, tempSiloDir } from "../support/silo";
 import { CUSTOMERS_360 } from "./queries";
 

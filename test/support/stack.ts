@@ -4,7 +4,7 @@ import { ROOT, readManifest } from "../../scripts/manifest";
 import { type ProcessSpec, type Supervised, launch, stopAll, waitHealthy } from "../../scripts/supervisor";
 import { loadGatewayConfig } from "../../gateway/config";
 import type { Role } from "../../kit/identity";
-import { mintToken } from "../../scripts/token";
+import { mintToken } from "../../gateway/token";
 import { type SiloKind, type SiloSet, provisionSilos } from "./silos";
 
 /**
@@ -42,8 +42,17 @@ export function freePort(): Promise<number> {
   });
 }
 
-export async function startStack(options: { kind?: SiloKind; env?: Record<string, string> } = {}): Promise<Stack> {
-  const silos = await provisionSilos(options.kind ?? "sqlite", readManifest());
+export interface StackOptions {
+  /** Where the units keep their data: SQLite files (the default) or each unit's production server. */
+  kind?: SiloKind;
+  env?: Record<string, string>;
+  /** A repository checkout other than this one (its manifest, build and supergraph), e.g. a scaffolded copy. */
+  root?: string;
+}
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const root = options.root ?? ROOT;
+  const silos = await provisionSilos(options.kind ?? "sqlite", readManifest(root));
   const logs = new Map<string, string[]>();
   const log = (name: string, line: string) => {
     const list = logs.get(name) ?? [];
@@ -54,7 +63,7 @@ export async function startStack(options: { kind?: SiloKind; env?: Record<string
   const specs = new Map<string, ProcessSpec>();
   const unitUrls = new Map<string, string>();
   // Suites send bursts as one agent; the rate limit has its own test (protection.test.ts).
-  const gatewayEnv: Record<string, string> = { GATEWAY_RATE_LIMIT_PER_MINUTE: "0", ...options.env };
+  const gatewayEnv: Record<string, string> = { GATEWAY_RATE_LIMIT_PER_MINUTE: "0", SUPERGRAPH_PATH: join(root, "schema", "supergraph.graphql"), ...options.env };
 
   const run = async (spec: ProcessSpec) => {
     specs.set(spec.name, spec);
@@ -68,16 +77,16 @@ export async function startStack(options: { kind?: SiloKind; env?: Record<string
     const gatewayPort = await freePort();
     const gatewayUrl = `http://127.0.0.1:${gatewayPort}/graphql`;
     await Promise.all(
-      readManifest().map(async ({ name }) => {
+      readManifest(root).map(async ({ name }) => {
         const port = await freePort();
         const key = name.toUpperCase();
         unitUrls.set(name, `http://127.0.0.1:${port}/graphql`);
         gatewayEnv[`SUBGRAPH_${key}_URL`] = `http://127.0.0.1:${port}/graphql`;
         const env = { ...options.env, [`${key}_PORT`]: String(port), [`${key}_DB_URL`]: silos.urls.get(name)!, [`${key}_GRAPH_URL`]: gatewayUrl };
-        await run({ name, script: join(ROOT, "dist", "subgraphs", name, "main.js"), env, healthUrl: `http://127.0.0.1:${port}/health` });
+        await run({ name, script: join(root, "dist", "subgraphs", name, "main.js"), env, healthUrl: `http://127.0.0.1:${port}/health` });
       }),
     );
-    await run({ name: "gateway", script: join(ROOT, "dist", "gateway", "main.js"), env: { ...gatewayEnv, GATEWAY_PORT: String(gatewayPort) }, healthUrl: `http://127.0.0.1:${gatewayPort}/health` });
+    await run({ name: "gateway", script: join(root, "dist", "gateway", "main.js"), env: { ...gatewayEnv, GATEWAY_PORT: String(gatewayPort) }, healthUrl: `http://127.0.0.1:${gatewayPort}/health` });
 
     const tokenConfig = loadGatewayConfig(gatewayEnv);
     const token = (role: Role, sub?: string) => mintToken(tokenConfig, { role, sub: sub ?? (role === "customer" ? "C000001" : `test-${role}`) });

@@ -13,7 +13,7 @@ export class BillingAccount {
   @Field(() => ID, { description: "Billing account number." })
   number!: string;
 
-  @Field(() => AccountStatus)
+  @Field(() => AccountStatus, { description: "Whether the account is active, suspended or closed. Owned by billing." })
   status!: AccountStatus;
 
   @Field({ description: "Currency the account is invoiced in." })

@@ -62,7 +62,7 @@ export class Invoice {
   dueAt!: string;
 
   @Authorized(Access.OWNER)
-  @Field(() => InvoiceStatus)
+  @Field(() => InvoiceStatus, { description: "Where the invoice stands: open, paid, overdue or void. Owned by billing." })
   status!: InvoiceStatus;
 
   @Authorized(Access.OWNER)

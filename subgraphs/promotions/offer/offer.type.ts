@@ -16,10 +16,10 @@ export class Offer {
   @Field(() => ID, { description: "Offer code, e.g. OUTDOOR15." })
   code!: string;
 
-  @Field()
+  @Field({ description: "Headline shown to the customer. Owned by promotions." })
   title!: string;
 
-  @Field()
+  @Field({ description: "What the offer gives, and to whom. Owned by promotions." })
   description!: string;
 
   @Field({ description: "First moment the offer is valid, ISO-8601 UTC." })
@@ -28,7 +28,7 @@ export class Offer {
   @Field(() => String, { nullable: true, description: "Last moment the offer is valid, ISO-8601 UTC; null when open-ended." })
   validUntil!: string | null;
 
-  @Field(() => OfferKind)
+  @Field(() => OfferKind, { description: "Applied to prices by the price engine (PRICE) or listed for the customer as a perk (ACCOUNT). Owned by promotions." })
   kind!: OfferKind;
 
   @Field(() => Int, { nullable: true, description: "Percentage taken off, for percentage offers." })

@@ -2,12 +2,12 @@ import { Directive, Field, ID, InputType, Int, ObjectType } from "type-graphql";
 import { Money } from "../../../kit";
 import { Price, Product } from "../offer/offer.type";
 
-@InputType({ description: "One line of a basket to price." })
+@InputType({ description: "One line of a basket to price. Read by promotions." })
 export class QuoteLineInput {
-  @Field(() => ID)
+  @Field(() => ID, { description: "SKU of a product in retail's catalogue, e.g. SKU-0001." })
   sku!: string;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: "How many units, at least 1." })
   quantity!: number;
 }
 
@@ -48,10 +48,10 @@ export class Quote {
 
 @ObjectType({ description: "One priced line of a quote. Owned by promotions." })
 export class QuoteLine {
-  @Field(() => Product)
+  @Field(() => Product, { description: "The product priced; its details come from retail." })
   product!: Product;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: "How many units are quoted." })
   quantity!: number;
 
   @Field(() => Price, { description: "Unit price, by the same rules as Product.price." })

@@ -4,7 +4,7 @@ import { Access, Channel } from "../../../kit";
 @ObjectType({ description: "An offer redeemed by a customer, with the channel it was redeemed through. Owned by promotions." })
 export class Redemption {
   @Authorized(Access.OWNER)
-  @Field(() => ID)
+  @Field(() => ID, { description: "Redemption id. Owned by promotions." })
   id!: string;
 
   @Authorized(Access.OWNER)

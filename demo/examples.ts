@@ -1,0 +1,133 @@
+import type { ChannelName } from "./world";
+import { NAMED } from "./world";
+
+/**
+ * Worked example operations over the demo company, for newcomers: GraphiQL
+ * opens with one tab per example (the build bundles this list as data; the
+ * gateway knows nothing of it). Ids come from the demo world.
+ */
+export interface Example {
+  /** One line shown in GraphiQL's example picker. */
+  title: string;
+  /** GraphQL document; its first lines say what to look at. */
+  query: string;
+  variables?: Record<string, unknown>;
+  /** The `x-channel` the example is sent from. */
+  channel: ChannelName;
+}
+
+/** A product in the Home category, where the newsletter offer applies. */
+export const HOME_SKU = "SKU-0002";
+/** A single-use voucher for Silver members and above. */
+export const SILVER_VOUCHER = "SILVER-20";
+
+/** One product's price for one customer: the same question asked from two channels. */
+function priceQuery(name: string): string {
+  return `query ${name}($sku: ID!, $customerId: ID) {
+  product(sku: $sku) {
+    name
+    category
+    listPrice { amount currency }
+    price(customerId: $customerId) { discount { amount } final { amount } appliedOffer { code title } }
+  }
+}`;
+}
+
+export const EXAMPLES: readonly Example[] = [
+  {
+    title: "The 360° view: every unit answers a part",
+    channel: "CALL_CENTER",
+    variables: { id: NAMED.returningGuest },
+    query: `# The 360° customer view: name and balance from billing, stays and preferences
+# from bookings, orders and loyalty from retail, offers and consent from promotions.
+# One request; the gateway plans it across the four units.
+query Customer360($id: ID!) {
+  customer(id: $id) {
+    name
+    email
+    balance { amount currency }
+    stayCount
+    preferences { preference }
+    bookings(first: 2) { property { name city } checkIn status invoice { number status } }
+    orders(first: 1) { placedAt channel total { amount currency } invoice { number } }
+    loyalty { tier points }
+    offers { code title }
+    consent { email sms push }
+  }
+}`,
+  },
+  {
+    title: "One price from the web…",
+    channel: "WEB",
+    variables: { sku: HOME_SKU, customerId: NAMED.returningGuest },
+    query: `# The same price asked from two channels: run this tab (x-channel WEB) and the
+# next one (x-channel STORE) and compare. The price engine lives only in
+# promotions and never reads the channel.
+${priceQuery("PriceOnTheWeb")}`,
+  },
+  {
+    title: "…is the price at the till",
+    channel: "STORE",
+    variables: { sku: HOME_SKU, customerId: NAMED.returningGuest },
+    query: `# The same question from the store till (x-channel STORE): the same answer.
+# Try customerId "${NAMED.optedOut}" (withdrew e-mail consent): list price, no offer.
+${priceQuery("PriceAtTheTill")}`,
+  },
+  {
+    title: "The timeline: every unit's touch points, newest first",
+    channel: "CALL_CENTER",
+    variables: { id: NAMED.returningGuest },
+    query: `# Touch points of all four units merged into one list, newest first.
+query Timeline($id: ID!) {
+  customer(id: $id) {
+    name
+    timeline(first: 10) { at unit channel kind summary ref }
+  }
+}`,
+  },
+  {
+    title: "A quote: a basket priced by the same rules",
+    channel: "WEB",
+    variables: { customerId: NAMED.returningGuest, lines: [{ sku: "SKU-0001", quantity: 2 }, { sku: HOME_SKU, quantity: 1 }] },
+    query: `# A basket priced line by line with the rules of Product.price.
+query Quote($customerId: ID, $lines: [QuoteLineInput!]!) {
+  quote(customerId: $customerId, lines: $lines) {
+    id
+    lines { product { name } quantity price { final { amount } appliedOffer { code } } lineTotal { amount } }
+    total { amount currency }
+  }
+}`,
+  },
+  {
+    title: "A redemption, exactly once",
+    channel: "MOBILE",
+    variables: { customerId: NAMED.silverMember, code: SILVER_VOUCHER, idempotencyKey: "demo-1" },
+    query: `# Redeem a single-use voucher from the app. The idempotency key makes a retry
+# safe: run it twice with the same key and it redeems once. Afterwards the offer
+# is gone from customer(id: "${NAMED.silverMember}") { offers } in every channel.
+mutation Redeem($customerId: ID!, $code: ID!, $idempotencyKey: String) {
+  redeemOffer(customerId: $customerId, code: $code, idempotencyKey: $idempotencyKey) {
+    offer { code }
+    channel
+    redeemedAt
+  }
+}`,
+  },
+  {
+    title: "A partner's catalogue: products, prices, public offers",
+    channel: "PARTNER",
+    variables: { category: "Home", sku: HOME_SKU },
+    query: `# What a partner sees: the catalogue, prices for everyone (no customer) and
+# the offers anyone may see. No personal data.
+query PartnerCatalogue($category: String, $sku: ID!) {
+  products(category: $category, first: 5) {
+    totalCount
+    hasNextPage
+    endCursor
+    items { sku name listPrice { amount currency } price { final { amount } appliedOffer { code } } }
+  }
+  product(sku: $sku) { name price { list { amount } discount { amount } final { amount } } }
+  publicOffers { code title validUntil }
+}`,
+  },
+];

@@ -1,0 +1,103 @@
+import "./workers";
+import "graphiql/style.css";
+import "./app.css";
+import { type GraphiQLPlugin, useGraphiQL, useGraphiQLActions } from "@graphiql/react";
+import { GraphiQL, type GraphiQLProps } from "graphiql";
+import { createRoot } from "react-dom/client";
+
+/**
+ * GraphiQL as the gateway serves it: everything from this origin, nothing
+ * from the internet. The worked examples are data the build puts beside the
+ * page (graphiql/examples.json); this page knows nothing of what they ask.
+ */
+interface Example {
+  title: string;
+  query: string;
+  variables: string;
+  headers: string;
+}
+
+interface Examples {
+  /** Request headers of a new, empty tab. */
+  headers?: string;
+  examples: Example[];
+}
+
+const endpoint = new URL("graphql", document.baseURI).toString();
+
+const fetcher: GraphiQLProps["fetcher"] = async (params, options) => {
+  const res = await fetch(endpoint, {
+    method: "POST",
+    headers: { "content-type": "application/json", accept: "application/graphql-response+json, application/json", ...options?.headers },
+    body: JSON.stringify(params),
+  });
+  return res.json();
+};
+
+function ExamplesIcon() {
+  return (
+    <svg width="20" height="20" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="1.5" aria-hidden="true">
+      <path d="M4 5h16M4 12h16M4 19h10" />
+    </svg>
+  );
+}
+
+/** A list of the examples; a click opens one in a new tab. */
+function examplesPlugin(examples: readonly Example[]): GraphiQLPlugin {
+  function Examples() {
+    const { addTab } = useGraphiQLActions();
+    const queryEditor = useGraphiQL((s) => s.queryEditor);
+    const variableEditor = useGraphiQL((s) => s.variableEditor);
+    const headerEditor = useGraphiQL((s) => s.headerEditor);
+    const open = (example: Example) => {
+      addTab();
+      queryEditor?.setValue(example.query);
+      variableEditor?.setValue(example.variables);
+      headerEditor?.setValue(example.headers);
+    };
+    return (
+      <div className="examples">
+        <div className="graphiql-doc-explorer-title">Examples</div>
+        <p>Worked operations over the demo data. Each opens in a new tab; press ▶ to run it.</p>
+        {examples.map((example) => (
+          <button key={example.title} type="button" onClick={() => open(example)}>
+            {example.title}
+          </button>
+        ))}
+      </div>
+    );
+  }
+  return { title: "Examples", icon: ExamplesIcon, content: Examples };
+}
+
+async function loadExamples(): Promise<Examples> {
+  try {
+    const res = await fetch(new URL("graphiql/examples.json", document.baseURI));
+    if (res.ok) return (await res.json()) as Examples;
+  } catch {
+    /* no examples: plain GraphiQL */
+  }
+  return { examples: [] };
+}
+
+async function main(): Promise<void> {
+  const { headers, examples } = await loadExamples();
+  const plugins = examples.length > 0 ? [examplesPlugin(examples)] : [];
+  const [first] = examples;
+  createRoot(document.getElementById("root")!).render(
+    <GraphiQL
+      fetcher={fetcher}
+      defaultTabs={examples.map(({ query, variables, headers }) => ({ query, variables, headers }))}
+      // GraphiQL fills the first tab's editors from these, not from defaultTabs.
+      initialQuery={first?.query}
+      initialVariables={first?.variables}
+      initialHeaders={first?.headers}
+      defaultHeaders={headers}
+      defaultEditorToolsVisibility={true}
+      plugins={plugins}
+      visiblePlugin={plugins[0]}
+    />,
+  );
+}
+
+void main();

@@ -1,0 +1,101 @@
+import "reflect-metadata";
+import { execFileSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { EXAMPLES } from "../demo/examples";
+import { CompositionError, composeUnits } from "./compose";
+import { compareApis, formatReport, isBreaking } from "./contract";
+import { ROOT, readManifest } from "./manifest";
+import { PUBLIC_CONTRACT } from "./public-contract";
+
+/**
+ * `npm run contract-check -- <unit> [--base <git ref> | --schema-dir <dir>]`:
+ * what a unit runs before it deploys alone. Its subgraph is built from its
+ * code; every other unit is taken as deployed: its SDL in schema/ at the base
+ * (the `main` branch unless told otherwise, or the files of --schema-dir).
+ * It must compose with them, and the composed API is compared with the base's
+ * supergraph: removals and retypings fail (exit 1), additions pass.
+ */
+interface Baseline {
+  label: string;
+  /** A file of schema/ as deployed; null when the base has none (a unit not deployed yet). */
+  read(file: string): string | null;
+}
+
+function option(name: string): string | undefined {
+  const at = process.argv.indexOf(name);
+  return at > 0 ? process.argv[at + 1] : undefined;
+}
+
+function baseline(): Baseline {
+  const dir = option("--schema-dir");
+  const fromDir = (path: string, label: string): Baseline => ({ label, read: (file) => (existsSync(join(path, file)) ? readFileSync(join(path, file), "utf8") : null) });
+  if (dir) return fromDir(dir, dir);
+  const ref = option("--base") ?? "main";
+  try {
+    execFileSync("git", ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`], { cwd: ROOT, stdio: "ignore" });
+  } catch {
+    if (option("--base")) throw new Error(`no git commit "${ref}" to compare with`);
+    return fromDir(join(ROOT, "schema"), "schema/ in the working tree (no main branch here)");
+  }
+  return {
+    label: `schema/ at ${ref}`,
+    read(file) {
+      try {
+        return execFileSync("git", ["show", `${ref}:schema/${file}`], { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+      } catch {
+        return null;
+      }
+    },
+  };
+}
+
+async function main(): Promise<number> {
+  const unit = process.argv[2];
+  const entries = readManifest();
+  if (!unit || unit.startsWith("--") || !entries.some((e) => e.name === unit)) {
+    process.stderr.write(`usage: npm run contract-check -- <unit> [--base <git ref> | --schema-dir <dir>]\nunits: ${entries.map((e) => e.name).join(", ")}\n`);
+    return 2;
+  }
+  const base = baseline();
+  const before = base.read("supergraph.graphql");
+  if (before === null) throw new Error(`no supergraph.graphql in ${base.label}`);
+  // Units the base does not have are not deployed: the change must compose without them.
+  const deployed = new Map<string, string>();
+  for (const { name } of entries) {
+    const sdl = name === unit ? null : base.read(`${name}.graphql`);
+    if (sdl !== null) deployed.set(name, sdl);
+  }
+  const others = [...deployed.keys()].join(", ");
+
+  let after: string;
+  try {
+    after = (await composeUnits(entries.filter((e) => e.name === unit || deployed.has(e.name)), deployed)).supergraph;
+  } catch (err) {
+    if (!(err instanceof CompositionError)) throw err;
+    process.stdout.write(`✗ ${unit} from code does not compose with ${others} as in ${base.label}:\n  ${err.errors.join("\n  ")}\n`);
+    return 1;
+  }
+  process.stdout.write(`${unit} from code composes with ${others} as in ${base.label}.\n`);
+
+  const operations = EXAMPLES.map((e) => ({ name: `GraphiQL example "${e.title}"`, query: e.query }));
+  const report = compareApis(before, after, { contract: PUBLIC_CONTRACT, operations });
+  process.stdout.write(formatReport(report, `the supergraph in ${base.label}`));
+  if (isBreaking(report)) {
+    const count = report.breaking.length + report.brokenOperations.length;
+    process.stdout.write(
+      `✗ ${count} breaking change${count > 1 ? "s" : ""}: do not deploy ${unit} alone. Add the new shape beside the old, deprecate the old, and remove it once no client sends it.\n`,
+    );
+    return 1;
+  }
+  process.stdout.write(`✓ no breaking change: ${unit} can be deployed without the other units.\n`);
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    process.stderr.write(`contract-check failed: ${(err as Error).message}\n`);
+    process.exit(2);
+  },
+);

@@ -1,0 +1,76 @@
+import { execFile } from "node:child_process";
+import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { parse } from "yaml";
+import { ROOT } from "../../scripts/manifest";
+import { type Stack, startStack } from "../support/stack";
+
+/**
+ * A new business unit from `npm run new-subgraph`, in a copy of the
+ * repository: it type-checks, passes its own test, composes with the four
+ * units and answers its field through the gateway, as real processes.
+ */
+const run = promisify(execFile);
+const COPIED = ["kit", "gateway", "subgraphs", "scripts", "demo", "schema", "deploy", "test/support", "package.json", "tsconfig.json", "tsconfig.build.json", "tsconfig.jest.json", "jest.config.js", "docker-compose.yml"];
+
+function copyRepository(): string {
+  const copy = mkdtempSync(join(tmpdir(), "cg-scaffold-"));
+  for (const path of COPIED) cpSync(join(ROOT, path), join(copy, path), { recursive: true });
+  // The compiled graph (npm test builds first), without the IDE bundle this test does not use.
+  cpSync(join(ROOT, "dist"), join(copy, "dist"), { recursive: true, filter: (src) => !src.startsWith(join(ROOT, "dist", "graphiql")) });
+  symlinkSync(join(ROOT, "node_modules"), join(copy, "node_modules"), "dir");
+  return copy;
+}
+
+describe("a unit scaffolded by npm run new-subgraph", () => {
+  let copy = "";
+  const node = (args: string[]) => run(process.execPath, args, { cwd: copy, env: { ...process.env, FORCE_COLOR: "0" } });
+  let printed = "";
+  let stack: Stack | undefined;
+
+  beforeAll(async () => {
+    copy = copyRepository();
+    printed = (await node([join("dist", "scripts", "new-subgraph.js"), "support"])).stdout;
+    // Builds the new unit and type-checks everything, its test included.
+    await node([require.resolve("typescript/bin/tsc"), "-p", "tsconfig.json"]);
+    await node([join("dist", "scripts", "schema.js")]);
+    stack = await startStack({ root: copy, env: { GATEWAY_LOG_LEVEL: "error", GATEWAY_GRAPHIQL: "false" } });
+  }, 120_000);
+
+  afterAll(async () => {
+    await stack?.stop();
+    if (copy) rmSync(copy, { recursive: true, force: true });
+  });
+
+  it("lists the unit wherever units are listed, on the next free port", () => {
+    expect(printed).toMatch(/Created subgraphs\/support\/ on port 4005/);
+    const manifest = JSON.parse(readFileSync(join(copy, "subgraphs", "manifest.json"), "utf8")) as { subgraphs: { name: string; port: number }[] };
+    expect(manifest.subgraphs.at(-1)).toEqual({ name: "support", port: 4005 });
+    const compose = parse(readFileSync(join(copy, "docker-compose.yml"), "utf8")) as { services: Record<string, { environment?: Record<string, string>; depends_on?: Record<string, unknown> }> };
+    expect(compose.services.support.environment).toMatchObject({ SUPPORT_PORT: "4005", SUPPORT_DB_URL: "postgres://graph:graph@postgres:5432/support" });
+    expect(compose.services.gateway.environment?.SUBGRAPH_SUPPORT_URL).toBe("http://support:4005/graphql");
+    expect(compose.services.gateway.depends_on?.support).toEqual({ condition: "service_healthy" });
+    expect(readFileSync(join(copy, "deploy", "postgres-init.sql"), "utf8")).toMatch(/CREATE DATABASE support;\n$/);
+    expect(readFileSync(join(copy, "schema", "supergraph.graphql"), "utf8")).toMatch(/SUPPORT @join__graph\(name: "support", url: "http:\/\/127\.0\.0\.1:4005\/graphql"\)/);
+  });
+
+  it("refuses a name that is taken or malformed", async () => {
+    for (const name of ["support", "billing", "Bad-Name", "gateway"]) {
+      await expect(node([join("dist", "scripts", "new-subgraph.js"), name])).rejects.toMatchObject({ code: 1 });
+    }
+  });
+
+  it("passes the test it was generated with", async () => {
+    const { stderr } = await node([require.resolve("jest/bin/jest"), "--selectProjects", "unit", "--", "subgraphs/support"]);
+    expect(stderr).toMatch(/Tests:\s+1 passed, 1 total/);
+  }, 60_000);
+
+  it("answers its new field through the gateway, beside the four units", async () => {
+    const { data, errors } = await stack!.query(`{ customer(id: "C000001") { name stayCount supportSince } }`, undefined, { "x-channel": "WEB" });
+    expect(errors).toBeUndefined();
+    expect(data.customer).toMatchObject({ name: "Maria Schmidt", stayCount: 5 });
+    expect(data.customer.supportSince).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.000Z$/);
+  });
+});
