@@ -1,4 +1,4 @@
-import { describeOnEveryDialect, expectEveryDialectToRead, expectSameAnswers } from "../../test/support/dialects";
+import { describeOnEveryDialect, expectEveryDialectToRead } from "../../test/support/dialects";
 import { loadBillingConfig } from "./config";
 import { createBillingServer } from "./server";
 
@@ -21,9 +21,7 @@ const OPERATIONS = {
   },
 };
 
-describeOnEveryDialect("billing", (url) => createBillingServer(loadBillingConfig({ BILLING_DB_URL: url })), (booted) => {
-  it("answers every operation the same on each dialect, in as many statements", () => expectSameAnswers(booted(), OPERATIONS));
-
+describeOnEveryDialect("billing", (url) => createBillingServer(loadBillingConfig({ BILLING_DB_URL: url })), OPERATIONS, (booted) => {
   it("keeps DECIMAL money exact and reads local DATETIMEs as the same UTC instants on each dialect", () =>
     expectEveryDialectToRead(
       booted(),

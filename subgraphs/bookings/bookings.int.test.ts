@@ -1,4 +1,4 @@
-import { describeOnEveryDialect, expectEveryDialectToRead, expectSameAnswers } from "../../test/support/dialects";
+import { describeOnEveryDialect, expectEveryDialectToRead } from "../../test/support/dialects";
 import { loadBookingsConfig } from "./config";
 import { createBookingsServer } from "./server";
 
@@ -18,9 +18,7 @@ const OPERATIONS = {
   },
 };
 
-describeOnEveryDialect("bookings", (url) => createBookingsServer(loadBookingsConfig({ BOOKINGS_DB_URL: url })), (booted) => {
-  it("answers every operation the same on each dialect, in as many statements", () => expectSameAnswers(booted(), OPERATIONS));
-
+describeOnEveryDialect("bookings", (url) => createBookingsServer(loadBookingsConfig({ BOOKINGS_DB_URL: url })), OPERATIONS, (booted) => {
   it("keeps integer cents exact and epoch milliseconds and hotel dates as the same UTC instants on each dialect", () =>
     expectEveryDialectToRead(
       booted(),

@@ -1,6 +1,6 @@
 import type { Knex } from "knex";
 import { type Dialect, createSilo } from "../../kit";
-import { describeOnEveryDialect, expectEveryDialectToRead, expectSameAnswers } from "../../test/support/dialects";
+import { describeOnEveryDialect, expectEveryDialectToRead } from "../../test/support/dialects";
 import { loadPromotionsConfig } from "./config";
 import { createPromotionsServer } from "./server";
 
@@ -40,9 +40,7 @@ async function redeemFromIndia(url: string, dialect: Dialect): Promise<void> {
   }
 }
 
-describeOnEveryDialect("promotions", (url) => createPromotionsServer(loadPromotionsConfig({ PROMOTIONS_DB_URL: url }), () => NOW), (booted) => {
-  it("answers every operation the same on each dialect, in as many statements", () => expectSameAnswers(booted(), OPERATIONS));
-
+describeOnEveryDialect("promotions", (url) => createPromotionsServer(loadPromotionsConfig({ PROMOTIONS_DB_URL: url }), () => NOW), OPERATIONS, (booted) => {
   it("keeps minor units exact and reads timestamps written in another zone as UTC on each dialect", () =>
     expectEveryDialectToRead(
       booted(),

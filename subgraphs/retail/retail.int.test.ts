@@ -1,4 +1,4 @@
-import { describeOnEveryDialect, expectEveryDialectToRead, expectSameAnswers } from "../../test/support/dialects";
+import { describeOnEveryDialect, expectEveryDialectToRead } from "../../test/support/dialects";
 import { loadRetailConfig } from "./config";
 import { createRetailServer } from "./server";
 
@@ -20,9 +20,7 @@ const OPERATIONS = {
   },
 };
 
-describeOnEveryDialect("retail", (url) => createRetailServer(loadRetailConfig({ RETAIL_DB_URL: url })), (booted) => {
-  it("answers every operation the same on each dialect, in as many statements", () => expectSameAnswers(booted(), OPERATIONS));
-
+describeOnEveryDialect("retail", (url) => createRetailServer(loadRetailConfig({ RETAIL_DB_URL: url })), OPERATIONS, (booted) => {
   it("keeps DECIMAL prices exact and reads UTC DATETIMEs as UTC on each dialect", () =>
     expectEveryDialectToRead(
       booted(),

@@ -29,10 +29,17 @@ export interface Booted<S extends UnitServer> {
 
 /**
  * `describe` for a unit on every dialect (skipped, saying why, where a
- * server is unreachable). `booted()` gives the unit per dialect, SQLite
- * first; boot times (migrate + seed 1,000 customers) are printed.
+ * server is unreachable): the unit's `operations` must answer the same
+ * everywhere (expectSameAnswers), and `body` adds the unit's own checks.
+ * `booted()` gives the unit per dialect, SQLite first; boot times (migrate
+ * and seed 1,000 customers) are printed.
  */
-export function describeOnEveryDialect<S extends UnitServer>(unit: string, boot: (url: string) => Promise<S>, body: (booted: () => Booted<S>[]) => void): void {
+export function describeOnEveryDialect<S extends UnitServer>(
+  unit: string,
+  boot: (url: string) => Promise<S>,
+  operations: Record<string, Operation>,
+  body: (booted: () => Booted<S>[]) => void,
+): void {
   describeOnServers(["postgres", "mysql"], `${unit} on SQLite, PostgreSQL and MariaDB`, () => {
     const booted: Booted<S>[] = [];
     const silos: ScratchSilo[] = [];
@@ -52,6 +59,7 @@ export function describeOnEveryDialect<S extends UnitServer>(unit: string, boot:
       for (const b of booted) await b.server.db.destroy();
       for (const silo of silos) await silo.cleanup();
     });
+    it("answers every operation the same on each dialect, in as many statements", () => expectSameAnswers(booted, operations));
     body(() => booted);
   });
 }
