@@ -2,6 +2,7 @@ import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import knex, { type Knex } from "knex";
 import { types as pgTypes } from "pg";
+import type { Logger } from "./log";
 
 // Legacy silos keep wall-clock DATETIMEs and DATEs; node-postgres would read
 // them in this process's time zone. Hand them over as text, as mysql2
@@ -19,8 +20,14 @@ export type Dialect = "sqlite" | "postgres" | "mysql";
 
 export interface SiloOptions {
   poolMax?: number;
-  /** Statement timeout on server dialects; SQLite waits this long on a lock. */
+  /**
+   * Statement timeout on server dialects; SQLite waits this long on a lock.
+   * Also bounds connecting and waiting for a free pooled connection, so a
+   * silo that does not answer fails a request instead of holding it.
+   */
   statementTimeoutMs?: number;
+  /** Where knex's own warnings go (a dropped connection, a failed connect). */
+  logger?: Logger;
 }
 
 export function dialectOfUrl(url: string): Dialect {
@@ -43,6 +50,7 @@ export function redactUrl(url: string): string {
 
 export function createSilo(url: string, options: SiloOptions = {}): Knex {
   const timeout = options.statementTimeoutMs ?? 5000;
+  const log = options.logger && knexLog(options.logger);
   switch (dialectOfUrl(url)) {
     case "sqlite": {
       const filename = sqlitePath(url);
@@ -51,6 +59,7 @@ export function createSilo(url: string, options: SiloOptions = {}): Knex {
         client: "better-sqlite3",
         connection: { filename },
         useNullAsDefault: true,
+        log,
         // better-sqlite3 is synchronous: one connection, WAL so that another
         // process (a test, an operator) can write while we read.
         pool: {
@@ -68,22 +77,105 @@ export function createSilo(url: string, options: SiloOptions = {}): Knex {
     case "postgres":
       return knex({
         client: "pg",
-        connection: { connectionString: url, statement_timeout: timeout } as Knex.PgConnectionConfig,
+        // statement_timeout is a session setting sent when connecting.
+        connection: { connectionString: url, statement_timeout: timeout, connectionTimeoutMillis: timeout } as Knex.PgConnectionConfig,
         pool: { min: 0, max: options.poolMax ?? 10 },
+        acquireConnectionTimeout: timeout,
+        log,
       });
     case "mysql":
       return knex({
         client: "mysql2",
-        connection: { uri: url.replace(/^mariadb:/i, "mysql:"), dateStrings: true, supportBigNumbers: true, bigNumberStrings: true } as unknown as Knex.MySql2ConnectionConfig,
+        connection: {
+          uri: url.replace(/^mariadb:/i, "mysql:"),
+          // Text in, text out: DATETIME/DATE as the silo holds them, DECIMAL
+          // and BIGINT as exact strings, and Dates written as UTC.
+          dateStrings: true,
+          supportBigNumbers: true,
+          bigNumberStrings: true,
+          timezone: "Z",
+          connectTimeout: timeout,
+        } as unknown as Knex.MySql2ConnectionConfig,
         pool: {
           min: 0,
           max: options.poolMax ?? 10,
-          afterCreate(conn: { query(sql: string, cb: (err: Error | null) => void): void }, done: (err: Error | null, conn: unknown) => void) {
-            conn.query(`SET SESSION max_statement_time = ${timeout / 1000}`, (err) => done(err && /max_statement_time/.test(err.message) ? null : err, conn));
+          afterCreate(conn: MySqlConnection, done: (err: Error | null, conn: unknown) => void) {
+            mysqlSession(conn, timeout).then(
+              () => done(null, conn),
+              (err: Error) => done(err, conn),
+            );
           },
         },
+        acquireConnectionTimeout: timeout,
+        log,
       });
   }
+}
+
+interface MySqlConnection {
+  query(sql: string, cb: (err: (Error & { errno?: number }) | null) => void): void;
+}
+
+/**
+ * Session settings of every MySQL/MariaDB connection. TIMESTAMP columns are
+ * converted with the session time zone, so it is pinned to UTC: answers must
+ * not depend on the server's zone. The statement timeout is MariaDB's
+ * max_statement_time (seconds); MySQL only has max_execution_time (ms,
+ * SELECTs only), used when the first is unknown.
+ */
+async function mysqlSession(conn: MySqlConnection, timeoutMs: number): Promise<void> {
+  const run = (sql: string) => new Promise<void>((resolve, reject) => conn.query(sql, (err) => (err ? reject(err) : resolve())));
+  await run("SET SESSION time_zone = '+00:00'");
+  try {
+    await run(`SET SESSION max_statement_time = ${timeoutMs / 1000}`);
+  } catch (err) {
+    if ((err as { errno?: number }).errno !== 1193) throw err; // ER_UNKNOWN_SYSTEM_VARIABLE
+    await run(`SET SESSION max_execution_time = ${timeoutMs}`);
+  }
+}
+
+function knexLog(logger: Logger): Knex.Config["log"] {
+  return {
+    warn: (message: string) => logger.warn({ detail: String(message) }, "silo connection"),
+    error: (message: string) => logger.error({ detail: String(message) }, "silo connection"),
+    deprecate: () => undefined,
+    debug: () => undefined,
+  };
+}
+
+/** Why a silo statement failed, when the cause is the silo rather than the statement. */
+export type SiloFailure = "unreachable" | "timeout";
+
+// Node socket errors, pg SQLSTATEs and mysql2 codes that mean "no usable
+// connection"; the driver's words, kept here so repositories need not know them.
+const UNREACHABLE_CODES = new Set([
+  "ECONNREFUSED", "ECONNRESET", "ECONNABORTED", "EPIPE", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "ENOTFOUND", "EAI_AGAIN",
+  "57P01", "57P02", "57P03", "53300", // pg: admin shutdown, crash shutdown, cannot connect now, too many connections
+  "28P01", "3D000", // pg: bad password, no such database
+  "PROTOCOL_CONNECTION_LOST",
+  "SQLITE_CANTOPEN",
+]);
+// MySQL/MariaDB server errors by number (mysql2 has no names for MariaDB's):
+// too many connections, access denied, unknown database, shutdown, query
+// interrupted, connection killed.
+const UNREACHABLE_ERRNOS = new Set([1040, 1045, 1049, 1053, 1317, 1927]);
+const TIMEOUT_CODES = new Set(["57014", "SQLITE_BUSY"]);
+const TIMEOUT_ERRNOS = new Set([1969, 3024]); // MariaDB max_statement_time, MySQL max_execution_time
+const UNREACHABLE_MESSAGES = /Connection terminated|Connection ended unexpectedly|closed state|Client has encountered a connection error|Connection lost/i;
+
+/**
+ * Whether an error thrown by a silo query means the silo is unreachable or
+ * too slow (as opposed to a bug or bad data). The one place that knows the
+ * drivers' error vocabulary; the subgraph turns these into UNAVAILABLE.
+ */
+export function siloFailureOf(err: unknown): SiloFailure | null {
+  for (let e = err as { code?: unknown; errno?: unknown; name?: unknown; message?: unknown; cause?: unknown; originalError?: unknown } | undefined, depth = 0; e && depth < 5; depth += 1) {
+    if (e.name === "KnexTimeoutError" || TIMEOUT_CODES.has(String(e.code)) || TIMEOUT_ERRNOS.has(Number(e.errno))) return "timeout";
+    if (UNREACHABLE_CODES.has(String(e.code)) || UNREACHABLE_ERRNOS.has(Number(e.errno)) || (typeof e.code === "string" && /^08/.test(e.code))) return "unreachable";
+    if (typeof e.message === "string" && UNREACHABLE_MESSAGES.test(e.message)) return "unreachable";
+    e = (e.originalError ?? e.cause) as typeof e;
+  }
+  return null;
 }
 
 export function dialectOf(db: Knex): Dialect {

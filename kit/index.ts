@@ -11,6 +11,7 @@ export * from "./money";
 export * from "./subgraph";
 export * from "./time";
 export * from "./sql";
+export * from "./silo-schema";
 export * from "./quote-key";
 export * from "./unit";
 export * from "./graph-client";

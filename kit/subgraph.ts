@@ -2,6 +2,7 @@ import { ApolloServer, type ApolloServerPlugin, type BaseContext } from "@apollo
 import { ApolloServerPluginInlineTraceDisabled } from "@apollo/server/plugin/disabled";
 import type { GraphQLFormattedError } from "graphql";
 import type { Knex } from "knex";
+import { siloFailureOf } from "./db";
 import { BadUserInputError, PUBLIC_CODES } from "./errors";
 import type { FederatedSchema } from "./federation";
 import { type Channel, parseChannel } from "./graph";
@@ -82,6 +83,15 @@ function provenancePlugin(name: string): ApolloServerPlugin<BaseContext> {
 
 export function maskError(name: string, logger: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    // A silo that is down or too slow is not a bug: the unit's fields fail
+    // with UNAVAILABLE, the gateway keeps the other units' answers, and the
+    // pool reconnects by itself once the silo is back.
+    const failure = siloFailureOf(error);
+    if (failure) {
+      logger.warn({ err: error instanceof Error ? error.message : String(error), path: formatted.path }, `silo ${failure}`);
+      const message = failure === "timeout" ? `the ${name} silo did not answer in time` : `the ${name} silo is unavailable`;
+      return { message, path: formatted.path, locations: formatted.locations, extensions: { code: "UNAVAILABLE", unit: name } };
+    }
     const code = String(formatted.extensions?.code ?? "INTERNAL_SERVER_ERROR");
     if (PUBLIC_CODES.has(code)) {
       const { stacktrace: _drop, ...extensions } = formatted.extensions ?? {};

@@ -2,12 +2,13 @@ import type { BaseContext } from "@apollo/server";
 import type { Knex } from "knex";
 import { type ConfigOf, type Setting, flag, httpUrl, integer, text } from "./config";
 import { checkProductionSecrets, sharedSettings } from "./shared-settings";
-import { type Migration, createSilo, prepareSilo } from "./db";
+import { type Migration, createSilo, prepareSilo, redactUrl } from "./db";
 import type { FederatedSchema } from "./federation";
 import type { Logger } from "./log";
 import { createLogger } from "./log";
 import { runMain } from "./main";
 import type { RunningServer } from "./http";
+import { describeGap, missingFromSilo } from "./silo-schema";
 import { type RequestBase, type Subgraph, createSubgraph } from "./subgraph";
 
 /**
@@ -25,27 +26,42 @@ export interface UnitDefinition<Config> {
   create(config: Config): Promise<{ subgraph: { listen(port: number, host?: string): Promise<RunningServer> }; db: Knex }>;
 }
 
-/** `main.ts` of every unit: load config, start, serve, stop cleanly. */
+/**
+ * A unit started as its `main.ts` starts it: config from `env` (and
+ * `--no-migrate` in `argv`, which is `<UNIT>_DB_MIGRATE=false`), its silo
+ * connected, its subgraph listening. `stop()` lets requests finish, then
+ * closes every pooled connection, so the silo keeps no stale sessions.
+ */
+export async function startUnit<Config>(unit: UnitDefinition<Config>, env: Record<string, string | undefined>, argv: readonly string[] = []): Promise<{ url: string; stop(): Promise<void> }> {
+  const noMigrate = argv.includes("--no-migrate") ? { [`${unit.name.toUpperCase()}_DB_MIGRATE`]: "false" } : {};
+  const config = unit.loadConfig({ ...env, ...noMigrate });
+  const { subgraph, db } = await unit.create(config);
+  const { port, host, shutdownGraceMs } = unit.listenOn(config);
+  let running: RunningServer;
+  try {
+    running = await subgraph.listen(port, host);
+  } catch (err) {
+    await db.destroy();
+    throw err;
+  }
+  return {
+    url: running.url,
+    async stop() {
+      await running.close(shutdownGraceMs);
+      await db.destroy();
+    },
+  };
+}
+
+/** `main.ts` of every unit: start, serve, stop cleanly on SIGTERM/SIGINT. */
 export function runUnit<Config>(unit: UnitDefinition<Config>, logger: Logger = createLogger(unit.name)): void {
-  runMain(logger, async () => {
-    const config = unit.loadConfig(process.env);
-    const { subgraph, db } = await unit.create(config);
-    const { port, host, shutdownGraceMs } = unit.listenOn(config);
-    const running = await subgraph.listen(port, host);
-    return {
-      url: running.url,
-      async stop() {
-        await running.close(shutdownGraceMs);
-        await db.destroy();
-      },
-    };
-  });
+  runMain(logger, () => startUnit(unit, process.env, process.argv.slice(2)));
 }
 
 /** The settings every unit has, under its own prefix (BILLING_PORT, BILLING_DB_URL, ...). */
 export type UnitSettings<P extends string> = { [K in `${P}_PORT` | `${P}_DB_POOL_MAX` | `${P}_DB_STATEMENT_TIMEOUT_MS` | `${P}_SEED` | `${P}_SIGNATURE_MAX_AGE_MS` | `${P}_SHUTDOWN_GRACE_MS`]: Setting<number> } & {
   [K in `${P}_HOST` | `${P}_DB_URL`]: Setting<string>;
-} & { [K in `${P}_REQUIRE_SIGNATURE`]: Setting<boolean> } & typeof sharedSettings;
+} & { [K in `${P}_REQUIRE_SIGNATURE` | `${P}_DB_MIGRATE`]: Setting<boolean> } & typeof sharedSettings;
 
 
 
@@ -55,8 +71,9 @@ export function unitSettings<P extends string>(prefix: P, name: string, port: nu
     [`${prefix}_HOST`]: text(`Interface the ${name} subgraph binds to.`, "127.0.0.1"),
     [`${prefix}_DB_URL`]: text(`The ${name} silo: postgres://…, mysql://… or a SQLite file path.`, `sqlite:./data/${name}.sqlite`),
     [`${prefix}_DB_POOL_MAX`]: integer(`Most connections to the ${name} silo.`, 10, 1, 500),
-    [`${prefix}_DB_STATEMENT_TIMEOUT_MS`]: integer("Longest a silo statement may run.", 5000, 100),
-    [`${prefix}_SEED`]: integer("Demo seed written into an empty silo; 0 leaves an empty silo empty.", 42, 0),
+    [`${prefix}_DB_STATEMENT_TIMEOUT_MS`]: integer("Longest a silo statement may run (also the longest wait to connect or for a free connection).", 5000, 100),
+    [`${prefix}_DB_MIGRATE`]: flag("Create and migrate the unit's tables at start and seed an empty silo; false: use an existing database as it is, only checking the tables and columns the unit reads.", true),
+    [`${prefix}_SEED`]: integer("Demo seed written into an empty silo (only when migrating); 0 leaves an empty silo empty.", 42, 0),
     [`${prefix}_REQUIRE_SIGNATURE`]: flag("Answer only requests signed by the gateway. Off only for benchmarks on loopback; production refuses it.", true),
     [`${prefix}_SIGNATURE_MAX_AGE_MS`]: integer("How old a gateway signature may be (clock skew included).", 30_000, 1000),
     ...sharedSettings,
@@ -70,6 +87,7 @@ export interface UnitRuntime {
   dbUrl: string;
   poolMax: number;
   statementTimeoutMs: number;
+  migrate: boolean;
   seed: number;
   signing: { secret: string; required: boolean; maxAgeMs: number };
   shutdownGraceMs: number;
@@ -87,6 +105,7 @@ export function unitRuntime<P extends string>(config: ConfigOf<UnitSettings<P>>,
     dbUrl: c[`${prefix}_DB_URL`],
     poolMax: c[`${prefix}_DB_POOL_MAX`],
     statementTimeoutMs: c[`${prefix}_DB_STATEMENT_TIMEOUT_MS`],
+    migrate: c[`${prefix}_DB_MIGRATE`],
     seed: c[`${prefix}_SEED`],
     shutdownGraceMs: c[`${prefix}_SHUTDOWN_GRACE_MS`],
   };
@@ -105,19 +124,33 @@ export interface BootOptions<C extends BaseContext, R> {
 }
 
 /**
- * What every unit does to start: connect to its silo, migrate, seed an empty
- * silo with the demo data, build its schema and its per-request context.
+ * What every unit does to start: connect to its silo; migrate it and seed an
+ * empty silo with the demo data, or, over a database the unit did not create
+ * (`migrate` off), change nothing; in both cases check that every table and
+ * column the unit reads is there; then build its schema and context.
  */
 export async function bootSubgraph<C extends BaseContext, R>(o: BootOptions<C, R>): Promise<{ subgraph: Subgraph<C>; db: Knex }> {
-  const db = createSilo(o.runtime.dbUrl, { poolMax: o.runtime.poolMax, statementTimeoutMs: o.runtime.statementTimeoutMs });
+  const logger = createLogger(o.name);
+  const db = createSilo(o.runtime.dbUrl, { poolMax: o.runtime.poolMax, statementTimeoutMs: o.runtime.statementTimeoutMs, logger });
   try {
-    await prepareSilo(db, {
-      migrations: o.migrations,
-      seedProbeTable: o.seedProbeTable,
-      seed: o.runtime.seed > 0 ? () => o.seed(db, o.runtime.seed) : undefined,
-    });
+    if (o.runtime.migrate) {
+      await prepareSilo(db, {
+        migrations: o.migrations,
+        seedProbeTable: o.seedProbeTable,
+        seed: o.runtime.seed > 0 ? () => o.seed(db, o.runtime.seed) : undefined,
+      });
+    }
+    const gap = await missingFromSilo(db, o.migrations);
+    const missing = describeGap(gap);
+    if (missing) {
+      const key = o.name.toUpperCase();
+      throw new Error(
+        `the ${o.name} silo at ${redactUrl(o.runtime.dbUrl)} lacks what the ${o.name} subgraph reads: ${missing}. ` +
+          `Point ${key}_DB_URL at the unit's database, or let the unit create its tables (${key}_DB_MIGRATE=true).`,
+      );
+    }
     const repos = o.repositories(db);
-    const subgraph = await createSubgraph<C>({ name: o.name, schema: await o.buildSchema(), db, context: (base) => o.context(base, repos), signing: o.runtime.signing });
+    const subgraph = await createSubgraph<C>({ name: o.name, schema: await o.buildSchema(), db, context: (base) => o.context(base, repos), signing: o.runtime.signing, logger });
     return { subgraph, db };
   } catch (err) {
     await db.destroy();

@@ -5,6 +5,13 @@ import type { UnitDefinition } from "../kit";
 export interface ManifestEntry {
   name: string;
   port: number;
+  /** The database server the unit's silo runs on in production; see productionSiloOf. */
+  productionSilo?: "postgres" | "mysql";
+}
+
+/** Where a unit's silo runs in production: as the manifest says, else on the shared PostgreSQL server. */
+export function productionSiloOf(entry: ManifestEntry): "postgres" | "mysql" {
+  return entry.productionSilo ?? "postgres";
 }
 
 /** The repository root: the nearest folder up holding subgraphs/manifest.json (works from sources and from dist/). */

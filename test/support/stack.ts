@@ -5,17 +5,20 @@ import { type ProcessSpec, type Supervised, launch, stopAll, waitHealthy } from 
 import { loadGatewayConfig } from "../../gateway/config";
 import type { Role } from "../../kit/identity";
 import { mintToken } from "../../gateway/token";
-import { tempSiloDir } from "./silo";
+import { type SiloKind, type SiloSet, provisionSilos } from "./silos";
 
 /**
  * The whole graph as real processes on free loopback ports, each unit over
- * its own fresh SQLite silo, the gateway on the committed supergraph. Uses
- * the compiled build (`npm test` builds first), like `npm start`.
+ * its own fresh silo of the given kind (SQLite files, or each unit's
+ * production server), the gateway on the committed supergraph. Uses the
+ * compiled build (`npm test` builds first), like `npm start`.
  */
 export interface Stack {
   gatewayUrl: string;
   unitUrls: Map<string, string>;
+  /** Each unit's silo, straight to the database: open it with kit's createSilo to read or write it as its other clients do. */
   siloUrls: Map<string, string>;
+  silos: SiloSet;
   procs: Map<string, Supervised>;
   specs: Map<string, ProcessSpec>;
   logs: Map<string, string[]>;
@@ -31,11 +34,12 @@ export interface Stack {
 }
 
 export interface StackOptions {
+  /** Where the units keep their data: SQLite files (the default) or each unit's production server. */
+  kind?: SiloKind;
   /** Environment of every process. */
   env?: Record<string, string>;
   /** The gateway's environment on top of `env` and of the units' URLs (e.g. a URL through a proxy). */
   gatewayEnv?: Record<string, string>;
-  siloUrls?: Map<string, string>;
   /** Start only the gateway; the units come with `startUnits()`. */
   deferUnits?: boolean;
   /** A repository checkout other than this one (its manifest, build and supergraph), e.g. a scaffolded copy. */
@@ -55,7 +59,7 @@ export function freePort(): Promise<number> {
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const root = options.root ?? ROOT;
-  const silo = tempSiloDir("cg-e2e-");
+  const silos = await provisionSilos(options.kind ?? "sqlite", readManifest(root));
   const logs = new Map<string, string[]>();
   const log = (name: string, line: string) => {
     const list = logs.get(name) ?? [];
@@ -65,7 +69,6 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const procs = new Map<string, Supervised>();
   const specs = new Map<string, ProcessSpec>();
   const unitUrls = new Map<string, string>();
-  const siloUrls = new Map<string, string>();
   // Suites send bursts as one agent; the rate limit has its own test (protection.test.ts).
   const gatewayEnv: Record<string, string> = { GATEWAY_RATE_LIMIT_PER_MINUTE: "0", SUPERGRAPH_PATH: join(root, "schema", "supergraph.graphql"), ...options.env };
 
@@ -84,11 +87,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       readManifest(root).map(async ({ name }) => {
         const port = await freePort();
         const key = name.toUpperCase();
-        const siloUrl = options.siloUrls?.get(name) ?? silo.url(name);
-        siloUrls.set(name, siloUrl);
         unitUrls.set(name, `http://127.0.0.1:${port}/graphql`);
         gatewayEnv[`SUBGRAPH_${key}_URL`] = `http://127.0.0.1:${port}/graphql`;
-        return { name, script: join(root, "dist", "subgraphs", name, "main.js"), env: { ...options.env, [`${key}_PORT`]: String(port), [`${key}_DB_URL`]: siloUrl, [`${key}_GRAPH_URL`]: gatewayUrl }, healthUrl: `http://127.0.0.1:${port}/health` };
+        return { name, script: join(root, "dist", "subgraphs", name, "main.js"), env: { ...options.env, [`${key}_PORT`]: String(port), [`${key}_DB_URL`]: silos.urls.get(name)!, [`${key}_GRAPH_URL`]: gatewayUrl }, healthUrl: `http://127.0.0.1:${port}/health` };
       }),
     );
     let unitsStarted = false;
@@ -121,7 +122,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       gatewayUrl,
       token,
       unitUrls,
-      siloUrls,
+      siloUrls: silos.directUrls,
+      silos,
       procs,
       specs,
       logs,
@@ -138,13 +140,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       startUnits,
       async stop() {
         await stopAll([...procs.values()]);
-        silo.cleanup();
+        await silos.cleanup();
       },
     };
   } catch (err) {
     await stopAll([...procs.values()]);
     const tail = [...logs].map(([name, lines]) => `--- ${name}\n${lines.slice(-20).join("\n")}`).join("\n");
-    silo.cleanup();
+    await silos.cleanup();
     throw new Error(`${(err as Error).message}\n${tail}`);
   }
 }

@@ -36,10 +36,13 @@ export class AccountRepository {
   /** Name, e-mail or id containing the text, case-insensitive, stable order. */
   async search(text: string, first: number): Promise<Customer[]> {
     const like = `%${text.trim().toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    // The escape character is a parameter, not a literal: MySQL reads a
+    // backslash in a string literal as an escape of its own, so `escape '\'`
+    // is a syntax error there; each driver quotes a parameter its own way.
     const rows: AccountRow[] = await this.db("acct_holder")
-      .whereRaw("lower(full_nm) like ? escape '\\'", [like])
-      .orWhereRaw("lower(email_addr) like ? escape '\\'", [like])
-      .orWhereRaw("lower(cust_no) like ? escape '\\'", [like])
+      .whereRaw("lower(full_nm) like ? escape ?", [like, "\\"])
+      .orWhereRaw("lower(email_addr) like ? escape ?", [like, "\\"])
+      .orWhereRaw("lower(cust_no) like ? escape ?", [like, "\\"])
       .orderBy("cust_no")
       .limit(first);
     return rows.map((r) => this.toCustomer(r));

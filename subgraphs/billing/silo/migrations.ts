@@ -17,12 +17,14 @@ export const billingMigrations: Record<string, Migration> = {
         t.string("acct_stat", 1).notNullable().defaultTo("A");
         t.string("curr_cd", 3).notNullable().defaultTo("EUR");
         t.decimal("credit_lim", 12, 2).notNullable().defaultTo(0);
-        t.dateTime("opened_local").notNullable();
+        // Wall-clock time with no zone: knex would make a PostgreSQL dateTime
+        // a timestamptz, which converts with the session's zone.
+        t.dateTime("opened_local", { useTz: false }).notNullable();
       });
       await db.schema.createTable("inv_hdr", (t) => {
         t.string("inv_no", 16).primary();
         t.string("cust_no", 8).notNullable().references("cust_no").inTable("acct_holder");
-        t.dateTime("issued_local").notNullable();
+        t.dateTime("issued_local", { useTz: false }).notNullable();
         t.date("due_date").notNullable();
         t.smallint("stat_cd").notNullable();
         t.decimal("total_amt", 12, 2).notNullable();

@@ -63,7 +63,14 @@ export class Redeemer {
     if (!offer) throw new NotFoundError(`unknown offer ${req.code}`);
     const view = await this.graph.read<CustomerView>(VIEW, { id: req.customerId }, req);
     if (!view.customer) throw new NotFoundError(`unknown customer ${req.customerId}`);
-    if (!view.customer.offers.some((o) => o.code === req.code)) this.refuse(offer, view.customer, req.now);
+    if (!view.customer.offers.some((o) => o.code === req.code)) {
+      // The view is read in several fetches (`offers` waits for other units'
+      // data, `redemptions` does not): a concurrent redemption committed
+      // between them hides the offer without being listed. Promotions' own
+      // silo settles whether a single-use offer is used up.
+      const usedUp = offer.singleUse && Boolean((await this.redemptions.usedSingleUse([req.customerId])).get(req.customerId)?.has(offer.code));
+      this.refuse(offer, view.customer, req.now, usedUp);
+    }
     try {
       const recorded = await this.redemptions.record({
         customerId: req.customerId,
@@ -90,8 +97,8 @@ export class Redeemer {
   }
 
   /** Says why an offer is not in the customer's offers; a used-up offer is a conflict. */
-  private refuse(offer: Offer, customer: NonNullable<CustomerView["customer"]>, now: number): never {
-    if (offer.singleUse && customer.redemptions.some((r) => r.offer.code === offer.code)) {
+  private refuse(offer: Offer, customer: NonNullable<CustomerView["customer"]>, now: number, usedUp: boolean): never {
+    if (usedUp || (offer.singleUse && customer.redemptions.some((r) => r.offer.code === offer.code))) {
       throw new ConflictError(`offer ${offer.code} was already redeemed by this customer; it can be redeemed once`);
     }
     const reasons: string[] = [];
