@@ -13,12 +13,12 @@ import type { GatewayConfig } from "./config";
 import type { GatewayContext } from "./context";
 import type { Identity } from "../kit/identity";
 import { AuthenticationError, createAuthenticator } from "./auth";
-import { UnitDataSource } from "./datasource";
 import { corsHandler } from "./cors";
 import { PersistedOperations } from "./persisted";
 import { clientErrorStatus, introspectionEnabled, operationLimits, tokenLimit } from "./protection";
 import { provenancePlugin } from "./provenance";
 import { RateLimiter } from "./rate-limit";
+import { ObservedDataSource, gatewayTelemetry } from "./telemetry";
 
 export interface Gateway {
   apollo: ApolloServer<GatewayContext>;
@@ -32,9 +32,11 @@ export interface Gateway {
 export async function createGateway(config: GatewayConfig, logger: Logger = createLogger("gateway", config.GATEWAY_LOG_LEVEL)): Promise<Gateway> {
   const supergraphSdl = readFileSync(resolve(config.SUPERGRAPH_PATH), "utf8");
   const channels = enumValues(supergraphSdl, "Channel");
+  const telemetry = gatewayTelemetry(config, logger);
   const gateway = new ApolloGateway({
     supergraphSdl,
-    buildService: ({ name, url }) => new UnitDataSource(name, config.subgraphUrls.get(name) ?? url ?? "", config.GATEWAY_SUBGRAPH_TIMEOUT_MS, config.GRAPH_SIGNING_SECRET),
+    buildService: ({ name, url }) => new ObservedDataSource(name, config.subgraphUrls.get(name) ?? url ?? "", config.GATEWAY_SUBGRAPH_TIMEOUT_MS, config.GRAPH_SIGNING_SECRET),
+    queryPlannerConfig: { cache: telemetry.planCache },
   });
   const limits = operationLimits(config);
   const apollo = new ApolloServer<GatewayContext>({
@@ -49,7 +51,7 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
     // A custom header forces a CORS preflight, so it proves a request is not a
     // simple cross-site form post; `x-channel` counts, so GET works from curl.
     csrfPrevention: { requestHeaders: ["x-apollo-operation-name", "apollo-require-preflight", "x-channel"] },
-    plugins: [ApolloServerPluginLandingPageDisabled(), clientErrorStatus(), ...limits.plugins, ...(config.GATEWAY_PROVENANCE ? [provenancePlugin()] : [])],
+    plugins: [ApolloServerPluginLandingPageDisabled(), clientErrorStatus(), ...limits.plugins, ...(config.GATEWAY_PROVENANCE ? [provenancePlugin()] : []), ...telemetry.plugins],
     formatError: formatGatewayError(logger),
   });
   await apollo.start();
@@ -104,6 +106,7 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
           guard,
           onRequest: corsHandler(config.GATEWAY_CORS_ORIGINS.split(",").map((o) => o.trim()).filter(Boolean)),
           maxBodyBytes: config.GATEWAY_MAX_BODY_BYTES,
+          observer: telemetry.observer,
           context: async (info) => ({
             requestId: info.requestId,
             identity: identities.get(info) ?? null,
@@ -111,7 +114,7 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
             wantProvenance: config.GATEWAY_PROVENANCE,
             provenance: [],
           }),
-          routes: { "/health": (_req, res) => sendJson(res, 200, { status: "ok" }) },
+          routes: { "/health": (_req, res) => sendJson(res, 200, { status: "ok" }), "/metrics": telemetry.metrics.route },
         },
         config.GATEWAY_PORT,
         config.GATEWAY_HOST,

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { type ApolloServer, type BaseContext, HeaderMap } from "@apollo/server";
+import { type HttpObserver, noteErrorCode } from "./observe";
 
 /**
  * A small HTTP front for Apollo Server, shared by the gateway and every
@@ -33,6 +34,8 @@ export interface HttpOptions<C extends BaseContext> {
   onRequest?(req: IncomingMessage, res: ServerResponse): boolean;
   /** Called before Apollo sees the request; return false once it has answered. */
   guard?(req: IncomingMessage, res: ServerResponse, info: RequestInfo): Promise<boolean> | boolean;
+  /** Metrics, the request log line and the server span of every GraphQL request (observe.ts). */
+  observer?: HttpObserver;
 }
 
 export interface RunningServer {
@@ -49,6 +52,7 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
 }
 
 export function sendError(res: ServerResponse, status: number, code: string, message: string, headers: Record<string, string> = {}): void {
+  noteErrorCode(code);
   sendJson(res, status, { errors: [{ message, extensions: { code } }] }, headers);
 }
 
@@ -92,7 +96,10 @@ export async function serveApollo<C extends BaseContext>(options: HttpOptions<C>
     const route = options.routes?.[url.pathname];
     if (route) return route(req, res);
     if (url.pathname !== graphqlPath) return sendError(res, 404, "NOT_FOUND", `no route ${url.pathname}; GraphQL is at ${graphqlPath}`);
+    return options.observer ? options.observer.observe(req, res, requestId, () => graphql(req, res, url, requestId)) : graphql(req, res, url, requestId);
+  };
 
+  const graphql = async (req: IncomingMessage, res: ServerResponse, url: URL, requestId: string): Promise<void> => {
     let rawBody = "";
     let body: unknown = undefined;
     if (req.method === "POST") {

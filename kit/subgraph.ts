@@ -9,6 +9,9 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { type RequestInfo, type RunningServer, headerValue, sendError, sendJson, serveApollo } from "./http";
 import { type Identity, type Verdict, verifySigned } from "./identity";
 import { type Logger, createLogger } from "./log";
+import { processTelemetry } from "./observe";
+import { observeSilo } from "./silo-telemetry";
+import type { TracingSettings } from "./telemetry";
 
 /**
  * What every subgraph shares: the HTTP front, error masking that names the
@@ -44,6 +47,8 @@ export interface SubgraphOptions<C extends BaseContext> {
   /** Requests must carry the gateway's signature (identity.ts); off only for benchmarks on loopback. */
   signing: { secret: string; required: boolean; maxAgeMs: number };
   logger?: Logger;
+  /** Export traces (OpenTelemetry); off when absent or without an endpoint. */
+  tracing?: TracingSettings;
 }
 
 export interface Subgraph<C extends BaseContext> {
@@ -96,6 +101,8 @@ export function maskError(name: string, logger: Logger) {
 
 export async function createSubgraph<C extends BaseContext>(options: SubgraphOptions<C>): Promise<Subgraph<C>> {
   const logger = options.logger ?? createLogger(options.name);
+  const telemetry = processTelemetry({ name: options.name, logger, tracing: options.tracing, continueTrace: true });
+  observeSilo(options.db, options.name, telemetry.metrics.registry);
   const apollo = new ApolloServer<C>({
     schema: options.schema.schema,
     formatError: maskError(options.name, logger),
@@ -105,7 +112,7 @@ export async function createSubgraph<C extends BaseContext>(options: SubgraphOpt
     // The gateway reaches subgraphs with JSON POSTs; a browser has no business here.
     csrfPrevention: true,
     // Inline tracing (ftv1) is for Apollo's hosted reporting, which we do not use.
-    plugins: [ApolloServerPluginInlineTraceDisabled(), provenancePlugin(options.name)],
+    plugins: [ApolloServerPluginInlineTraceDisabled(), provenancePlugin(options.name), ...telemetry.plugins],
   });
   await apollo.start();
 
@@ -140,7 +147,9 @@ export async function createSubgraph<C extends BaseContext>(options: SubgraphOpt
           apollo,
           context: contextOf,
           guard,
+          observer: telemetry.observer,
           routes: {
+            "/metrics": telemetry.metrics.route,
             "/health": async (_req, res) => {
               try {
                 await options.db.raw("select 1");

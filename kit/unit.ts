@@ -1,14 +1,15 @@
 import type { BaseContext } from "@apollo/server";
 import type { Knex } from "knex";
-import { type ConfigOf, type Setting, flag, httpUrl, integer, text } from "./config";
+import { type ConfigOf, type Setting, flag, httpUrl, integer, oneOf, text } from "./config";
 import { checkProductionSecrets, sharedSettings } from "./shared-settings";
 import { type Migration, createSilo, prepareSilo } from "./db";
 import type { FederatedSchema } from "./federation";
-import type { Logger } from "./log";
-import { createLogger } from "./log";
+import { LOG_LEVELS, type LogLevel, type Logger, createLogger } from "./log";
+import type { TracingSettings } from "./telemetry";
 import { runMain } from "./main";
 import type { RunningServer } from "./http";
 import { type RequestBase, type Subgraph, createSubgraph } from "./subgraph";
+import { attributeRepositories } from "./silo-telemetry";
 
 /**
  * What a business unit hands to the tooling: how to read its config, build
@@ -45,7 +46,7 @@ export function runUnit<Config>(unit: UnitDefinition<Config>, logger: Logger = c
 /** The settings every unit has, under its own prefix (BILLING_PORT, BILLING_DB_URL, ...). */
 export type UnitSettings<P extends string> = { [K in `${P}_PORT` | `${P}_DB_POOL_MAX` | `${P}_DB_STATEMENT_TIMEOUT_MS` | `${P}_SEED` | `${P}_SIGNATURE_MAX_AGE_MS`]: Setting<number> } & {
   [K in `${P}_HOST` | `${P}_DB_URL`]: Setting<string>;
-} & { [K in `${P}_REQUIRE_SIGNATURE`]: Setting<boolean> } & typeof sharedSettings;
+} & { [K in `${P}_REQUIRE_SIGNATURE`]: Setting<boolean> } & { [K in `${P}_LOG_LEVEL`]: Setting<LogLevel> } & typeof sharedSettings;
 
 
 
@@ -59,6 +60,7 @@ export function unitSettings<P extends string>(prefix: P, name: string, port: nu
     [`${prefix}_SEED`]: integer("Demo seed written into an empty silo; 0 leaves an empty silo empty.", 42, 0),
     [`${prefix}_REQUIRE_SIGNATURE`]: flag("Answer only requests signed by the gateway. Off only for benchmarks on loopback; production refuses it.", true),
     [`${prefix}_SIGNATURE_MAX_AGE_MS`]: integer("How old a gateway signature may be (clock skew included).", 30_000, 1000),
+    [`${prefix}_LOG_LEVEL`]: oneOf("Log level; `info` writes one line per request.", LOG_LEVELS, "info"),
     ...sharedSettings,
   } as UnitSettings<P>;
 }
@@ -71,6 +73,8 @@ export interface UnitRuntime {
   statementTimeoutMs: number;
   seed: number;
   signing: { secret: string; required: boolean; maxAgeMs: number };
+  logLevel: LogLevel;
+  tracing: TracingSettings;
 }
 
 /** A unit's common settings out of its loaded config. */
@@ -86,6 +90,8 @@ export function unitRuntime<P extends string>(config: ConfigOf<UnitSettings<P>>,
     poolMax: c[`${prefix}_DB_POOL_MAX`],
     statementTimeoutMs: c[`${prefix}_DB_STATEMENT_TIMEOUT_MS`],
     seed: c[`${prefix}_SEED`],
+    logLevel: c[`${prefix}_LOG_LEVEL`] as LogLevel,
+    tracing: { endpoint: c.OTEL_EXPORTER_OTLP_ENDPOINT, samplePercent: c.TRACING_SAMPLE_PERCENT },
   };
 }
 
@@ -113,8 +119,16 @@ export async function bootSubgraph<C extends BaseContext, R>(o: BootOptions<C, R
       seedProbeTable: o.seedProbeTable,
       seed: o.runtime.seed > 0 ? () => o.seed(db, o.runtime.seed) : undefined,
     });
-    const repos = o.repositories(db);
-    const subgraph = await createSubgraph<C>({ name: o.name, schema: await o.buildSchema(), db, context: (base) => o.context(base, repos), signing: o.runtime.signing });
+    const repos = attributeRepositories(o.repositories(db));
+    const subgraph = await createSubgraph<C>({
+      name: o.name,
+      schema: await o.buildSchema(),
+      db,
+      context: (base) => o.context(base, repos),
+      signing: o.runtime.signing,
+      logger: createLogger(o.name, o.runtime.logLevel),
+      tracing: o.runtime.tracing,
+    });
     return { subgraph, db };
   } catch (err) {
     await db.destroy();
