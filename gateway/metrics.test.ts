@@ -1,13 +1,10 @@
 import { Registry } from "prom-client";
 import { createProcessMetrics } from "../kit/metrics";
 import { httpObserver } from "../kit/observe";
+import { parsePrometheusText } from "../test/support/prometheus";
 import { countedPlanCache, outcomeOfFailure, outcomeOfResponse, recordFetch, registerGatewayMetrics } from "./metrics";
 
-const value = async (registry: Registry, name: string, labels: Record<string, string> = {}) => {
-  const family = name.replace(/_(count|sum)$/, "");
-  const values = (await registry.getSingleMetric(family)!.get()).values;
-  return values.filter((v) => (v.metricName ?? family) === name && Object.entries(labels).every(([k, l]) => v.labels[k] === l)).reduce((a, v) => a + v.value, 0);
-};
+const value = async (registry: Registry, name: string, labels: Record<string, string> = {}) => parsePrometheusText(await registry.metrics()).sum(name, labels);
 
 describe("gateway metrics", () => {
   it("counts plan cache hits and misses, and times planning after a miss", async () => {

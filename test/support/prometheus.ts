@@ -46,8 +46,8 @@ export function parsePrometheusText(text: string): Exposition {
     const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)(?: -?\d+)?$/.exec(line);
     if (!m) throw new Error(`not a sample at ${where}`);
     const [, name, labelText = "", raw] = m;
-    const value = raw === "+Inf" ? Infinity : raw === "-Inf" ? -Infinity : raw === "NaN" ? NaN : Number(raw);
-    if (!/^(?:[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|[-+]Inf|NaN)$/.test(raw)) throw new Error(`bad value at ${where}`);
+    const value = parseValue(raw);
+    if (value === undefined) throw new Error(`bad value at ${where}`);
     const family = familyOf(name, types);
     if (!family) throw new Error(`sample before its # TYPE at ${where}`);
     samples.push({ name, labels: parseLabels(labelText, where), value });
@@ -62,6 +62,14 @@ export function parsePrometheusText(text: string): Exposition {
   }
   const find = (name: string, labels: Record<string, string> = {}) => samples.filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v));
   return { samples, types, find, sum: (name, labels) => find(name, labels).reduce((a, s) => a + s.value, 0) };
+}
+
+/** As Go's strconv.ParseFloat, which Prometheus uses: NaN and Inf in any case, with a sign for Inf. */
+function parseValue(raw: string): number | undefined {
+  if (/^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/.test(raw)) return Number(raw);
+  if (/^nan$/i.test(raw)) return NaN;
+  const inf = /^([-+]?)inf(?:inity)?$/i.exec(raw);
+  return inf ? (inf[1] === "-" ? -Infinity : Infinity) : undefined;
 }
 
 function familyOf(name: string, types: Map<string, string>): string | undefined {

@@ -104,7 +104,7 @@ describe("deploy/grafana", () => {
     const exported = new Set<string>();
     for (const registry of [gateway.registry, unit.registry]) {
       for (const metric of await registry.getMetricsAsJSON()) {
-        for (const suffix of metric.type === "histogram" ? ["_bucket", "_sum", "_count"] : [""]) exported.add(`${metric.name}${suffix}`);
+        for (const suffix of String(metric.type) === "histogram" ? ["_bucket", "_sum", "_count"] : [""]) exported.add(`${metric.name}${suffix}`);
       }
     }
     await db.destroy();
