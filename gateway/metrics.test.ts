@@ -1,6 +1,6 @@
 import { Registry } from "prom-client";
 import { createProcessMetrics } from "../kit/metrics";
-import { httpObserver } from "../kit/observe";
+import { httpObserver, linkContext, requestOf } from "../kit/observe";
 import { parsePrometheusText } from "../test/support/prometheus";
 import { countedPlanCache, outcomeOfFailure, outcomeOfResponse, recordFetch, registerGatewayMetrics } from "./metrics";
 
@@ -20,20 +20,24 @@ describe("gateway metrics", () => {
     expect(await cache.get("q")).toBeUndefined();
   });
 
-  it("records a fetch in the current request's metrics and timings; outside a request, nowhere", async () => {
+  it("records a fetch in its request's metrics and log-line timings; for a context of no request, nowhere", async () => {
     const metrics = createProcessMetrics();
     registerGatewayMetrics(metrics.registry);
-    recordFetch("billing", 5, "ok");
+    recordFetch({}, "billing", 5, "ok");
     expect(await value(metrics.registry, "gateway_subgraph_fetch_duration_seconds_count")).toBe(0);
 
     const observer = httpObserver({ name: "gateway", metrics, logger: { info() {}, warn() {}, error() {} }, continueTrace: false });
-    await observer.observe({ headers: {} } as never, { once() {}, statusCode: 200 } as never, "r", async () => {
-      recordFetch("billing", 5, "ok");
-      recordFetch("retail", 7, "timeout");
+    const res = { once() {}, statusCode: 200 } as never;
+    const context = {};
+    await observer.observe({ headers: {} } as never, res, "r", async () => {
+      linkContext(res, context);
+      recordFetch(context, "billing", 5, "ok");
+      recordFetch(context, "retail", 7, "timeout");
     });
     expect(await value(metrics.registry, "gateway_subgraph_fetch_duration_seconds_count", { subgraph: "billing", outcome: "ok" })).toBe(1);
     expect(await value(metrics.registry, "gateway_subgraph_fetch_errors_total", { subgraph: "retail", outcome: "timeout" })).toBe(1);
     expect(await value(metrics.registry, "gateway_subgraph_fetch_errors_total", { subgraph: "billing" })).toBe(0);
+    expect(requestOf(context)?.timings).toEqual({ billing: { count: 1, ms: 5 }, retail: { count: 1, ms: 7 } });
   });
 
   it("tells a unit's own faults from answers that happen to be errors", () => {

@@ -2,7 +2,7 @@ import type { GatewayConfig as ApolloGatewayConfig } from "@apollo/gateway";
 import { InMemoryLRUCache } from "@apollo/utils.keyvaluecache";
 import { Counter, Histogram, type Registry } from "prom-client";
 import { LATENCY_BUCKETS } from "../kit/metrics";
-import { addTiming, currentRequest } from "../kit/observe";
+import { addTiming, requestOf } from "../kit/observe";
 
 /**
  * The gateway's own series, beside every process's request and runtime
@@ -35,14 +35,15 @@ export function registerGatewayMetrics(registry: Registry): void {
 }
 
 /**
- * Records one subgraph fetch of the current request: its metrics, and its
- * time in the request's log line. Call it once per fetch a query plan makes
- * (the observed data source does; code that ends a fetch some other way,
- * such as a breaker failing fast outside it, may too). Outside a request it
- * does nothing.
+ * Records one subgraph fetch: its metrics, and its time in the request's log
+ * line. `context` is the gateway context of the request the fetch serves, as
+ * a data source is handed it. Call it once per fetch a query plan makes (the
+ * observed data source does; code that ends a fetch some other way, such as a
+ * breaker failing fast outside it, may too). For a context the HTTP front did
+ * not make (a fetch outside any request) it does nothing.
  */
-export function recordFetch(subgraph: string, ms: number, outcome: FetchOutcome): void {
-  const request = currentRequest();
+export function recordFetch(context: object, subgraph: string, ms: number, outcome: FetchOutcome): void {
+  const request = requestOf(context);
   if (!request) return;
   addTiming(request, subgraph, ms);
   const registry = request.metrics.registry;

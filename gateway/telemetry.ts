@@ -41,10 +41,10 @@ export class ObservedDataSource extends UnitDataSource {
     const started = performance.now();
     try {
       const response = await super.process(options);
-      recordFetch(this.unit, performance.now() - started, outcomeOfResponse(response.errors));
+      recordFetch(options.context, this.unit, performance.now() - started, outcomeOfResponse(response.errors));
       return response;
     } catch (err) {
-      recordFetch(this.unit, performance.now() - started, outcomeOfFailure(err));
+      recordFetch(options.context, this.unit, performance.now() - started, outcomeOfFailure(err));
       throw err;
     }
   }

@@ -4,7 +4,7 @@ import { printSchemaWithDirectives } from "@graphql-tools/utils";
 import { type GraphQLSchema, parse } from "graphql";
 import { type BuildSchemaOptions, buildSchema, createResolversMap, getMetadataStorage } from "type-graphql";
 import { authChecker } from "./authorization";
-import { tracedResolver } from "./telemetry";
+import { tracedResolver, tracingEnabled } from "./telemetry";
 
 /**
  * Federation plumbing, written once for every unit: build the type-graphql
@@ -30,14 +30,16 @@ export async function buildFederatedSchema(
   const local = await buildSchema({ authChecker, ...options, skipCheck: true });
   const sdl = `${FEDERATION_LINK}\n\n${printSchemaWithDirectives(local)}\n`;
   const resolvers = createResolversMap(local) as GraphQLResolverMap<unknown>;
-  for (const coordinate of workingResolvers(options.resolvers)) {
+  // Without tracing, the resolvers stay as they are: not even a check per call.
+  const coordinates = tracingEnabled() ? workingResolvers(options.resolvers) : [];
+  for (const coordinate of coordinates) {
     const [typeName, field] = coordinate.split(".");
     const fields = resolvers[typeName] as Record<string, unknown> | undefined;
     if (typeof fields?.[field] === "function") fields[field] = tracedResolver(coordinate, fields[field] as (...args: unknown[]) => unknown);
   }
   for (const [typeName, reference] of Object.entries(referenceResolvers)) {
-    const traced = { __resolveReference: tracedResolver(`${typeName}.__resolveReference`, reference.__resolveReference, 2) };
-    resolvers[typeName] = { ...(resolvers[typeName] as object), ...traced } as GraphQLResolverMap<unknown>[string];
+    const resolve = tracingEnabled() ? tracedResolver(`${typeName}.__resolveReference`, reference.__resolveReference, 2) : reference.__resolveReference;
+    resolvers[typeName] = { ...(resolvers[typeName] as object), __resolveReference: resolve } as GraphQLResolverMap<unknown>[string];
   }
   const schema = buildSubgraphSchema({ typeDefs: parse(sdl), resolvers });
   return { schema, sdl };

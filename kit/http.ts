@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { type ApolloServer, type BaseContext, HeaderMap } from "@apollo/server";
-import { type HttpObserver, noteErrorCode } from "./observe";
+import { type HttpObserver, linkContext, noteErrorCode, requestOf } from "./observe";
 
 /**
  * A small HTTP front for Apollo Server, shared by the gateway and every
@@ -52,7 +52,7 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
 }
 
 export function sendError(res: ServerResponse, status: number, code: string, message: string, headers: Record<string, string> = {}): void {
-  noteErrorCode(code);
+  noteErrorCode(requestOf(res), code);
   sendJson(res, status, { errors: [{ message, extensions: { code } }] }, headers);
 }
 
@@ -129,7 +129,7 @@ export async function serveApollo<C extends BaseContext>(options: HttpOptions<C>
     }
     const response = await options.apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method ?? "GET", headers, search: info.url.search, body: info.body },
-      context: () => options.context(info),
+      context: async () => linkContext(res, await options.context(info)),
     });
     for (const [key, value] of response.headers) res.setHeader(key, value);
     res.statusCode = response.status ?? 200;

@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from "node:async_hooks";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { ROOT_CONTEXT, type Span, SpanKind, SpanStatusCode, context, propagation, trace } from "@opentelemetry/api";
 import type { ApolloServerPlugin, BaseContext, GraphQLRequestListener } from "@apollo/server";
@@ -8,9 +7,13 @@ import { type TracingSettings, fail, startTracing, tracer, tracingEnabled } from
 
 /**
  * One GraphQL request as operators see it: its metrics, its log line and
- * its server span. The HTTP front (http.ts) runs each request inside its
- * record, so code deep in the request (a subgraph fetch, a SQL statement)
- * can add to it without being handed anything.
+ * its server span. The HTTP front (http.ts) makes a record for each request
+ * and ties it to the objects that stand for the request further in: its
+ * response and its Apollo context (a data source finds it from the context
+ * it is handed). It rides on them under a symbol, which survives the shallow
+ * copy Apollo makes of the context for each operation. No AsyncLocalStorage
+ * here: on Node 20 it taxes every promise of the process, and the gateway,
+ * where most requests fan out, needs none.
  */
 export interface Timing {
   count: number;
@@ -32,10 +35,19 @@ export interface RequestRecord {
   span: Span | undefined;
 }
 
-const current = new AsyncLocalStorage<RequestRecord>();
+const RECORD = Symbol("customer-graph.request");
+type Carrier = { [RECORD]?: RequestRecord };
 
-export function currentRequest(): RequestRecord | undefined {
-  return current.getStore();
+/** The record of the request a response or an Apollo context belongs to. */
+export function requestOf(carrier: object | undefined): RequestRecord | undefined {
+  return (carrier as Carrier | undefined)?.[RECORD];
+}
+
+/** Ties a request's Apollo context to its record (the HTTP front does, as it builds the context). */
+export function linkContext<C extends object>(res: ServerResponse, contextValue: C): C {
+  const record = (res as Carrier)[RECORD];
+  if (record) (contextValue as Carrier)[RECORD] = record;
+  return contextValue;
 }
 
 export function addTiming(record: RequestRecord, key: string, ms: number): void {
@@ -47,9 +59,8 @@ export function addTiming(record: RequestRecord, key: string, ms: number): void 
   } else timings[key] = { count: 1, ms };
 }
 
-/** Notes an error code the current request answers with (refusals sent outside Apollo, too). */
-export function noteErrorCode(code: string): void {
-  const record = current.getStore();
+/** Notes an error code a request answers with (refusals sent outside Apollo, too). */
+export function noteErrorCode(record: RequestRecord | undefined, code: string): void {
   if (!record) return;
   const codes = (record.errorCodes ??= []);
   if (!codes.includes(code) && codes.length < 10) codes.push(code);
@@ -71,6 +82,8 @@ export interface ObserverOptions {
    * so no client decides what this process records.
    */
   continueTrace: boolean;
+  /** Runs each request inside a scope of the process's own (a unit's SQL attribution). */
+  scope?(record: RequestRecord, run: () => Promise<void>): Promise<void>;
 }
 
 export function httpObserver(options: ObserverOptions): HttpObserver {
@@ -108,12 +121,14 @@ export function httpObserver(options: ObserverOptions): HttpObserver {
   return {
     observe(req, res, requestId, handle) {
       const record: RequestRecord = { requestId, started: performance.now(), metrics, operation: null, errorCodes: undefined, answered: false, timings: undefined, span: undefined };
+      (res as Carrier)[RECORD] = record;
       res.once("close", () => finish(record, res));
-      if (!tracingEnabled()) return current.run(record, handle);
+      const run = options.scope ? () => options.scope!(record, handle) : handle;
+      if (!tracingEnabled()) return run();
       const parent = options.continueTrace ? propagation.extract(ROOT_CONTEXT, req.headers) : ROOT_CONTEXT;
       const path = req.url?.split("?")[0] ?? "/";
       record.span = spans.startSpan(`${req.method} ${path}`, { kind: SpanKind.SERVER, attributes: { "http.request.method": req.method, "url.path": path, "customer_graph.process": options.name } }, parent);
-      return context.with(trace.setSpan(parent, record.span), () => current.run(record, handle));
+      return context.with(trace.setSpan(parent, record.span), run);
     },
   };
 }
@@ -132,42 +147,42 @@ function round(ms: number): number {
 
 /**
  * Tells the request's record what Apollo decided: the operation and the
- * error codes; with tracing on, spans for parsing and validation. One
- * listener object serves every request (it keeps nothing of its own).
+ * error codes; with tracing on, spans for parsing and validation too. One
+ * listener object serves every request (it keeps nothing of its own), and
+ * without tracing it has a single hook.
  */
 export function observePlugin(name: string): ApolloServerPlugin<BaseContext> {
+  const willSendResponse: GraphQLRequestListener<BaseContext>["willSendResponse"] = async ({ contextValue, operationName, operation, response }) => {
+    const record = requestOf(contextValue);
+    if (!record) return;
+    record.operation = operationName ?? null;
+    if (response.body.kind === "single") {
+      const { data, errors } = response.body.singleResult;
+      record.answered = data !== undefined && data !== null;
+      for (const e of errors ?? []) noteErrorCode(record, String(e.extensions?.code ?? "INTERNAL_SERVER_ERROR"));
+    }
+    record.span?.setAttributes({ "graphql.operation.type": operation?.operation, ...(operationName ? { "graphql.operation.name": operationName } : {}) });
+  };
   const spans = tracer(name);
   const stage = (stageName: string) => {
-    if (!tracingEnabled()) return undefined;
     const span = spans.startSpan(stageName);
     return async (err?: unknown) => {
       if (err) fail(span, err);
       span.end();
     };
   };
-  const listener: GraphQLRequestListener<BaseContext> = {
+  const plain: GraphQLRequestListener<BaseContext> = { willSendResponse };
+  const traced: GraphQLRequestListener<BaseContext> = {
+    willSendResponse,
     parsingDidStart: async () => stage("graphql.parse"),
     validationDidStart: async () => {
       const end = stage("graphql.validate");
-      return end && ((errors?: readonly Error[]) => end(errors?.[0]));
-    },
-    async didResolveOperation({ operationName, operation }) {
-      const record = current.getStore();
-      if (!record) return;
-      record.operation = operationName ?? null;
-      record.span?.setAttributes({ "graphql.operation.type": operation?.operation, ...(operationName ? { "graphql.operation.name": operationName } : {}) });
-    },
-    async willSendResponse({ response }) {
-      const record = current.getStore();
-      if (!record || response.body.kind !== "single") return;
-      const { data, errors } = response.body.singleResult;
-      record.answered = data !== undefined && data !== null;
-      for (const e of errors ?? []) noteErrorCode(String(e.extensions?.code ?? "INTERNAL_SERVER_ERROR"));
+      return (errors?: readonly Error[]) => end(errors?.[0]);
     },
   };
   return {
     async requestDidStart() {
-      return listener;
+      return tracingEnabled() ? traced : plain;
     },
   };
 }

@@ -3,7 +3,7 @@ import { type Span, SpanKind } from "@opentelemetry/api";
 import type { Knex } from "knex";
 import { Gauge, Histogram, type Registry } from "prom-client";
 import { dialectOf } from "./db";
-import { type RequestRecord, addTiming, currentRequest } from "./observe";
+import { type RequestRecord, addTiming } from "./observe";
 import { fail, tracer, tracingEnabled } from "./telemetry";
 
 /**
@@ -11,9 +11,21 @@ import { fail, tracer, tracingEnabled } from "./telemetry";
  * by the repository method that ran them, a span per statement, and the
  * pool's connections at scrape time. Knex reports each statement through
  * its `query`, `query-response` and `query-error` events, matched by
- * `__knexQueryUid`; the repository method comes from the wrapper below.
+ * `__knexQueryUid`, but not who asked: the request (set by the unit's HTTP
+ * front, `siloScope`) and the repository method (set by the wrapper below)
+ * come from one AsyncLocalStorage, the price of knowing them.
  */
-const repositoryMethod = new AsyncLocalStorage<string>();
+interface SiloScope {
+  request: RequestRecord | undefined;
+  method: string | undefined;
+}
+
+const scope = new AsyncLocalStorage<SiloScope>();
+
+/** Runs one request of a unit so that its SQL statements count toward it. */
+export function siloScope(request: RequestRecord, run: () => Promise<void>): Promise<void> {
+  return scope.run({ request, method: undefined }, run);
+}
 
 /** Statements outside any repository method (migrations, the health check). */
 const UNATTRIBUTED = "unattributed";
@@ -37,7 +49,7 @@ function attribute(name: string, repo: object): object {
       const fn = Object.getOwnPropertyDescriptor(proto, prop)?.value;
       if (prop === "constructor" || typeof fn !== "function" || Object.prototype.hasOwnProperty.call(wrapped, prop)) continue;
       const method = `${name}.${prop}`;
-      wrapped[prop] = (...args: unknown[]) => repositoryMethod.run(method, () => fn.apply(repo, args));
+      wrapped[prop] = (...args: unknown[]) => scope.run({ request: scope.getStore()?.request, method }, Reflect.apply, fn, repo, args);
     }
   }
   return wrapped;
@@ -86,14 +98,15 @@ export function observeSilo(db: Knex, unit: string, registry: Registry): void {
   db.on("query", (query: { __knexQueryUid?: string; sql?: string; method?: string }) => {
     const uid = query.__knexQueryUid;
     if (!uid) return; // transaction control (BEGIN, COMMIT) has no uid and no response event
-    const method = repositoryMethod.getStore() ?? UNATTRIBUTED;
+    const current = scope.getStore();
+    const method = current?.method ?? UNATTRIBUTED;
     // The statement's text without its values: bindings stay out of traces.
     const span = tracingEnabled()
       ? spans.startSpan(`sql ${method}`, { kind: SpanKind.CLIENT, attributes: { "db.system": system, "db.operation": query.method, "db.statement": query.sql?.slice(0, 2000), "code.function": method } })
       : undefined;
     // A statement that never reports back must not grow this map for ever.
     if (pending.size > 10_000) pending.clear();
-    pending.set(uid, { started: performance.now(), method, request: currentRequest(), span });
+    pending.set(uid, { started: performance.now(), method, request: current?.request, span });
   });
 
   const settle = (uid: string | undefined, err?: unknown) => {

@@ -10,7 +10,7 @@ import { type RequestInfo, type RunningServer, headerValue, sendError, sendJson,
 import { type Identity, type Verdict, verifySigned } from "./identity";
 import { type Logger, createLogger } from "./log";
 import { processTelemetry } from "./observe";
-import { observeSilo } from "./silo-telemetry";
+import { observeSilo, siloScope } from "./silo-telemetry";
 import type { TracingSettings } from "./telemetry";
 
 /**
@@ -101,7 +101,7 @@ export function maskError(name: string, logger: Logger) {
 
 export async function createSubgraph<C extends BaseContext>(options: SubgraphOptions<C>): Promise<Subgraph<C>> {
   const logger = options.logger ?? createLogger(options.name);
-  const telemetry = processTelemetry({ name: options.name, logger, tracing: options.tracing, continueTrace: true });
+  const telemetry = processTelemetry({ name: options.name, logger, tracing: options.tracing, continueTrace: true, scope: siloScope });
   observeSilo(options.db, options.name, telemetry.metrics.registry);
   const apollo = new ApolloServer<C>({
     schema: options.schema.schema,

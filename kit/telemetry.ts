@@ -26,16 +26,21 @@ export interface TracingSettings {
   samplePercent: number;
 }
 
+let exporting: (() => Promise<void>) | null = null;
+
 /**
- * Starts exporting this process's spans when an endpoint is set. Returns the
- * flush to run at shutdown, or null when tracing stays off (or a provider is
- * already registered, as in a test that brings its own).
+ * Starts exporting this process's spans when an endpoint is set (once; later
+ * calls return the same). Returns the flush to run at shutdown, or null when
+ * tracing stays off or a test brought its own provider.
  */
 export function startTracing(service: string, settings: TracingSettings): (() => Promise<void>) | null {
-  if (!settings.endpoint || provider) return null;
-  const exporter = new OTLPTraceExporter({ url: `${settings.endpoint.replace(/\/+$/, "")}/v1/traces` });
-  const registered = registerTracing(new BatchSpanProcessor(exporter), service, settings.samplePercent / 100);
-  return () => registered.shutdown();
+  if (!settings.endpoint) return null;
+  if (!provider) {
+    const exporter = new OTLPTraceExporter({ url: `${settings.endpoint.replace(/\/+$/, "")}/v1/traces` });
+    const registered = registerTracing(new BatchSpanProcessor(exporter), service, settings.samplePercent / 100);
+    exporting = () => registered.shutdown();
+  }
+  return exporting;
 }
 
 /** Registers the process-wide provider: an exporter's processor, or a test's in-memory one. */
@@ -53,6 +58,7 @@ export function registerTracing(processor: SpanProcessor, service: string, sampl
 export async function stopTracing(): Promise<void> {
   const stopping = provider;
   provider = null;
+  exporting = null;
   trace.disable();
   context.disable();
   propagation.disable();
@@ -106,7 +112,8 @@ const resolvers = tracer("resolvers");
 /**
  * A resolver that runs inside its own span, so the loaders and SQL it sets
  * off are its children. Only resolvers that do work are wrapped (queries,
- * mutations, field resolvers, entity references), not every plain field.
+ * mutations, field resolvers, entity references), not every plain field,
+ * and only when tracing is on as the schema is built (federation.ts).
  * `infoAt`: where the resolver takes its GraphQLResolveInfo (3 for a field
  * resolver, 2 for `__resolveReference`).
  */

@@ -5,7 +5,7 @@ import { checkProductionSecrets, sharedSettings } from "./shared-settings";
 import { type Migration, createSilo, prepareSilo } from "./db";
 import type { FederatedSchema } from "./federation";
 import { LOG_LEVELS, type LogLevel, type Logger, createLogger } from "./log";
-import type { TracingSettings } from "./telemetry";
+import { type TracingSettings, startTracing } from "./telemetry";
 import { runMain } from "./main";
 import type { RunningServer } from "./http";
 import { type RequestBase, type Subgraph, createSubgraph } from "./subgraph";
@@ -119,6 +119,8 @@ export async function bootSubgraph<C extends BaseContext, R>(o: BootOptions<C, R
       seedProbeTable: o.seedProbeTable,
       seed: o.runtime.seed > 0 ? () => o.seed(db, o.runtime.seed) : undefined,
     });
+    // Before the schema is built: resolvers get spans only if tracing is on by then.
+    startTracing(o.name, o.runtime.tracing);
     const repos = attributeRepositories(o.repositories(db));
     const subgraph = await createSubgraph<C>({
       name: o.name,
