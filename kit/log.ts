@@ -44,3 +44,18 @@ function prettyInTerminal(): DestinationStream | undefined {
     return undefined;
   }
 }
+
+/**
+ * An error's message as it may be logged. Knex prefixes a driver's error with
+ * the statement and its values filled in (`select … where email = 'x@y' - …`);
+ * those values may be personal data, so only the driver's own words and its
+ * code are kept.
+ */
+export function loggableError(err: unknown): string {
+  const cause = ((err as { originalError?: unknown })?.originalError ?? err) as { message?: unknown; code?: unknown };
+  const message = typeof cause?.message === "string" ? cause.message : String(err);
+  if (cause?.code === undefined) return message;
+  const cut = message.lastIndexOf(" - ");
+  const own = cut >= 0 ? message.slice(cut + 3) : message;
+  return own.startsWith(String(cause.code)) ? own : `${String(cause.code)}: ${own}`;
+}

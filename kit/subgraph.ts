@@ -8,7 +8,7 @@ import { type Channel, parseChannel } from "./graph";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { type RequestInfo, type RunningServer, headerValue, sendError, sendJson, serveApollo } from "./http";
 import { type Identity, type Verdict, verifySigned } from "./identity";
-import { type Logger, createLogger } from "./log";
+import { type Logger, createLogger, loggableError } from "./log";
 import { processTelemetry } from "./observe";
 import { observeSilo, siloScope } from "./silo-telemetry";
 import type { TracingSettings } from "./telemetry";
@@ -94,7 +94,7 @@ export function maskError(name: string, logger: Logger) {
     }
     // Unknown failures (a driver error, a bug) are logged whole and reach the
     // client as one line naming the unit: no stack, no SQL.
-    logger.error({ err: error instanceof Error ? error.message : String(error), path: formatted.path }, "resolver failed");
+    logger.error({ err: loggableError(error), path: formatted.path }, "resolver failed");
     return { message: `internal error in the ${name} subgraph`, path: formatted.path, locations: formatted.locations, extensions: { code: "INTERNAL_SERVER_ERROR", unit: name } };
   };
 }
