@@ -11,7 +11,6 @@ const integration = ["\\.int\\.test\\.ts$"];
 process.env.TZ = process.env.TZ || "America/St_Johns";
 
 module.exports = {
-  testTimeout: 30_000,
   projects: [
     // Unit tests and each subgraph against its own fresh SQLite silo.
     { ...common, displayName: "unit", testMatch: ["<rootDir>/{kit,gateway,subgraphs,demo,scripts,test/unit}/**/*.test.ts"], testPathIgnorePatterns: integration },

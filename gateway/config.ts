@@ -1,4 +1,5 @@
 import { type ConfigOf, type Setting, ConfigError, flag, httpUrl, integer, loadConfig, oneOf, text } from "../kit/config";
+import { LOG_LEVELS } from "../kit/log";
 import { checkProductionSecrets, sharedSettings } from "../kit/shared-settings";
 
 /** The development default; production configuration refuses it. */
@@ -47,7 +48,7 @@ export const gatewaySettings = {
   GATEWAY_JWT_CLOCK_SKEW_S: integer("Clock skew tolerated on `exp`/`nbf`, in seconds.", 30, 0, 600),
   ...sharedSettings,
   GATEWAY_GRAPHIQL: flag("Serve GraphiQL (offline, with worked examples) at / and to browsers at /graphql. Default on; off when NODE_ENV=production unless set.", true),
-  GATEWAY_LOG_LEVEL: oneOf("Log level.", ["silent", "error", "warn", "info"] as const, "info"),
+  GATEWAY_LOG_LEVEL: oneOf("Log level; `info` writes one line per request.", LOG_LEVELS, "info"),
 };
 
 export type GatewayConfig = ConfigOf<typeof gatewaySettings> & {

@@ -22,6 +22,7 @@ import { Readiness } from "./readiness";
 import { supergraphSource } from "./supergraph";
 import { createTransport } from "./transport";
 import { Units } from "./units";
+import { gatewayTelemetry } from "./telemetry";
 
 export interface Gateway {
   apollo: ApolloServer<GatewayContext>;
@@ -33,12 +34,14 @@ export interface Gateway {
  * given; subgraph URLs come from the supergraph unless overridden.
  */
 export async function createGateway(config: GatewayConfig, logger: Logger = createLogger("gateway", config.GATEWAY_LOG_LEVEL)): Promise<Gateway> {
+  const telemetry = gatewayTelemetry(config, logger);
   const transport = createTransport({ connections: config.GATEWAY_SUBGRAPH_CONNECTIONS, keepAliveMs: config.GATEWAY_SUBGRAPH_KEEPALIVE_MS });
   const units = new Units(config, transport, logger);
   const readiness = new Readiness(units, config.GATEWAY_READY_PROBE_TIMEOUT_MS);
   const gateway = new ApolloGateway({
     supergraphSdl: supergraphSource({ path: config.SUPERGRAPH_PATH, watch: config.SUPERGRAPH_WATCH, url: config.SUPERGRAPH_URL, pollMs: config.SUPERGRAPH_POLL_MS, logger }),
     buildService: units.buildService,
+    queryPlannerConfig: { cache: telemetry.planCache },
     // Validate every supergraph, also under NODE_ENV=production: a reload must not swap in a broken one.
     validateSupergraph: true,
   });
@@ -60,7 +63,7 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
     // A custom header forces a CORS preflight, so it proves a request is not a
     // simple cross-site form post; `x-channel` counts, so GET works from curl.
     csrfPrevention: { requestHeaders: ["x-apollo-operation-name", "apollo-require-preflight", "x-channel"] },
-    plugins: [ApolloServerPluginLandingPageDisabled(), clientErrorStatus(), ...limits.plugins, ...(config.GATEWAY_PROVENANCE ? [provenancePlugin()] : [])],
+    plugins: [ApolloServerPluginLandingPageDisabled(), clientErrorStatus(), ...limits.plugins, ...(config.GATEWAY_PROVENANCE ? [provenancePlugin()] : []), ...telemetry.plugins],
     formatError: formatGatewayError(logger),
   });
   await apollo.start();
@@ -117,6 +120,7 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
           guard,
           onRequest: corsHandler(config.GATEWAY_CORS_ORIGINS.split(",").map((o) => o.trim()).filter(Boolean)),
           maxBodyBytes: config.GATEWAY_MAX_BODY_BYTES,
+          observer: telemetry.observer,
           context: async (info) => ({
             requestId: info.requestId,
             identity: identities.get(info) ?? null,
@@ -125,7 +129,7 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
             provenance: [],
             deadline: Date.now() + config.GATEWAY_REQUEST_DEADLINE_MS,
           }),
-          routes: { "/health": (_req, res) => sendJson(res, 200, { status: "ok" }), "/ready": readiness.route, ...ide.routes },
+          routes: { "/health": (_req, res) => sendJson(res, 200, { status: "ok" }), "/ready": readiness.route, "/metrics": telemetry.metrics.route, ...ide.routes },
           html: ide.html,
         },
         config.GATEWAY_PORT,

@@ -2,7 +2,8 @@ import type { ServiceEndpointDefinition } from "@apollo/gateway";
 import type { Logger } from "../kit/log";
 import { type BreakerState, CircuitBreaker } from "./breaker";
 import type { GatewayConfig } from "./config";
-import { UnitDataSource } from "./datasource";
+import type { UnitDataSource } from "./datasource";
+import { ObservedDataSource } from "./telemetry";
 import type { Transport } from "./transport";
 
 /**
@@ -22,7 +23,7 @@ export class Units {
 
   /** ApolloGateway's `buildService`. */
   readonly buildService = ({ name, url }: ServiceEndpointDefinition): UnitDataSource =>
-    new UnitDataSource(
+    new ObservedDataSource(
       name,
       this.urlOf(name, url),
       {

@@ -2,8 +2,9 @@ import { buildSubgraphSchema } from "@apollo/subgraph";
 import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper";
 import { printSchemaWithDirectives } from "@graphql-tools/utils";
 import { type GraphQLSchema, parse } from "graphql";
-import { type BuildSchemaOptions, buildSchema, createResolversMap } from "type-graphql";
+import { type BuildSchemaOptions, buildSchema, createResolversMap, getMetadataStorage } from "type-graphql";
 import { authChecker } from "./authorization";
+import { tracedResolver, tracingEnabled } from "./telemetry";
 
 /**
  * Federation plumbing, written once for every unit: build the type-graphql
@@ -29,9 +30,37 @@ export async function buildFederatedSchema(
   const local = await buildSchema({ authChecker, ...options, skipCheck: true });
   const sdl = `${FEDERATION_LINK}\n\n${printSchemaWithDirectives(local)}\n`;
   const resolvers = createResolversMap(local) as GraphQLResolverMap<unknown>;
+  // Without tracing, the resolvers stay as they are: not even a check per call.
+  const coordinates = tracingEnabled() ? workingResolvers(options.resolvers) : [];
+  for (const coordinate of coordinates) {
+    const [typeName, field] = coordinate.split(".");
+    const fields = resolvers[typeName] as Record<string, unknown> | undefined;
+    if (typeof fields?.[field] === "function") fields[field] = tracedResolver(coordinate, fields[field] as (...args: unknown[]) => unknown);
+  }
   for (const [typeName, reference] of Object.entries(referenceResolvers)) {
-    resolvers[typeName] = { ...(resolvers[typeName] as object), ...reference } as GraphQLResolverMap<unknown>[string];
+    const resolve = tracingEnabled() ? tracedResolver(`${typeName}.__resolveReference`, reference.__resolveReference, 2) : reference.__resolveReference;
+    resolvers[typeName] = { ...(resolvers[typeName] as object), __resolveReference: resolve } as GraphQLResolverMap<unknown>[string];
   }
   const schema = buildSubgraphSchema({ typeDefs: parse(sdl), resolvers });
   return { schema, sdl };
+}
+
+/**
+ * The fields whose resolvers do work (`Query.customer`, `Customer.invoices`):
+ * the unit's queries, mutations and `@FieldResolver`s, as type-graphql
+ * recorded them. Plain fields (a property read) get no span of their own.
+ */
+function workingResolvers(resolverClasses: BuildSchemaOptions["resolvers"]): string[] {
+  const classes = new Set<unknown>(resolverClasses);
+  const storage = getMetadataStorage();
+  const typeNames = new Map<unknown, string>(storage.objectTypes.map((t) => [t.target, t.name]));
+  const coordinates = [
+    ...storage.queries.filter((q) => classes.has(q.target)).map((q) => `Query.${q.schemaName}`),
+    ...storage.mutations.filter((m) => classes.has(m.target)).map((m) => `Mutation.${m.schemaName}`),
+  ];
+  for (const f of storage.fieldResolvers) {
+    const typeName = f.kind === "external" && classes.has(f.target) ? typeNames.get(f.getObjectType?.()) : undefined;
+    if (typeName) coordinates.push(`${typeName}.${f.schemaName}`);
+  }
+  return coordinates;
 }

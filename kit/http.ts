@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { type ApolloServer, type BaseContext, HeaderMap } from "@apollo/server";
+import { type HttpObserver, linkContext, noteErrorCode, requestOf } from "./observe";
 
 /**
  * A small HTTP front for Apollo Server, shared by the gateway and every
@@ -35,6 +36,8 @@ export interface HttpOptions<C extends BaseContext> {
   guard?(req: IncomingMessage, res: ServerResponse, info: RequestInfo): Promise<boolean> | boolean;
   /** Answers a browser that navigates to the GraphQL path (GET, Accept preferring text/html), e.g. with an IDE. */
   html?: Route;
+  /** Metrics, the request log line and the server span of every GraphQL request (observe.ts). */
+  observer?: HttpObserver;
 }
 
 export interface RunningServer {
@@ -51,6 +54,7 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
 }
 
 export function sendError(res: ServerResponse, status: number, code: string, message: string, headers: Record<string, string> = {}): void {
+  noteErrorCode(requestOf(res), code);
   sendJson(res, status, { errors: [{ message, extensions: { code } }] }, headers);
 }
 
@@ -95,7 +99,10 @@ export async function serveApollo<C extends BaseContext>(options: HttpOptions<C>
     if (route) return route(req, res);
     if (options.html && url.pathname === graphqlPath && req.method === "GET" && prefersHtml(req.headers.accept)) return options.html(req, res);
     if (url.pathname !== graphqlPath) return sendError(res, 404, "NOT_FOUND", `no route ${url.pathname}; GraphQL is at ${graphqlPath}`);
+    return options.observer ? options.observer.observe(req, res, requestId, () => graphql(req, res, url, requestId)) : graphql(req, res, url, requestId);
+  };
 
+  const graphql = async (req: IncomingMessage, res: ServerResponse, url: URL, requestId: string): Promise<void> => {
     let rawBody = "";
     let body: unknown = undefined;
     if (req.method === "POST") {
@@ -125,7 +132,7 @@ export async function serveApollo<C extends BaseContext>(options: HttpOptions<C>
     }
     const response = await options.apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method ?? "GET", headers, search: info.url.search, body: info.body },
-      context: () => options.context(info),
+      context: async () => linkContext(res, await options.context(info)),
     });
     for (const [key, value] of response.headers) res.setHeader(key, value);
     res.statusCode = response.status ?? 200;

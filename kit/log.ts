@@ -1,6 +1,9 @@
+import pino, { type DestinationStream } from "pino";
+
 /**
- * Minimal structured logging: one JSON line per event on stderr, so that a
- * supervisor or a log shipper can read it. Never log tokens or personal data.
+ * Structured logging with pino: one JSON line per event on stdout, for a
+ * supervisor or a log shipper to read. Never log tokens, personal data or
+ * GraphQL variables; the paths below are redacted in case a caller slips.
  */
 export interface Logger {
   info(fields: Record<string, unknown>, message: string): void;
@@ -8,17 +11,51 @@ export interface Logger {
   error(fields: Record<string, unknown>, message: string): void;
 }
 
-export type LogLevel = "silent" | "error" | "warn" | "info";
-const RANK: Record<LogLevel, number> = { silent: 0, error: 1, warn: 2, info: 3 };
+export const LOG_LEVELS = ["silent", "error", "warn", "info", "debug"] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+const REDACTED = ["authorization", "cookie", "variables", "headers.authorization", "headers.cookie", "*.authorization", "*.cookie", "*.variables"];
 
 export function createLogger(name: string, level: LogLevel = "info"): Logger {
-  const write = (lvl: Exclude<LogLevel, "silent">, fields: Record<string, unknown>, msg: string) => {
-    if (RANK[level] < RANK[lvl]) return;
-    process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), level: lvl, name, msg, ...fields })}\n`);
-  };
-  return {
-    info: (f, m) => write("info", f, m),
-    warn: (f, m) => write("warn", f, m),
-    error: (f, m) => write("error", f, m),
-  };
+  return pino(
+    {
+      name,
+      level,
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+      redact: { paths: REDACTED, censor: "[redacted]" },
+    },
+    prettyInTerminal() ?? pino.destination({ dest: 1, sync: true }),
+  );
+}
+
+/**
+ * Human-readable lines for a person at a terminal, when pino-pretty (a
+ * development dependency) is installed; JSON everywhere else, so production
+ * images need neither the package nor the TTY check to be right.
+ */
+function prettyInTerminal(): DestinationStream | undefined {
+  if (!process.stdout.isTTY) return undefined;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const pretty = require("pino-pretty") as typeof import("pino-pretty");
+    return pretty({ colorize: true, translateTime: "SYS:HH:MM:ss.l", ignore: "pid,hostname", sync: true });
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * An error's message as it may be logged. Knex prefixes a driver's error with
+ * the statement and its values filled in (`select … where email = 'x@y' - …`);
+ * those values may be personal data, so only the driver's own words and its
+ * code are kept.
+ */
+export function loggableError(err: unknown): string {
+  const cause = ((err as { originalError?: unknown })?.originalError ?? err) as { message?: unknown; code?: unknown };
+  const message = typeof cause?.message === "string" ? cause.message : String(err);
+  if (cause?.code === undefined) return message;
+  const cut = message.lastIndexOf(" - ");
+  const own = cut >= 0 ? message.slice(cut + 3) : message;
+  return own.startsWith(String(cause.code)) ? own : `${String(cause.code)}: ${own}`;
 }

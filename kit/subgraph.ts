@@ -9,7 +9,10 @@ import { type Channel, parseChannel } from "./graph";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { type RequestInfo, type RunningServer, headerValue, sendError, sendJson, serveApollo } from "./http";
 import { type Identity, type Verdict, verifySigned } from "./identity";
-import { type Logger, createLogger } from "./log";
+import { type Logger, createLogger, loggableError } from "./log";
+import { processTelemetry } from "./observe";
+import { observeSilo, siloScope } from "./silo-telemetry";
+import type { TracingSettings } from "./telemetry";
 
 /**
  * What every subgraph shares: the HTTP front, error masking that names the
@@ -45,6 +48,8 @@ export interface SubgraphOptions<C extends BaseContext> {
   /** Requests must carry the gateway's signature (identity.ts); off only for benchmarks on loopback. */
   signing: { secret: string; required: boolean; maxAgeMs: number };
   logger?: Logger;
+  /** Export traces (OpenTelemetry); off when absent or without an endpoint. */
+  tracing?: TracingSettings;
 }
 
 export interface Subgraph<C extends BaseContext> {
@@ -99,13 +104,15 @@ export function maskError(name: string, logger: Logger) {
     }
     // Unknown failures (a driver error, a bug) are logged whole and reach the
     // client as one line naming the unit: no stack, no SQL.
-    logger.error({ err: error instanceof Error ? error.message : String(error), path: formatted.path }, "resolver failed");
+    logger.error({ err: loggableError(error), path: formatted.path }, "resolver failed");
     return { message: `internal error in the ${name} subgraph`, path: formatted.path, locations: formatted.locations, extensions: { code: "INTERNAL_SERVER_ERROR", unit: name } };
   };
 }
 
 export async function createSubgraph<C extends BaseContext>(options: SubgraphOptions<C>): Promise<Subgraph<C>> {
   const logger = options.logger ?? createLogger(options.name);
+  const telemetry = processTelemetry({ name: options.name, logger, tracing: options.tracing, continueTrace: true, scope: siloScope });
+  observeSilo(options.db, options.name, telemetry.metrics.registry);
   const apollo = new ApolloServer<C>({
     schema: options.schema.schema,
     formatError: maskError(options.name, logger),
@@ -115,7 +122,7 @@ export async function createSubgraph<C extends BaseContext>(options: SubgraphOpt
     // The gateway reaches subgraphs with JSON POSTs; a browser has no business here.
     csrfPrevention: true,
     // Inline tracing (ftv1) is for Apollo's hosted reporting, which we do not use.
-    plugins: [ApolloServerPluginInlineTraceDisabled(), provenancePlugin(options.name)],
+    plugins: [ApolloServerPluginInlineTraceDisabled(), provenancePlugin(options.name), ...telemetry.plugins],
   });
   await apollo.start();
 
@@ -150,7 +157,9 @@ export async function createSubgraph<C extends BaseContext>(options: SubgraphOpt
           apollo,
           context: contextOf,
           guard,
+          observer: telemetry.observer,
           routes: {
+            "/metrics": telemetry.metrics.route,
             "/health": async (_req, res) => {
               try {
                 await options.db.raw("select 1");

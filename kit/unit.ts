@@ -1,15 +1,16 @@
 import type { BaseContext } from "@apollo/server";
 import type { Knex } from "knex";
-import { type ConfigOf, type Setting, flag, httpUrl, integer, text } from "./config";
+import { type ConfigOf, type Setting, flag, httpUrl, integer, oneOf, text } from "./config";
 import { checkProductionSecrets, sharedSettings } from "./shared-settings";
 import { type Migration, createSilo, prepareSilo, redactUrl } from "./db";
 import type { FederatedSchema } from "./federation";
-import type { Logger } from "./log";
-import { createLogger } from "./log";
+import { LOG_LEVELS, type LogLevel, type Logger, createLogger } from "./log";
+import { type TracingSettings, startTracing } from "./telemetry";
 import { runMain } from "./main";
 import type { RunningServer } from "./http";
 import { describeGap, missingFromSilo } from "./silo-schema";
 import { type RequestBase, type Subgraph, createSubgraph } from "./subgraph";
+import { attributeRepositories } from "./silo-telemetry";
 
 /**
  * What a business unit hands to the tooling: how to read its config, build
@@ -61,7 +62,7 @@ export function runUnit<Config>(unit: UnitDefinition<Config>, logger: Logger = c
 /** The settings every unit has, under its own prefix (BILLING_PORT, BILLING_DB_URL, ...). */
 export type UnitSettings<P extends string> = { [K in `${P}_PORT` | `${P}_DB_POOL_MAX` | `${P}_DB_STATEMENT_TIMEOUT_MS` | `${P}_SEED` | `${P}_SIGNATURE_MAX_AGE_MS` | `${P}_SHUTDOWN_GRACE_MS`]: Setting<number> } & {
   [K in `${P}_HOST` | `${P}_DB_URL`]: Setting<string>;
-} & { [K in `${P}_REQUIRE_SIGNATURE` | `${P}_DB_MIGRATE`]: Setting<boolean> } & typeof sharedSettings;
+} & { [K in `${P}_REQUIRE_SIGNATURE` | `${P}_DB_MIGRATE`]: Setting<boolean> } & { [K in `${P}_LOG_LEVEL`]: Setting<LogLevel> } & typeof sharedSettings;
 
 
 
@@ -76,6 +77,7 @@ export function unitSettings<P extends string>(prefix: P, name: string, port: nu
     [`${prefix}_SEED`]: integer("Demo seed written into an empty silo (only when migrating); 0 leaves an empty silo empty.", 42, 0),
     [`${prefix}_REQUIRE_SIGNATURE`]: flag("Answer only requests signed by the gateway. Off only for benchmarks on loopback; production refuses it.", true),
     [`${prefix}_SIGNATURE_MAX_AGE_MS`]: integer("How old a gateway signature may be (clock skew included).", 30_000, 1000),
+    [`${prefix}_LOG_LEVEL`]: oneOf("Log level; `info` writes one line per request.", LOG_LEVELS, "info"),
     ...sharedSettings,
     [`${prefix}_SHUTDOWN_GRACE_MS`]: integer("On SIGTERM/SIGINT, how long in-flight requests may take to finish.", 10_000, 0, 600_000),
   } as UnitSettings<P>;
@@ -91,6 +93,8 @@ export interface UnitRuntime {
   seed: number;
   signing: { secret: string; required: boolean; maxAgeMs: number };
   shutdownGraceMs: number;
+  logLevel: LogLevel;
+  tracing: TracingSettings;
 }
 
 /** A unit's common settings out of its loaded config. */
@@ -108,6 +112,8 @@ export function unitRuntime<P extends string>(config: ConfigOf<UnitSettings<P>>,
     migrate: c[`${prefix}_DB_MIGRATE`],
     seed: c[`${prefix}_SEED`],
     shutdownGraceMs: c[`${prefix}_SHUTDOWN_GRACE_MS`],
+    logLevel: c[`${prefix}_LOG_LEVEL`] as LogLevel,
+    tracing: { endpoint: c.OTEL_EXPORTER_OTLP_ENDPOINT, samplePercent: c.TRACING_SAMPLE_PERCENT },
   };
 }
 
@@ -149,8 +155,18 @@ export async function bootSubgraph<C extends BaseContext, R>(o: BootOptions<C, R
           `Point ${key}_DB_URL at the unit's database, or let the unit create its tables (${key}_DB_MIGRATE=true).`,
       );
     }
-    const repos = o.repositories(db);
-    const subgraph = await createSubgraph<C>({ name: o.name, schema: await o.buildSchema(), db, context: (base) => o.context(base, repos), signing: o.runtime.signing, logger });
+    // Before the schema is built: resolvers get spans only if tracing is on by then.
+    startTracing(o.name, o.runtime.tracing);
+    const repos = attributeRepositories(o.repositories(db));
+    const subgraph = await createSubgraph<C>({
+      name: o.name,
+      schema: await o.buildSchema(),
+      db,
+      context: (base) => o.context(base, repos),
+      signing: o.runtime.signing,
+      logger: createLogger(o.name, o.runtime.logLevel),
+      tracing: o.runtime.tracing,
+    });
     return { subgraph, db };
   } catch (err) {
     await db.destroy();

@@ -1,9 +1,13 @@
 import "reflect-metadata";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import knex from "knex";
 import { parse } from "yaml";
-import { gatewaySettings } from "../../gateway/config";
+import { gatewaySettings, loadGatewayConfig } from "../../gateway/config";
+import { countedPlanCache, registerGatewayMetrics } from "../../gateway/metrics";
 import { dialectOfUrl } from "../../kit/db";
+import { createProcessMetrics } from "../../kit/metrics";
+import { observeSilo } from "../../kit/silo-telemetry";
 import { loadUnit, productionSiloOf, readManifest } from "../../scripts/manifest";
 
 /**
@@ -14,8 +18,12 @@ import { loadUnit, productionSiloOf, readManifest } from "../../scripts/manifest
  */
 const ROOT = join(__dirname, "..", "..");
 const compose = parse(readFileSync(join(ROOT, "docker-compose.yml"), "utf8")) as {
-  services: Record<string, { command?: string[]; environment?: Record<string, string>; depends_on?: Record<string, unknown>; healthcheck?: unknown; ports?: string[] }>;
+  services: Record<string, { command?: string[]; environment?: Record<string, string>; depends_on?: Record<string, unknown>; healthcheck?: unknown; ports?: string[]; profiles?: string[]; volumes?: string[] }>;
 };
+/** A service's environment as compose hands it over when the operator sets nothing: `${VAR:-default}` is the default. */
+const envOf = (service: string): Record<string, string> =>
+  Object.fromEntries(Object.entries(compose.services[service].environment ?? {}).map(([k, v]) => [k, String(v).replace(/\$\{\w+:?-([^}]*)\}/g, "$1")]));
+const OBSERVABILITY = ["prometheus", "grafana", "jaeger"];
 
 describe("docker-compose.yml", () => {
   for (const entry of readManifest()) {
@@ -24,7 +32,7 @@ describe("docker-compose.yml", () => {
       const service = compose.services[name];
       expect(service.command).toEqual(["node", `dist/subgraphs/${name}/main.js`]);
       const unit = loadUnit(name);
-      const env = service.environment ?? {};
+      const env = envOf(name);
       for (const key of Object.keys(env)) expect(Object.keys(unit.settings)).toContain(key);
       const config = unit.loadConfig(env) as Record<string, unknown>;
       expect(unit.listenOn(config as never)).toMatchObject({ port, host: "0.0.0.0" });
@@ -48,6 +56,64 @@ describe("docker-compose.yml", () => {
       expect(gateway.depends_on?.[name]).toEqual({ condition: "service_healthy" });
     }
     expect(gateway.ports).toContain(`${env.GATEWAY_PORT}:${env.GATEWAY_PORT}`);
+  });
+
+  it("keeps the observability services optional (profile observability), so a plain `up` is the production shape", () => {
+    for (const name of OBSERVABILITY) expect(compose.services[name]?.profiles).toEqual(["observability"]);
+    for (const [name, service] of Object.entries(compose.services)) if (!OBSERVABILITY.includes(name)) expect(service.profiles).toBeUndefined();
+  });
+});
+
+describe("deploy/prometheus.yml", () => {
+  const scrape = parse(readFileSync(join(ROOT, "deploy", "prometheus.yml"), "utf8")) as { scrape_configs: { job_name: string; metrics_path?: string; static_configs: { targets: string[] }[] }[] };
+  const jobs = new Map(scrape.scrape_configs.map((c) => [c.job_name, c]));
+
+  it("is the file the prometheus service mounts", () => {
+    expect(compose.services.prometheus.volumes).toContain("./deploy/prometheus.yml:/etc/prometheus/prometheus.yml:ro");
+  });
+
+  it("scrapes /metrics of every process, as service:port the process's config reads", () => {
+    const expected = new Map<string, string>([["gateway", `gateway:${loadGatewayConfig(envOf("gateway")).GATEWAY_PORT}`]]);
+    for (const { name } of readManifest()) {
+      const unit = loadUnit(name);
+      expected.set(name, `${name}:${unit.listenOn(unit.loadConfig(envOf(name)) as never).port}`);
+    }
+    expect([...jobs.keys()].sort()).toEqual([...expected.keys()].sort());
+    for (const [job, target] of expected) {
+      const config = jobs.get(job)!;
+      expect(config.metrics_path ?? "/metrics").toBe("/metrics");
+      expect(config.static_configs.flatMap((c) => c.targets)).toEqual([target]);
+      expect(compose.services[target.split(":")[0]]).toBeDefined();
+    }
+  });
+});
+
+describe("deploy/grafana", () => {
+  const dashboard = JSON.parse(readFileSync(join(ROOT, "deploy", "grafana", "dashboards", "customer-graph.json"), "utf8")) as { panels: { type: string; datasource?: { uid: string }; targets?: { expr: string }[] }[] };
+  const datasources = parse(readFileSync(join(ROOT, "deploy", "grafana", "provisioning", "datasources", "prometheus.yml"), "utf8")) as { datasources: { uid: string; url: string }[] };
+
+  it("queries the provisioned Prometheus", () => {
+    expect(datasources.datasources[0].url).toBe("http://prometheus:9090");
+    for (const panel of dashboard.panels.filter((p) => p.type !== "row")) expect(panel.datasource?.uid).toBe(datasources.datasources[0].uid);
+  });
+
+  it("asks only for series the gateway and the units export", async () => {
+    const gateway = createProcessMetrics();
+    registerGatewayMetrics(gateway.registry);
+    countedPlanCache(gateway.registry);
+    const unit = createProcessMetrics();
+    const db = knex({ client: "better-sqlite3", connection: { filename: ":memory:" }, useNullAsDefault: true });
+    observeSilo(db, "any", unit.registry);
+    const exported = new Set<string>();
+    for (const registry of [gateway.registry, unit.registry]) {
+      for (const metric of await registry.getMetricsAsJSON()) {
+        for (const suffix of String(metric.type) === "histogram" ? ["_bucket", "_sum", "_count"] : [""]) exported.add(`${metric.name}${suffix}`);
+      }
+    }
+    await db.destroy();
+    const asked = dashboard.panels.flatMap((p) => p.targets ?? []).flatMap((t) => t.expr.match(/\b(?:graphql|gateway|subgraph|process|nodejs)_[a-z0-9_]+/g) ?? []);
+    expect(asked.length).toBeGreaterThan(10);
+    for (const name of asked) expect(exported).toContain(name);
   });
 });
 

@@ -1,0 +1,52 @@
+import { Registry } from "prom-client";
+import { createProcessMetrics } from "../kit/metrics";
+import { httpObserver, linkContext, requestOf } from "../kit/observe";
+import { parsePrometheusText } from "../test/support/prometheus";
+import { countedPlanCache, outcomeOfFailure, outcomeOfResponse, recordFetch, registerGatewayMetrics } from "./metrics";
+
+const value = async (registry: Registry, name: string, labels: Record<string, string> = {}) => parsePrometheusText(await registry.metrics()).sum(name, labels);
+
+describe("gateway metrics", () => {
+  it("counts plan cache hits and misses, and times planning after a miss", async () => {
+    const registry = new Registry();
+    const cache = countedPlanCache(registry);
+    expect(await cache.get("q")).toBeUndefined();
+    await cache.set("q", { kind: "QueryPlan" } as never);
+    expect(await cache.get("q")).toEqual({ kind: "QueryPlan" });
+    expect(await value(registry, "gateway_query_plan_cache_lookups_total", { result: "miss" })).toBe(1);
+    expect(await value(registry, "gateway_query_plan_cache_lookups_total", { result: "hit" })).toBe(1);
+    expect(await value(registry, "gateway_query_planning_duration_seconds_count")).toBe(1);
+    cache.clear();
+    expect(await cache.get("q")).toBeUndefined();
+  });
+
+  it("records a fetch in its request's metrics and log-line timings; for a context of no request, nowhere", async () => {
+    const metrics = createProcessMetrics();
+    registerGatewayMetrics(metrics.registry);
+    recordFetch({}, "billing", 5, "ok");
+    expect(await value(metrics.registry, "gateway_subgraph_fetch_duration_seconds_count")).toBe(0);
+
+    const observer = httpObserver({ name: "gateway", metrics, logger: { info() {}, warn() {}, error() {} }, continueTrace: false });
+    const res = { once() {}, statusCode: 200 } as never;
+    const context = {};
+    await observer.observe({ headers: {} } as never, res, "r", async () => {
+      linkContext(res, context);
+      recordFetch(context, "billing", 5, "ok");
+      recordFetch(context, "retail", 7, "timeout");
+    });
+    expect(await value(metrics.registry, "gateway_subgraph_fetch_duration_seconds_count", { subgraph: "billing", outcome: "ok" })).toBe(1);
+    expect(await value(metrics.registry, "gateway_subgraph_fetch_errors_total", { subgraph: "retail", outcome: "timeout" })).toBe(1);
+    expect(await value(metrics.registry, "gateway_subgraph_fetch_errors_total", { subgraph: "billing" })).toBe(0);
+    expect(requestOf(context)?.timings).toEqual({ billing: { count: 1, ms: 5 }, retail: { count: 1, ms: 7 } });
+  });
+
+  it("tells a unit's own faults from answers that happen to be errors", () => {
+    expect(outcomeOfResponse(undefined)).toBe("ok");
+    expect(outcomeOfResponse([{ extensions: { code: "FORBIDDEN" } }, { extensions: { code: "NOT_FOUND" } }])).toBe("ok");
+    expect(outcomeOfResponse([{ extensions: { code: "SILO_DATA_INVALID" } }])).toBe("error");
+    expect(outcomeOfResponse([{}])).toBe("error");
+    expect(outcomeOfFailure({ extensions: { code: "TIMEOUT" } })).toBe("timeout");
+    expect(outcomeOfFailure({ extensions: { code: "UNAVAILABLE" } })).toBe("unavailable");
+    expect(outcomeOfFailure(new TypeError("fetch failed"))).toBe("unavailable");
+  });
+});
