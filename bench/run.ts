@@ -44,7 +44,7 @@ function parseArgs(argv: string[]): Args {
 }
 
 /** The same answer from every gateway for the same variables, before anything is timed. */
-async function checkEqual(stack: BenchStack, cases: Case[]): Promise<string[]> {
+export async function checkEqual(stack: BenchStack, cases: Case[]): Promise<string[]> {
   const problems: string[] = [];
   for (const c of cases) {
     for (const n of [0, 1, 2, 9, 19]) {
@@ -170,10 +170,12 @@ function renderReport(args: Args, stack: BenchStack, results: Map<string, Measur
   return lines.join("\n");
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+if (require.main === module) {
+  main().then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
+}
