@@ -2,7 +2,7 @@
 const transform = { "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.jest.json", diagnostics: false }] };
 // Suites over real processes send bursts (50 concurrent writes); on a busy
 // 2-core machine 5 s per test is too tight to mean anything.
-const common = { testEnvironment: "node", transform, setupFiles: ["reflect-metadata"], moduleFileExtensions: ["ts", "js", "json"], testTimeout: 30_000 };
+const common = { testEnvironment: "node", transform, setupFiles: ["reflect-metadata"], moduleFileExtensions: ["ts", "js", "json"] };
 const integration = ["\\.int\\.test\\.ts$"];
 
 // Tests (and the processes they start) run in a zone that is neither UTC nor
@@ -11,6 +11,7 @@ const integration = ["\\.int\\.test\\.ts$"];
 process.env.TZ = process.env.TZ || "America/St_Johns";
 
 module.exports = {
+  testTimeout: 30_000,
   projects: [
     // Unit tests and each subgraph against its own fresh SQLite silo.
     { ...common, displayName: "unit", testMatch: ["<rootDir>/{kit,gateway,subgraphs,demo,scripts,test/unit}/**/*.test.ts"], testPathIgnorePatterns: integration },

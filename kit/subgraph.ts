@@ -8,7 +8,7 @@ import type { FederatedSchema } from "./federation";
 import { type Channel, parseChannel } from "./graph";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { type RequestInfo, type RunningServer, headerValue, sendError, sendJson, serveApollo } from "./http";
-import { type Identity, type Verdict, verifySigned } from "./identity";
+import { type Identity, SIGNATURE_HEADER, type Verdict, verifySigned } from "./identity";
 import { type Logger, createLogger, loggableError } from "./log";
 import { processTelemetry } from "./observe";
 import { observeSilo, siloScope } from "./silo-telemetry";
@@ -45,8 +45,14 @@ export interface SubgraphOptions<C extends BaseContext> {
   schema: FederatedSchema;
   db: Knex;
   context(base: RequestBase): C;
-  /** Requests must carry the gateway's signature (identity.ts); off only for benchmarks on loopback. */
-  signing: { secret: string; required: boolean; maxAgeMs: number };
+  /**
+   * Requests must carry the gateway's signature (identity.ts); off only for
+   * benchmarks on loopback. Off, a signed request is still verified, and an
+   * unsigned one is read as `unsignedAs` (anonymous when null).
+   */
+  signing: { secret: string; required: boolean; maxAgeMs: number; unsignedAs?: Identity | null };
+  /** Benchmarks only: count GraphQL requests, served at GET /bench/fetches. */
+  benchCounters?: boolean;
   logger?: Logger;
   /** Export traces (OpenTelemetry); off when absent or without an endpoint. */
   tracing?: TracingSettings;
@@ -128,8 +134,13 @@ export async function createSubgraph<C extends BaseContext>(options: SubgraphOpt
 
   const verdicts = new WeakMap<RequestInfo, Verdict>();
   // Unsigned, tampered or stale requests never reach the schema: 401.
+  let fetches = 0;
   const guard = (_req: IncomingMessage, res: ServerResponse, info: RequestInfo): boolean => {
-    if (!options.signing.required) return true;
+    fetches += 1;
+    if (!options.signing.required && info.headers[SIGNATURE_HEADER] === undefined) {
+      verdicts.set(info, { ok: true, identity: options.signing.unsignedAs ?? null });
+      return true;
+    }
     const verdict = verifySigned(options.signing.secret, info.headers, info.rawBody, Date.now(), options.signing.maxAgeMs);
     if (!verdict.ok) {
       sendError(res, 401, "UNAUTHENTICATED", `${verdict.reason}; the ${options.name} subgraph only answers the gateway`);
@@ -160,6 +171,14 @@ export async function createSubgraph<C extends BaseContext>(options: SubgraphOpt
           observer: telemetry.observer,
           routes: {
             "/metrics": telemetry.metrics.route,
+            ...(options.benchCounters
+              ? {
+                  "/bench/fetches": (req: IncomingMessage, res: ServerResponse) => {
+                    sendJson(res, 200, { fetches });
+                    if (req.method === "POST") fetches = 0;
+                  },
+                }
+              : {}),
             "/health": async (_req, res) => {
               try {
                 await options.db.raw("select 1");

@@ -1,6 +1,7 @@
 import type { BaseContext } from "@apollo/server";
 import type { Knex } from "knex";
-import { type ConfigOf, type Setting, flag, httpUrl, integer, oneOf, text } from "./config";
+import { type ConfigOf, type Setting, ConfigError, flag, httpUrl, integer, oneOf, text } from "./config";
+import { type Identity, ROLES, type Role } from "./identity";
 import { checkProductionSecrets, sharedSettings } from "./shared-settings";
 import { type Migration, createSilo, prepareSilo, redactUrl } from "./db";
 import type { FederatedSchema } from "./federation";
@@ -62,7 +63,7 @@ export function runUnit<Config>(unit: UnitDefinition<Config>, logger: Logger = c
 /** The settings every unit has, under its own prefix (BILLING_PORT, BILLING_DB_URL, ...). */
 export type UnitSettings<P extends string> = { [K in `${P}_PORT` | `${P}_DB_POOL_MAX` | `${P}_DB_STATEMENT_TIMEOUT_MS` | `${P}_SEED` | `${P}_SIGNATURE_MAX_AGE_MS` | `${P}_SHUTDOWN_GRACE_MS`]: Setting<number> } & {
   [K in `${P}_HOST` | `${P}_DB_URL`]: Setting<string>;
-} & { [K in `${P}_REQUIRE_SIGNATURE` | `${P}_DB_MIGRATE`]: Setting<boolean> } & { [K in `${P}_LOG_LEVEL`]: Setting<LogLevel> } & typeof sharedSettings;
+} & { [K in `${P}_REQUIRE_SIGNATURE` | `${P}_DB_MIGRATE` | `${P}_BENCH_COUNTERS`]: Setting<boolean> } & { [K in `${P}_UNSIGNED_AS`]: Setting<string> } & { [K in `${P}_LOG_LEVEL`]: Setting<LogLevel> } & typeof sharedSettings;
 
 
 
@@ -76,6 +77,8 @@ export function unitSettings<P extends string>(prefix: P, name: string, port: nu
     [`${prefix}_DB_MIGRATE`]: flag("Create and migrate the unit's tables at start and seed an empty silo; false: use an existing database as it is, only checking the tables and columns the unit reads.", true),
     [`${prefix}_SEED`]: integer("Demo seed written into an empty silo (only when migrating); 0 leaves an empty silo empty.", 42, 0),
     [`${prefix}_REQUIRE_SIGNATURE`]: flag("Answer only requests signed by the gateway. Off only for benchmarks on loopback; production refuses it.", true),
+    [`${prefix}_UNSIGNED_AS`]: text("Benchmarks only, with REQUIRE_SIGNATURE=false: the identity (`role:subject`, e.g. `agent:bench`) an unsigned request is read as, so stock gateways that cannot sign see what a signed agent sees; empty: anonymous. Production refuses it.", ""),
+    [`${prefix}_BENCH_COUNTERS`]: flag("Benchmarks only: count GraphQL requests and serve the count at GET /bench/fetches (POST resets it). Production refuses it.", false),
     [`${prefix}_SIGNATURE_MAX_AGE_MS`]: integer("How old a gateway signature may be (clock skew included).", 30_000, 1000),
     [`${prefix}_LOG_LEVEL`]: oneOf("Log level; `info` writes one line per request.", LOG_LEVELS, "info"),
     ...sharedSettings,
@@ -91,7 +94,9 @@ export interface UnitRuntime {
   statementTimeoutMs: number;
   migrate: boolean;
   seed: number;
-  signing: { secret: string; required: boolean; maxAgeMs: number };
+  signing: { secret: string; required: boolean; maxAgeMs: number; unsignedAs: Identity | null };
+  /** Benchmarks only: count GraphQL requests (GET /bench/fetches). */
+  benchCounters: boolean;
   shutdownGraceMs: number;
   logLevel: LogLevel;
   tracing: TracingSettings;
@@ -101,9 +106,20 @@ export interface UnitRuntime {
 export function unitRuntime<P extends string>(config: ConfigOf<UnitSettings<P>>, prefix: P): UnitRuntime {
   const c = config as unknown as Record<string, number & string & boolean>;
   const required = c[`${prefix}_REQUIRE_SIGNATURE`];
-  checkProductionSecrets({ NODE_ENV: c.NODE_ENV, GRAPH_SIGNING_SECRET: c.GRAPH_SIGNING_SECRET }, { [`${prefix}_REQUIRE_SIGNATURE`]: required ? undefined : "must be true in production" });
+  const unsignedAs = c[`${prefix}_UNSIGNED_AS`];
+  const benchCounters = c[`${prefix}_BENCH_COUNTERS`];
+  checkProductionSecrets(
+    { NODE_ENV: c.NODE_ENV, GRAPH_SIGNING_SECRET: c.GRAPH_SIGNING_SECRET },
+    {
+      [`${prefix}_REQUIRE_SIGNATURE`]: required ? undefined : "must be true in production",
+      [`${prefix}_UNSIGNED_AS`]: unsignedAs === "" ? undefined : "is for benchmarks; must be empty in production",
+      [`${prefix}_BENCH_COUNTERS`]: benchCounters ? "is for benchmarks; must be false in production" : undefined,
+    },
+  );
+  if (unsignedAs !== "" && required) throw new ConfigError([`${prefix}_UNSIGNED_AS: only takes effect with ${prefix}_REQUIRE_SIGNATURE=false`]);
   return {
-    signing: { secret: c.GRAPH_SIGNING_SECRET, required, maxAgeMs: c[`${prefix}_SIGNATURE_MAX_AGE_MS`] },
+    signing: { secret: c.GRAPH_SIGNING_SECRET, required, maxAgeMs: c[`${prefix}_SIGNATURE_MAX_AGE_MS`], unsignedAs: parseUnsignedAs(`${prefix}_UNSIGNED_AS`, unsignedAs) },
+    benchCounters,
     port: c[`${prefix}_PORT`],
     host: c[`${prefix}_HOST`],
     dbUrl: c[`${prefix}_DB_URL`],
@@ -115,6 +131,14 @@ export function unitRuntime<P extends string>(config: ConfigOf<UnitSettings<P>>,
     logLevel: c[`${prefix}_LOG_LEVEL`] as LogLevel,
     tracing: { endpoint: c.OTEL_EXPORTER_OTLP_ENDPOINT, samplePercent: c.TRACING_SAMPLE_PERCENT },
   };
+}
+
+/** `role:subject` → an identity; a customer's subject is their customer id. */
+function parseUnsignedAs(key: string, raw: string): Identity | null {
+  if (raw === "") return null;
+  const [role, subject] = raw.split(":", 2);
+  if (!ROLES.includes(role as Role) || !subject) throw new ConfigError([`${key}: must be role:subject with a role of ${ROLES.join(", ")}; got "${raw}"`]);
+  return role === "customer" ? { role, subject, customerId: subject } : { role: role as Role, subject };
 }
 
 export interface BootOptions<C extends BaseContext, R> {
@@ -166,6 +190,7 @@ export async function bootSubgraph<C extends BaseContext, R>(o: BootOptions<C, R
       signing: o.runtime.signing,
       logger: createLogger(o.name, o.runtime.logLevel),
       tracing: o.runtime.tracing,
+      benchCounters: o.runtime.benchCounters,
     });
     return { subgraph, db };
   } catch (err) {

@@ -1,0 +1,85 @@
+import autocannon from "autocannon";
+import type { Body, Case } from "./cases";
+import { processStats } from "./processes";
+
+/** One gateway × one case × one round, as autocannon and /proc saw it. */
+export interface Measurement {
+  requests: number;
+  seconds: number;
+  rps: number;
+  p50: number;
+  p99: number;
+  /** Non-2xx answers plus 2xx answers carrying GraphQL errors, plus socket errors and timeouts. */
+  errors: number;
+  firstError?: string;
+  cpuMsPerRequest: number;
+  rssPeakMb: number;
+  fetchesPerRequest: number;
+}
+
+export interface Target {
+  url: string;
+  pid: number;
+  authorization: string;
+  takeFetches(): Promise<number>;
+}
+
+function headersOf(body: Body, authorization: string): Record<string, string> {
+  return { "content-type": "application/json", authorization, ...(body.write ? { "x-channel": "STORE" } : {}) };
+}
+
+/** Runs `seconds` of load on fixed connections, each request with its own variables. */
+export async function measure(target: Target, c: Case, options: { seconds: number; connections: number }): Promise<Measurement> {
+  let n = 0;
+  let errors = 0;
+  let firstError: string | undefined;
+  await target.takeFetches();
+  const before = processStats(target.pid);
+  let rssPeakMb = before.rssMb;
+  const sampler = setInterval(() => (rssPeakMb = Math.max(rssPeakMb, processStats(target.pid).rssMb)), 200);
+  const started = process.hrtime.bigint();
+  const result = await autocannon({
+    url: target.url,
+    method: "POST",
+    connections: options.connections,
+    duration: options.seconds,
+    requests: [
+      {
+        setupRequest: (req) => {
+          const body = c.body(n++);
+          return { ...req, method: "POST", path: new URL(target.url).pathname, headers: headersOf(body, target.authorization), body: JSON.stringify({ query: body.query, variables: body.variables }) };
+        },
+        onResponse: (status, body) => {
+          if (status !== 200 || body.includes('"errors"')) {
+            errors += 1;
+            firstError ??= `HTTP ${status}: ${body.slice(0, 300)}`;
+          }
+        },
+      },
+    ],
+  });
+  clearInterval(sampler);
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const after = processStats(target.pid);
+  const fetches = await target.takeFetches();
+  const requests = result.requests.total;
+  return {
+    requests,
+    seconds,
+    rps: requests / seconds,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: errors + result.errors + result.timeouts + result.non2xx,
+    firstError: firstError ?? (result.errors + result.timeouts > 0 ? `${result.errors} socket errors, ${result.timeouts} timeouts` : undefined),
+    cpuMsPerRequest: requests > 0 ? (after.cpuMs - before.cpuMs) / requests : NaN,
+    rssPeakMb: Math.max(rssPeakMb, after.rssMb),
+    fetchesPerRequest: requests > 0 ? fetches / requests : NaN,
+  };
+}
+
+/** One request, parsed: for the equality check before timing. */
+export async function answer(url: string, body: Body, authorization: string): Promise<{ status: number; data: unknown; errors: unknown }> {
+  const res = await fetch(url, { method: "POST", headers: headersOf(body, authorization), body: JSON.stringify({ query: body.query, variables: body.variables }) });
+  const json = (await res.json()) as { data?: unknown; errors?: unknown };
+  return { status: res.status, data: json.data, errors: json.errors };
+}

@@ -1,0 +1,181 @@
+import "reflect-metadata";
+import { execSync } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { cpus, totalmem } from "node:os";
+import { join } from "node:path";
+import { isDeepStrictEqual } from "node:util";
+import { ROOT } from "../scripts/manifest";
+import { CASES, type Case, listCase } from "./cases";
+import { type Measurement, answer, measure } from "./measure";
+import { type BenchStack, type GatewayKey, type GatewayUnderTest, processStats, startBench } from "./processes";
+
+/**
+ * `npm run bench [-- --quick] [--silos servers] [--only=ours,apollo] [--seconds=N] [--connections=N] [--no-write]`
+ * Every gateway side by side over the same units, supergraph and data:
+ * responses checked equal first, then rounds alternated gateway by gateway.
+ * Writes bench/results/<date>-<sha>.md (not with --only or --no-write).
+ * Exits non-zero on any error or mismatch.
+ */
+interface Args {
+  quick: boolean;
+  kind: "sqlite" | "servers";
+  only?: GatewayKey[];
+  seconds: number;
+  warmSeconds: number;
+  rounds: number;
+  connections: number;
+  write: boolean;
+}
+
+function parseArgs(argv: string[]): Args {
+  const value = (name: string) => argv.find((a) => a.startsWith(`--${name}=`))?.split("=")[1];
+  const quick = argv.includes("--quick");
+  const silos = value("silos") ?? (argv.includes("--silos") ? argv[argv.indexOf("--silos") + 1] : "sqlite");
+  return {
+    quick,
+    kind: silos === "servers" ? "servers" : "sqlite",
+    only: value("only")?.split(",") as GatewayKey[] | undefined,
+    seconds: Number(value("seconds") ?? (quick ? 2 : 8)),
+    warmSeconds: quick ? 1 : 3,
+    rounds: Number(value("rounds") ?? 2),
+    connections: Number(value("connections") ?? 50),
+    write: !argv.includes("--no-write") && !value("only"),
+  };
+}
+
+/** The same answer from every gateway for the same variables, before anything is timed. */
+export async function checkEqual(stack: BenchStack, cases: Case[]): Promise<string[]> {
+  const problems: string[] = [];
+  for (const c of cases) {
+    for (const n of [0, 1, 2, 9, 19]) {
+      const body = c.body(n);
+      let reference: { key: string; data: unknown } | undefined;
+      for (const g of stack.gateways) {
+        const got = await answer(g.url, body, stack.authorization);
+        if (got.status !== 200 || got.errors) {
+          problems.push(`${g.key} ${c.key} #${n}: HTTP ${got.status} ${JSON.stringify(got.errors)?.slice(0, 300)}`);
+          continue;
+        }
+        if (!reference) reference = { key: g.key, data: got.data };
+        else if (!isDeepStrictEqual(reference.data, got.data)) problems.push(`${g.key} ${c.key} #${n}: data differs from ${reference.key}'s`);
+      }
+    }
+  }
+  return problems;
+}
+
+/** Proves Hive's Rust planner is the one in use: only router-runtime puts its plan in extensions.queryPlan. */
+async function checkRustPlanner(g: GatewayUnderTest, authorization: string): Promise<string> {
+  const res = await fetch(g.url, { method: "POST", headers: { "content-type": "application/json", authorization, "x-bench-query-plan": "1" }, body: JSON.stringify({ query: "{ __typename customer(id: \"C000001\") { name stayCount } }" }) });
+  const plan = ((await res.json()) as { extensions?: { queryPlan?: { kind?: string; node?: { kind?: string } } } }).extensions?.queryPlan;
+  if (!plan) throw new Error("Hive Gateway with --rust did not expose a Rust query plan: router-runtime is not active");
+  return `${plan.kind}/${plan.node?.kind}`;
+}
+
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+const f = (x: number, digits = 0) => (Number.isFinite(x) ? x.toFixed(digits) : "–");
+
+async function main(): Promise<number> {
+  const args = parseArgs(process.argv.slice(2));
+  const stack = await startBench({ kind: args.kind, only: args.only });
+  try {
+    const rust = stack.gateways.find((g) => g.key === "hive-rust");
+    const rustPlan = rust ? await checkRustPlanner(rust, stack.authorization) : undefined;
+    const idle = new Map(stack.gateways.map((g) => [g.key, processStats(g.pid).rssMb]));
+    const mismatches = await checkEqual(stack, CASES);
+    if (mismatches.length > 0) {
+      console.error(`responses differ or fail before timing:\n${mismatches.join("\n")}`);
+      return 1;
+    }
+    console.log(`responses equal across ${stack.gateways.map((g) => g.key).join(", ")}${rustPlan ? `; Rust planner active (plan ${rustPlan})` : ""}`);
+
+    const results = new Map<string, Measurement[]>();
+    const record = (g: GatewayUnderTest, c: Case, m: Measurement) => {
+      const key = `${g.key}|${c.key}`;
+      results.set(key, [...(results.get(key) ?? []), m]);
+      console.log(`${c.key.padEnd(4)} ${g.key.padEnd(13)} ${f(m.rps).padStart(6)} req/s  p50 ${m.p50} ms  p99 ${m.p99} ms  cpu ${f(m.cpuMsPerRequest, 2)} ms/req  fetches ${f(m.fetchesPerRequest, 2)}/req  errors ${m.errors}${m.firstError ? ` (${m.firstError})` : ""}`);
+    };
+    const target = (g: GatewayUnderTest) => ({ url: g.url, pid: g.pid, authorization: stack.authorization, takeFetches: stack.takeFetches });
+    const lists = [1, 10, 50, 100].map(listCase);
+    for (const c of CASES) {
+      for (const g of stack.gateways) await measure(target(g), c, { seconds: args.warmSeconds, connections: args.connections });
+      for (let round = 0; round < args.rounds; round += 1) {
+        for (const g of stack.gateways) record(g, c, await measure(target(g), c, { seconds: args.seconds, connections: args.connections }));
+      }
+    }
+    for (const c of lists) {
+      for (const g of stack.gateways.filter((x) => x.key === "ours" || x.key === "apollo")) record(g, c, await measure(target(g), c, { seconds: Math.max(1, Math.round(args.seconds / 2)), connections: args.connections }));
+    }
+    await new Promise((r) => setTimeout(r, 1000));
+    const after = new Map(stack.gateways.map((g) => [g.key, processStats(g.pid).rssMb]));
+
+    const errors = [...results.values()].flat().reduce((a, m) => a + m.errors, 0);
+    const report = renderReport(args, stack, results, idle, after, rustPlan, [...CASES, ...lists]);
+    console.log(`\n${report}`);
+    if (args.write) {
+      const sha = execSync("git rev-parse --short HEAD", { cwd: ROOT }).toString().trim();
+      const dir = join(ROOT, "bench", "results");
+      mkdirSync(dir, { recursive: true });
+      const file = join(dir, `${new Date().toISOString().slice(0, 10)}-${sha}.md`);
+      writeFileSync(file, report);
+      console.log(`written to bench/results/${file.split("/").pop()}`);
+    }
+    if (errors > 0) console.error(`${errors} failed requests: the run fails`);
+    return errors > 0 ? 1 : 0;
+  } finally {
+    await stack.stop();
+  }
+}
+
+function renderReport(args: Args, stack: BenchStack, results: Map<string, Measurement[]>, idle: Map<string, number>, after: Map<string, number>, rustPlan: string | undefined, cases: Case[]): string {
+  const sha = execSync("git rev-parse --short HEAD", { cwd: ROOT }).toString().trim();
+  const lines = [
+    `# Gateway bench ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC, ${sha}`,
+    "",
+    `Machine: ${cpus()[0]?.model ?? "?"} × ${cpus().length} cores, ${f(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${process.platform}. ` +
+      `Silos: ${args.kind === "servers" ? "PostgreSQL and MariaDB" : "SQLite files (embedded demo data)"}. Load: autocannon, ${args.connections} connections, ` +
+      `${args.rounds} rounds of ${args.seconds} s per gateway and case, alternated (A B C D E A B C D E), after a ${args.warmSeconds} s warm-up each; ` +
+      `the load generator, the gateways and the four units share the machine.${args.quick ? " **Quick mode: indicative only.**" : ""}`,
+    "",
+    `Responses were checked equal across gateways (data, no errors, HTTP 200) for 5 variable sets per case before timing. ${rustPlan ? `Hive's Rust planner was verified active (extensions.queryPlan from router-runtime: ${rustPlan}).` : ""}`,
+    "",
+    "Per cell: mean over rounds. ×Apollo = requests/s relative to stock @apollo/gateway (CPU: ms per request relative). Fetches = subgraph requests per client request, counted at the units.",
+  ];
+  for (const c of cases) {
+    const rows = stack.gateways.filter((g) => results.has(`${g.key}|${c.key}`));
+    if (rows.length === 0) continue;
+    const apollo = results.get(`apollo|${c.key}`);
+    lines.push("", `## ${c.label}`, "", "| gateway | req/s | ×Apollo | p50 ms | p99 ms | errors | CPU ms/req | CPU ×Apollo | RSS peak MB | fetches/req |", "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    for (const g of rows) {
+      const ms = results.get(`${g.key}|${c.key}`)!;
+      const rps = mean(ms.map((m) => m.rps));
+      const cpu = mean(ms.map((m) => m.cpuMsPerRequest));
+      const ratio = apollo ? rps / mean(apollo.map((m) => m.rps)) : NaN;
+      const cpuRatio = apollo ? cpu / mean(apollo.map((m) => m.cpuMsPerRequest)) : NaN;
+      lines.push(`| ${g.label} | ${f(rps)} | ${f(ratio, 2)} | ${f(mean(ms.map((m) => m.p50)), 1)} | ${f(mean(ms.map((m) => m.p99)), 1)} | ${ms.reduce((a, m) => a + m.errors, 0)} | ${f(cpu, 2)} | ${f(cpuRatio, 2)} | ${f(Math.max(...ms.map((m) => m.rssPeakMb)))} | ${f(mean(ms.map((m) => m.fetchesPerRequest)), 2)} |`);
+    }
+  }
+  lines.push("", "## Gateway memory (RSS, MB)", "", "| gateway | idle (before load) | peak (any case) | after (1 s after the last load) |", "|---|---:|---:|---:|");
+  for (const g of stack.gateways) {
+    const peak = Math.max(...[...results].filter(([k]) => k.startsWith(`${g.key}|`)).flatMap(([, ms]) => ms.map((m) => m.rssPeakMb)));
+    lines.push(`| ${g.label} | ${f(idle.get(g.key)!)} | ${f(peak)} | ${f(after.get(g.key)!)} |`);
+  }
+  lines.push(
+    "",
+    "How the gateways ran: ours with NODE_ENV=production, fresh secrets, signing every subgraph request and verifying the client's JWT, introspection and GraphiQL off, its rate limiter on with a budget out of reach (every request is the one bench agent). " +
+      "Stock gateways cannot sign: the units run with `<UNIT>_REQUIRE_SIGNATURE=false` and `<UNIT>_UNSIGNED_AS=agent:bench` (bench-only, loopback; production refuses both), and still verify our gateway's signatures. " +
+      "Stock Apollo and Hive forward `x-channel` and `authorization` to the subgraphs and otherwise run on defaults. Writes are checked by the units through a separate reference gateway, the same for every gateway under test.",
+    "",
+  );
+  return lines.join("\n");
+}
+
+if (require.main === module) {
+  main().then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
+}
