@@ -1,5 +1,4 @@
 import type { Identity } from "../kit/identity";
-import type { UnitProvenance } from "./provenance";
 
 /** The gateway's per-request context. */
 export interface GatewayContext {
@@ -14,4 +13,11 @@ export interface GatewayContext {
   provenance: UnitProvenance[];
   /** Epoch ms by which the whole request must be answered; subgraph fetches get only what is left. */
   deadline: number;
+}
+
+/** What one subgraph said about its part of an answer (kit/subgraph.ts). */
+export interface UnitProvenance {
+  unit: string;
+  readAt: string;
+  answeredAt: string;
 }

@@ -1,12 +1,8 @@
 import type { ApolloServerPlugin } from "@apollo/server";
-import type { GatewayContext } from "./context";
+import type { GatewayContext, UnitProvenance } from "./context";
 
-/** What one subgraph said about its part of an answer (kit/subgraph.ts). */
-export interface UnitProvenance {
-  unit: string;
-  readAt: string;
-  answeredAt: string;
-}
+export type { UnitProvenance } from "./context";
+
 
 export const PROVENANCE_HEADER = "x-provenance";
 

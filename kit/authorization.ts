@@ -1,7 +1,7 @@
 import type { GraphQLResolveInfo } from "graphql";
 import type { AuthChecker } from "type-graphql";
 import { ForbiddenError, UnauthenticatedError } from "./errors";
-import type { RequestBase } from "./subgraph";
+import type { RequestBase } from "./request";
 
 /**
  * Who may see what, enforced in every subgraph (the gateway checks tokens;

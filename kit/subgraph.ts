@@ -9,6 +9,9 @@ import { type Channel, parseChannel } from "./graph";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { type RequestInfo, type RunningServer, headerValue, sendError, sendJson, serveApollo } from "./http";
 import { type Identity, SIGNATURE_HEADER, type Verdict, verifySigned } from "./identity";
+import type { RequestBase } from "./request";
+
+export type { RequestBase } from "./request";
 import { type Logger, createLogger, loggableError } from "./log";
 import { processTelemetry } from "./observe";
 import { observeSilo, siloScope } from "./silo-telemetry";
@@ -19,15 +22,6 @@ import type { TracingSettings } from "./telemetry";
  * unit, a health route that pings the silo, and the base of the per-request
  * context. A unit brings its schema, its silo and its loaders.
  */
-export interface RequestBase {
-  requestId: string;
-  /** The channel the client named (`x-channel`), if valid. Recorded, never used to vary data. */
-  channel: Channel | null;
-  /** Who is asking, as the gateway verified and signed it; null for anonymous callers. */
-  identity: Identity | null;
-  /** The caller's own bearer credential, for reading the graph on their behalf (graph-client.ts). */
-  authorization?: string;
-}
 
 /**
  * The channel a write comes through. Reads never need it; a write records it,
