@@ -55,7 +55,7 @@ async function main(): Promise<void> {
     [
       "",
       `Customer Graph is up in ${((Date.now() - began) / 1000).toFixed(1)} s: ${url}`,
-      ...(gateway.GATEWAY_GRAPHIQL ? [`GraphiQL with worked examples: ${url.replace(/\/graphql$/, "/")} (in a browser; paste the token below into its headers)`] : []),
+      ...(gateway.GATEWAY_GRAPHIQL ? [`GraphiQL with worked examples: ${url.replace(/\/graphql$/, "/")} (in a browser; on the development secrets its examples carry a demo token)`] : []),
       "Try (as a demo agent; `npm run token -- --role customer --sub C000001` signs you in as Maria):",
       `  curl -s ${url} -H 'content-type: application/json' -H 'x-channel: WEB' -H 'authorization: Bearer ${token}' \\`,
       `    -d '${JSON.stringify({ query: EXAMPLE })}'`,
