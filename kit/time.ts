@@ -85,3 +85,14 @@ export function localFromUtcMillis(utcMillis: number, timeZone: string): string 
 function pad(n: number): string {
   return String(n).padStart(2, "0");
 }
+
+/**
+ * A DATE column as a driver returns it: text on every dialect as configured
+ * (kit/db.ts), or a Date at local midnight from a driver left on its
+ * defaults, whose local fields are the calendar date. Returns "YYYY-MM-DD".
+ */
+export function calendarDate(value: unknown, where: string): string {
+  if (value instanceof Date && !Number.isNaN(value.getTime())) return `${value.getFullYear()}-${pad(value.getMonth() + 1)}-${pad(value.getDate())}`;
+  if (typeof value === "string" && /^\d{4}-\d{2}-\d{2}/.test(value)) return value.slice(0, 10);
+  throw new SiloDataError(`${where}: invalid date ${JSON.stringify(value)}`);
+}

@@ -26,15 +26,13 @@ export function createPromotionsServer(config: PromotionsConfig, clock: () => nu
     migrations: promotionsMigrations,
     seedProbeTable: "promo_offer",
     seed: (db, seed) => seedPromotions(db, generateWorld(seed)),
-    repositories: (db) => ({ offers: new OfferRepository(db), redemptions: new RedemptionRepository(db), consent: new ConsentRepository(db) }),
+    repositories: (db) => {
+      const offers = new OfferRepository(db);
+      const redemptions = new RedemptionRepository(db);
+      // Stateless, so built once at start-up rather than on every request.
+      return { offers, redemptions, consent: new ConsentRepository(db), redeemer: new Redeemer(offers, redemptions, graph) };
+    },
     buildSchema: buildPromotionsSchema,
-    context: (base, repos): PromotionsContext => ({
-      ...base,
-      repos,
-      loaders: createLoaders(repos),
-      now: clock(),
-      graph,
-      redeemer: new Redeemer(repos.offers, repos.redemptions, graph),
-    }),
+    context: (base, { redeemer, ...repos }): PromotionsContext => ({ ...base, repos, loaders: createLoaders(repos), now: clock(), graph, redeemer }),
   });
 }

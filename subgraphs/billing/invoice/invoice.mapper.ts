@@ -1,4 +1,4 @@
-import { SiloDataError, isoFromLocal, moneyFromDecimal, touchPoint, BusinessUnit, type TouchPoint } from "../../../kit";
+import { BusinessUnit, SiloDataError, type TouchPoint, calendarDate, isoFromLocal, moneyFromDecimal, touchPoint } from "../../../kit";
 import { Invoice, InvoiceLine, InvoiceStatus } from "./invoice.type";
 
 /** Rows as the billing silo stores them. */
@@ -25,9 +25,6 @@ export interface InvoiceLineRow {
 const STATUS_BY_CODE: Record<string, InvoiceStatus> = { "10": InvoiceStatus.OPEN, "20": InvoiceStatus.PAID, "30": InvoiceStatus.OVERDUE, "90": InvoiceStatus.VOID };
 export const CODE_BY_STATUS: Record<InvoiceStatus, number> = { OPEN: 10, PAID: 20, OVERDUE: 30, VOID: 90 };
 
-function dateText(value: string | Date): string {
-  return value instanceof Date ? `${value.getFullYear()}-${String(value.getMonth() + 1).padStart(2, "0")}-${String(value.getDate()).padStart(2, "0")}` : String(value).slice(0, 10);
-}
 
 export function toInvoice(row: InvoiceRow, timeZone: string): Invoice {
   const where = `billing silo, invoice ${row.inv_no}`;
@@ -37,7 +34,7 @@ export function toInvoice(row: InvoiceRow, timeZone: string): Invoice {
     number: row.inv_no,
     customerId: row.cust_no,
     issuedAt: isoFromLocal(row.issued_local, timeZone, `${where}, issued_local`),
-    dueAt: isoFromLocal(`${dateText(row.due_date)} 23:59:59`, timeZone, `${where}, due_date`),
+    dueAt: isoFromLocal(`${calendarDate(row.due_date, `${where}, due_date`)} 23:59:59`, timeZone, `${where}, due_date`),
     status,
     total: moneyFromDecimal(row.total_amt, row.curr_cd, `${where}, total_amt`),
   });

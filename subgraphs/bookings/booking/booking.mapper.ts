@@ -1,4 +1,4 @@
-import { BusinessUnit, SiloDataError, type TouchPoint, isoFromEpochMillis, isoFromLocal, moneyFromCents, touchPoint } from "../../../kit";
+import { BusinessUnit, SiloDataError, type TouchPoint, calendarDate, isoFromEpochMillis, isoFromLocal, moneyFromCents, touchPoint } from "../../../kit";
 import { channelOf, statusOf } from "../silo/codes";
 import { Booking, type BookingStatus } from "./booking.type";
 
@@ -23,18 +23,6 @@ export const CHECK_IN_TIME = "15:00";
 export const CHECK_OUT_TIME = "11:00";
 const DAY_MS = 86_400_000;
 
-/**
- * A DATE column as a driver returns it: text on SQLite and MySQL
- * (dateStrings), a Date at local midnight on PostgreSQL, whose local fields
- * are the calendar date.
- */
-export function dateText(value: unknown, where: string): string {
-  if (value instanceof Date && !Number.isNaN(value.getTime())) {
-    return `${value.getFullYear()}-${String(value.getMonth() + 1).padStart(2, "0")}-${String(value.getDate()).padStart(2, "0")}`;
-  }
-  if (typeof value === "string" && /^\d{4}-\d{2}-\d{2}/.test(value)) return value.slice(0, 10);
-  throw new SiloDataError(`${where}: invalid date ${JSON.stringify(value)}`);
-}
 
 /** A local wall-clock time at the hotel to UTC; a zone the runtime does not know is the silo's fault. */
 function atHotel(date: string, time: string, row: StayRow, where: string): string {
@@ -52,8 +40,8 @@ function daysBetween(from: string, to: string): number {
 
 export function toBooking(row: StayRow): Booking {
   const where = `bookings silo, booking ${row.stay_id}`;
-  const arrive = dateText(row.arrive_date, `${where}, arrive_date`);
-  const depart = dateText(row.depart_date, `${where}, depart_date`);
+  const arrive = calendarDate(row.arrive_date, `${where}, arrive_date`);
+  const depart = calendarDate(row.depart_date, `${where}, depart_date`);
   const nights = daysBetween(arrive, depart);
   if (!(nights >= 1)) throw new SiloDataError(`${where}: depart_date ${depart} is not after arrive_date ${arrive}`);
   return Object.assign(new Booking(), {

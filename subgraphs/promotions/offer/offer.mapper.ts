@@ -1,4 +1,4 @@
-import { LoyaltyTier, SiloDataError, moneyFromCents } from "../../../kit";
+import { LoyaltyTier, SiloDataError, calendarDate, moneyFromCents } from "../../../kit";
 import { Offer, OfferKind } from "./offer.type";
 
 export interface OfferRow {
@@ -25,9 +25,8 @@ const DAY = 86_400_000;
 
 /** A DATE column as the driver returns it, as the UTC midnight that starts it. */
 function dateStart(value: string | Date, where: string): number {
-  const text = value instanceof Date ? `${value.getFullYear()}-${String(value.getMonth() + 1).padStart(2, "0")}-${String(value.getDate()).padStart(2, "0")}` : String(value).slice(0, 10);
-  const ms = Date.parse(`${text}T00:00:00.000Z`);
-  if (!/^\d{4}-\d\d-\d\d$/.test(text) || Number.isNaN(ms)) throw new SiloDataError(`${where}: invalid date ${JSON.stringify(value)}`);
+  const ms = Date.parse(`${calendarDate(value, where)}T00:00:00.000Z`);
+  if (Number.isNaN(ms)) throw new SiloDataError(`${where}: invalid date ${JSON.stringify(value)}`);
   return ms;
 }
 

@@ -36,7 +36,23 @@ export class QuoteResolver {
   }
 }
 
-async function priceLines(quote: Quote, ctx: PromotionsContext): Promise<QuoteLine[]> {
+/**
+ * `lines` and `total` of one quote price the same basket: price it once. The
+ * key is the quote object of this request's entity fetch, so nothing is
+ * shared between requests.
+ */
+const priced = new WeakMap<Quote, Promise<QuoteLine[]>>();
+
+function priceLines(quote: Quote, ctx: PromotionsContext): Promise<QuoteLine[]> {
+  let lines = priced.get(quote);
+  if (!lines) {
+    lines = priceBasket(quote, ctx);
+    priced.set(quote, lines);
+  }
+  return lines;
+}
+
+async function priceBasket(quote: Quote, ctx: PromotionsContext): Promise<QuoteLine[]> {
   const { customerId } = decodeQuoteKey(quote.id);
   const [catalogue, facts] = await Promise.all([ctx.loaders.catalogue.load("all"), customerId ? ctx.loaders.facts.load(customerId) : null]);
   return (quote.basket ?? []).map((item) => {
