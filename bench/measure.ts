@@ -33,7 +33,7 @@ export async function measure(target: Target, c: Case, options: { seconds: numbe
   let n = 0;
   let errors = 0;
   let firstError: string | undefined;
-  await target.takeFetches();
+  await drained(target);
   const before = processStats(target.pid);
   let rssPeakMb = before.rssMb;
   const sampler = setInterval(() => (rssPeakMb = Math.max(rssPeakMb, processStats(target.pid).rssMb)), 200);
@@ -75,6 +75,19 @@ export async function measure(target: Target, c: Case, options: { seconds: numbe
     rssPeakMb: Math.max(rssPeakMb, after.rssMb),
     fetchesPerRequest: requests > 0 ? fetches / requests : NaN,
   };
+}
+
+/**
+ * Waits until the units see no more fetches: autocannon stops at the end of
+ * its window without waiting for the answers still in flight, and a gateway
+ * still working through those must not eat into the next window (often
+ * another gateway's).
+ */
+async function drained(target: Target): Promise<void> {
+  for (let quiet = 0, i = 0; quiet < 2 && i < 100; i += 1) {
+    await new Promise((r) => setTimeout(r, 150));
+    quiet = (await target.takeFetches()) === 0 ? quiet + 1 : 0;
+  }
 }
 
 /** One request, parsed: for the equality check before timing. */

@@ -48,12 +48,14 @@ export type GatewayKey = (typeof GATEWAYS)[number]["key"];
 /** The agent identity stock gateways' unsigned requests are read as, and the subject our gateway's token carries. */
 const BENCH_AGENT = "bench";
 
-export async function startBench(options: { kind: SiloKind; only?: readonly GatewayKey[] }): Promise<BenchStack> {
+export async function startBench(options: { kind: SiloKind; only?: readonly GatewayKey[]; profile?: readonly (GatewayKey | "units")[] }): Promise<BenchStack> {
   const manifest = readManifest();
   const silos = await provisionSilos(options.kind, manifest);
   const logs = new Map<string, string[]>();
   const log = (name: string, line: string) => logs.set(name, [...(logs.get(name) ?? []).slice(-200), line]);
   const procs: Supervised[] = [];
+  // --profile=<gateway>,units: V8 CPU profiles written when the process exits (Chrome DevTools or speedscope read them).
+  const profileArgs = (who: string, name: string) => (options.profile?.includes(who as GatewayKey) ? ["--cpu-prof", `--cpu-prof-dir=${join(ROOT, "bench", "profiles", name)}`] : []);
   const run = async (spec: ProcessSpec, ready: () => Promise<boolean> = async () => true) => {
     const proc = launch(spec, log);
     procs.push(proc);
@@ -88,7 +90,7 @@ export async function startBench(options: { kind: SiloKind; only?: readonly Gate
           [`${key}_BENCH_COUNTERS`]: "true",
           [`${key}_DB_POOL_MAX`]: "10",
         };
-        await run({ name, script: join(ROOT, "dist", "subgraphs", name, "main.js"), env, healthUrl: `http://127.0.0.1:${port}/health` });
+        await run({ name, script: join(ROOT, "dist", "subgraphs", name, "main.js"), env, healthUrl: `http://127.0.0.1:${port}/health`, nodeArgs: profileArgs("units", name) });
       }),
     );
     // One supergraph file for every gateway: the committed one, with the units' bench addresses.
@@ -135,7 +137,8 @@ export async function startBench(options: { kind: SiloKind; only?: readonly Gate
             ? { name: key, script: join(ROOT, "dist", "bench", "apollo-stock.js"), env: {}, healthUrl: "" }
             : { name: key, script: hive, env: {}, healthUrl: `http://127.0.0.1:${port}/healthcheck` };
       const args = key === "ours" ? [] : [supergraphPath, String(port), ...(key === "hive-nodedup" ? ["--dedup=off"] : key === "hive-rust" ? ["--rust"] : [])];
-      const proc = await run({ ...spec, script: spec.script, env: { ...spec.env, BENCH_ARGS: args.join(" ") } }, graphqlAnswers(url));
+      // --profile: V8 CPU profiles written when the gateway exits (open them in Chrome DevTools or speedscope).
+      const proc = await run({ ...spec, nodeArgs: profileArgs(key, key), env: { ...spec.env, BENCH_ARGS: args.join(" ") } }, graphqlAnswers(url));
       gateways.push({ key, label, url, pid: proc.child.pid! });
     }
 

@@ -10,7 +10,7 @@ import { type Measurement, answer, measure } from "./measure";
 import { type BenchStack, type GatewayKey, type GatewayUnderTest, processStats, startBench } from "./processes";
 
 /**
- * `npm run bench [-- --quick] [--silos servers] [--only=ours,apollo] [--seconds=N] [--connections=N] [--no-write]`
+ * `npm run bench [-- --quick] [--silos servers] [--only=ours,apollo] [--cases=a,c] [--profile=ours] [--seconds=N] [--connections=N] [--no-write]`
  * Every gateway side by side over the same units, supergraph and data:
  * responses checked equal first, then rounds alternated gateway by gateway.
  * Writes bench/results/<date>-<sha>.md (not with --only or --no-write).
@@ -20,6 +20,8 @@ interface Args {
   quick: boolean;
   kind: "sqlite" | "servers";
   only?: GatewayKey[];
+  cases?: string[];
+  profile?: (GatewayKey | "units")[];
   seconds: number;
   warmSeconds: number;
   rounds: number;
@@ -35,11 +37,13 @@ function parseArgs(argv: string[]): Args {
     quick,
     kind: silos === "servers" ? "servers" : "sqlite",
     only: value("only")?.split(",") as GatewayKey[] | undefined,
+    cases: value("cases")?.split(","),
+    profile: value("profile")?.split(",") as (GatewayKey | "units")[] | undefined,
     seconds: Number(value("seconds") ?? (quick ? 2 : 8)),
     warmSeconds: quick ? 1 : 3,
     rounds: Number(value("rounds") ?? 2),
     connections: Number(value("connections") ?? 50),
-    write: !argv.includes("--no-write") && !value("only"),
+    write: !argv.includes("--no-write") && !value("only") && !value("cases"),
   };
 }
 
@@ -77,12 +81,13 @@ const f = (x: number, digits = 0) => (Number.isFinite(x) ? x.toFixed(digits) : "
 
 async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2));
-  const stack = await startBench({ kind: args.kind, only: args.only });
+  const stack = await startBench({ kind: args.kind, only: args.only, profile: args.profile });
   try {
     const rust = stack.gateways.find((g) => g.key === "hive-rust");
     const rustPlan = rust ? await checkRustPlanner(rust, stack.authorization) : undefined;
     const idle = new Map(stack.gateways.map((g) => [g.key, processStats(g.pid).rssMb]));
-    const mismatches = await checkEqual(stack, CASES);
+    const cases = args.cases ? CASES.filter((c) => args.cases!.includes(c.key)) : CASES;
+    const mismatches = await checkEqual(stack, cases);
     if (mismatches.length > 0) {
       console.error(`responses differ or fail before timing:\n${mismatches.join("\n")}`);
       return 1;
@@ -96,8 +101,8 @@ async function main(): Promise<number> {
       console.log(`${c.key.padEnd(4)} ${g.key.padEnd(13)} ${f(m.rps).padStart(6)} req/s  p50 ${m.p50} ms  p99 ${m.p99} ms  cpu ${f(m.cpuMsPerRequest, 2)} ms/req  fetches ${f(m.fetchesPerRequest, 2)}/req  errors ${m.errors}${m.firstError ? ` (${m.firstError})` : ""}`);
     };
     const target = (g: GatewayUnderTest) => ({ url: g.url, pid: g.pid, authorization: stack.authorization, takeFetches: stack.takeFetches });
-    const lists = [1, 10, 50, 100].map(listCase);
-    for (const c of CASES) {
+    const lists = args.cases && !args.cases.includes("lists") ? [] : [1, 10, 50, 100].map(listCase);
+    for (const c of cases) {
       for (const g of stack.gateways) await measure(target(g), c, { seconds: args.warmSeconds, connections: args.connections });
       for (let round = 0; round < args.rounds; round += 1) {
         for (const g of stack.gateways) record(g, c, await measure(target(g), c, { seconds: args.seconds, connections: args.connections }));
@@ -110,7 +115,7 @@ async function main(): Promise<number> {
     const after = new Map(stack.gateways.map((g) => [g.key, processStats(g.pid).rssMb]));
 
     const errors = [...results.values()].flat().reduce((a, m) => a + m.errors, 0);
-    const report = renderReport(args, stack, results, idle, after, rustPlan, [...CASES, ...lists]);
+    const report = renderReport(args, stack, results, idle, after, rustPlan, [...cases, ...lists]);
     console.log(`\n${report}`);
     if (args.write) {
       const sha = execSync("git rev-parse --short HEAD", { cwd: ROOT }).toString().trim();

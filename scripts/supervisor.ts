@@ -11,6 +11,8 @@ export interface ProcessSpec {
   script: string;
   env: Record<string, string>;
   healthUrl: string;
+  /** Options for node itself, before the script (e.g. --cpu-prof). */
+  nodeArgs?: string[];
 }
 
 export interface Supervised {
@@ -21,7 +23,7 @@ export interface Supervised {
 }
 
 export function launch(spec: ProcessSpec, log: (name: string, line: string) => void): Supervised {
-  const child = spawn(process.execPath, [spec.script], { env: { ...process.env, ...spec.env }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [...(spec.nodeArgs ?? []), spec.script], { env: { ...process.env, ...spec.env }, stdio: ["ignore", "pipe", "pipe"] });
   for (const stream of [child.stdout, child.stderr]) {
     if (stream) createInterface({ input: stream }).on("line", (line) => log(spec.name, line));
   }
