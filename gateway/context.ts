@@ -11,6 +11,8 @@ export interface GatewayContext {
   wantProvenance: boolean;
   /** What each subgraph fetch reported, in arrival order. */
   provenance: UnitProvenance[];
+  /** When the gateway took the request, in calls.ts's order of events: no shared subgraph answer may be older. */
+  arrival: number;
   /** Epoch ms by which the whole request must be answered; subgraph fetches get only what is left. */
   deadline: number;
 }

@@ -63,7 +63,7 @@ describe("UnitDataSource", () => {
       "test-signing-secret",
     );
   const call = (ds: UnitDataSource, query: string, deadlineInMs = 5000) => {
-    const context: GatewayContext = { requestId: "test", identity: null, forward: {}, wantProvenance: false, provenance: [], deadline: Date.now() + deadlineInMs };
+    const context: GatewayContext = { requestId: "test", identity: null, forward: {}, wantProvenance: false, provenance: [], deadline: Date.now() + deadlineInMs, arrival: 0 };
     // The kind enum is not exported by @apollo/gateway; this is its value.
     return ds.process({ kind: "incoming operation" as never, request: { query, variables: {} }, incomingRequestContext: { context } as never, context });
   };

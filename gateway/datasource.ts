@@ -1,12 +1,12 @@
-import { type GraphQLDataSourceProcessOptions, RemoteGraphQLDataSource } from "@apollo/gateway";
+import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from "@apollo/gateway";
 import type { GatewayGraphQLResponse } from "@apollo/server-gateway-interface";
-import type { Fetcher } from "@apollo/utils.fetcher";
 import { GraphQLError, getOperationAST, parse } from "graphql";
 import { IDENTITY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, encodeIdentity, signature } from "../kit/identity";
 import type { CircuitBreaker } from "./breaker";
+import { type Outgoing, type SharingOptions, UnitCalls } from "./calls";
 import type { GatewayContext } from "./context";
 import { PROVENANCE_HEADER, provenanceOf } from "./provenance";
-import type { Transport } from "./transport";
+import type { RawAnswer, Transport } from "./transport";
 
 /**
  * Headers a client sets that every subgraph should see. The bearer token
@@ -37,59 +37,72 @@ interface Failure {
 }
 
 /**
- * How the gateway talks to one subgraph: forwards the request id and the
- * channel; bounds each fetch by the unit's timeout and by what is left of
- * the request's deadline; retries queries (never mutations) on connection
- * errors and 502/503/504 with jittered backoff; fails fast while the unit's
- * breaker is open; and turns a failed fetch into an error that names the unit
- * and says nothing of its address.
+ * How the gateway talks to one subgraph: signs each request for the unit
+ * (kit/identity.ts) and forwards the request id and the channel; bounds each
+ * call by the unit's timeout and by what is left of the request's deadline;
+ * retries queries (never mutations) on connection errors and 502/503/504
+ * with jittered backoff; fails fast while the unit's breaker is open; turns
+ * a failed call into an error that names the unit and says nothing of its
+ * address; and shares query fetches with others where calls.ts allows.
  */
-export class UnitDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+export class UnitDataSource implements GraphQLDataSource<GatewayContext> {
+  private readonly calls: UnitCalls;
+  /** Operation kind by fetch document text: a plan's fetches are few and reused. */
+  private readonly kinds = new Map<string, string | undefined>();
+
   constructor(
     readonly unit: string,
-    url: string,
+    readonly url: string,
     private readonly policy: CallPolicy,
     private readonly breaker: CircuitBreaker,
     private readonly transport: Transport,
-    signingSecret: string,
+    private readonly signingSecret: string,
+    sharing: SharingOptions = { batch: true, dedupe: true },
   ) {
-    super({ url });
-    this.fetcher = signing(transport.fetcher, signingSecret);
+    this.calls = new UnitCalls(
+      sharing,
+      (outgoing) => this.exchange(outgoing, true),
+      (answer) => this.read(answer),
+      (context, response) => {
+        const provenance = provenanceOf(response.extensions);
+        if (provenance) context.provenance.push(provenance);
+      },
+    );
   }
 
-  override willSendRequest(options: GraphQLDataSourceProcessOptions<GatewayContext>): void {
-    const headers = options.request.http?.headers;
-    if (!headers || !("incomingRequestContext" in options)) return;
-    const context = options.context;
-    headers.set("x-request-id", context.requestId);
-    headers.set(IDENTITY_HEADER, encodeIdentity(context.identity));
-    for (const name of FORWARDED) {
-      const value = context.forward[name];
-      if (value) headers.set(name, value);
-    }
-    if (context.wantProvenance) headers.set(PROVENANCE_HEADER, "1");
-  }
-
-  override didReceiveResponse({ response, context }: { response: GatewayGraphQLResponse; context: GatewayContext }): GatewayGraphQLResponse {
+  async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
+    const { query, variables = {}, operationName } = options.request;
+    if (!query) throw new Error("a subgraph fetch without a query");
+    const context = "incomingRequestContext" in options ? options.context : null;
+    const trace = this.traceHeaders();
+    const isQuery = this.kindOf(query, operationName, "document" in options ? options.document : undefined) === "query";
+    if (context && isQuery) return this.calls.submit({ context, query, operationName, variables, trace });
+    // Alone: mutations (never retried, never shared) and the gateway's own calls.
+    const body = JSON.stringify({ query, variables, ...(operationName ? { operationName } : {}) });
+    const response = this.read(await this.exchange({ body, context, trace, deadline: context?.deadline ?? Infinity }, isQuery));
     const provenance = provenanceOf(response.extensions);
-    if (provenance && context.provenance) context.provenance.push(provenance);
+    if (provenance && context) context.provenance.push(provenance);
     return response;
   }
 
-  override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
-    // Health checks and schema loads come without a client request, hence without a deadline.
-    const deadline: number | undefined = "incomingRequestContext" in options ? options.incomingRequestContext.context.deadline : undefined;
+  /** Trace context for the unit (telemetry.ts fills it in when tracing is on). */
+  protected traceHeaders(): Record<string, string> {
+    return {};
+  }
+
+  /** One exchange: attempts within the deadline, retries when allowed, the breaker's verdicts. */
+  private async exchange(outgoing: Outgoing, retryable: boolean): Promise<RawAnswer> {
     let last: Failure | undefined;
     for (let attempt = 0; ; attempt += 1) {
-      const left = deadline === undefined ? Infinity : deadline - Date.now();
+      const left = outgoing.deadline - Date.now();
       if (left <= 0) throw last ? this.error(last) : this.timeout(0, true);
       // An open breaker fails fast; during a retry, the real failure is the better answer.
       if (!this.breaker.tryAcquire()) throw last ? this.error(last) : this.open();
       const budget = Math.min(this.policy.timeoutMs, left);
-      const outcome = await this.attempt(options, budget);
-      if ("response" in outcome) {
+      const outcome = await this.attempt(outgoing, budget);
+      if ("answer" in outcome) {
         this.breaker.success();
-        return outcome.response;
+        return outcome.answer;
       }
       last = outcome.failure;
       if (last.unhealthy) this.breaker.failure();
@@ -97,22 +110,79 @@ export class UnitDataSource extends RemoteGraphQLDataSource<GatewayContext> {
       if (last.kind === "timeout") throw this.timeout(budget, budget < this.policy.timeoutMs);
 
       const delay = backoffMs(attempt, this.policy.retryBaseMs);
-      const remaining = deadline === undefined ? Infinity : deadline - Date.now();
-      if (!last.transient || attempt >= this.policy.retries || delay >= remaining || !isQuery(options)) throw this.error(last);
+      const remaining = outgoing.deadline - Date.now();
+      if (!last.transient || attempt >= this.policy.retries || delay >= remaining || !retryable) throw this.error(last);
       await new Promise((resolve) => setTimeout(resolve, delay));
     }
   }
 
-  private async attempt(options: GraphQLDataSourceProcessOptions<GatewayContext>, budgetMs: number): Promise<{ response: GatewayGraphQLResponse } | { failure: Failure }> {
+  private async attempt(outgoing: Outgoing, budgetMs: number): Promise<{ answer: RawAnswer } | { failure: Failure }> {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), budgetMs);
     try {
-      return { response: await this.transport.withSignal(controller.signal, () => super.process(options)) };
-    } catch (err) {
-      return { failure: classify(err, controller.signal.aborted) };
+      const answer = await this.transport.post(this.url, this.headersFor(outgoing), outgoing.body, controller.signal);
+      if (answer.status < 200 || answer.status > 299) return { failure: { kind: "status", status: answer.status, transient: RETRY_STATUSES.has(answer.status), unhealthy: answer.status >= 500 } };
+      if (!JSON_TYPES.test(answer.contentType)) return { failure: { kind: "response", transient: false, unhealthy: true } };
+      return { answer };
+    } catch {
+      // Refused, reset or dropped connections, or our own timeout's abort.
+      return { failure: controller.signal.aborted ? { kind: "timeout", transient: false, unhealthy: true } : { kind: "connection", transient: true, unhealthy: true } };
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /** Every attempt is signed afresh over the exact body on the wire. */
+  private headersFor({ context, trace, body }: Outgoing): Record<string, string> {
+    const identity = encodeIdentity(context?.identity ?? null);
+    const timestamp = String(Date.now());
+    const headers: Record<string, string> = {
+      ...trace,
+      "content-type": "application/json",
+      [IDENTITY_HEADER]: identity,
+      [TIMESTAMP_HEADER]: timestamp,
+      [SIGNATURE_HEADER]: signature(this.signingSecret, identity, timestamp, body),
+    };
+    if (context) {
+      headers["x-request-id"] = context.requestId;
+      for (const name of FORWARDED) {
+        const value = context.forward[name];
+        if (value) headers[name] = value;
+      }
+      if (context.wantProvenance) headers[PROVENANCE_HEADER] = "1";
+    }
+    return headers;
+  }
+
+  /** A 2xx answer's GraphQL response; a body that is not one is the unit failing. */
+  private read(answer: RawAnswer): GatewayGraphQLResponse {
+    let response: unknown;
+    try {
+      response = JSON.parse(answer.body);
+    } catch {
+      response = undefined;
+    }
+    if (response === null || typeof response !== "object" || Array.isArray(response)) throw this.error({ kind: "response", transient: false, unhealthy: true });
+    return response as GatewayGraphQLResponse;
+  }
+
+  /**
+   * Only a fetch whose own operation is a query may be sent twice or shared:
+   * a mutation that failed in flight may have been applied. A fetch the
+   * gateway cannot read counts as not a query.
+   */
+  private kindOf(query: string, operationName: string | undefined, document: import("graphql").DocumentNode | undefined): string | undefined {
+    const key = `${operationName ?? ""}\n${query}`;
+    if (this.kinds.has(key)) return this.kinds.get(key);
+    let kind: string | undefined;
+    try {
+      kind = getOperationAST(document ?? parse(query), operationName)?.operation;
+    } catch {
+      kind = undefined;
+    }
+    if (this.kinds.size > 1000) this.kinds.clear();
+    this.kinds.set(key, kind);
+    return kind;
   }
 
   private timeout(budgetMs: number, byDeadline: boolean): GraphQLError {
@@ -130,44 +200,7 @@ export class UnitDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   }
 }
 
-/**
- * Signs each request over the exact body that goes on the wire (kit/identity.ts),
- * around the pooled transport; every attempt gets a fresh timestamp.
- */
-function signing(inner: Fetcher, secret: string): Fetcher {
-  return ((url: string, init: { headers?: unknown; body?: unknown }) => {
-    const headers = new Headers(init.headers as ConstructorParameters<typeof Headers>[0]);
-    const timestamp = String(Date.now());
-    const identity = headers.get(IDENTITY_HEADER) ?? encodeIdentity(null);
-    headers.set(IDENTITY_HEADER, identity);
-    headers.set(TIMESTAMP_HEADER, timestamp);
-    headers.set(SIGNATURE_HEADER, signature(secret, identity, timestamp, typeof init.body === "string" ? init.body : ""));
-    return (inner as unknown as (u: string, i: unknown) => ReturnType<Fetcher>)(url, { ...init, headers: Object.fromEntries(headers) });
-  }) as unknown as Fetcher;
-}
-
-function classify(err: unknown, timedOut: boolean): Failure {
-  if (timedOut) return { kind: "timeout", transient: false, unhealthy: true };
-  const status = (err as { extensions?: { response?: { status?: unknown } } })?.extensions?.response?.status;
-  if (typeof status === "number") return { kind: "status", status, transient: RETRY_STATUSES.has(status), unhealthy: status >= 500 };
-  // undici's fetch rejects with a TypeError for refused, reset and dropped connections.
-  if (err instanceof TypeError) return { kind: "connection", transient: true, unhealthy: true };
-  return { kind: "response", transient: false, unhealthy: true };
-}
-
-/**
- * Only a fetch whose own operation is a query may be sent twice: a mutation
- * that failed in flight may have been applied, so it is never retried. A
- * fetch the gateway cannot read counts as not a query.
- */
-function isQuery(options: GraphQLDataSourceProcessOptions<GatewayContext>): boolean {
-  try {
-    const document = ("document" in options ? options.document : undefined) ?? parse(options.request.query ?? "");
-    return getOperationAST(document, options.request.operationName)?.operation === "query";
-  } catch {
-    return false;
-  }
-}
+const JSON_TYPES = /^application\/(graphql-response\+)?json/i;
 
 /** "Full jitter" backoff: a random wait up to base·2^attempt, so retries from many requests spread out. */
 export function backoffMs(attempt: number, baseMs: number, random: () => number = Math.random): number {

@@ -21,6 +21,7 @@ import { mintToken, onDevelopmentSecrets } from "./token";
 import { Readiness } from "./readiness";
 import { supergraphSource } from "./supergraph";
 import { createTransport } from "./transport";
+import { nextSequence } from "./calls";
 import { Units } from "./units";
 import { gatewayTelemetry } from "./telemetry";
 
@@ -128,6 +129,7 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
             wantProvenance: config.GATEWAY_PROVENANCE,
             provenance: [],
             deadline: Date.now() + config.GATEWAY_REQUEST_DEADLINE_MS,
+            arrival: nextSequence(),
           }),
           routes: { "/health": (_req, res) => sendJson(res, 200, { status: "ok" }), "/ready": readiness.route, "/metrics": telemetry.metrics.route, ...ide.routes },
           html: ide.html,

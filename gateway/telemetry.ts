@@ -31,10 +31,10 @@ export function gatewayTelemetry(config: GatewayConfig, logger: Logger): Process
  * (`traceparent` of @apollo/gateway's fetch span) to the subgraph.
  */
 export class ObservedDataSource extends UnitDataSource {
-  override async willSendRequest(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<void> {
-    await super.willSendRequest(options);
-    const headers = options.request.http?.headers;
-    if (headers) injectTraceContext(headers);
+  protected override traceHeaders(): Record<string, string> {
+    const headers: Record<string, string> = {};
+    injectTraceContext({ set: (name, value) => (headers[name] = value) });
+    return headers;
   }
 
   override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {

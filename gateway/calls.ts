@@ -1,0 +1,223 @@
+import type { GatewayGraphQLResponse } from "@apollo/server-gateway-interface";
+import type { GraphQLFormattedError } from "graphql";
+import { encodeIdentity } from "../kit/identity";
+import type { GatewayContext } from "./context";
+import type { RawAnswer } from "./transport";
+
+/**
+ * How query fetches to one subgraph are shared, so that the same work is
+ * not sent twice:
+ *
+ * - Batching: entity fetches (`_entities`) with the same selection and the
+ *   same other variables, issued in the same tick by requests of the same
+ *   caller, go out as ONE request whose representations are the union of
+ *   theirs, each distinct representation once; every fetch gets back exactly
+ *   the entities it asked for, in its own order, with its own error paths.
+ *   Identical non-entity fetches in the same tick are sent once likewise.
+ * - In-flight de-duplication: a request whose body is identical to one
+ *   already in flight for the same caller waits for that answer, but only
+ *   if that request was sent after every client request it would serve had
+ *   arrived. An answer is therefore never older than the request it serves:
+ *   whatever a silo had committed when the client request arrived is in it
+ *   (DESIGN.md, rule 3: no stale reads).
+ *
+ * Never across callers (identity, channel, bearer token), never for
+ * mutations. Each client request parses its own copy of an answer, so no
+ * object is shared between two requests' results.
+ */
+export interface SharingOptions {
+  batch: boolean;
+  dedupe: boolean;
+}
+
+/** What the data source asks of the subgraph for one fetch of a query plan. */
+export interface Ask {
+  context: GatewayContext;
+  query: string;
+  operationName?: string;
+  variables: Record<string, unknown>;
+  /** Trace headers of the fetch span the ask belongs to. */
+  trace: Record<string, string>;
+}
+
+/** One HTTP exchange with the unit, standing for one or more asks. */
+export interface Outgoing {
+  body: string;
+  /** The client request whose headers it carries (request id, identity, forwarded headers); the first ask's. Null for calls of the gateway's own. */
+  context: GatewayContext | null;
+  trace: Record<string, string>;
+  /** The earliest deadline among the client requests it serves. */
+  deadline: number;
+}
+
+/** Sends one exchange (with the data source's timeouts, retries and breaker) and returns the 2xx answer, or throws. */
+export type Exchange = (outgoing: Outgoing) => Promise<RawAnswer>;
+
+let clock = 0;
+/** A point in the gateway's order of events: client request arrivals and subgraph sends. */
+export function nextSequence(): number {
+  clock += 1;
+  return clock;
+}
+
+interface Member {
+  ask: Ask;
+  /** Per representation of this ask: its index in the request actually sent. */
+  positions?: number[];
+  resolve(response: GatewayGraphQLResponse): void;
+  reject(err: unknown): void;
+}
+
+interface Group {
+  caller: string;
+  query: string;
+  operationName?: string;
+  /** Variables other than representations (the same for every member). */
+  variables: Record<string, unknown>;
+  entities: boolean;
+  members: Member[];
+  /** Distinct representations in first-seen order, by their JSON. */
+  representations: unknown[];
+  seen: Map<string, number>;
+}
+
+interface InFlight {
+  sentAt: number;
+  answer: Promise<RawAnswer>;
+}
+
+export class UnitCalls {
+  private pending = new Map<string, Group>();
+  private flushing = false;
+  private readonly inFlight = new Map<string, InFlight>();
+  private readonly callers = new WeakMap<GatewayContext, string>();
+
+  constructor(
+    private readonly options: SharingOptions,
+    private readonly exchange: Exchange,
+    /** Reads an answer's body (throws when it is not a GraphQL response). */
+    private readonly parse: (answer: RawAnswer) => GatewayGraphQLResponse,
+    /** Called once per client request and answer (provenance). */
+    private readonly received: (context: GatewayContext, response: GatewayGraphQLResponse) => void,
+  ) {}
+
+  /** Answers one query fetch, sharing its request with others where the options allow. */
+  submit(ask: Ask): Promise<GatewayGraphQLResponse> {
+    return new Promise((resolve, reject) => {
+      const member: Member = { ask, resolve, reject };
+      const { representations, ...rest } = ask.variables;
+      const entities = Array.isArray(representations);
+      if (!this.options.batch) {
+        this.send(this.groupOf(this.callerOf(ask.context), ask, entities ? { representations, ...rest } : ask.variables, false), [member]);
+        return;
+      }
+      const caller = this.callerOf(ask.context);
+      const key = `${caller}\n${ask.operationName ?? ""}\n${ask.query}\n${JSON.stringify(rest)}`;
+      let group = this.pending.get(key);
+      if (!group) {
+        group = this.groupOf(caller, ask, rest, entities);
+        this.pending.set(key, group);
+      }
+      if (entities) {
+        member.positions = (representations as unknown[]).map((representation) => {
+          const json = JSON.stringify(representation);
+          let at = group.seen.get(json);
+          if (at === undefined) {
+            at = group.representations.push(representation) - 1;
+            group.seen.set(json, at);
+          }
+          return at;
+        });
+      }
+      group.members.push(member);
+      if (!this.flushing) {
+        this.flushing = true;
+        // After this tick's I/O callbacks: fetches issued by answers that arrived together go out together.
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  private groupOf(caller: string, ask: Ask, variables: Record<string, unknown>, entities: boolean): Group {
+    return { caller, query: ask.query, operationName: ask.operationName, variables, entities, members: [], representations: [], seen: new Map() };
+  }
+
+  private flush(): void {
+    const groups = this.pending;
+    this.pending = new Map();
+    this.flushing = false;
+    for (const group of groups.values()) this.send(group, group.members);
+  }
+
+  private send(group: Group, members: Member[]): void {
+    const variables = group.entities ? { ...group.variables, representations: group.representations } : group.variables;
+    const body = JSON.stringify({ query: group.query, variables, ...(group.operationName ? { operationName: group.operationName } : {}) });
+    const contexts = new Set(members.map((m) => m.ask.context));
+    const lastArrival = Math.max(...[...contexts].map((c) => c.arrival));
+    const key = `${group.caller}\n${body}`;
+    let flight = this.options.dedupe ? this.inFlight.get(key) : undefined;
+    if (!flight || flight.sentAt < lastArrival) {
+      const lead = members[0].ask;
+      const outgoing: Outgoing = { body, context: lead.context, trace: lead.trace, deadline: Math.min(...[...contexts].map((c) => c.deadline)) };
+      const sent: InFlight = { sentAt: nextSequence(), answer: this.exchange(outgoing) };
+      flight = sent;
+      if (this.options.dedupe) {
+        this.inFlight.set(key, sent);
+        const forget = () => {
+          if (this.inFlight.get(key) === sent) this.inFlight.delete(key);
+        };
+        sent.answer.then(forget, forget);
+      }
+    }
+    flight.answer.then(
+      (answer) => this.answer(group, members, answer),
+      (err: unknown) => {
+        for (const m of members) m.reject(err);
+      },
+    );
+  }
+
+  /** Each client request parses its own copy; each fetch gets its own entities and errors. */
+  private answer(group: Group, members: Member[], answer: RawAnswer): void {
+    const byContext = new Map<GatewayContext, Member[]>();
+    for (const m of members) byContext.set(m.ask.context, [...(byContext.get(m.ask.context) ?? []), m]);
+    for (const [context, own] of byContext) {
+      try {
+        const parsed = this.parse(answer);
+        this.received(context, parsed);
+        own.forEach((m, i) => m.resolve(group.entities ? entitiesFor(parsed, m.positions!) : i === 0 ? parsed : this.parse(answer)));
+      } catch (err) {
+        for (const m of own) m.reject(err);
+      }
+    }
+  }
+
+  private callerOf(context: GatewayContext): string {
+    let caller = this.callers.get(context);
+    if (caller === undefined) {
+      caller = [encodeIdentity(context.identity), context.forward["x-channel"] ?? "", context.forward.authorization ?? "", context.wantProvenance ? "p" : ""].join("\n");
+      this.callers.set(context, caller);
+    }
+    return caller;
+  }
+}
+
+/** The answer to one entity fetch out of the answer to the batch: its entities in its order, error paths renumbered. */
+export function entitiesFor(response: GatewayGraphQLResponse, positions: readonly number[]): GatewayGraphQLResponse {
+  const all = (response.data as { _entities?: unknown } | null | undefined)?._entities;
+  const data = Array.isArray(all) ? { ...response.data, _entities: positions.map((at) => all[at] ?? null) } : response.data;
+  if (!response.errors) return { ...response, data };
+  const errors: GraphQLFormattedError[] = [];
+  for (const error of response.errors) {
+    const path = error.path;
+    if (!path || path[0] !== "_entities" || typeof path[1] !== "number") {
+      errors.push(error);
+      continue;
+    }
+    positions.forEach((at, own) => {
+      if (at === path[1]) errors.push({ ...error, path: ["_entities", own, ...path.slice(2)] });
+    });
+  }
+  const { errors: _all, ...rest } = response;
+  return errors.length > 0 ? { ...rest, data, errors } : { ...rest, data };
+}
