@@ -1,6 +1,7 @@
 import type { GatewayGraphQLResponse } from "@apollo/server-gateway-interface";
 import type { GraphQLFormattedError } from "graphql";
 import { encodeIdentity } from "../kit/identity";
+import { type Coalesced, coalesce } from "./coalesce";
 import type { GatewayContext } from "./context";
 import type { RawAnswer } from "./transport";
 
@@ -8,12 +9,14 @@ import type { RawAnswer } from "./transport";
  * How query fetches to one subgraph are shared, so that the same work is
  * not sent twice:
  *
- * - Batching: entity fetches (`_entities`) with the same selection and the
- *   same other variables, issued in the same tick by requests of the same
- *   caller, go out as ONE request whose representations are the union of
- *   theirs, each distinct representation once; every fetch gets back exactly
- *   the entities it asked for, in its own order, with its own error paths.
- *   Identical non-entity fetches in the same tick are sent once likewise.
+ * - Batching: query fetches to the unit issued in the same tick by requests
+ *   of the same caller go out as ONE request. Entity fetches (`_entities`)
+ *   with the same selection and the same other variables become one
+ *   `_entities` call whose representations are the union of theirs, each
+ *   distinct representation once; identical fetches are sent once; the rest
+ *   are merged with aliases (coalesce.ts). Every fetch gets back exactly what
+ *   it would have got alone: its entities in its own order, its own error
+ *   paths.
  * - In-flight de-duplication: a request whose body is identical to one
  *   already in flight for the same caller waits for that answer, but only
  *   if that request was sent after every client request it would serve had
@@ -81,6 +84,9 @@ interface Group {
   seen: Map<string, number>;
 }
 
+/** Most fetches merged into one request: bounds the documents a unit must parse, and their variety. */
+const MOST_MERGED = 32;
+
 interface InFlight {
   sentAt: number;
   answer: Promise<RawAnswer>;
@@ -108,7 +114,9 @@ export class UnitCalls {
       const { representations, ...rest } = ask.variables;
       const entities = Array.isArray(representations);
       if (!this.options.batch) {
-        this.send(this.groupOf(this.callerOf(ask.context), ask, entities ? { representations, ...rest } : ask.variables, false), [member]);
+        const alone = this.groupOf(this.callerOf(ask.context), ask, ask.variables, false);
+        alone.members.push(member);
+        this.send([alone]);
         return;
       }
       const caller = this.callerOf(ask.context);
@@ -146,20 +154,38 @@ export class UnitCalls {
     const groups = this.pending;
     this.pending = new Map();
     this.flushing = false;
-    for (const group of groups.values()) this.send(group, group.members);
+    // The caller is the start of each key: sorted keys put a caller's groups together, in an order
+    // that depends only on what was asked, so the same mix of fetches merges into the same document.
+    const keys = [...groups.keys()].sort();
+    let batch: Group[] = [];
+    for (const key of keys) {
+      const group = groups.get(key)!;
+      if (batch.length > 0 && (batch[0].caller !== group.caller || batch.length === MOST_MERGED)) {
+        this.send(batch);
+        batch = [];
+      }
+      batch.push(group);
+    }
+    if (batch.length > 0) this.send(batch);
   }
 
-  private send(group: Group, members: Member[]): void {
-    const variables = group.entities ? { ...group.variables, representations: group.representations } : group.variables;
-    const body = JSON.stringify({ query: group.query, variables, ...(group.operationName ? { operationName: group.operationName } : {}) });
-    const contexts = new Set(members.map((m) => m.ask.context));
-    const lastArrival = Math.max(...[...contexts].map((c) => c.arrival));
-    const key = `${group.caller}\n${body}`;
+  private send(groups: Group[]): void {
+    const requests = groups.map((g) => ({ query: g.query, operationName: g.operationName, variables: g.entities ? { ...g.variables, representations: g.representations } : g.variables }));
+    const merged: Coalesced = requests.length === 1 ? { request: requests[0], split: (r) => [r] } : coalesce(requests);
+    const { query, variables, operationName } = merged.request;
+    const body = JSON.stringify({ query, variables, ...(operationName ? { operationName } : {}) });
+    const contexts = new Set(groups.flatMap((g) => g.members.map((m) => m.ask.context)));
+    let lastArrival = 0;
+    let deadline = Infinity;
+    for (const c of contexts) {
+      lastArrival = Math.max(lastArrival, c.arrival);
+      deadline = Math.min(deadline, c.deadline);
+    }
+    const key = `${groups[0].caller}\n${body}`;
     let flight = this.options.dedupe ? this.inFlight.get(key) : undefined;
     if (!flight || flight.sentAt < lastArrival) {
-      const lead = members[0].ask;
-      const outgoing: Outgoing = { body, context: lead.context, trace: lead.trace, deadline: Math.min(...[...contexts].map((c) => c.deadline)) };
-      const sent: InFlight = { sentAt: nextSequence(), answer: this.exchange(outgoing) };
+      const lead = groups[0].members[0].ask;
+      const sent: InFlight = { sentAt: nextSequence(), answer: this.exchange({ body, context: lead.context, trace: lead.trace, deadline }) };
       flight = sent;
       if (this.options.dedupe) {
         this.inFlight.set(key, sent);
@@ -170,26 +196,44 @@ export class UnitCalls {
       }
     }
     flight.answer.then(
-      (answer) => this.answer(group, members, answer),
+      (answer) => this.answer(groups, merged, contexts, answer),
       (err: unknown) => {
-        for (const m of members) m.reject(err);
+        for (const g of groups) for (const m of g.members) m.reject(err);
       },
     );
   }
 
-  /** Each client request parses its own copy; each fetch gets its own entities and errors. */
-  private answer(group: Group, members: Member[], answer: RawAnswer): void {
-    const byContext = new Map<GatewayContext, Member[]>();
-    for (const m of members) byContext.set(m.ask.context, [...(byContext.get(m.ask.context) ?? []), m]);
-    for (const [context, own] of byContext) {
-      try {
-        const parsed = this.parse(answer);
-        this.received(context, parsed);
-        own.forEach((m, i) => m.resolve(group.entities ? entitiesFor(parsed, m.positions!) : i === 0 ? parsed : this.parse(answer)));
-      } catch (err) {
-        for (const m of own) m.reject(err);
-      }
+  /**
+   * The answer is parsed once; the first client request to use a part of it
+   * takes it as it is, any other gets its own copy, so no two requests'
+   * results share an object (the executor merges into what it is given).
+   */
+  private answer(groups: Group[], merged: Coalesced, contexts: ReadonlySet<GatewayContext>, answer: RawAnswer): void {
+    let parts: GatewayGraphQLResponse[];
+    try {
+      const parsed = this.parse(answer);
+      for (const c of contexts) this.received(c, parsed);
+      parts = merged.split(parsed) as GatewayGraphQLResponse[];
+    } catch (err) {
+      for (const g of groups) for (const m of g.members) m.reject(err);
+      return;
     }
+    groups.forEach((group, i) => {
+      const part = parts[i];
+      if (group.entities) {
+        const all = (part.data as { _entities?: unknown } | null | undefined)?._entities;
+        const owners: (GatewayContext | undefined)[] = [];
+        const take = Array.isArray(all)
+          ? (context: GatewayContext, at: number) => {
+              if (owners[at] === undefined) owners[at] = context;
+              return owners[at] === context ? all[at] : copy(all[at]);
+            }
+          : undefined;
+        for (const m of group.members) m.resolve(entitiesFor(part, m.positions!, take && ((at) => take(m.ask.context, at))));
+      } else {
+        group.members.forEach((m, n) => m.resolve(n === 0 ? part : { ...part, data: copy(part.data) as GatewayGraphQLResponse["data"] }));
+      }
+    });
   }
 
   private callerOf(context: GatewayContext): string {
@@ -203,9 +247,9 @@ export class UnitCalls {
 }
 
 /** The answer to one entity fetch out of the answer to the batch: its entities in its order, error paths renumbered. */
-export function entitiesFor(response: GatewayGraphQLResponse, positions: readonly number[]): GatewayGraphQLResponse {
+export function entitiesFor(response: GatewayGraphQLResponse, positions: readonly number[], take?: (at: number) => unknown): GatewayGraphQLResponse {
   const all = (response.data as { _entities?: unknown } | null | undefined)?._entities;
-  const data = Array.isArray(all) ? { ...response.data, _entities: positions.map((at) => all[at] ?? null) } : response.data;
+  const data = Array.isArray(all) ? { ...response.data, _entities: positions.map((at) => (take ? take(at) : all[at]) ?? null) } : response.data;
   if (!response.errors) return { ...response, data };
   const errors: GraphQLFormattedError[] = [];
   for (const error of response.errors) {
@@ -220,4 +264,13 @@ export function entitiesFor(response: GatewayGraphQLResponse, positions: readonl
   }
   const { errors: _all, ...rest } = response;
   return errors.length > 0 ? { ...rest, data, errors } : { ...rest, data };
+}
+
+/** A deep copy of a JSON value. */
+function copy(value: unknown): unknown {
+  if (value === null || typeof value !== "object") return value;
+  if (Array.isArray(value)) return value.map(copy);
+  const out: Record<string, unknown> = {};
+  for (const key in value) out[key] = copy((value as Record<string, unknown>)[key]);
+  return out;
 }
