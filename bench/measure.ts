@@ -83,7 +83,7 @@ export async function measure(target: Target, c: Case, options: { seconds: numbe
  * still working through those must not eat into the next window (often
  * another gateway's).
  */
-async function drained(target: Target): Promise<void> {
+export async function drained(target: Pick<Target, "takeFetches">): Promise<void> {
   for (let quiet = 0, i = 0; quiet < 2 && i < 100; i += 1) {
     await new Promise((r) => setTimeout(r, 150));
     quiet = (await target.takeFetches()) === 0 ? quiet + 1 : 0;

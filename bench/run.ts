@@ -6,20 +6,22 @@ import { join } from "node:path";
 import { isDeepStrictEqual } from "node:util";
 import { ROOT } from "../scripts/manifest";
 import { CASES, type Case, listCase } from "./cases";
+import { CEILING, type Ceiling, recordCeiling } from "./ceiling";
 import { type Measurement, answer, measure } from "./measure";
 import { type BenchStack, type GatewayKey, type GatewayUnderTest, processStats, startBench } from "./processes";
 
 /**
- * `npm run bench [-- --quick] [--silos servers] [--only=ours,apollo] [--cases=a,c] [--profile=ours] [--seconds=N] [--connections=N] [--no-write]`
+ * `npm run bench [-- --quick] [--silos servers] [--only=ours,apollo,ceiling] [--cases=a,c] [--profile=ours] [--seconds=N] [--connections=N] [--no-write]`
  * Every gateway side by side over the same units, supergraph and data:
- * responses checked equal first, then rounds alternated gateway by gateway.
+ * responses checked equal first, then rounds alternated gateway by gateway,
+ * with the ceiling (the units queried directly, bench/ceiling.ts) as one more.
  * Writes bench/results/<date>-<sha>.md (not with --only or --no-write).
  * Exits non-zero on any error or mismatch.
  */
 interface Args {
   quick: boolean;
   kind: "sqlite" | "servers";
-  only?: GatewayKey[];
+  only?: (GatewayKey | typeof CEILING.key)[];
   cases?: string[];
   profile?: (GatewayKey | "units")[];
   seconds: number;
@@ -36,7 +38,7 @@ function parseArgs(argv: string[]): Args {
   return {
     quick,
     kind: silos === "servers" ? "servers" : "sqlite",
-    only: value("only")?.split(",") as GatewayKey[] | undefined,
+    only: value("only")?.split(",") as Args["only"],
     cases: value("cases")?.split(","),
     profile: value("profile")?.split(",") as (GatewayKey | "units")[] | undefined,
     seconds: Number(value("seconds") ?? (quick ? 2 : 8)),
@@ -76,12 +78,20 @@ async function checkRustPlanner(g: GatewayUnderTest, authorization: string): Pro
   return `${plan.kind}/${plan.node?.kind}`;
 }
 
+/** A row of the tables: a gateway under test, or the ceiling. */
+interface Contender {
+  key: string;
+  label: string;
+  measure(c: Case, seconds: number): Promise<Measurement>;
+}
+
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const f = (x: number, digits = 0) => (Number.isFinite(x) ? x.toFixed(digits) : "–");
 
 async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2));
-  const stack = await startBench({ kind: args.kind, only: args.only, profile: args.profile });
+  const stack = await startBench({ kind: args.kind, only: args.only?.filter((k): k is GatewayKey => k !== CEILING.key), profile: args.profile });
+  let ceiling: Ceiling | undefined;
   try {
     const rust = stack.gateways.find((g) => g.key === "hive-rust");
     const rustPlan = rust ? await checkRustPlanner(rust, stack.authorization) : undefined;
@@ -94,18 +104,28 @@ async function main(): Promise<number> {
     }
     console.log(`responses equal across ${stack.gateways.map((g) => g.key).join(", ")}${rustPlan ? `; Rust planner active (plan ${rustPlan})` : ""}`);
 
+    const target = (g: GatewayUnderTest) => ({ url: g.url, pid: g.pid, authorization: stack.authorization, takeFetches: stack.takeFetches });
+    const contenders: Contender[] = stack.gateways.map((g) => ({ key: g.key, label: g.label, measure: (c, seconds) => measure(target(g), c, { seconds, connections: args.connections }) }));
+    if (!args.only || args.only.includes(CEILING.key)) {
+      const recording = await recordCeiling(stack, cases);
+      ceiling = recording;
+      contenders.push({ ...CEILING, measure: (c, seconds) => recording.measure(c, { seconds, connections: args.connections }) });
+      console.log(`ceiling recorded through stock Apollo: ${[...recording.recorded].map(([key, rs]) => `${key} ${rs.length} requests, ${f(mean(rs.map((r) => r.length)), 2)} fetches each`).join("; ")}`);
+    }
+    // The ceiling has rows only for the cases it could record (reads only).
+    const runs = (c: Case) => contenders.filter((x) => x.key !== CEILING.key || ceiling?.recorded.has(c.key));
+
     const results = new Map<string, Measurement[]>();
-    const record = (g: GatewayUnderTest, c: Case, m: Measurement) => {
+    const record = (g: Pick<Contender, "key">, c: Case, m: Measurement) => {
       const key = `${g.key}|${c.key}`;
       results.set(key, [...(results.get(key) ?? []), m]);
       console.log(`${c.key.padEnd(4)} ${g.key.padEnd(13)} ${f(m.rps).padStart(6)} req/s  p50 ${m.p50} ms  p99 ${m.p99} ms  cpu ${f(m.cpuMsPerRequest, 2)} ms/req  fetches ${f(m.fetchesPerRequest, 2)}/req  errors ${m.errors}${m.firstError ? ` (${m.firstError})` : ""}`);
     };
-    const target = (g: GatewayUnderTest) => ({ url: g.url, pid: g.pid, authorization: stack.authorization, takeFetches: stack.takeFetches });
     const lists = args.cases && !args.cases.includes("lists") ? [] : [1, 10, 50, 100].map(listCase);
     for (const c of cases) {
-      for (const g of stack.gateways) await measure(target(g), c, { seconds: args.warmSeconds, connections: args.connections });
+      for (const x of runs(c)) await x.measure(c, args.warmSeconds);
       for (let round = 0; round < args.rounds; round += 1) {
-        for (const g of stack.gateways) record(g, c, await measure(target(g), c, { seconds: args.seconds, connections: args.connections }));
+        for (const x of runs(c)) record(x, c, await x.measure(c, args.seconds));
       }
     }
     for (const c of lists) {
@@ -115,7 +135,7 @@ async function main(): Promise<number> {
     const after = new Map(stack.gateways.map((g) => [g.key, processStats(g.pid).rssMb]));
 
     const errors = [...results.values()].flat().reduce((a, m) => a + m.errors, 0);
-    const report = renderReport(args, stack, results, idle, after, rustPlan, [...cases, ...lists]);
+    const report = renderReport(args, stack, contenders, results, idle, after, rustPlan, [...cases, ...lists], ceiling);
     console.log(`\n${report}`);
     if (args.write) {
       const sha = execSync("git rev-parse --short HEAD", { cwd: ROOT }).toString().trim();
@@ -128,11 +148,12 @@ async function main(): Promise<number> {
     if (errors > 0) console.error(`${errors} failed requests: the run fails`);
     return errors > 0 ? 1 : 0;
   } finally {
+    await ceiling?.close();
     await stack.stop();
   }
 }
 
-function renderReport(args: Args, stack: BenchStack, results: Map<string, Measurement[]>, idle: Map<string, number>, after: Map<string, number>, rustPlan: string | undefined, cases: Case[]): string {
+function renderReport(args: Args, stack: BenchStack, contenders: Contender[], results: Map<string, Measurement[]>, idle: Map<string, number>, after: Map<string, number>, rustPlan: string | undefined, cases: Case[], ceiling: Ceiling | undefined): string {
   const sha = execSync("git rev-parse --short HEAD", { cwd: ROOT }).toString().trim();
   const lines = [
     `# Gateway bench ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC, ${sha}`,
@@ -146,8 +167,18 @@ function renderReport(args: Args, stack: BenchStack, results: Map<string, Measur
     "",
     "Per cell: mean over rounds. ×Apollo = requests/s relative to stock @apollo/gateway (CPU: ms per request relative). Fetches = subgraph requests per client request, counted at the units.",
   ];
+  if (ceiling) {
+    lines.push(
+      "",
+      `The ceiling row (units queried directly) shows how close to the limit the gateways get. Stock @apollo/gateway, inside the bench process, recorded the subgraph requests it sent for each case's first distinct request bodies ` +
+        `(${[...ceiling.recorded].map(([key, rs]) => `${key}: ${rs.length}`).join(", ")}) and which of their answers it had in hand when it sent each; the load replays them straight to the units ` +
+        `(${args.connections} virtual clients over keep-alive pools, its own loop instead of autocannon, in the same alternation), each fetch sent once those same answers are in, so planning, merging and the gateway hop cost nothing. ` +
+        "A client request counts once its last fetch is answered; a non-200 or an answer with errors fails it. Its fetches are stock Apollo's plan: a gateway that fetches less (dedup, another planner) can beat it. " +
+        "No CPU or RSS: there is no gateway process. Cases with writes, (d), have no ceiling row: a write is not replayed, and the reads are (a)'s.",
+    );
+  }
   for (const c of cases) {
-    const rows = stack.gateways.filter((g) => results.has(`${g.key}|${c.key}`));
+    const rows = contenders.filter((g) => results.has(`${g.key}|${c.key}`));
     if (rows.length === 0) continue;
     const apollo = results.get(`apollo|${c.key}`);
     lines.push("", `## ${c.label}`, "", "| gateway | req/s | ×Apollo | p50 ms | p99 ms | errors | CPU ms/req | CPU ×Apollo | RSS peak MB | fetches/req |", "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");

@@ -1,12 +1,13 @@
 import { CASES } from "../../bench/cases";
+import { recordCeiling } from "../../bench/ceiling";
 import { measure } from "../../bench/measure";
 import { type BenchStack, startBench } from "../../bench/processes";
 import { checkEqual } from "../../bench/run";
 
 /**
  * A smoke test of `npm run bench` (never of speed): our gateway and stock
- * Apollo over the same units give equal answers, and a short load through
- * each gets no errors.
+ * Apollo over the same units give equal answers, a short load through each
+ * gets no errors, and the ceiling's recorded subgraph requests replay cleanly.
  */
 describe("the bench harness", () => {
   let stack: BenchStack;
@@ -27,4 +28,20 @@ describe("the bench harness", () => {
       expect(m.fetchesPerRequest).toBeGreaterThan(0);
     }
   }, 60_000);
+
+  it("records stock Apollo's subgraph requests for a read in stages, skips a case with writes, and replays them with zero errors", async () => {
+    const [a, d] = ["a", "d"].map((key) => CASES.find((c) => c.key === key)!);
+    const ceiling = await recordCeiling(stack, [a, d], 2);
+    try {
+      expect([...ceiling.recorded.keys()]).toEqual(["a"]);
+      // (a) needs entities from what its first fetches return: some fetch waits for an answer.
+      expect(ceiling.recorded.get("a")!.every((fetches) => fetches.length > 1 && fetches.some((f) => f.after.length > 0))).toBe(true);
+      const m = await ceiling.measure(a, { seconds: 0.5, connections: 2 });
+      expect({ errors: m.errors, firstError: m.firstError }).toEqual({ errors: 0, firstError: undefined });
+      // Counted at the units over every replayed request, also those ending after the window.
+      expect(m.fetchesPerRequest).toBeGreaterThan(1);
+    } finally {
+      await ceiling.close();
+    }
+  }, 30_000);
 });
