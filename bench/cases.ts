@@ -12,6 +12,8 @@ export interface Body {
   variables: Record<string, unknown>;
   /** Sent with `x-channel` (writes need it). */
   write?: boolean;
+  /** Sent with the token of this one of the bench's callers (modulo their number) instead of the one bench agent's. */
+  caller?: number;
 }
 
 export interface Case {
@@ -38,6 +40,8 @@ const SEARCH_TEXTS = ["C0001", "C0002", "C0003", "C0004", "C0005", "C0006", "C00
 const PREFERENCES = ["quiet room", "high floor", "late check-out", "feather-free pillows"];
 
 export const HOT_ID = "C000001";
+/** Distinct agents of the many-callers case. */
+export const CALLERS = 50;
 
 export const CASES: Case[] = [
   { key: "a", label: "(a) 360° customer view, spread ids", body: (n) => ({ query: OPERATIONS.customer360, variables: { id: spreadId(n) } }) },
@@ -52,6 +56,11 @@ export const CASES: Case[] = [
         : { query: OPERATIONS.customer360, variables: { id: spreadId(n) } },
   },
   { key: "hot", label: "hot key: (a) with one id", body: () => ({ query: OPERATIONS.customer360, variables: { id: HOT_ID } }) },
+  {
+    key: "a-callers",
+    label: `(a) from ${CALLERS} callers, each with a token of its own (a gateway may merge fetches only within one caller)`,
+    body: (n) => ({ query: OPERATIONS.customer360, variables: { id: spreadId(n) }, caller: n }),
+  },
 ];
 
 /** (c) at other page sizes, to show fetches per request stay constant and latency grows no worse than linearly. */

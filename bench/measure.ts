@@ -21,11 +21,14 @@ export interface Target {
   url: string;
   pid: number;
   authorization: string;
+  /** Authorization headers of the bench's many callers (Body.caller picks one). */
+  callers: readonly string[];
   takeFetches(): Promise<number>;
 }
 
-function headersOf(body: Body, authorization: string): Record<string, string> {
-  return { "content-type": "application/json", authorization, ...(body.write ? { "x-channel": "STORE" } : {}) };
+function headersOf(body: Body, authorization: string, callers: readonly string[] = []): Record<string, string> {
+  const caller = body.caller !== undefined && callers.length > 0 ? callers[body.caller % callers.length] : authorization;
+  return { "content-type": "application/json", authorization: caller, ...(body.write ? { "x-channel": "STORE" } : {}) };
 }
 
 /** Runs `seconds` of load on fixed connections, each request with its own variables. */
@@ -47,7 +50,7 @@ export async function measure(target: Target, c: Case, options: { seconds: numbe
       {
         setupRequest: (req) => {
           const body = c.body(n++);
-          return { ...req, method: "POST", path: new URL(target.url).pathname, headers: headersOf(body, target.authorization), body: JSON.stringify({ query: body.query, variables: body.variables }) };
+          return { ...req, method: "POST", path: new URL(target.url).pathname, headers: headersOf(body, target.authorization, target.callers), body: JSON.stringify({ query: body.query, variables: body.variables }) };
         },
         onResponse: (status, body) => {
           if (status !== 200 || body.includes('"errors"')) {
@@ -91,8 +94,8 @@ export async function drained(target: Pick<Target, "takeFetches">): Promise<void
 }
 
 /** One request, parsed: for the equality check before timing. */
-export async function answer(url: string, body: Body, authorization: string): Promise<{ status: number; data: unknown; errors: unknown }> {
-  const res = await fetch(url, { method: "POST", headers: headersOf(body, authorization), body: JSON.stringify({ query: body.query, variables: body.variables }) });
+export async function answer(url: string, body: Body, authorization: string, callers: readonly string[] = []): Promise<{ status: number; data: unknown; errors: unknown }> {
+  const res = await fetch(url, { method: "POST", headers: headersOf(body, authorization, callers), body: JSON.stringify({ query: body.query, variables: body.variables }) });
   const json = (await res.json()) as { data?: unknown; errors?: unknown };
   return { status: res.status, data: json.data, errors: json.errors };
 }

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadGatewayConfig } from "../gateway/config";
 import { mintToken } from "../gateway/token";
+import { CALLERS } from "./cases";
 import { ROOT, readManifest } from "../scripts/manifest";
 import { type ProcessSpec, type Supervised, launch, stopAll, waitHealthy } from "../scripts/supervisor";
 import { freePort } from "../test/support/stack";
@@ -29,6 +30,8 @@ export interface BenchStack {
   unitUrls: Map<string, string>;
   /** The bearer token every client request carries (an agent). */
   authorization: string;
+  /** Bearer tokens of many distinct agents, for the many-callers case. */
+  callers: string[];
   supergraphPath: string;
   /** Subgraph fetches since the last call, summed over the units. */
   takeFetches(): Promise<number>;
@@ -102,6 +105,7 @@ export async function startBench(options: { kind: SiloKind; only?: readonly Gate
 
     const tokenConfig = loadGatewayConfig({ ...secrets, NODE_ENV: "production" });
     const authorization = `Bearer ${await mintToken(tokenConfig, { role: "agent", sub: BENCH_AGENT, ttlSeconds: 24 * 3600 })}`;
+    const callers = await Promise.all(Array.from({ length: CALLERS }, async (_, i) => `Bearer ${await mintToken(tokenConfig, { role: "agent", sub: `${BENCH_AGENT}-${i + 1}`, ttlSeconds: 24 * 3600 })}`));
     const graphqlAnswers = (url: string) => async () => {
       try {
         const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json", authorization }, body: JSON.stringify({ query: "{ __typename }" }) });
@@ -121,6 +125,11 @@ export async function startBench(options: { kind: SiloKind; only?: readonly Gate
       // not protect anything. The limiter still runs (it costs what it costs); its budget is out of reach.
       GATEWAY_RATE_LIMIT_PER_MINUTE: "1000000000",
       GATEWAY_RATE_LIMIT_BURST: "1000000",
+      // The bench drives every gateway to saturation, where queueing alone makes a request of (c)
+      // take seconds (50 connections / ~10 requests a second); stock gateways have no timeouts.
+      // Production timeouts would turn that queueing into errors, which measures nothing.
+      GATEWAY_SUBGRAPH_TIMEOUT_MS: "60000",
+      GATEWAY_REQUEST_DEADLINE_MS: "120000",
     });
     await run({ name: "reference", script: join(ROOT, "dist", "gateway", "main.js"), env: ourEnv(referencePort, false), healthUrl: `http://127.0.0.1:${referencePort}/health` }, graphqlAnswers(referenceUrl));
 
@@ -154,6 +163,7 @@ export async function startBench(options: { kind: SiloKind; only?: readonly Gate
       gateways,
       unitUrls,
       authorization,
+      callers,
       supergraphPath,
       takeFetches,
       logs,

@@ -57,7 +57,7 @@ export async function checkEqual(stack: BenchStack, cases: Case[]): Promise<stri
       const body = c.body(n);
       let reference: { key: string; data: unknown } | undefined;
       for (const g of stack.gateways) {
-        const got = await answer(g.url, body, stack.authorization);
+        const got = await answer(g.url, body, stack.authorization, stack.callers);
         if (got.status !== 200 || got.errors) {
           problems.push(`${g.key} ${c.key} #${n}: HTTP ${got.status} ${JSON.stringify(got.errors)?.slice(0, 300)}`);
           continue;
@@ -104,7 +104,7 @@ async function main(): Promise<number> {
     }
     console.log(`responses equal across ${stack.gateways.map((g) => g.key).join(", ")}${rustPlan ? `; Rust planner active (plan ${rustPlan})` : ""}`);
 
-    const target = (g: GatewayUnderTest) => ({ url: g.url, pid: g.pid, authorization: stack.authorization, takeFetches: stack.takeFetches });
+    const target = (g: GatewayUnderTest) => ({ url: g.url, pid: g.pid, authorization: stack.authorization, callers: stack.callers, takeFetches: stack.takeFetches });
     const contenders: Contender[] = stack.gateways.map((g) => ({ key: g.key, label: g.label, measure: (c, seconds) => measure(target(g), c, { seconds, connections: args.connections }) }));
     if (!args.only || args.only.includes(CEILING.key)) {
       const recording = await recordCeiling(stack, cases);
