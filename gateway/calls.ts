@@ -86,6 +86,8 @@ interface Group {
 
 /** Most fetches merged into one request: bounds the documents a unit must parse, and their variety. */
 const MOST_MERGED = 32;
+/** A merged body longer than this is split again (units refuse bodies over 1 MB by default). */
+const MOST_MERGED_CHARS = 256 * 1024;
 
 interface InFlight {
   sentAt: number;
@@ -127,15 +129,7 @@ export class UnitCalls {
         this.pending.set(key, group);
       }
       if (entities) {
-        member.positions = (representations as unknown[]).map((representation) => {
-          const json = JSON.stringify(representation);
-          let at = group.seen.get(json);
-          if (at === undefined) {
-            at = group.representations.push(representation) - 1;
-            group.seen.set(json, at);
-          }
-          return at;
-        });
+        member.positions = (representations as unknown[]).map((representation) => place(group, representation));
       }
       group.members.push(member);
       if (!this.flushing) {
@@ -174,6 +168,10 @@ export class UnitCalls {
     const merged: Coalesced = requests.length === 1 ? { request: requests[0], split: (r) => [r] } : coalesce(requests);
     const { query, variables, operationName } = merged.request;
     const body = JSON.stringify({ query, variables, ...(operationName ? { operationName } : {}) });
+    if (body.length > MOST_MERGED_CHARS && (groups.length > 1 || groups[0].members.length > 1)) {
+      for (const half of halves(groups)) this.send(half);
+      return;
+    }
     const contexts = new Set(groups.flatMap((g) => g.members.map((m) => m.ask.context)));
     let lastArrival = 0;
     let deadline = Infinity;
@@ -244,6 +242,34 @@ export class UnitCalls {
     }
     return caller;
   }
+}
+
+/** Where a representation goes in a group's request: where it already is, or at the end. */
+function place(group: Group, representation: unknown): number {
+  const json = JSON.stringify(representation);
+  let at = group.seen.get(json);
+  if (at === undefined) {
+    at = group.representations.push(representation) - 1;
+    group.seen.set(json, at);
+  }
+  return at;
+}
+
+/** Two smaller batches: half the groups each, or a lone group's fetches in two groups of their own. */
+function halves(groups: Group[]): Group[][] {
+  if (groups.length > 1) return [groups.slice(0, groups.length >> 1), groups.slice(groups.length >> 1)];
+  const [group] = groups;
+  const middle = group.members.length >> 1;
+  return [group.members.slice(0, middle), group.members.slice(middle)].map((members) => {
+    const part: Group = { ...group, members: [], representations: [], seen: new Map() };
+    for (const m of members) {
+      if (m.positions) {
+        m.positions = m.positions.map((at) => place(part, group.representations[at]));
+      }
+      part.members.push(m);
+    }
+    return [part];
+  });
 }
 
 /** The answer to one entity fetch out of the answer to the batch: its entities in its order, error paths renumbered. */
