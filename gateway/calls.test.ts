@@ -391,6 +391,37 @@ describe("UnitCalls: query fetches to one unit shared", () => {
     });
   });
 
+  describe("each fetch is bounded by its own request's deadline, not by another's", () => {
+    it("a request with time left is not failed by the request with little left it was merged with", async () => {
+      const ds = source();
+      const open = hold();
+      setTimeout(open, 600);
+      const began = Date.now();
+      const hurried = fetchOf(ds, contextOf({ deadline: Date.now() + 100 }), CUSTOMERS, { representations: customers("C1") });
+      const patient = fetchOf(ds, contextOf(), CUSTOMERS, { representations: customers("C3") });
+      const err = await failure(hurried);
+      expect(Date.now() - began).toBeLessThan(450);
+      expect(err.extensions).toEqual({ code: "TIMEOUT", unit: "ledger" });
+      expect(err.message).toBe("the ledger unit did not answer before the request's deadline");
+      expect((await patient).data).toEqual({ _entities: [{ name: "name of C3", tier: "SILVER" }] });
+      expect(seen).toHaveLength(1);
+    });
+
+    it("a request that joins one in flight waits no longer than its own deadline", async () => {
+      const ds = source();
+      const open = hold();
+      setTimeout(open, 600);
+      const hurried = contextOf({ deadline: Date.now() + 150 });
+      const first = fetchOf(ds, contextOf(), READ);
+      await until(() => seen.length === 1, "the first request");
+      const err = await failure(fetchOf(ds, hurried, READ));
+      expect(Date.now()).toBeLessThan(hurried.deadline + 300);
+      expect(err.extensions).toEqual({ code: "TIMEOUT", unit: "ledger" });
+      expect((await first).data).toEqual({ readNumber: expect.any(Number) });
+      expect(seen).toHaveLength(1);
+    });
+  });
+
   describe("a unit that fails the merged request fails every fetch it stood for, naming the unit", () => {
     const fetches = (ds: UnitDataSource) => {
       const [a, b] = [contextOf(), contextOf()];
