@@ -49,7 +49,11 @@ export interface Outgoing {
   /** The client request whose headers it carries (request id, identity, forwarded headers); the first ask's. Null for calls of the gateway's own. */
   context: GatewayContext | null;
   trace: Record<string, string>;
-  /** The earliest deadline among the client requests it serves. */
+  /**
+   * The latest deadline among the client requests it serves: a request with
+   * little time left must not cut short the call for one with more. Each
+   * fetch is still bounded by its own request's deadline (datasource.ts).
+   */
   deadline: number;
 }
 
@@ -174,10 +178,10 @@ export class UnitCalls {
     }
     const contexts = new Set(groups.flatMap((g) => g.members.map((m) => m.ask.context)));
     let lastArrival = 0;
-    let deadline = Infinity;
+    let deadline = -Infinity;
     for (const c of contexts) {
       lastArrival = Math.max(lastArrival, c.arrival);
-      deadline = Math.min(deadline, c.deadline);
+      deadline = Math.max(deadline, c.deadline);
     }
     const key = `${groups[0].caller}\n${body}`;
     let flight = this.options.dedupe ? this.inFlight.get(key) : undefined;

@@ -76,13 +76,37 @@ export class UnitDataSource implements GraphQLDataSource<GatewayContext> {
     const context = "incomingRequestContext" in options ? options.context : null;
     const trace = this.traceHeaders();
     const isQuery = this.kindOf(query, operationName, "document" in options ? options.document : undefined) === "query";
-    if (context && isQuery) return this.calls.submit({ context, query, operationName, variables, trace });
+    if (context && isQuery) return this.withinDeadline(this.calls.submit({ context, query, operationName, variables, trace }), context.deadline);
     // Alone: mutations (never retried, never shared) and the gateway's own calls.
     const body = JSON.stringify({ query, variables, ...(operationName ? { operationName } : {}) });
     const response = this.read(await this.exchange({ body, context, trace, deadline: context?.deadline ?? Infinity }, isQuery));
     const provenance = provenanceOf(response.extensions);
     if (provenance && context) context.provenance.push(provenance);
     return response;
+  }
+
+  /**
+   * A shared call lasts as long as the latest request it serves allows, and
+   * an identical one in flight may be joined: each fetch still fails at its
+   * own request's deadline, as it would have alone.
+   */
+  private withinDeadline(answer: Promise<GatewayGraphQLResponse>, deadline: number): Promise<GatewayGraphQLResponse> {
+    const left = Math.max(0, deadline - Date.now());
+    // Past what a timer can hold (it would fire at once): no deadline to keep.
+    if (!(left <= MAX_TIMER_MS)) return answer;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(this.timeout(0, true)), left);
+      answer.then(
+        (response) => {
+          clearTimeout(timer);
+          resolve(response);
+        },
+        (err: unknown) => {
+          clearTimeout(timer);
+          reject(err);
+        },
+      );
+    });
   }
 
   /** Trace context for the unit (telemetry.ts fills it in when tracing is on). */
@@ -201,6 +225,9 @@ export class UnitDataSource implements GraphQLDataSource<GatewayContext> {
 }
 
 const JSON_TYPES = /^application\/(graphql-response\+)?json/i;
+
+/** The longest delay setTimeout keeps (2^31 - 1 ms); a longer one fires at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** "Full jitter" backoff: a random wait up to base·2^attempt, so retries from many requests spread out. */
 export function backoffMs(attempt: number, baseMs: number, random: () => number = Math.random): number {

@@ -4,6 +4,8 @@ import type { AddressInfo } from "node:net";
 /**
  * A loopback HTTP proxy in front of a real subgraph that holds each request
  * for `delayMs` before forwarding it: the unit's answer is real, only late.
+ * It can also hold the unit's answer (`answerDelayMs`): the unit read its
+ * silo on time, the gateway hears of it late.
  * Point the gateway's SUBGRAPH_<NAME>_URL at `url`; set `target` to the
  * unit's origin (it may be set after the gateway starts; until then, and
  * whenever the unit is down, the proxy answers 502 like a real one).
@@ -14,6 +16,12 @@ export interface DelayProxy {
   /** Origin of the real unit, e.g. http://127.0.0.1:4003. */
   target: string;
   delayMs: number;
+  /** How long each answer is held once the unit gave it, for the requests `holdsAnswer` picks. */
+  answerDelayMs: number;
+  /** Which requests' answers are held, by request body; all unless set. */
+  holdsAnswer?: (body: string) => boolean;
+  /** Requests received so far. */
+  received: number;
   close(): Promise<void>;
 }
 
@@ -21,9 +29,24 @@ export async function startDelayProxy(target = ""): Promise<DelayProxy> {
   const timers = new Set<NodeJS.Timeout>();
   const forward = (req: IncomingMessage, res: ServerResponse, body: Buffer) => {
     if (!proxy.target) return badGateway(res);
+    const holdMs = proxy.answerDelayMs > 0 && (proxy.holdsAnswer?.(body.toString("utf8")) ?? true) ? proxy.answerDelayMs : 0;
     const upstream = request(new URL(req.url ?? "/", proxy.target), { method: req.method, headers: { ...req.headers, host: new URL(proxy.target).host } }, (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
+      if (holdMs === 0) {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+        return;
+      }
+      const chunks: Buffer[] = [];
+      answer.on("data", (chunk: Buffer) => chunks.push(chunk));
+      answer.on("end", () => {
+        const timer = setTimeout(() => {
+          timers.delete(timer);
+          if (res.destroyed) return;
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          res.end(Buffer.concat(chunks));
+        }, holdMs);
+        timers.add(timer);
+      });
     });
     upstream.on("error", () => (res.headersSent ? res.destroy() : badGateway(res)));
     // The gateway gave up (timeout, deadline): so does the proxy.
@@ -32,6 +55,7 @@ export async function startDelayProxy(target = ""): Promise<DelayProxy> {
   };
 
   const server = createServer((req, res) => {
+    proxy.received += 1;
     const chunks: Buffer[] = [];
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
     req.on("end", () => {
@@ -52,6 +76,8 @@ export async function startDelayProxy(target = ""): Promise<DelayProxy> {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`,
     target,
     delayMs: 0,
+    answerDelayMs: 0,
+    received: 0,
     async close() {
       for (const timer of timers) clearTimeout(timer);
       server.closeAllConnections();
