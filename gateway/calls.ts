@@ -169,7 +169,14 @@ export class UnitCalls {
 
   private send(groups: Group[]): void {
     const requests = groups.map((g) => ({ query: g.query, operationName: g.operationName, variables: g.entities ? { ...g.variables, representations: g.representations } : g.variables }));
-    const merged: Coalesced = requests.length === 1 ? { request: requests[0], split: (r) => [r] } : coalesce(requests);
+    let merged: Coalesced;
+    try {
+      merged = requests.length === 1 ? { request: requests[0], split: (r) => [r] } : coalesce(requests);
+    } catch {
+      // A document coalesce.ts will not merge goes out on its own.
+      for (const group of groups) this.send([group]);
+      return;
+    }
     const { query, variables, operationName } = merged.request;
     const body = JSON.stringify({ query, variables, ...(operationName ? { operationName } : {}) });
     if (body.length > MOST_MERGED_CHARS && (groups.length > 1 || groups[0].members.length > 1)) {
@@ -224,6 +231,11 @@ export class UnitCalls {
       const part = parts[i];
       if (group.entities) {
         const all = (part.data as { _entities?: unknown } | null | undefined)?._entities;
+        if (Array.isArray(all) && all.length !== group.representations.length) {
+          // As Apollo's executor would for a fetch of its own: a unit that loses entities is broken.
+          for (const m of group.members) m.reject(new Error(`expected ${group.representations.length} entities in the answer, got ${all.length}`));
+          return;
+        }
         const owners: (GatewayContext | undefined)[] = [];
         const take = Array.isArray(all)
           ? (context: GatewayContext, at: number) => {
