@@ -292,6 +292,40 @@ describe("UnitCalls: query fetches to one unit shared", () => {
     expect(new Set(counts).size).toBe(2);
   });
 
+  describe("with a concurrency limit, a busy caller's further fetches wait and go out together", () => {
+    it("one request in flight, the next two fetches of the same caller in one request once it is back", async () => {
+      const ds = source({ batch: true, dedupe: true, concurrency: 1 });
+      const open = hold();
+      const first = fetchOf(ds, contextOf(), CUSTOMERS, { representations: customers("C1") });
+      await until(() => seen.length === 1, "the first request");
+      const later = [fetchOf(ds, contextOf(), CUSTOMERS, { representations: customers("C3", "C4") })];
+      await sleep(5);
+      later.push(fetchOf(ds, contextOf(), CUSTOMERS, { representations: customers("C4", "C5") }));
+      await sleep(30);
+      expect(seen).toHaveLength(1);
+      open();
+      const answers = await Promise.all([first, ...later]);
+      expect(seen).toHaveLength(2);
+      expect(seen[1].body.variables).toEqual({ representations: customers("C3", "C4", "C5") });
+      const names = answers.map((r) => (r.data as { _entities: Array<{ name: string }> })._entities.map((e) => e.name));
+      expect(names).toEqual([["name of C1"], ["name of C3", "name of C4"], ["name of C4", "name of C5"]]);
+    });
+
+    it("another caller does not wait for a busy one", async () => {
+      const ds = source({ batch: true, dedupe: true, concurrency: 1 });
+      const open = hold();
+      const busy = fetchOf(ds, contextOf(), PRODUCTS);
+      await until(() => seen.length === 1, "the busy caller's request");
+      const waiting = fetchOf(ds, contextOf(), READ);
+      const other = fetchOf(ds, contextOf({ identity: { role: "agent", subject: "agent-2" } }), READ);
+      await until(() => seen.length === 2, "the other caller's request");
+      expect(decodeIdentity(String(seen[1].headers[IDENTITY_HEADER]))).toEqual({ role: "agent", subject: "agent-2" });
+      open();
+      await Promise.all([busy, waiting, other]);
+      expect(seen).toHaveLength(3);
+    });
+  });
+
   describe("in flight, an answer is never older than the client request it serves", () => {
     it("a request that arrived after the identical one in flight was sent gets a fresh read of its own", async () => {
       const ds = source();

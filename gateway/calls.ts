@@ -17,6 +17,9 @@ import type { RawAnswer } from "./transport";
  *   are merged with aliases (coalesce.ts). Every fetch gets back exactly what
  *   it would have got alone: its entities in its own order, its own error
  *   paths.
+ * - While a caller already has `concurrency` batched requests in flight to
+ *   the unit, its further fetches wait and go out together when one comes
+ *   back: under load, batches grow instead of requests multiplying.
  * - In-flight de-duplication: a request whose body is identical to one
  *   already in flight for the same caller waits for that answer, but only
  *   if that request was sent after every client request it would serve had
@@ -31,6 +34,13 @@ import type { RawAnswer } from "./transport";
 export interface SharingOptions {
   batch: boolean;
   dedupe: boolean;
+  /**
+   * Most batched requests one caller has in flight to the unit; further
+   * fetches wait for one of them to come back and then go out together
+   * (0: no limit). A busy unit thus gets fewer, larger requests from a busy
+   * caller, and no waiting at all when it is not busy.
+   */
+  concurrency?: number;
 }
 
 /** What the data source asks of the subgraph for one fetch of a query plan. */
@@ -76,6 +86,8 @@ interface Member {
 }
 
 interface Group {
+  /** Its key among the pending groups. */
+  key: string;
   caller: string;
   query: string;
   operationName?: string;
@@ -103,6 +115,8 @@ export class UnitCalls {
   private flushing = false;
   private readonly inFlight = new Map<string, InFlight>();
   private readonly callers = new WeakMap<GatewayContext, string>();
+  /** Batched requests in flight, by caller. */
+  private readonly busy = new Map<string, number>();
 
   constructor(
     private readonly options: SharingOptions,
@@ -120,7 +134,7 @@ export class UnitCalls {
       const { representations, ...rest } = ask.variables;
       const entities = Array.isArray(representations);
       if (!this.options.batch) {
-        const alone = this.groupOf(this.callerOf(ask.context), ask, ask.variables, false);
+        const alone = this.groupOf("", this.callerOf(ask.context), ask, ask.variables, false);
         alone.members.push(member);
         this.send([alone]);
         return;
@@ -129,42 +143,52 @@ export class UnitCalls {
       const key = `${caller}\n${ask.operationName ?? ""}\n${ask.query}\n${JSON.stringify(rest)}`;
       let group = this.pending.get(key);
       if (!group) {
-        group = this.groupOf(caller, ask, rest, entities);
+        group = this.groupOf(key, caller, ask, rest, entities);
         this.pending.set(key, group);
       }
       if (entities) {
         member.positions = (representations as unknown[]).map((representation) => place(group, representation));
       }
       group.members.push(member);
-      if (!this.flushing) {
-        this.flushing = true;
-        // After this tick's I/O callbacks: fetches issued by answers that arrived together go out together.
-        setImmediate(() => this.flush());
-      }
+      this.flushSoon();
     });
   }
 
-  private groupOf(caller: string, ask: Ask, variables: Record<string, unknown>, entities: boolean): Group {
-    return { caller, query: ask.query, operationName: ask.operationName, variables, entities, members: [], representations: [], seen: new Map() };
+  /** After this tick's I/O callbacks: fetches issued by answers that arrived together go out together. */
+  private flushSoon(): void {
+    if (this.flushing) return;
+    this.flushing = true;
+    setImmediate(() => this.flush());
   }
 
+  private hasRoom(caller: string): boolean {
+    const limit = this.options.concurrency ?? 0;
+    return limit <= 0 || (this.busy.get(caller) ?? 0) < limit;
+  }
+
+  private groupOf(key: string, caller: string, ask: Ask, variables: Record<string, unknown>, entities: boolean): Group {
+    return { key, caller, query: ask.query, operationName: ask.operationName, variables, entities, members: [], representations: [], seen: new Map() };
+  }
+
+  /** Sends what is pending, as few requests per caller as the limits allow; a caller without room keeps waiting. */
   private flush(): void {
-    const groups = this.pending;
-    this.pending = new Map();
     this.flushing = false;
     // The caller is the start of each key: sorted keys put a caller's groups together, in an order
     // that depends only on what was asked, so the same mix of fetches merges into the same document.
-    const keys = [...groups.keys()].sort();
+    const keys = [...this.pending.keys()].sort();
     let batch: Group[] = [];
+    const out = () => {
+      for (const group of batch) this.pending.delete(group.key);
+      if (batch.length > 0) this.send(batch);
+      batch = [];
+    };
     for (const key of keys) {
-      const group = groups.get(key)!;
-      if (batch.length > 0 && (batch[0].caller !== group.caller || batch.length === MOST_MERGED)) {
-        this.send(batch);
-        batch = [];
-      }
+      const group = this.pending.get(key)!;
+      if (batch.length > 0 && (batch[0].caller !== group.caller || batch.length === MOST_MERGED)) out();
+      if (batch.length === 0 && !this.hasRoom(group.caller)) continue;
       batch.push(group);
     }
-    if (batch.length > 0) this.send(batch);
+    out();
   }
 
   private send(groups: Group[]): void {
@@ -196,6 +220,15 @@ export class UnitCalls {
       const lead = groups[0].members[0].ask;
       const sent: InFlight = { sentAt: nextSequence(), answer: this.exchange({ body, context: lead.context, trace: lead.trace, deadline }) };
       flight = sent;
+      const caller = groups[0].caller;
+      this.busy.set(caller, (this.busy.get(caller) ?? 0) + 1);
+      const done = () => {
+        const left = (this.busy.get(caller) ?? 1) - 1;
+        if (left > 0) this.busy.set(caller, left);
+        else this.busy.delete(caller);
+        if (this.pending.size > 0) this.flushSoon();
+      };
+      sent.answer.then(done, done);
       if (this.options.dedupe) {
         this.inFlight.set(key, sent);
         const forget = () => {

@@ -34,7 +34,7 @@ export class Units {
       this.breakerOf(name),
       this.transport,
       this.config.GRAPH_SIGNING_SECRET,
-      { batch: this.config.GATEWAY_BATCH_FETCHES, dedupe: this.config.GATEWAY_DEDUPLICATE_FETCHES },
+      { batch: this.config.GATEWAY_BATCH_FETCHES, dedupe: this.config.GATEWAY_DEDUPLICATE_FETCHES, concurrency: this.config.GATEWAY_BATCH_CONCURRENCY },
     );
 
   /** The URL the gateway calls: SUBGRAPH_<NAME>_URL if set, else the supergraph's. */
