@@ -98,12 +98,16 @@ interface Group {
   /** Distinct representations in first-seen order, by their JSON. */
   representations: unknown[];
   seen: Map<string, number>;
+  /** The JSON of each representation (written once: it is the key above, and goes on the wire as it is). */
+  json: string[];
+  /** Characters the representations take in a body. */
+  chars: number;
 }
 
 /** Most fetches merged into one request: bounds the documents a unit must parse, and their variety. */
 const MOST_MERGED = 32;
 /** A merged body longer than this is split again (units refuse bodies over 1 MB by default). */
-const MOST_MERGED_CHARS = 256 * 1024;
+const MOST_MERGED_CHARS = 512 * 1024;
 
 interface InFlight {
   sentAt: number;
@@ -167,7 +171,7 @@ export class UnitCalls {
   }
 
   private groupOf(key: string, caller: string, ask: Ask, variables: Record<string, unknown>, entities: boolean): Group {
-    return { key, caller, query: ask.query, operationName: ask.operationName, variables, entities, members: [], representations: [], seen: new Map() };
+    return { key, caller, query: ask.query, operationName: ask.operationName, variables, entities, members: [], representations: [], seen: new Map(), json: [], chars: 0 };
   }
 
   /** Sends what is pending, as few requests per caller as the limits allow; a caller without room keeps waiting. */
@@ -192,6 +196,11 @@ export class UnitCalls {
   }
 
   private send(groups: Group[]): void {
+    // Too long by the representations alone: split before writing anything.
+    if (groups.reduce((n, g) => n + g.chars + g.query.length, 0) > MOST_MERGED_CHARS && (groups.length > 1 || groups[0].members.length > 1)) {
+      for (const half of halves(groups)) this.send(half);
+      return;
+    }
     const requests = groups.map((g) => ({ query: g.query, operationName: g.operationName, variables: g.entities ? { ...g.variables, representations: g.representations } : g.variables }));
     let merged: Coalesced;
     try {
@@ -201,8 +210,8 @@ export class UnitCalls {
       for (const group of groups) this.send([group]);
       return;
     }
-    const { query, variables, operationName } = merged.request;
-    const body = JSON.stringify({ query, variables, ...(operationName ? { operationName } : {}) });
+    const written = new Map<unknown, string>(groups.filter((g) => g.entities).map((g) => [g.representations, `[${g.json.join(",")}]`]));
+    const body = bodyOf(merged.request, written);
     if (body.length > MOST_MERGED_CHARS && (groups.length > 1 || groups[0].members.length > 1)) {
       for (const half of halves(groups)) this.send(half);
       return;
@@ -294,14 +303,24 @@ export class UnitCalls {
 }
 
 /** Where a representation goes in a group's request: where it already is, or at the end. */
-function place(group: Group, representation: unknown): number {
-  const json = JSON.stringify(representation);
+function place(group: Group, representation: unknown, json = JSON.stringify(representation)): number {
   let at = group.seen.get(json);
   if (at === undefined) {
     at = group.representations.push(representation) - 1;
+    group.json.push(json);
     group.seen.set(json, at);
+    group.chars += json.length + 1;
   }
   return at;
+}
+
+/**
+ * The body of a request, with each batch's representations written from the
+ * JSON already made of them instead of serialised again.
+ */
+function bodyOf(request: { query: string; variables?: Record<string, unknown>; operationName?: string }, written: Map<unknown, string>): string {
+  const variables = Object.entries(request.variables ?? {}).map(([name, value]) => `${JSON.stringify(name)}:${written.get(value) ?? JSON.stringify(value)}`);
+  return `{"query":${JSON.stringify(request.query)},"variables":{${variables.join(",")}}${request.operationName ? `,"operationName":${JSON.stringify(request.operationName)}` : ""}}`;
 }
 
 /** Two smaller batches: half the groups each, or a lone group's fetches in two groups of their own. */
@@ -310,10 +329,10 @@ function halves(groups: Group[]): Group[][] {
   const [group] = groups;
   const middle = group.members.length >> 1;
   return [group.members.slice(0, middle), group.members.slice(middle)].map((members) => {
-    const part: Group = { ...group, members: [], representations: [], seen: new Map() };
+    const part: Group = { ...group, members: [], representations: [], seen: new Map(), json: [], chars: 0 };
     for (const m of members) {
       if (m.positions) {
-        m.positions = m.positions.map((at) => place(part, group.representations[at]));
+        m.positions = m.positions.map((at) => place(part, group.representations[at], group.json[at]));
       }
       part.members.push(m);
     }

@@ -30,9 +30,29 @@ export function isoFromUtc(value: unknown, where: string): string {
 
 const LOCAL = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2}))?$/;
 const offsetFormatters = new Map<string, Intl.DateTimeFormat>();
+/**
+ * Offsets by zone and quarter hour of UTC: zones change offset only at whole
+ * quarter hours, and asking Intl is the dearest step of reading a local time.
+ */
+const QUARTER_HOUR = 15 * 60_000;
+const offsets = new Map<string, Map<number, number>>();
+const MOST_OFFSETS = 100_000;
 
 /** Offset of `timeZone` from UTC at the instant `utcMillis`, in minutes. */
 function zoneOffsetMinutes(utcMillis: number, timeZone: string): number {
+  let known = offsets.get(timeZone);
+  if (!known) offsets.set(timeZone, (known = new Map()));
+  const quarter = Math.floor(utcMillis / QUARTER_HOUR);
+  let offset = known.get(quarter);
+  if (offset === undefined) {
+    offset = askedOffsetMinutes(quarter * QUARTER_HOUR, timeZone);
+    if (known.size >= MOST_OFFSETS) known.clear();
+    known.set(quarter, offset);
+  }
+  return offset;
+}
+
+function askedOffsetMinutes(utcMillis: number, timeZone: string): number {
   let fmt = offsetFormatters.get(timeZone);
   if (!fmt) {
     fmt = new Intl.DateTimeFormat("en-US", {
