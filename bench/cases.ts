@@ -63,7 +63,10 @@ export const CASES: Case[] = [
   },
 ];
 
+/** Connections of the list-size runs: few, so latency shows the work a page takes rather than the queue in front of it. */
+export const LIST_CONNECTIONS = 4;
+
 /** (c) at other page sizes, to show fetches per request stay constant and latency grows no worse than linearly. */
 export function listCase(first: number): Case {
-  return { key: `c${first}`, label: `(c) list of ${first}`, body: (n) => ({ query: OPERATIONS.customersList, variables: { text: first > 100 ? "C000" : SEARCH_TEXTS[n % SEARCH_TEXTS.length], first } }) };
+  return { key: `c${first}`, label: `(c) list of ${first}, ${LIST_CONNECTIONS} connections`, body: (n) => ({ query: OPERATIONS.customersList, variables: { text: first > 100 ? "C000" : SEARCH_TEXTS[n % SEARCH_TEXTS.length], first } }) };
 }

@@ -5,7 +5,7 @@ import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
 import { isDeepStrictEqual } from "node:util";
 import { ROOT } from "../scripts/manifest";
-import { CASES, type Case, listCase } from "./cases";
+import { CASES, type Case, LIST_CONNECTIONS, listCase } from "./cases";
 import { CEILING, type Ceiling, recordCeiling } from "./ceiling";
 import { type Measurement, answer, measure } from "./measure";
 import { type BenchStack, type GatewayKey, type GatewayUnderTest, processStats, startBench } from "./processes";
@@ -129,7 +129,10 @@ async function main(): Promise<number> {
       }
     }
     for (const c of lists) {
-      for (const g of stack.gateways.filter((x) => x.key === "ours" || x.key === "apollo")) record(g, c, await measure(target(g), c, { seconds: Math.max(1, Math.round(args.seconds / 2)), connections: args.connections }));
+      for (const g of stack.gateways.filter((x) => x.key === "ours" || x.key === "apollo")) {
+        await measure(target(g), c, { seconds: 1, connections: LIST_CONNECTIONS });
+        record(g, c, await measure(target(g), c, { seconds: args.seconds, connections: LIST_CONNECTIONS }));
+      }
     }
     await new Promise((r) => setTimeout(r, 1000));
     const after = new Map(stack.gateways.map((g) => [g.key, processStats(g.pid).rssMb]));
