@@ -51,6 +51,8 @@ export interface Ask {
   variables: Record<string, unknown>;
   /** Trace headers of the fetch span the ask belongs to. */
   trace: Record<string, string>;
+  /** Set when its own headers (request id, trace) went on the wire; an ask served by another's request is not. */
+  led?: boolean;
 }
 
 /** One HTTP exchange with the unit, standing for one or more asks. */
@@ -227,6 +229,7 @@ export class UnitCalls {
     let flight = this.options.dedupe ? this.inFlight.get(key) : undefined;
     if (!flight || flight.sentAt < lastArrival) {
       const lead = groups[0].members[0].ask;
+      lead.led = true;
       const sent: InFlight = { sentAt: nextSequence(), answer: this.exchange({ body, context: lead.context, trace: lead.trace, deadline }) };
       flight = sent;
       const caller = groups[0].caller;

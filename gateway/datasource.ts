@@ -3,7 +3,7 @@ import type { GatewayGraphQLResponse } from "@apollo/server-gateway-interface";
 import { GraphQLError, getOperationAST, parse } from "graphql";
 import { IDENTITY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, encodeIdentity, signature } from "../kit/identity";
 import type { CircuitBreaker } from "./breaker";
-import { type Outgoing, type SharingOptions, UnitCalls } from "./calls";
+import { type Ask, type Outgoing, type SharingOptions, UnitCalls } from "./calls";
 import type { GatewayContext } from "./context";
 import { PROVENANCE_HEADER, provenanceOf } from "./provenance";
 import type { RawAnswer, Transport } from "./transport";
@@ -76,7 +76,12 @@ export class UnitDataSource implements GraphQLDataSource<GatewayContext> {
     const context = "incomingRequestContext" in options ? options.context : null;
     const trace = this.traceHeaders();
     const isQuery = this.kindOf(query, operationName, "document" in options ? options.document : undefined) === "query";
-    if (context && isQuery) return this.withinDeadline(this.calls.submit({ context, query, operationName, variables, trace }), context.deadline);
+    if (context && isQuery) {
+      const ask: Ask = { context, query, operationName, variables, trace };
+      const response = await this.withinDeadline(this.calls.submit(ask), context.deadline);
+      if (!ask.led) this.servedWithOthers();
+      return response;
+    }
     // Alone: mutations (never retried, never shared) and the gateway's own calls.
     const body = JSON.stringify({ query, variables, ...(operationName ? { operationName } : {}) });
     const response = this.read(await this.exchange({ body, context, trace, deadline: context?.deadline ?? Infinity }, isQuery));
@@ -108,6 +113,9 @@ export class UnitDataSource implements GraphQLDataSource<GatewayContext> {
       );
     });
   }
+
+  /** A fetch answered by a request another fetch led (its trace shows no subgraph span of its own); telemetry.ts marks it. */
+  protected servedWithOthers(): void {}
 
   /** Trace context for the unit (telemetry.ts fills it in when tracing is on). */
   protected traceHeaders(): Record<string, string> {

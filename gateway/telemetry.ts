@@ -2,7 +2,7 @@ import type { GraphQLDataSourceProcessOptions } from "@apollo/gateway";
 import type { GatewayGraphQLResponse } from "@apollo/server-gateway-interface";
 import type { Logger } from "../kit/log";
 import { type ProcessTelemetry, processTelemetry } from "../kit/observe";
-import { injectTraceContext } from "../kit/telemetry";
+import { annotateActiveSpan, injectTraceContext } from "../kit/telemetry";
 import type { GatewayConfig } from "./config";
 import type { GatewayContext } from "./context";
 import { UnitDataSource } from "./datasource";
@@ -31,6 +31,10 @@ export function gatewayTelemetry(config: GatewayConfig, logger: Logger): Process
  * (`traceparent` of @apollo/gateway's fetch span) to the subgraph.
  */
 export class ObservedDataSource extends UnitDataSource {
+  protected override servedWithOthers(): void {
+    annotateActiveSpan({ "customer_graph.fetch.shared": true });
+  }
+
   protected override traceHeaders(): Record<string, string> {
     const headers: Record<string, string> = {};
     injectTraceContext({ set: (name, value) => (headers[name] = value) });

@@ -17,11 +17,12 @@ export type RequestOutcome = "ok" | "partial" | "rejected" | "error" | "aborted"
 export const LATENCY_BUCKETS = [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
 /**
- * The gateway names each fetch of a plan `<operation>__<subgraph>__<n>`; a
- * subgraph counts it under the client's `<operation>`, the name an operator
+ * The gateway names each fetch of a plan `<operation>__<subgraph>__<n>`, and
+ * several fetches sent as one request after the first of them, `…__x<count>`;
+ * a subgraph counts it under the client's `<operation>`, the name an operator
  * knows (and one label per operation, not one per fetch).
  */
-const FETCH_SUFFIX = /__[_0-9A-Za-z]+__\d+$/;
+const FETCH_SUFFIX = /__[_0-9A-Za-z]+__\d+(__x\d+)?$/;
 
 export class OperationLabels {
   private readonly known = new Set<string>();

@@ -1,5 +1,5 @@
 import { ApolloServer, type ApolloServerPlugin, type BaseContext } from "@apollo/server";
-import { ApolloServerPluginInlineTraceDisabled } from "@apollo/server/plugin/disabled";
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from "@apollo/server/plugin/disabled";
 import type { GraphQLFormattedError } from "graphql";
 import type { Knex } from "knex";
 import { siloFailureOf } from "./db";
@@ -122,7 +122,8 @@ export async function createSubgraph<C extends BaseContext>(options: SubgraphOpt
     // The gateway reaches subgraphs with JSON POSTs; a browser has no business here.
     csrfPrevention: true,
     // Inline tracing (ftv1) is for Apollo's hosted reporting, which we do not use.
-    plugins: [ApolloServerPluginInlineTraceDisabled(), provenancePlugin(options.name), ...telemetry.plugins],
+    // No cache hints anywhere (no response caching of customer data), so no per-field cache-control bookkeeping either.
+    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled(), provenancePlugin(options.name), ...telemetry.plugins],
   });
   await apollo.start();
 

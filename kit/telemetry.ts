@@ -75,6 +75,12 @@ export function injectTraceContext(headers: { set(name: string, value: string): 
   propagation.inject(context.active(), headers, { set: (carrier, key, value) => carrier.set(key, value) });
 }
 
+/** Sets attributes on the active span, if tracing is on. */
+export function annotateActiveSpan(attributes: Attributes): void {
+  if (!provider) return;
+  trace.getActiveSpan()?.setAttributes(attributes);
+}
+
 /**
  * Ends a span when `run`'s result settles. Errors mark the span with their
  * GraphQL code only: messages may quote ids or, from a driver, SQL values.

@@ -91,8 +91,9 @@ describe("operating the graph (five real processes)", () => {
   it("serves Prometheus metrics on each unit: requests, SQL by repository method, pool usage", async () => {
     for (const unit of UNITS) {
       const m = await metricsOf(stack.unitUrls.get(unit)!);
-      // The gateway's fetches are counted under the client's operation name.
-      expect(m.sum("graphql_request_duration_seconds_count", { operation: "Customer360", outcome: "ok" })).toBeGreaterThanOrEqual(2);
+      // The gateway's fetches are counted under the client's operation name (a request's fetches to
+      // one unit may go out merged, gateway/calls.ts: at least one request each).
+      expect(m.sum("graphql_request_duration_seconds_count", { operation: "Customer360", outcome: "ok" })).toBeGreaterThanOrEqual(1);
       const methods = m.find("subgraph_sql_duration_seconds_count", { outcome: "ok" }).map((s) => s.labels.method);
       expect(methods.filter((method) => /^[a-z]\w*\.[a-z]\w*$/i.test(method)).length).toBeGreaterThan(0);
       for (const gauge of ["subgraph_db_pool_used_connections", "subgraph_db_pool_free_connections", "subgraph_db_pool_pending_acquires"]) {
