@@ -69,14 +69,16 @@ interface Plan {
 /** Names cannot start with a digit, so `_${i}_` prefixes never make two names equal. */
 const prefixed = (fetch: number, name: string): string => `_${fetch}_${name}`;
 
-/** NUL is not a GraphQL source character, so a joined key stands for one list of texts only. */
-const SEPARATOR = "\u0000";
-
 export class Coalescer {
   private readonly plans = new Map<string, Plan>();
+  /**
+   * A number per distinct fetch text, so a plan's key is a short list of
+   * numbers rather than all its texts again (the plans hold those already).
+   */
+  private readonly numbers = new Map<string, number>();
   private built = 0;
 
-  constructor(private readonly capacity = 500) {}
+  constructor(private readonly capacity = 200) {}
 
   /** How many plans were built (cache misses); for tests. */
   get misses(): number {
@@ -102,7 +104,7 @@ export class Coalescer {
 
   /** An LRU: a hit moves to the back of the Map's insertion order, the front is evicted. */
   private plan(queries: string[]): Plan {
-    const key = queries.join(SEPARATOR);
+    const key = queries.map((query) => this.numberOf(query)).join(",");
     let plan = this.plans.get(key);
     if (plan) {
       this.plans.delete(key);
@@ -114,11 +116,25 @@ export class Coalescer {
     this.plans.set(key, plan);
     return plan;
   }
+
+  private numberOf(query: string): number {
+    let n = this.numbers.get(query);
+    if (n === undefined) {
+      // Fetch texts come from query plans, so they are few; should a flood of new ones come, start over.
+      if (this.numbers.size >= this.capacity * 20) {
+        this.numbers.clear();
+        this.plans.clear();
+      }
+      n = this.numbers.size;
+      this.numbers.set(query, n);
+    }
+    return n;
+  }
 }
 
 const shared = new Coalescer();
 
-/** Coalesces with a process-wide cache of 500 merged documents. */
+/** Coalesces with a process-wide cache of 200 merged documents. */
 export function coalesce(requests: readonly SubgraphRequest[]): Coalesced {
   return shared.coalesce(requests);
 }
