@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import { type GraphQLError, buildSchema, graphql } from "graphql";
 import { type Identity, IDENTITY_HEADER, decodeIdentity } from "../kit/identity";
 import { CircuitBreaker } from "./breaker";
-import { type SharingOptions, nextSequence } from "./calls";
+import { type SharingOptions, bodyOf, nextSequence } from "./calls";
 import type { GatewayContext } from "./context";
 import { UnitDataSource } from "./datasource";
 import { type Transport, createTransport } from "./transport";
@@ -475,5 +475,13 @@ describe("UnitCalls: query fetches to one unit shared", () => {
         expect(err.extensions).toEqual({ code: "UNAVAILABLE", unit: "ledger" });
       }
     });
+  });
+
+  it("writes a body as JSON.stringify would, representations from the JSON already made of them", () => {
+    const representations = customers("C1");
+    const request = { query: CUSTOMERS, variables: { representations, customerId: "C1", unset: undefined }, operationName: "Q__ledger__1" };
+    const written = bodyOf(request, new Map([[representations, JSON.stringify(representations)]]));
+    expect(JSON.parse(written)).toEqual(JSON.parse(JSON.stringify(request)));
+    expect(bodyOf({ query: NOTE, variables: { text: "x" } })).toBe(JSON.stringify({ query: NOTE, variables: { text: "x" } }));
   });
 });

@@ -199,10 +199,7 @@ export class UnitCalls {
 
   private send(groups: Group[]): void {
     // Too long by the representations alone: split before writing anything.
-    if (groups.reduce((n, g) => n + g.chars + g.query.length, 0) > MOST_MERGED_CHARS && (groups.length > 1 || groups[0].members.length > 1)) {
-      for (const half of halves(groups)) this.send(half);
-      return;
-    }
+    if (this.splitIfLonger(groups, groups.reduce((n, g) => n + g.chars + g.query.length, 0))) return;
     const requests = groups.map((g) => ({ query: g.query, operationName: g.operationName, variables: g.entities ? { ...g.variables, representations: g.representations } : g.variables }));
     let merged: Coalesced;
     try {
@@ -214,10 +211,7 @@ export class UnitCalls {
     }
     const written = new Map<unknown, string>(groups.filter((g) => g.entities).map((g) => [g.representations, `[${g.json.join(",")}]`]));
     const body = bodyOf(merged.request, written);
-    if (body.length > MOST_MERGED_CHARS && (groups.length > 1 || groups[0].members.length > 1)) {
-      for (const half of halves(groups)) this.send(half);
-      return;
-    }
+    if (this.splitIfLonger(groups, body.length)) return;
     const contexts = new Set(groups.flatMap((g) => g.members.map((m) => m.ask.context)));
     let lastArrival = 0;
     let deadline = -Infinity;
@@ -255,6 +249,13 @@ export class UnitCalls {
         for (const g of groups) for (const m of g.members) m.reject(err);
       },
     );
+  }
+
+  /** A body of `chars` over the limit goes out as two smaller batches, if there is anything to split. */
+  private splitIfLonger(groups: Group[], chars: number): boolean {
+    if (chars <= MOST_MERGED_CHARS || (groups.length === 1 && groups[0].members.length === 1)) return false;
+    for (const half of halves(groups)) this.send(half);
+    return true;
   }
 
   /**
@@ -318,11 +319,14 @@ function place(group: Group, representation: unknown, json = JSON.stringify(repr
 }
 
 /**
- * The body of a request, with each batch's representations written from the
- * JSON already made of them instead of serialised again.
+ * The body of a subgraph request; a batch's representations are written from
+ * the JSON already made of them (`written`) instead of serialised again.
  */
-function bodyOf(request: { query: string; variables?: Record<string, unknown>; operationName?: string }, written: Map<unknown, string>): string {
-  const variables = Object.entries(request.variables ?? {}).map(([name, value]) => `${JSON.stringify(name)}:${written.get(value) ?? JSON.stringify(value)}`);
+export function bodyOf(request: { query: string; variables?: Record<string, unknown>; operationName?: string }, written: ReadonlyMap<unknown, string> = new Map()): string {
+  const variables = Object.entries(request.variables ?? {})
+    // As JSON.stringify would: a variable set to undefined is left out.
+    .filter(([, value]) => value !== undefined)
+    .map(([name, value]) => `${JSON.stringify(name)}:${written.get(value) ?? JSON.stringify(value)}`);
   return `{"query":${JSON.stringify(request.query)},"variables":{${variables.join(",")}}${request.operationName ? `,"operationName":${JSON.stringify(request.operationName)}` : ""}}`;
 }
 
@@ -344,7 +348,7 @@ function halves(groups: Group[]): Group[][] {
 }
 
 /** The answer to one entity fetch out of the answer to the batch: its entities in its order, error paths renumbered. */
-export function entitiesFor(response: GatewayGraphQLResponse, positions: readonly number[], take?: (at: number) => unknown): GatewayGraphQLResponse {
+function entitiesFor(response: GatewayGraphQLResponse, positions: readonly number[], take?: (at: number) => unknown): GatewayGraphQLResponse {
   const all = (response.data as { _entities?: unknown } | null | undefined)?._entities;
   const data = Array.isArray(all) ? { ...response.data, _entities: positions.map((at) => (take ? take(at) : all[at]) ?? null) } : response.data;
   if (!response.errors) return { ...response, data };

@@ -3,7 +3,7 @@ import type { GatewayGraphQLResponse } from "@apollo/server-gateway-interface";
 import { GraphQLError, getOperationAST, parse } from "graphql";
 import { IDENTITY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, encodeIdentity, signature } from "../kit/identity";
 import type { CircuitBreaker } from "./breaker";
-import { type Ask, type Outgoing, type SharingOptions, UnitCalls } from "./calls";
+import { type Ask, type Outgoing, type SharingOptions, UnitCalls, bodyOf } from "./calls";
 import type { GatewayContext } from "./context";
 import { PROVENANCE_HEADER, provenanceOf } from "./provenance";
 import type { RawAnswer, Transport } from "./transport";
@@ -63,10 +63,7 @@ export class UnitDataSource implements GraphQLDataSource<GatewayContext> {
       sharing,
       (outgoing) => this.exchange(outgoing, true),
       (answer) => this.read(answer),
-      (context, response) => {
-        const provenance = provenanceOf(response.extensions);
-        if (provenance) context.provenance.push(provenance);
-      },
+      (context, response) => this.recordProvenance(context, response),
     );
   }
 
@@ -83,11 +80,16 @@ export class UnitDataSource implements GraphQLDataSource<GatewayContext> {
       return response;
     }
     // Alone: mutations (never retried, never shared) and the gateway's own calls.
-    const body = JSON.stringify({ query, variables, ...(operationName ? { operationName } : {}) });
+    const body = bodyOf({ query, variables, operationName });
     const response = this.read(await this.exchange({ body, context, trace, deadline: context?.deadline ?? Infinity }, isQuery));
-    const provenance = provenanceOf(response.extensions);
-    if (provenance && context) context.provenance.push(provenance);
+    if (context) this.recordProvenance(context, response);
     return response;
+  }
+
+  /** What the unit said about its reads, kept for the response's extensions.provenance. */
+  private recordProvenance(context: GatewayContext, response: GatewayGraphQLResponse): void {
+    const provenance = provenanceOf(response.extensions);
+    if (provenance) context.provenance.push(provenance);
   }
 
   /**
