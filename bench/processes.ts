@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { loadGatewayConfig } from "../gateway/config";
 import { mintToken } from "../gateway/token";
 import { CALLERS } from "./cases";
-import { ROOT, readManifest } from "../scripts/manifest";
+import { ROOT, UNIT_NODE_ARGS, readManifest } from "../scripts/manifest";
 import { type ProcessSpec, type Supervised, launch, stopAll, waitHealthy } from "../scripts/supervisor";
 import { freePort } from "../test/support/stack";
 import { type SiloKind, provisionSilos } from "../test/support/silos";
@@ -93,7 +93,7 @@ export async function startBench(options: { kind: SiloKind; only?: readonly Gate
           [`${key}_BENCH_COUNTERS`]: "true",
           [`${key}_DB_POOL_MAX`]: "10",
         };
-        await run({ name, script: join(ROOT, "dist", "subgraphs", name, "main.js"), env, healthUrl: `http://127.0.0.1:${port}/health`, nodeArgs: profileArgs("units", name) });
+        await run({ name, script: join(ROOT, "dist", "subgraphs", name, "main.js"), env, healthUrl: `http://127.0.0.1:${port}/health`, nodeArgs: [...UNIT_NODE_ARGS, ...profileArgs("units", name)] });
       }),
     );
     // One supergraph file for every gateway: the committed one, with the units' bench addresses.

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { parse as parseYaml } from "yaml";
-import { ROOT, type ManifestEntry, readManifest } from "./manifest";
+import { ROOT, type ManifestEntry, UNIT_NODE_ARGS, readManifest } from "./manifest";
 
 /**
  * `npm run new-subgraph -- <name>`: a fifth (sixth...) business unit from the
@@ -58,7 +58,7 @@ export function composeService(name: string, port: number): string {
   return [
     `  ${name}:`,
     "    build: .",
-    `    command: ["node", "dist/subgraphs/${name}/main.js"]`,
+    `    command: [${["node", ...UNIT_NODE_ARGS, `dist/subgraphs/${name}/main.js`].map((arg) => JSON.stringify(arg)).join(", ")}]`,
     "    environment:",
     `      ${p}_HOST: 0.0.0.0`,
     `      ${p}_PORT: "${port}"`,

@@ -12,7 +12,7 @@ export interface ProcessSpec {
   env: Record<string, string>;
   healthUrl: string;
   /** Options for node itself, before the script (e.g. --cpu-prof). */
-  nodeArgs?: string[];
+  nodeArgs?: readonly string[];
 }
 
 export interface Supervised {
