@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { loadGatewayConfig } from "../gateway/config";
 import { mintToken } from "../gateway/token";
 import { CALLERS } from "./cases";
-import { ROOT, UNIT_NODE_ARGS, readManifest } from "../scripts/manifest";
+import { GATEWAY_NODE_ARGS, ROOT, UNIT_NODE_ARGS, readManifest } from "../scripts/manifest";
 import { type ProcessSpec, type Supervised, launch, stopAll, waitHealthy } from "../scripts/supervisor";
 import { freePort } from "../test/support/stack";
 import { type SiloKind, provisionSilos } from "../test/support/silos";
@@ -147,7 +147,7 @@ export async function startBench(options: { kind: SiloKind; only?: readonly Gate
             : { name: key, script: hive, env: {}, healthUrl: `http://127.0.0.1:${port}/healthcheck` };
       const args = key === "ours" ? [] : [supergraphPath, String(port), ...(key === "hive-nodedup" ? ["--dedup=off"] : key === "hive-rust" ? ["--rust"] : [])];
       // --profile: V8 CPU profiles written when the gateway exits (open them in Chrome DevTools or speedscope).
-      const proc = await run({ ...spec, nodeArgs: profileArgs(key, key), env: { ...spec.env, BENCH_ARGS: args.join(" ") } }, graphqlAnswers(url));
+      const proc = await run({ ...spec, nodeArgs: [...(key === "ours" ? GATEWAY_NODE_ARGS : []), ...profileArgs(key, key)], env: { ...spec.env, BENCH_ARGS: args.join(" ") } }, graphqlAnswers(url));
       gateways.push({ key, label, url, pid: proc.child.pid! });
     }
 

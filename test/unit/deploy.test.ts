@@ -8,7 +8,7 @@ import { countedPlanCache, registerGatewayMetrics } from "../../gateway/metrics"
 import { dialectOfUrl } from "../../kit/db";
 import { createProcessMetrics } from "../../kit/metrics";
 import { observeSilo } from "../../kit/silo-telemetry";
-import { UNIT_NODE_ARGS, loadUnit, productionSiloOf, readManifest } from "../../scripts/manifest";
+import { GATEWAY_NODE_ARGS, UNIT_NODE_ARGS, loadUnit, productionSiloOf, readManifest } from "../../scripts/manifest";
 
 /**
  * There is no Docker engine where the tests run, so the compose file and
@@ -46,6 +46,12 @@ describe("docker-compose.yml", () => {
       expect(service.healthcheck).toBeDefined();
     });
   }
+
+  it("starts the gateway with its node arguments, in compose and in the image", () => {
+    expect(compose.services.gateway.command).toEqual(["node", ...GATEWAY_NODE_ARGS, "dist/gateway/main.js"]);
+    const cmd = readFileSync(join(ROOT, "Dockerfile"), "utf8").match(/^CMD (.+)$/m)?.[1];
+    expect(JSON.parse(cmd ?? "null")).toEqual(["node", ...GATEWAY_NODE_ARGS, "dist/gateway/main.js"]);
+  });
 
   it("points the gateway at every unit's service and port", () => {
     const gateway = compose.services.gateway;
