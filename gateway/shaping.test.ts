@@ -63,6 +63,11 @@ const OPERATIONS: { name: string; query: string; variables: Record<string, unkno
     variables: [{}],
   },
   {
+    name: "an alias a plain object would misread",
+    query: `{ me { __proto__: name id constructor: age toString: role } }`,
+    variables: [{}],
+  },
+  {
     name: "introspection beside data",
     query: `{ __typename version __schema { queryType { name } } __type(name: "User") { name } me { __typename id } }`,
     variables: [{}],
@@ -145,7 +150,8 @@ function randomInput(operation: Operation, random: Random, faults: number): Reco
       const field = selection.element as Field;
       if (field.definition.isSchemaIntrospectionField()) continue;
       if (random() < faults / 2) continue; // missing
-      out[field.responseName()] = field.name === "__typename" ? (random() < faults ? pick(["Nope", null]) : type.name) : valueOf(field.definition.type!, selection.selectionSet);
+      // As JSON.parse would: an own property even for "__proto__".
+      Object.defineProperty(out, field.responseName(), { enumerable: true, writable: true, configurable: true, value: field.name === "__typename" ? (random() < faults ? pick(["Nope", null]) : type.name) : valueOf(field.definition.type!, selection.selectionSet) });
     }
     return out;
   };

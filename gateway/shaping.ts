@@ -51,7 +51,7 @@ export function computeResponse({ operation, variables, input, introspectionHand
     invalid: false,
     errored: false,
   };
-  const data = Object.create(null) as Record<string, unknown>;
+  const data = new Output();
   const ok = applySelectionSet(input, operation.selectionSet, data, state, [], schema.schemaDefinition.rootType(operation.rootKind)!);
   return { data: ok ? data : null, errors: state.errors };
 }
@@ -179,7 +179,7 @@ function shape(outputValue: unknown, type: Type, inputValue: unknown, selectionS
       }
       objectType = named;
     }
-    const output = (outputValue as Record<string, unknown> | undefined) ?? (Object.create(null) as Record<string, unknown>);
+    const output = (outputValue as Record<string, unknown> | undefined) ?? new Output();
     const ok = applySelectionSet(object, selectionSet, output, state, path, objectType);
     state.invalid = false;
     state.errored = !ok;
@@ -192,6 +192,16 @@ function shape(outputValue: unknown, type: Type, inputValue: unknown, selectionS
   state.errored = !valid;
   return valid ? inputValue : null;
 }
+
+/**
+ * The objects of an answer: like Apollo's `Object.create(null)`, nothing is
+ * inherited (a response name such as `constructor` or `__proto__` is just a
+ * property), but made by a constructor, so V8 keeps their properties in place
+ * instead of in a hash table several times the size. They are the gateway's
+ * largest allocation.
+ */
+const Output = function Output() {} as unknown as new () => Record<string, unknown>;
+Output.prototype = Object.create(null);
 
 /** `@skip(if: true)` or `@include(if: false)`, the first of each, as Apollo reads them. */
 function skipped(directives: readonly Directive<any>[], variables: Record<string, unknown>): boolean {
