@@ -46,7 +46,7 @@ export interface Ceiling {
 }
 
 /** Records each read-only case's subgraph requests through stock Apollo, then holds keep-alive pools to the units. */
-export async function recordCeiling(stack: Pick<BenchStack, "supergraphPath" | "authorization" | "takeFetches">, cases: Case[], bodiesPerCase = BODIES_PER_CASE): Promise<Ceiling> {
+export async function recordCeiling(stack: Pick<BenchStack, "supergraphPath" | "authorization" | "takeFetches" | "unitsCpuMs">, cases: Case[], bodiesPerCase = BODIES_PER_CASE): Promise<Ceiling> {
   const indexOf = new WeakMap<object, number>();
   const quiet = { debug() {}, info() {}, warn: console.warn, error: console.error };
   const gateway = new ApolloGateway({
@@ -98,7 +98,7 @@ export async function recordCeiling(stack: Pick<BenchStack, "supergraphPath" | "
   for (const f of [...recorded.values()].flat(2)) if (!pools.has(f.origin)) pools.set(f.origin, new Pool(f.origin));
   return {
     recorded,
-    measure: (c, options) => replayLoad(pools, recorded.get(c.key) ?? [], stack.takeFetches, options),
+    measure: (c, options) => replayLoad(pools, recorded.get(c.key) ?? [], stack, options),
     close: async () => void (await Promise.all([...pools.values()].map((p) => p.close()))),
   };
 }
@@ -127,9 +127,11 @@ async function replay(pools: Map<string, Pool>, request: RecordedRequest): Promi
  * after the window are not counted (as autocannon does) but are waited for,
  * so the next window starts on idle units.
  */
-async function replayLoad(pools: Map<string, Pool>, requests: RecordedRequest[], takeFetches: () => Promise<number>, options: { seconds: number; connections: number }): Promise<Measurement> {
+async function replayLoad(pools: Map<string, Pool>, requests: RecordedRequest[], units: Pick<BenchStack, "takeFetches" | "unitsCpuMs">, options: { seconds: number; connections: number }): Promise<Measurement> {
+  const takeFetches = units.takeFetches;
   if (requests.length === 0) throw new Error("ceiling: nothing recorded for this case");
   await drained({ takeFetches });
+  const unitsBefore = units.unitsCpuMs();
   const latencies: number[] = [];
   let next = 0;
   let sentRequests = 0;
@@ -153,6 +155,7 @@ async function replayLoad(pools: Map<string, Pool>, requests: RecordedRequest[],
   };
   await Promise.all(Array.from({ length: options.connections }, client));
   const fetches = await takeFetches();
+  const unitsCpuMs = units.unitsCpuMs() - unitsBefore;
   latencies.sort((a, b) => a - b);
   // Nearest rank, to 0.1 ms.
   const percentile = (p: number) => Math.round(10 * (latencies[Math.min(latencies.length - 1, Math.ceil((p / 100) * latencies.length) - 1)] ?? NaN)) / 10;
@@ -166,6 +169,7 @@ async function replayLoad(pools: Map<string, Pool>, requests: RecordedRequest[],
     firstError,
     // The load generator is the only process here besides the units: no gateway CPU or memory to report.
     cpuMsPerRequest: NaN,
+    unitsCpuMsPerRequest: sentRequests > 0 ? unitsCpuMs / sentRequests : NaN,
     rssPeakMb: NaN,
     fetchesPerRequest: sentRequests > 0 ? fetches / sentRequests : NaN,
   };

@@ -13,6 +13,8 @@ export interface Measurement {
   errors: number;
   firstError?: string;
   cpuMsPerRequest: number;
+  /** CPU the four units spent per client request (what the gateway's way of fetching costs them). */
+  unitsCpuMsPerRequest: number;
   rssPeakMb: number;
   fetchesPerRequest: number;
 }
@@ -24,6 +26,8 @@ export interface Target {
   /** Authorization headers of the bench's many callers (Body.caller picks one). */
   callers: readonly string[];
   takeFetches(): Promise<number>;
+  /** CPU time (ms) the units have used so far, summed. */
+  unitsCpuMs?(): number;
 }
 
 function headersOf(body: Body, authorization: string, callers: readonly string[] = []): Record<string, string> {
@@ -38,6 +42,7 @@ export async function measure(target: Target, c: Case, options: { seconds: numbe
   let firstError: string | undefined;
   await drained(target);
   const before = processStats(target.pid);
+  const unitsBefore = target.unitsCpuMs?.() ?? NaN;
   let rssPeakMb = before.rssMb;
   const sampler = setInterval(() => (rssPeakMb = Math.max(rssPeakMb, processStats(target.pid).rssMb)), 200);
   const started = process.hrtime.bigint();
@@ -64,6 +69,7 @@ export async function measure(target: Target, c: Case, options: { seconds: numbe
   clearInterval(sampler);
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const after = processStats(target.pid);
+  const unitsAfter = target.unitsCpuMs?.() ?? NaN;
   const fetches = await target.takeFetches();
   const requests = result.requests.total;
   return {
@@ -75,6 +81,7 @@ export async function measure(target: Target, c: Case, options: { seconds: numbe
     errors: errors + result.errors + result.timeouts + result.non2xx,
     firstError: firstError ?? (result.errors + result.timeouts > 0 ? `${result.errors} socket errors, ${result.timeouts} timeouts` : undefined),
     cpuMsPerRequest: requests > 0 ? (after.cpuMs - before.cpuMs) / requests : NaN,
+    unitsCpuMsPerRequest: requests > 0 ? (unitsAfter - unitsBefore) / requests : NaN,
     rssPeakMb: Math.max(rssPeakMb, after.rssMb),
     fetchesPerRequest: requests > 0 ? fetches / requests : NaN,
   };

@@ -35,6 +35,8 @@ export interface BenchStack {
   supergraphPath: string;
   /** Subgraph fetches since the last call, summed over the units. */
   takeFetches(): Promise<number>;
+  /** CPU time (ms) the unit processes have used so far, summed. */
+  unitsCpuMs(): number;
   logs: Map<string, string[]>;
   stop(): Promise<void>;
 }
@@ -77,6 +79,7 @@ export async function startBench(options: { kind: SiloKind; only?: readonly Gate
     const referencePort = await freePort();
     const referenceUrl = `http://127.0.0.1:${referencePort}/graphql`;
     const unitUrls = new Map<string, string>();
+    const unitPids: number[] = [];
     await Promise.all(
       manifest.map(async ({ name }) => {
         const port = await freePort();
@@ -93,7 +96,8 @@ export async function startBench(options: { kind: SiloKind; only?: readonly Gate
           [`${key}_BENCH_COUNTERS`]: "true",
           [`${key}_DB_POOL_MAX`]: "10",
         };
-        await run({ name, script: join(ROOT, "dist", "subgraphs", name, "main.js"), env, healthUrl: `http://127.0.0.1:${port}/health`, nodeArgs: [...UNIT_NODE_ARGS, ...profileArgs("units", name)] });
+        const unit = await run({ name, script: join(ROOT, "dist", "subgraphs", name, "main.js"), env, healthUrl: `http://127.0.0.1:${port}/health`, nodeArgs: [...UNIT_NODE_ARGS, ...profileArgs("units", name)] });
+        unitPids.push(unit.child.pid!);
       }),
     );
     // One supergraph file for every gateway: the committed one, with the units' bench addresses.
@@ -166,6 +170,7 @@ export async function startBench(options: { kind: SiloKind; only?: readonly Gate
       callers,
       supergraphPath,
       takeFetches,
+      unitsCpuMs: () => unitPids.reduce((sum, pid) => sum + processStats(pid).cpuMs, 0),
       logs,
       async stop() {
         await stopAll(procs);

@@ -70,6 +70,20 @@ export async function checkEqual(stack: BenchStack, cases: Case[]): Promise<stri
   return problems;
 }
 
+/**
+ * Warm-up windows until the contender has answered `WARM_REQUESTS` requests
+ * (at most `WARM_WINDOWS` windows): on a slow case one short window is a few
+ * dozen requests, and the first timed round then still paid for a cold JIT
+ * and a heap not yet grown (stock Apollo's first (c) round once took twice
+ * the CPU per request of its second).
+ */
+async function warmUp(contender: Pick<Contender, "measure">, c: Case, seconds: number): Promise<void> {
+  let answered = 0;
+  for (let window = 0; window < WARM_WINDOWS && answered < WARM_REQUESTS; window += 1) answered += (await contender.measure(c, seconds)).requests;
+}
+const WARM_REQUESTS = 200;
+const WARM_WINDOWS = 4;
+
 /** Proves Hive's Rust planner is the one in use: only router-runtime puts its plan in extensions.queryPlan. */
 async function checkRustPlanner(g: GatewayUnderTest, authorization: string): Promise<string> {
   const res = await fetch(g.url, { method: "POST", headers: { "content-type": "application/json", authorization, "x-bench-query-plan": "1" }, body: JSON.stringify({ query: "{ __typename customer(id: \"C000001\") { name stayCount } }" }) });
@@ -104,7 +118,7 @@ async function main(): Promise<number> {
     }
     console.log(`responses equal across ${stack.gateways.map((g) => g.key).join(", ")}${rustPlan ? `; Rust planner active (plan ${rustPlan})` : ""}`);
 
-    const target = (g: GatewayUnderTest) => ({ url: g.url, pid: g.pid, authorization: stack.authorization, callers: stack.callers, takeFetches: stack.takeFetches });
+    const target = (g: GatewayUnderTest) => ({ url: g.url, pid: g.pid, authorization: stack.authorization, callers: stack.callers, takeFetches: stack.takeFetches, unitsCpuMs: stack.unitsCpuMs });
     const contenders: Contender[] = stack.gateways.map((g) => ({ key: g.key, label: g.label, measure: (c, seconds) => measure(target(g), c, { seconds, connections: args.connections }) }));
     if (!args.only || args.only.includes(CEILING.key)) {
       const recording = await recordCeiling(stack, cases);
@@ -119,11 +133,11 @@ async function main(): Promise<number> {
     const record = (g: Pick<Contender, "key">, c: Case, m: Measurement) => {
       const key = `${g.key}|${c.key}`;
       results.set(key, [...(results.get(key) ?? []), m]);
-      console.log(`${c.key.padEnd(4)} ${g.key.padEnd(13)} ${f(m.rps).padStart(6)} req/s  p50 ${m.p50} ms  p99 ${m.p99} ms  cpu ${f(m.cpuMsPerRequest, 2)} ms/req  fetches ${f(m.fetchesPerRequest, 2)}/req  errors ${m.errors}${m.firstError ? ` (${m.firstError})` : ""}`);
+      console.log(`${c.key.padEnd(4)} ${g.key.padEnd(13)} ${f(m.rps).padStart(6)} req/s  p50 ${m.p50} ms  p99 ${m.p99} ms  cpu ${f(m.cpuMsPerRequest, 2)} ms/req  units cpu ${f(m.unitsCpuMsPerRequest, 1)} ms/req  fetches ${f(m.fetchesPerRequest, 2)}/req  errors ${m.errors}${m.firstError ? ` (${m.firstError})` : ""}`);
     };
     const lists = args.cases && !args.cases.includes("lists") ? [] : [1, 10, 50, 100].map(listCase);
     for (const c of cases) {
-      for (const x of runs(c)) await x.measure(c, args.warmSeconds);
+      for (const x of runs(c)) await warmUp(x, c, args.warmSeconds);
       for (let round = 0; round < args.rounds; round += 1) {
         for (const x of runs(c)) record(x, c, await x.measure(c, args.seconds));
       }
@@ -163,12 +177,12 @@ function renderReport(args: Args, stack: BenchStack, contenders: Contender[], re
     "",
     `Machine: ${cpus()[0]?.model ?? "?"} × ${cpus().length} cores, ${f(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${process.platform}. ` +
       `Silos: ${args.kind === "servers" ? "PostgreSQL and MariaDB" : "SQLite files (embedded demo data)"}. Load: autocannon, ${args.connections} connections, ` +
-      `${args.rounds} rounds of ${args.seconds} s per gateway and case, alternated (A B C D E A B C D E), after a ${args.warmSeconds} s warm-up each; ` +
+      `${args.rounds} rounds of ${args.seconds} s per gateway and case, alternated (A B C D E A B C D E), after a warm-up each (${args.warmSeconds} s windows until ${WARM_REQUESTS} requests were answered, at most ${WARM_WINDOWS} windows); ` +
       `the load generator, the gateways and the four units share the machine.${args.quick ? " **Quick mode: indicative only.**" : ""}`,
     "",
     `Responses were checked equal across gateways (data, no errors, HTTP 200) for 5 variable sets per case before timing. ${rustPlan ? `Hive's Rust planner was verified active (extensions.queryPlan from router-runtime: ${rustPlan}).` : ""}`,
     "",
-    "Per cell: mean over rounds. ×Apollo = requests/s relative to stock @apollo/gateway (CPU: ms per request relative). Fetches = subgraph requests per client request, counted at the units.",
+    "Per cell: mean over rounds. ×Apollo = requests/s relative to stock @apollo/gateway (CPU: ms per request relative). Fetches = subgraph requests per client request, counted at the units. Units CPU = CPU time of the four unit processes (from /proc) per client request: what a gateway's way of fetching costs the units.",
   ];
   if (ceiling) {
     lines.push(
@@ -184,14 +198,14 @@ function renderReport(args: Args, stack: BenchStack, contenders: Contender[], re
     const rows = contenders.filter((g) => results.has(`${g.key}|${c.key}`));
     if (rows.length === 0) continue;
     const apollo = results.get(`apollo|${c.key}`);
-    lines.push("", `## ${c.label}`, "", "| gateway | req/s | ×Apollo | p50 ms | p99 ms | errors | CPU ms/req | CPU ×Apollo | RSS peak MB | fetches/req |", "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    lines.push("", `## ${c.label}`, "", "| gateway | req/s | ×Apollo | p50 ms | p99 ms | errors | CPU ms/req | CPU ×Apollo | RSS peak MB | fetches/req | units CPU ms/req |", "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for (const g of rows) {
       const ms = results.get(`${g.key}|${c.key}`)!;
       const rps = mean(ms.map((m) => m.rps));
       const cpu = mean(ms.map((m) => m.cpuMsPerRequest));
       const ratio = apollo ? rps / mean(apollo.map((m) => m.rps)) : NaN;
       const cpuRatio = apollo ? cpu / mean(apollo.map((m) => m.cpuMsPerRequest)) : NaN;
-      lines.push(`| ${g.label} | ${f(rps)} | ${f(ratio, 2)} | ${f(mean(ms.map((m) => m.p50)), 1)} | ${f(mean(ms.map((m) => m.p99)), 1)} | ${ms.reduce((a, m) => a + m.errors, 0)} | ${f(cpu, 2)} | ${f(cpuRatio, 2)} | ${f(Math.max(...ms.map((m) => m.rssPeakMb)))} | ${f(mean(ms.map((m) => m.fetchesPerRequest)), 2)} |`);
+      lines.push(`| ${g.label} | ${f(rps)} | ${f(ratio, 2)} | ${f(mean(ms.map((m) => m.p50)), 1)} | ${f(mean(ms.map((m) => m.p99)), 1)} | ${ms.reduce((a, m) => a + m.errors, 0)} | ${f(cpu, 2)} | ${f(cpuRatio, 2)} | ${f(Math.max(...ms.map((m) => m.rssPeakMb)))} | ${f(mean(ms.map((m) => m.fetchesPerRequest)), 2)} | ${f(mean(ms.map((m) => m.unitsCpuMsPerRequest)), 1)} |`);
     }
   }
   lines.push("", "## Gateway memory (RSS, MB)", "", "| gateway | idle (before load) | peak (any case) | after (1 s after the last load) |", "|---|---:|---:|---:|");

@@ -21,6 +21,7 @@ import { mintToken, onDevelopmentSecrets } from "./token";
 import { Readiness } from "./readiness";
 import { supergraphSource } from "./supergraph";
 import { installLeanResultShaping } from "./shaping";
+import { installPlanExecutor } from "./executor";
 import { createTransport } from "./transport";
 import { nextSequence } from "./calls";
 import { Units } from "./units";
@@ -40,6 +41,7 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
   const transport = createTransport({ connections: config.GATEWAY_SUBGRAPH_CONNECTIONS, keepAliveMs: config.GATEWAY_SUBGRAPH_KEEPALIVE_MS });
   const units = new Units(config, transport, logger);
   const readiness = new Readiness(units, config.GATEWAY_READY_PROBE_TIMEOUT_MS);
+  if (config.GATEWAY_OWN_EXECUTOR) installPlanExecutor();
   if (config.GATEWAY_LEAN_RESULT_SHAPING) installLeanResultShaping();
   const gateway = new ApolloGateway({
     supergraphSdl: supergraphSource({ path: config.SUPERGRAPH_PATH, watch: config.SUPERGRAPH_WATCH, url: config.SUPERGRAPH_URL, pollMs: config.SUPERGRAPH_POLL_MS, logger }),
