@@ -22,6 +22,17 @@ import {
 } from "@apollo/federation-internals";
 import type { GraphQLError } from "graphql";
 
+// Bound once: each use of an import from the package's index goes through a getter.
+const check: typeof assert = assert;
+const nonNull = isNonNullType;
+const list = isListType;
+const composite = isCompositeType;
+const objectType = isObjectType;
+const validLeaf = isValidLeafValue;
+const subtype = isSubtype;
+const TYPENAME = typenameFieldName;
+const hasOwn = Object.prototype.hasOwnProperty;
+
 /**
  * The gateway's last step, done with less garbage: the answer to the client's
  * operation cut out of what the subgraphs returned (aliases, `__typename`,
@@ -78,40 +89,69 @@ type Path = (string | number)[];
 
 /** Writes the selection set's part of `input` into `output`; false when a null must bubble up past it. */
 function applySelectionSet(input: Record<string, unknown>, selectionSet: SelectionSet, output: Record<string, unknown>, state: State, path: Path, parentType: CompositeType): boolean {
-  for (const selection of selectionSet.selections()) {
-    if (skipped(selection.element.appliedDirectives, state.variables)) continue;
-    if (selection.kind === "FieldSelection") {
-      const field = selection.element as Field;
-      const responseName = field.responseName();
+  for (const step of stepsOf(selectionSet)) {
+    if (step.directives !== null && skipped(step.directives, state.variables)) continue;
+    if (step.kind === "field") {
+      const responseName = step.responseName;
       const outputValue = output[responseName];
-      if (field.definition.isSchemaIntrospectionField()) {
-        if (outputValue === undefined) output[responseName] = state.introspectionHandling(selection);
+      if (step.introspection) {
+        if (outputValue === undefined) output[responseName] = state.introspectionHandling(step.selection);
         continue;
       }
-      let inputValue = (Object.prototype.hasOwnProperty.call(input, responseName) ? input[responseName] : undefined) ?? null;
-      if (field.name === typenameFieldName) {
+      let inputValue = (hasOwn.call(input, responseName) ? input[responseName] : undefined) ?? null;
+      if (step.typename) {
         if (outputValue === undefined) {
-          if (inputValue === null && responseName !== typenameFieldName) inputValue = input[typenameFieldName] ?? null;
+          if (inputValue === null && responseName !== TYPENAME) inputValue = input[TYPENAME] ?? null;
           const type = inputValue !== null && typeof inputValue === "string" ? (state.schema.type(inputValue) ?? parentType) : parentType;
-          if (!isObjectType(type)) return false;
+          if (!objectType(type)) return false;
           output[responseName] = type.name;
         }
         continue;
       }
       path.push(responseName);
-      output[responseName] = shape(outputValue, field.definition.type!, inputValue, selection.selectionSet, path, state, parentType);
+      output[responseName] = shape(outputValue, step.type, inputValue, step.selectionSet, path, state, parentType);
       path.pop();
       if (state.invalid) return false;
     } else {
-      const fragment = selection.element as FragmentElement;
-      const typename = input[typenameFieldName];
-      assert(!typename || typeof typename === "string", () => `Got unexpected value for __typename: ${String(typename)}`);
-      if (typeConditionApplies(state.schema, fragment.typeCondition, typename as string | undefined, parentType)) {
-        if (!applySelectionSet(input, selection.selectionSet, output, state, path, fragment.typeCondition ?? parentType)) return false;
+      const typename = input[TYPENAME];
+      check(!typename || typeof typename === "string", () => `Got unexpected value for __typename: ${String(typename)}`);
+      if (typeConditionApplies(state.schema, step.typeCondition, typename as string | undefined, parentType)) {
+        if (!applySelectionSet(input, step.selectionSet, output, state, path, step.typeCondition ?? parentType)) return false;
       }
     }
   }
   return true;
+}
+
+/** A selection as the shaper walks it, read once from the operation (its getters and lookups cost on every visit). */
+type Step =
+  | { kind: "field"; selection: Selection; responseName: string; typename: boolean; introspection: boolean; type: Type; selectionSet: SelectionSet | undefined; directives: readonly Directive<any>[] | null }
+  | { kind: "fragment"; typeCondition: CompositeType | undefined; selectionSet: SelectionSet; directives: readonly Directive<any>[] | null };
+
+/** Per selection set of an operation: the executor keeps one operation per parsed document, so these last as long as it does. */
+const steps = new WeakMap<SelectionSet, Step[]>();
+function stepsOf(selectionSet: SelectionSet): Step[] {
+  let known = steps.get(selectionSet);
+  if (known) return known;
+  known = selectionSet.selections().map((selection): Step => {
+    const directives = selection.element.appliedDirectives.length > 0 ? selection.element.appliedDirectives : null;
+    if (selection.kind === "FieldSelection") {
+      const field = selection.element as Field;
+      return {
+        kind: "field",
+        selection,
+        responseName: field.responseName(),
+        typename: field.name === TYPENAME,
+        introspection: field.definition.isSchemaIntrospectionField(),
+        type: field.definition.type!,
+        selectionSet: selection.selectionSet,
+        directives,
+      };
+    }
+    return { kind: "fragment", typeCondition: (selection.element as FragmentElement).typeCondition, selectionSet: selection.selectionSet, directives };
+  });
+  steps.set(selectionSet, known);
+  return known;
 }
 
 /**
@@ -120,12 +160,12 @@ function applySelectionSet(input: Record<string, unknown>, selectionSet: Selecti
  * `state.invalid` and `state.errored` set for the caller to read at once.
  */
 function shape(outputValue: unknown, type: Type, inputValue: unknown, selectionSet: SelectionSet | undefined, path: Path, state: State, parentType: CompositeType): unknown {
-  assert(inputValue !== undefined, "Should not pass undefined for `inputValue` to this method");
+  check(inputValue !== undefined, "Should not pass undefined for `inputValue` to this method");
   state.invalid = false;
   state.errored = false;
   if (outputValue === null || (outputValue !== undefined && !selectionSet)) return outputValue;
 
-  if (isNonNullType(type)) {
+  if (nonNull(type)) {
     const updated = shape(outputValue, type.ofType, inputValue, selectionSet, path, state, parentType);
     if (updated === null) {
       if (!state.errored) state.errors.push(ERRORS.INVALID_GRAPHQL.err(`Cannot return null for non-nullable ${lastElementDescription(path, type.ofType, parentType)}.`, { path: Array.from(path) }));
@@ -139,11 +179,11 @@ function shape(outputValue: unknown, type: Type, inputValue: unknown, selectionS
   }
   if (inputValue === null) return null;
 
-  if (isListType(type)) {
-    assert(Array.isArray(inputValue), () => `Invalid non-list value ${String(inputValue)} returned by subgraph for list type ${String(type)}`);
-    assert(outputValue === undefined || Array.isArray(outputValue), () => `Invalid non-list value ${String(outputValue)} returned by subgraph for list type ${String(type)}`);
+  if (list(type)) {
+    check(Array.isArray(inputValue), () => `Invalid non-list value ${String(inputValue)} returned by subgraph for list type ${String(type)}`);
+    check(outputValue === undefined || Array.isArray(outputValue), () => `Invalid non-list value ${String(outputValue)} returned by subgraph for list type ${String(type)}`);
     const earlier = outputValue as unknown[] | undefined;
-    if (earlier !== undefined) assert(inputValue.length === earlier.length, () => `[${String(inputValue)}].length (${inputValue.length}) !== [${String(earlier)}].length (${earlier.length})`);
+    if (earlier !== undefined) check(inputValue.length === earlier.length, () => `[${String(inputValue)}].length (${inputValue.length}) !== [${String(earlier)}].length (${earlier.length})`);
     // An earlier selection's list is only ever referenced by its parent, which this call's result replaces: update it in place.
     const updated: unknown[] = earlier ?? [];
     let nullify = false;
@@ -162,17 +202,17 @@ function shape(outputValue: unknown, type: Type, inputValue: unknown, selectionS
     return nullify ? null : updated;
   }
 
-  if (isCompositeType(type)) {
-    assert(selectionSet, () => `Invalid empty selection set for composite type ${String(type)}`);
-    assert(typeof inputValue === "object", () => `Invalid non-object value ${String(inputValue)} returned by subgraph for composite type ${String(type)}`);
-    assert(outputValue === undefined || typeof outputValue === "object", () => `Invalid non-object value ${String(inputValue)} returned by subgraph for composite type ${String(type)}`);
+  if (composite(type)) {
+    check(selectionSet, () => `Invalid empty selection set for composite type ${String(type)}`);
+    check(typeof inputValue === "object", () => `Invalid non-object value ${String(inputValue)} returned by subgraph for composite type ${String(type)}`);
+    check(outputValue === undefined || typeof outputValue === "object", () => `Invalid non-object value ${String(inputValue)} returned by subgraph for composite type ${String(type)}`);
     const object = inputValue as Record<string, unknown>;
-    const inputTypename = object[typenameFieldName];
-    assert(inputTypename === undefined || typeof inputTypename === "string", () => `Invalid non-string value ${String(inputTypename)} for __typename at ${String(path)}`);
+    const inputTypename = object[TYPENAME];
+    check(inputTypename === undefined || typeof inputTypename === "string", () => `Invalid non-string value ${String(inputTypename)} for __typename at ${String(path)}`);
     let objectType: CompositeType = type;
     if (inputTypename) {
       const named = state.schema.type(inputTypename as string);
-      if (!named || !isCompositeType(named)) {
+      if (!named || !composite(named)) {
         state.errors.push(ERRORS.INVALID_GRAPHQL.err(`Invalid __typename found for object at ${lastElementDescription(path, type, parentType)}.`, { path: Array.from(path) }));
         state.errored = true;
         return null;
@@ -186,8 +226,8 @@ function shape(outputValue: unknown, type: Type, inputValue: unknown, selectionS
     return ok ? output : null;
   }
 
-  assert(outputValue === undefined, () => `Excepted output to be undefined but got ${String(type)} for type ${String(type)}`);
-  const valid = isValidLeafValue(state.schema, inputValue, type as Parameters<typeof isValidLeafValue>[2]);
+  check(outputValue === undefined, () => `Excepted output to be undefined but got ${String(type)} for type ${String(type)}`);
+  const valid = validLeaf(state.schema, inputValue, type as Parameters<typeof isValidLeafValue>[2]);
   if (!valid) state.errors.push(ERRORS.INVALID_GRAPHQL.err(`Invalid value found for ${lastElementDescription(path, type, parentType)}.`, { path: Array.from(path) }));
   state.errored = !valid;
   return valid ? inputValue : null;
@@ -215,7 +255,7 @@ function ifValue(directive: Directive<any>, variables: Record<string, unknown>):
   const condition = (directive.arguments() as { if: unknown }).if;
   if (condition instanceof Variable) {
     const value = variables[condition.name];
-    assert(value !== undefined && typeof value === "boolean", () => `Unexpected value ${String(value)} for variable ${String(condition)} of ${String(directive)}`);
+    check(value !== undefined && typeof value === "boolean", () => `Unexpected value ${String(value)} for variable ${String(condition)} of ${String(directive)}`);
     return value;
   }
   return condition as boolean;
@@ -225,14 +265,14 @@ function typeConditionApplies(schema: Schema, typeCondition: CompositeType | und
   if (!typeCondition) return true;
   if (typename) {
     const type = schema.type(typename);
-    return !!type && isSubtype(typeCondition, type as NamedType);
+    return !!type && subtype(typeCondition, type as NamedType);
   }
-  return isSubtype(typeCondition, parentType);
+  return subtype(typeCondition, parentType);
 }
 
 function lastElementDescription(path: Path, currentType: Type, parentType: CompositeType): string {
   const element = path[path.length - 1];
-  assert(element !== undefined, "Should not have been called on an empty path");
+  check(element !== undefined, "Should not have been called on an empty path");
   return typeof element === "string" ? `field ${String(parentType)}.${element}` : `array element of type ${String(currentType)} at index ${element}`;
 }
 
