@@ -1,4 +1,4 @@
-import { ERRORS, type Operation, type Schema, type Selection, assert, errorCodeDef, operationFromDocument } from "@apollo/federation-internals";
+import { type Operation, type Schema, type Selection, assert, operationFromDocument } from "@apollo/federation-internals";
 import type { OperationContext } from "@apollo/gateway/dist/operationContext";
 import { applyRewrites, isObjectOfType } from "@apollo/gateway/dist/dataRewrites";
 import { GraphQLDataSourceRequestKind } from "@apollo/gateway/dist/datasources/types";
@@ -8,6 +8,7 @@ import { type OpenTelemetryConfig, OpenTelemetrySpanNames, recordExceptions, tra
 import { type FetchNode, type PlanNode, type QueryPlan, type QueryPlanSelectionNode, type ResponsePath, evaluateCondition, getResponseName } from "@apollo/query-planner";
 import type { GatewayExecutionResult, GatewayGraphQLRequestContext } from "@apollo/server-gateway-interface";
 import { SpanStatusCode } from "@opentelemetry/api";
+import { downstreamError, errorPaths } from "./fetch-errors";
 import {
   type DocumentNode,
   type FieldNode,
@@ -318,63 +319,6 @@ function flatten(value: unknown, path: ResponsePath, at: number): unknown {
   return flatten(Object.prototype.hasOwnProperty.call(object, step) ? object[step] : undefined, path, at + 1);
 }
 
-/**
- * Where a subgraph's error lands in the client's result: an entity error's
- * `_entities` index maps to the path of that entity (worked out only when a
- * fetch has errors); any other path is prefixed with the fetch's.
- */
-function errorPaths(fetch: FetchNode, cursor: Cursor): (path: GraphQLFormattedError["path"]) => ResponsePath | undefined {
-  let hydrated: ResponsePath[] | undefined;
-  return (path) => {
-    if (fetch.requires && typeof path?.[1] === "number") {
-      if (!hydrated) {
-        hydrated = [];
-        hydrate([], cursor.path, cursor.fullResult, hydrated);
-      }
-      return [...(hydrated[path[1]] ?? []), ...path.slice(2)];
-    }
-    return path ? [...cursor.path, ...path] : undefined;
-  };
-}
-
-function hydrate(parent: (string | number)[], path: ResponsePath, data: unknown, result: ResponsePath[]): void {
-  if (data === null || data === undefined) return;
-  const head = path[0];
-  if (head === undefined || head === null) {
-    result.push(parent.slice());
-  } else if (head === "@") {
-    assert(Array.isArray(data), "expected array when encountering `@`");
-    data.forEach((value, i) => {
-      parent.push(i);
-      hydrate(parent, path.slice(1), value, result);
-      parent.pop();
-    });
-  } else if (typeof head === "string") {
-    if (Array.isArray(data)) {
-      data.forEach((value, i) => {
-        parent.push(i);
-        hydrate(parent, path, value, result);
-        parent.pop();
-      });
-    } else if (Object.prototype.hasOwnProperty.call(data, head)) {
-      parent.push(head);
-      hydrate(parent, path.slice(1), (data as Data)[head], result);
-      parent.pop();
-    }
-  } else {
-    assert(false, `unknown path part "${String(head)}"`);
-  }
-}
-
-/** A subgraph's error as the client sees it: its own code if it has one, the subgraph's name in its extensions. */
-function downstreamError(original: GraphQLFormattedError, serviceName: string, pathOf: (path: GraphQLFormattedError["path"]) => ResponsePath | undefined): GraphQLError {
-  const message = original.message || `Error while fetching subquery from service "${serviceName}"`;
-  const options = { originalError: original as unknown as Error, path: pathOf(original.path), extensions: { ...original.extensions, serviceName } };
-  const code = errorCodeDef(original as unknown as GraphQLError);
-  if (!code && original.extensions?.code) return new GraphQLError(message, options);
-  return (code ?? ERRORS.DOWNSTREAM_SERVICE_ERROR).err(message, options);
-}
-
 /** An introspection field asked beside data (`__schema`, `__type`), answered from the API schema. */
 function introspect(schema: GraphQLSchema, selection: FieldNode, definitions: readonly VariableDefinitionNode[] | undefined, variableValues: Record<string, unknown> | undefined): unknown {
   const used = new Set<string>();
@@ -399,16 +343,11 @@ const apolloExecutor = require("@apollo/gateway/dist/executeQueryPlan") as { exe
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const shaping = require("@apollo/gateway/dist/resultShaping") as typeof import("@apollo/gateway/dist/resultShaping");
 
-/** Apollo's own, as loaded (for tests that compare the two). */
-export const apolloExecuteQueryPlan = apolloExecutor.executeQueryPlan as typeof executeQueryPlan;
+/** Apollo's own, as loaded. */
+const apolloExecuteQueryPlan = apolloExecutor.executeQueryPlan as typeof executeQueryPlan;
 
 /** Makes @apollo/gateway run query plans with `executeQueryPlan` above. Process-wide and idempotent. */
 export function installPlanExecutor(): void {
   if (typeof apolloExecuteQueryPlan !== "function") throw new Error("@apollo/gateway/dist/executeQueryPlan has no executeQueryPlan: turn GATEWAY_OWN_EXECUTOR off, or update gateway/executor.ts for this @apollo/gateway");
   apolloExecutor.executeQueryPlan = executeQueryPlan;
-}
-
-/** Puts Apollo's executor back (tests that compare the two in one process). */
-export function uninstallPlanExecutor(): void {
-  apolloExecutor.executeQueryPlan = apolloExecuteQueryPlan;
 }
