@@ -49,7 +49,7 @@ export function spreadId(n: number): string {
 export function searchTexts(first: number): string[] {
   const known = textsByPageSize.get(first);
   if (known) return known;
-  const customers = generateWorld().customers.map((c) => ({ id: c.id, fields: [c.name, c.email, c.id].map((f) => f.toLowerCase()) }));
+  customers ??= generateWorld().customers.map((c) => ({ id: c.id, fields: [c.name, c.email, c.id].map((f) => f.toLowerCase()) }));
   const pieces = new Set<string>();
   for (const c of customers) {
     const local = c.fields[1].split("@")[0];
@@ -68,6 +68,8 @@ export function searchTexts(first: number): string[] {
   return texts;
 }
 const textsByPageSize = new Map<number, string[]>();
+/** The demo customers as billing's search reads them, lower-cased; built once. */
+let customers: { id: string; fields: string[] }[] | undefined;
 /** The n-th request's search text: neighbouring requests get different pages. */
 function searchText(first: number, n: number): string {
   const texts = searchTexts(first);

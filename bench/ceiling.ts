@@ -128,9 +128,8 @@ async function replay(pools: Map<string, Pool>, request: RecordedRequest): Promi
  * so the next window starts on idle units.
  */
 async function replayLoad(pools: Map<string, Pool>, requests: RecordedRequest[], units: Pick<BenchStack, "takeFetches" | "unitsCpuMs">, options: { seconds: number; connections: number }): Promise<Measurement> {
-  const takeFetches = units.takeFetches;
   if (requests.length === 0) throw new Error("ceiling: nothing recorded for this case");
-  await drained({ takeFetches });
+  await drained(units);
   const unitsBefore = units.unitsCpuMs();
   const latencies: number[] = [];
   let next = 0;
@@ -154,7 +153,7 @@ async function replayLoad(pools: Map<string, Pool>, requests: RecordedRequest[],
     }
   };
   await Promise.all(Array.from({ length: options.connections }, client));
-  const fetches = await takeFetches();
+  const fetches = await units.takeFetches();
   const unitsCpuMs = units.unitsCpuMs() - unitsBefore;
   latencies.sort((a, b) => a - b);
   // Nearest rank, to 0.1 ms.

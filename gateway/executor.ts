@@ -8,7 +8,9 @@ import { type OpenTelemetryConfig, OpenTelemetrySpanNames, recordExceptions, tra
 import { type FetchNode, type PlanNode, type QueryPlan, type QueryPlanSelectionNode, type ResponsePath, evaluateCondition, getResponseName } from "@apollo/query-planner";
 import type { GatewayExecutionResult, GatewayGraphQLRequestContext } from "@apollo/server-gateway-interface";
 import { SpanStatusCode } from "@opentelemetry/api";
+import { installedComputeResponse, swapIn } from "./apollo-internals";
 import { downstreamError, errorPaths } from "./fetch-errors";
+import { Output } from "./shaping";
 import {
   type DocumentNode,
   type FieldNode,
@@ -25,6 +27,7 @@ import {
 
 // Bound once: each use of an import from a package's index goes through a getter.
 const responseNameOf = getResponseName;
+const check: typeof assert = assert;
 
 /**
  * The gateway's executor of Apollo's query plans: the planner stays
@@ -72,7 +75,7 @@ export async function executeQueryPlan(
       const result = await tracer.startActiveSpan(OpenTelemetrySpanNames.POST_PROCESSING, async (post): Promise<GatewayExecutionResult> => {
         try {
           const variables = requestContext.request.variables;
-          const { data, errors: shapingErrors } = shaping.computeResponse({
+          const { data, errors: shapingErrors } = installedComputeResponse()({
             operation,
             variables,
             input: unfiltered,
@@ -130,14 +133,6 @@ interface Cursor {
   data: unknown;
   fullResult: Data;
 }
-
-/**
- * Objects the executor builds (the result it merges into, representations):
- * nothing inherited, like `Object.create(null)`, but with their properties
- * in place rather than in a hash table.
- */
-const Output = function Output() {} as unknown as new () => Data;
-Output.prototype = Object.create(null);
 
 /** The planner's form of the client operation, per API schema and parsed operation. */
 const operations = new WeakMap<Schema, WeakMap<OperationDefinitionNode, Operation>>();
@@ -313,8 +308,8 @@ function flatten(value: unknown, path: ResponsePath, at: number): unknown {
     }
     return out;
   }
-  assert(typeof step === "string", () => `Unexpected ${typeof step} found in path`);
-  assert(!Array.isArray(value), () => `Unexpected array in result for path element ${step}`);
+  check(typeof step === "string", () => `Unexpected ${typeof step} found in path`);
+  check(!Array.isArray(value), () => `Unexpected array in result for path element ${step}`);
   const object = value as Data;
   return flatten(Object.prototype.hasOwnProperty.call(object, step) ? object[step] : undefined, path, at + 1);
 }
@@ -336,18 +331,7 @@ function introspect(schema: GraphQLSchema, selection: FieldNode, definitions: re
   return Object.prototype.hasOwnProperty.call(data, key) ? data[key] : undefined;
 }
 
-// @apollo/gateway's executor and result shaping, as modules: the gateway calls both through these
-// modules' exports, which is where installPlanExecutor (and shaping.ts) put ours.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const apolloExecutor = require("@apollo/gateway/dist/executeQueryPlan") as { executeQueryPlan?: unknown };
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const shaping = require("@apollo/gateway/dist/resultShaping") as typeof import("@apollo/gateway/dist/resultShaping");
-
-/** Apollo's own, as loaded. */
-const apolloExecuteQueryPlan = apolloExecutor.executeQueryPlan as typeof executeQueryPlan;
-
-/** Makes @apollo/gateway run query plans with `executeQueryPlan` above. Process-wide and idempotent. */
+/** Makes @apollo/gateway run query plans with `executeQueryPlan` above. Process-wide. */
 export function installPlanExecutor(): void {
-  if (typeof apolloExecuteQueryPlan !== "function") throw new Error("@apollo/gateway/dist/executeQueryPlan has no executeQueryPlan: turn GATEWAY_OWN_EXECUTOR off, or update gateway/executor.ts for this @apollo/gateway");
-  apolloExecutor.executeQueryPlan = executeQueryPlan;
+  swapIn("executeQueryPlan", executeQueryPlan, "GATEWAY_OWN_EXECUTOR");
 }

@@ -16,7 +16,10 @@ import {
   possibleRuntimeTypes,
 } from "@apollo/federation-internals";
 import { parse } from "graphql";
-import { apolloComputeResponse, computeResponse } from "./shaping";
+import { apollo } from "./apollo-internals";
+import { computeResponse } from "./shaping";
+
+const apolloComputeResponse = apollo.computeResponse as unknown as typeof computeResponse;
 
 /**
  * The gateway's result shaping against Apollo's, on the same operations and
@@ -104,7 +107,11 @@ describe("lean result shaping", () => {
 
   it("gives no answer for no input, as Apollo does", () => {
     const operation = operationFromDocument(schema, parse("{ version }"));
-    expect(computeResponse({ operation, variables: {}, input: null, introspectionHandling: () => null })).toEqual({ data: null, errors: [] });
+    for (const input of [null, undefined]) {
+      const ours = computeResponse({ operation, variables: {}, input, introspectionHandling: () => null });
+      expect(ours).toEqual(apolloComputeResponse({ operation, variables: {}, input, introspectionHandling: () => null }));
+      expect(ours).toEqual({ data: input, errors: [] });
+    }
   });
 });
 

@@ -21,6 +21,7 @@ import {
   typenameFieldName,
 } from "@apollo/federation-internals";
 import type { GraphQLError } from "graphql";
+import { swapIn } from "./apollo-internals";
 
 // Bound once: each use of an import from the package's index goes through a getter.
 const check: typeof assert = assert;
@@ -238,9 +239,10 @@ function shape(outputValue: unknown, type: Type, inputValue: unknown, selectionS
  * inherited (a response name such as `constructor` or `__proto__` is just a
  * property), but made by a constructor, so V8 keeps their properties in place
  * instead of in a hash table several times the size. They are the gateway's
- * largest allocation.
+ * largest allocation; the executor (executor.ts) builds its merged result
+ * and representations from them too.
  */
-const Output = function Output() {} as unknown as new () => Record<string, unknown>;
+export const Output = function Output() {} as unknown as new () => Record<string, unknown>;
 Output.prototype = Object.create(null);
 
 /** `@skip(if: true)` or `@include(if: false)`, the first of each, as Apollo reads them. */
@@ -276,19 +278,7 @@ function lastElementDescription(path: Path, currentType: Type, parentType: Compo
   return typeof element === "string" ? `field ${String(parentType)}.${element}` : `array element of type ${String(currentType)} at index ${element}`;
 }
 
-/** Where @apollo/gateway's executor finds its result shaping: it calls it through this module's exports. */
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const apollo = require("@apollo/gateway/dist/resultShaping") as { computeResponse?: unknown };
-
-/** Apollo's own, as loaded: the tests run both on the same inputs. */
-export const apolloComputeResponse = apollo.computeResponse as typeof computeResponse;
-
-/**
- * Makes the gateway's executor shape results with `computeResponse` above.
- * Process-wide and idempotent; fails loudly if the pinned @apollo/gateway no
- * longer has the function where it is expected.
- */
+/** Makes the gateway's executor (Apollo's or ours) shape results with `computeResponse` above. Process-wide. */
 export function installLeanResultShaping(): void {
-  if (typeof apolloComputeResponse !== "function") throw new Error("@apollo/gateway/dist/resultShaping has no computeResponse: turn GATEWAY_LEAN_RESULT_SHAPING off, or update gateway/shaping.ts for this @apollo/gateway");
-  apollo.computeResponse = computeResponse;
+  swapIn("computeResponse", computeResponse, "GATEWAY_LEAN_RESULT_SHAPING");
 }

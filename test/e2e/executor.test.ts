@@ -1,6 +1,5 @@
-import { type ProcessSpec, type Supervised, launch, stopAll, waitHealthy } from "../../scripts/supervisor";
 import { type DelayProxy, startDelayProxy } from "../support/delay-proxy";
-import { type Stack, freePort, startStack } from "../support/stack";
+import { type Stack, startStack } from "../support/stack";
 import { CUSTOMER_360, CUSTOMERS_360, PER_UNIT } from "./queries";
 
 type Answer = { data?: unknown; errors?: unknown[] };
@@ -15,7 +14,6 @@ type Answer = { data?: unknown; errors?: unknown[] };
  */
 describe("own plan executor and result shaping, against Apollo's", () => {
   let stack: Stack;
-  let apollo: Supervised | undefined;
   let apolloUrl = "";
   let ownBookings: DelayProxy;
   let apolloBookings: DelayProxy;
@@ -25,24 +23,13 @@ describe("own plan executor and result shaping, against Apollo's", () => {
     [ownBookings, apolloBookings] = await Promise.all([startDelayProxy(), startDelayProxy()]);
     stack = await startStack({ env: { GATEWAY_LOG_LEVEL: "error" }, gatewayEnv: { GATEWAY_OWN_EXECUTOR: "true", GATEWAY_LEAN_RESULT_SHAPING: "true", SUBGRAPH_BOOKINGS_URL: ownBookings.url } });
     ownBookings.target = apolloBookings.target = new URL(stack.unitUrls.get("bookings")!).origin;
-    const gateway = stack.specs.get("gateway")!;
-    const port = await freePort();
-    const spec: ProcessSpec = {
-      ...gateway,
-      name: "gateway-apollo-executor",
-      env: { ...gateway.env, GATEWAY_OWN_EXECUTOR: "false", GATEWAY_LEAN_RESULT_SHAPING: "false", SUBGRAPH_BOOKINGS_URL: apolloBookings.url, GATEWAY_PORT: String(port) },
-      healthUrl: `http://127.0.0.1:${port}/health`,
-    };
-    apollo = launch(spec, () => {});
-    await waitHealthy(spec, apollo);
-    apolloUrl = `http://127.0.0.1:${port}/graphql`;
+    apolloUrl = await stack.startGateway("gateway-apollo-executor", { GATEWAY_OWN_EXECUTOR: "false", GATEWAY_LEAN_RESULT_SHAPING: "false", SUBGRAPH_BOOKINGS_URL: apolloBookings.url });
     tokens.set("agent", `Bearer ${await stack.token("agent")}`);
     tokens.set("customer C000001", `Bearer ${await stack.token("customer", "C000001")}`);
     tokens.set("partner", `Bearer ${await stack.token("partner", "partner-travel-co")}`);
     tokens.set("anonymous", "");
   }, 120_000);
   afterAll(async () => {
-    if (apollo) await stopAll([apollo]);
     await stack?.stop();
     await ownBookings?.close();
     await apolloBookings?.close();

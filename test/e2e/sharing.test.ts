@@ -1,6 +1,5 @@
-import { type ProcessSpec, type Supervised, launch, stopAll, waitHealthy } from "../../scripts/supervisor";
 import { type DelayProxy, startDelayProxy } from "../support/delay-proxy";
-import { type Stack, freePort, startStack } from "../support/stack";
+import { type Stack, startStack } from "../support/stack";
 import { CUSTOMER_360, CUSTOMERS_360 } from "./queries";
 
 const PRICE = `query Price($c: ID) { product(sku: "SKU-0010") { sku name listPrice { amount currency } price(customerId: $c) { list { amount } discount { amount } final { amount } appliedOffer { code title } } } }`;
@@ -20,7 +19,6 @@ describe("sharing subgraph calls, end to end", () => {
   let stack: Stack;
   let bookings: DelayProxy;
   let unsharedBookings: DelayProxy;
-  let unshared: Supervised | undefined;
   let unsharedUrl = "";
   let agent = "";
 
@@ -29,22 +27,10 @@ describe("sharing subgraph calls, end to end", () => {
     const on = { GATEWAY_BATCH_FETCHES: "true", GATEWAY_DEDUPLICATE_FETCHES: "true", SUBGRAPH_BOOKINGS_URL: bookings.url };
     stack = await startStack({ env: { GATEWAY_LOG_LEVEL: "error" }, gatewayEnv: on });
     bookings.target = unsharedBookings.target = new URL(stack.unitUrls.get("bookings")!).origin;
-    const gateway = stack.specs.get("gateway")!;
-    const port = await freePort();
-    const off = { GATEWAY_BATCH_FETCHES: "false", GATEWAY_DEDUPLICATE_FETCHES: "false", SUBGRAPH_BOOKINGS_URL: unsharedBookings.url };
-    const spec: ProcessSpec = {
-      ...gateway,
-      name: "gateway-unshared",
-      env: { ...gateway.env, ...off, GATEWAY_PORT: String(port) },
-      healthUrl: `http://127.0.0.1:${port}/health`,
-    };
-    unshared = launch(spec, () => {});
-    await waitHealthy(spec, unshared);
-    unsharedUrl = `http://127.0.0.1:${port}/graphql`;
+    unsharedUrl = await stack.startGateway("gateway-unshared", { GATEWAY_BATCH_FETCHES: "false", GATEWAY_DEDUPLICATE_FETCHES: "false", SUBGRAPH_BOOKINGS_URL: unsharedBookings.url });
     agent = `Bearer ${await stack.token("agent")}`;
   }, 120_000);
   afterAll(async () => {
-    if (unshared) await stopAll([unshared]);
     await stack?.stop();
     await bookings?.close();
     await unsharedBookings?.close();

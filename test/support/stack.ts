@@ -28,6 +28,8 @@ export interface Stack {
   post(body: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any; headers: Headers }>;
   query(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<{ data?: any; errors?: any }>;
   restart(name: string): Promise<void>;
+  /** Starts another gateway over the same units, with `env` over the stack gateway's; stopped with the stack. Returns its /graphql URL. */
+  startGateway(name: string, env: Record<string, string>): Promise<string>;
   /** Starts the units when the stack was started with `deferUnits` (the gateway first). */
   startUnits(): Promise<void>;
   stop(): Promise<void>;
@@ -138,6 +140,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         await run(spec);
       },
       startUnits,
+      async startGateway(name, env) {
+        const port = await freePort();
+        const gateway = specs.get("gateway")!;
+        await run({ ...gateway, name, env: { ...gateway.env, ...env, GATEWAY_PORT: String(port) }, healthUrl: `http://127.0.0.1:${port}/health` });
+        return `http://127.0.0.1:${port}/graphql`;
+      },
       async stop() {
         await stopAll([...procs.values()]);
         await silos.cleanup();
