@@ -4,7 +4,7 @@ import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadGatewayConfig } from "../gateway/config";
-import { mintToken } from "../gateway/token";
+import { mintToken } from "../gateway/admission/token";
 import { CALLERS } from "./cases";
 import { GATEWAY_NODE_ARGS, ROOT, UNIT_NODE_ARGS, readManifest } from "../scripts/manifest";
 import { type ProcessSpec, type Supervised, launch, stopAll, waitHealthy } from "../scripts/supervisor";

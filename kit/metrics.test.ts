@@ -12,7 +12,7 @@ describe("operation labels", () => {
     const labels = new OperationLabels();
     expect(labels.label("Customer360__billing__0")).toBe("Customer360");
     expect(labels.label("Customer360__promotions__12")).toBe("Customer360");
-    // Several fetches the gateway merged into one request (gateway/coalesce.ts).
+    // Several fetches the gateway merged into one request (gateway/subgraph-calls/coalesce.ts).
     expect(labels.label("Customer360__retail__2__x3")).toBe("Customer360");
   });
 

@@ -10,7 +10,7 @@ import { ROOT } from "./manifest";
  * the page needs nothing from the internet. The worked examples go beside
  * them as data (examples.json).
  */
-const SOURCE = join(ROOT, "gateway", "graphiql-app");
+const SOURCE = join(ROOT, "gateway", "http", "graphiql-app");
 export const GRAPHIQL_DIR = join(ROOT, "dist", "graphiql");
 
 /** Headers of a new tab: the channel, and where a token will go once authentication lands. */

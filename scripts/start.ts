@@ -2,7 +2,7 @@ import "reflect-metadata";
 import { join } from "node:path";
 import { loadGatewayConfig } from "../gateway/config";
 import { GATEWAY_NODE_ARGS, ROOT, UNIT_NODE_ARGS, loadUnit, readManifest } from "./manifest";
-import { mintToken } from "../gateway/token";
+import { mintToken } from "../gateway/admission/token";
 import { type ProcessSpec, type Supervised, launch, stopAll, waitHealthy } from "./supervisor";
 
 /**

@@ -1,5 +1,5 @@
 import { loadGatewayConfig } from "../gateway/config";
-import { mintToken } from "../gateway/token";
+import { mintToken } from "../gateway/admission/token";
 import { ROLES, type Role } from "../kit/identity";
 
 /**

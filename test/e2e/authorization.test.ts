@@ -77,7 +77,7 @@ describe("who may see what", () => {
       ["a token signed with another secret", async () => `Bearer ${(await stack.token("agent")).slice(0, -4)}AAAA`, /signature/],
     ];
     const expired = async () => {
-      const { mintToken } = await import("../../gateway/token");
+      const { mintToken } = await import("../../gateway/admission/token");
       const { loadGatewayConfig } = await import("../../gateway/config");
       return mintToken(loadGatewayConfig({}), { role: "agent", sub: "old", expiresAt: Math.floor(Date.now() / 1000) - 3600 });
     };

@@ -7,7 +7,7 @@ import { CUSTOMERS_360 } from "./queries";
  * `query` event can be counted), over HTTP on loopback as in production.
  * Once with the gateway's fetch sharing off, so the units' own batching is
  * what is counted (exactly the same statements for 1 and for 50 customers),
- * once with it on (gateway/calls.ts): merging fetches may let a unit's
+ * once with it on (gateway/subgraph-calls/calls.ts): merging fetches may let a unit's
  * loaders batch across them, never add a statement.
  */
 type Counts = Map<number, Record<string, number>>;

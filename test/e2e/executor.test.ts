@@ -5,8 +5,8 @@ import { CUSTOMER_360, CUSTOMERS_360, PER_UNIT } from "./queries";
 type Answer = { data?: unknown; errors?: unknown[] };
 
 /**
- * The gateway's own plan executor and result shaping (gateway/executor.ts,
- * gateway/shaping.ts, on by default: every other end-to-end suite runs on
+ * The gateway's own plan executor and result shaping (gateway/execution/executor.ts,
+ * gateway/execution/shaping.ts, on by default: every other end-to-end suite runs on
  * them) against Apollo's own, over the same four units: a second gateway
  * with GATEWAY_OWN_EXECUTOR and GATEWAY_LEAN_RESULT_SHAPING off. Same data,
  * same errors (message, path, extensions), for answers with and without

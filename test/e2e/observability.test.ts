@@ -92,7 +92,7 @@ describe("operating the graph (five real processes)", () => {
     for (const unit of UNITS) {
       const m = await metricsOf(stack.unitUrls.get(unit)!);
       // The gateway's fetches are counted under the client's operation name (a request's fetches to
-      // one unit may go out merged, gateway/calls.ts: at least one request each).
+      // one unit may go out merged, gateway/subgraph-calls/calls.ts: at least one request each).
       expect(m.sum("graphql_request_duration_seconds_count", { operation: "Customer360", outcome: "ok" })).toBeGreaterThanOrEqual(1);
       const methods = m.find("subgraph_sql_duration_seconds_count", { outcome: "ok" }).map((s) => s.labels.method);
       expect(methods.filter((method) => /^[a-z]\w*\.[a-z]\w*$/i.test(method)).length).toBeGreaterThan(0);

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadGatewayConfig } from "../../gateway/config";
-import { sha256 } from "../../gateway/persisted";
+import { sha256 } from "../../gateway/admission/persisted";
 import { createGateway } from "../../gateway/server";
 import type { RunningServer } from "../../kit/http";
 import { type Stack, startStack } from "../support/stack";

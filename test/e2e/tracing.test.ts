@@ -48,7 +48,7 @@ describe("tracing across the graph", () => {
     expect(fetches.length).toBeGreaterThanOrEqual(4);
 
     // Every fetch continues in exactly one subgraph's server span (W3C traceparent), of the unit it
-    // fetched from, unless the gateway sent it in a request another fetch led (gateway/calls.ts): then
+    // fetched from, unless the gateway sent it in a request another fetch led (gateway/subgraph-calls/calls.ts): then
     // it is marked so, and the unit's span is under that other fetch.
     const units = spans.filter((s) => s.kind === SpanKind.SERVER && s !== root);
     for (const fetch of fetches) {

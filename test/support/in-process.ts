@@ -3,7 +3,7 @@ import { loadGatewayConfig } from "../../gateway/config";
 import { createGateway } from "../../gateway/server";
 import type { RunningServer } from "../../kit";
 import { loadUnit, readManifest } from "../../scripts/manifest";
-import { mintToken } from "../../gateway/token";
+import { mintToken } from "../../gateway/admission/token";
 import { tempSiloDir } from "./silo";
 
 /**

@@ -1,5 +1,5 @@
 import { loadGatewayConfig } from "../../gateway/config";
-import { mintToken } from "../../gateway/token";
+import { mintToken } from "../../gateway/admission/token";
 
 /**
  * A bounded load through the gateway: `concurrency` clients sending the

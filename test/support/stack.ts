@@ -4,7 +4,7 @@ import { ROOT, readManifest } from "../../scripts/manifest";
 import { type ProcessSpec, type Supervised, launch, stopAll, waitHealthy } from "../../scripts/supervisor";
 import { loadGatewayConfig } from "../../gateway/config";
 import type { Role } from "../../kit/identity";
-import { mintToken } from "../../gateway/token";
+import { mintToken } from "../../gateway/admission/token";
 import { type SiloKind, type SiloSet, provisionSilos } from "./silos";
 
 /**

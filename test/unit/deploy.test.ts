@@ -4,7 +4,7 @@ import { join } from "node:path";
 import knex from "knex";
 import { parse } from "yaml";
 import { gatewaySettings, loadGatewayConfig } from "../../gateway/config";
-import { countedPlanCache, registerGatewayMetrics } from "../../gateway/metrics";
+import { countedPlanCache, registerGatewayMetrics } from "../../gateway/operations/metrics";
 import { dialectOfUrl } from "../../kit/db";
 import { createProcessMetrics } from "../../kit/metrics";
 import { observeSilo } from "../../kit/silo-telemetry";

@@ -2,10 +2,10 @@ import type { GatewayGraphQLResponse } from "@apollo/server-gateway-interface";
 import { type IncomingHttpHeaders, type Server, createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { type GraphQLError, buildSchema, graphql } from "graphql";
-import { type Identity, IDENTITY_HEADER, decodeIdentity } from "../kit/identity";
+import { type Identity, IDENTITY_HEADER, decodeIdentity } from "../../kit/identity";
 import { CircuitBreaker } from "./breaker";
 import { type SharingOptions, bodyOf, nextSequence } from "./calls";
-import type { GatewayContext } from "./context";
+import type { GatewayContext } from "../context";
 import { UnitDataSource } from "./datasource";
 import { type Transport, createTransport } from "./transport";
 

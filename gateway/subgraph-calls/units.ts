@@ -1,9 +1,9 @@
 import type { ServiceEndpointDefinition } from "@apollo/gateway";
-import type { Logger } from "../kit/log";
+import type { Logger } from "../../kit/log";
 import { type BreakerState, CircuitBreaker } from "./breaker";
-import type { GatewayConfig } from "./config";
+import type { GatewayConfig } from "../config";
 import type { UnitDataSource } from "./datasource";
-import { ObservedDataSource } from "./telemetry";
+import { ObservedDataSource } from "../operations/telemetry";
 import type { Transport } from "./transport";
 
 /**

@@ -1,11 +1,11 @@
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from "@apollo/gateway";
 import type { GatewayGraphQLResponse } from "@apollo/server-gateway-interface";
 import { GraphQLError, getOperationAST, parse } from "graphql";
-import { IDENTITY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, encodeIdentity, signature } from "../kit/identity";
+import { IDENTITY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, encodeIdentity, signature } from "../../kit/identity";
 import type { CircuitBreaker } from "./breaker";
 import { type Ask, type Outgoing, type SharingOptions, UnitCalls, bodyOf } from "./calls";
-import type { GatewayContext } from "./context";
-import { PROVENANCE_HEADER, provenanceOf } from "./provenance";
+import type { GatewayContext } from "../context";
+import { PROVENANCE_HEADER, provenanceOf } from "../execution/provenance";
 import type { RawAnswer, Transport } from "./transport";
 
 /**

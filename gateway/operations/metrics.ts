@@ -1,8 +1,8 @@
 import type { GatewayConfig as ApolloGatewayConfig } from "@apollo/gateway";
 import { InMemoryLRUCache } from "@apollo/utils.keyvaluecache";
 import { Counter, Histogram, type Registry } from "prom-client";
-import { LATENCY_BUCKETS } from "../kit/metrics";
-import { addTiming, requestOf } from "../kit/observe";
+import { LATENCY_BUCKETS } from "../../kit/metrics";
+import { addTiming, requestOf } from "../../kit/observe";
 
 /**
  * The gateway's own series, beside every process's request and runtime

@@ -1,6 +1,6 @@
 import { type JWTPayload, type JWTVerifyGetKey, createRemoteJWKSet, errors, jwtVerify } from "jose";
-import { type Identity, ROLES, type Role } from "../kit/identity";
-import type { GatewayConfig } from "./config";
+import { type Identity, ROLES, type Role } from "../../kit/identity";
+import type { GatewayConfig } from "../config";
 
 /** A token the gateway will not accept: always a 401, never a silent downgrade to anonymous. */
 export class AuthenticationError extends Error {}

@@ -3,8 +3,8 @@ import { existsSync, readFileSync, readdirSync } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { extname, join } from "node:path";
 import { gzipSync } from "node:zlib";
-import { type Route, sendError } from "../kit/http";
-import type { Logger } from "../kit/log";
+import { type Route, sendError } from "../../kit/http";
+import type { Logger } from "../../kit/log";
 
 /**
  * GraphiQL, served from the static bundle `npm run build` puts in
@@ -51,7 +51,7 @@ export interface GraphiQLRoutes {
 
 /** dist/graphiql, seen from the build (dist/gateway) or from the sources (gateway/, under test). */
 export function findGraphiQLBundle(): string | null {
-  const candidates = [join(__dirname, "..", "graphiql"), join(__dirname, "..", "dist", "graphiql")];
+  const candidates = [join(__dirname, "..", "..", "graphiql"), join(__dirname, "..", "..", "dist", "graphiql")];
   return candidates.find((dir) => existsSync(join(dir, "index.html"))) ?? null;
 }
 

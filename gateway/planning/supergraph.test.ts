@@ -2,13 +2,13 @@ import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
-import type { Logger } from "../kit/log";
-import { eventually } from "../test/support/eventually";
+import type { Logger } from "../../kit/log";
+import { eventually } from "../../test/support/eventually";
 import { subgraphsOf, supergraphSource } from "./supergraph";
 
 describe("supergraph source", () => {
   it("names the subgraphs of a supergraph with their URLs", () => {
-    const sdl = readFileSync(join(__dirname, "..", "schema", "supergraph.graphql"), "utf8");
+    const sdl = readFileSync(join(__dirname, "..", "..", "schema", "supergraph.graphql"), "utf8");
     expect(subgraphsOf(sdl).map((s) => s.name).sort()).toEqual(["billing", "bookings", "promotions", "retail"]);
     expect(subgraphsOf(sdl).every((s) => /^http:\/\/.+\/graphql$/.test(s.url))).toBe(true);
   });

@@ -1,7 +1,7 @@
 import { Registry } from "prom-client";
-import { createProcessMetrics } from "../kit/metrics";
-import { httpObserver, linkContext, requestOf } from "../kit/observe";
-import { parsePrometheusText } from "../test/support/prometheus";
+import { createProcessMetrics } from "../../kit/metrics";
+import { httpObserver, linkContext, requestOf } from "../../kit/observe";
+import { parsePrometheusText } from "../../test/support/prometheus";
 import { countedPlanCache, outcomeOfFailure, outcomeOfResponse, recordFetch, registerGatewayMetrics } from "./metrics";
 
 const value = async (registry: Registry, name: string, labels: Record<string, string> = {}) => parsePrometheusText(await registry.metrics()).sum(name, labels);

@@ -1,8 +1,8 @@
 import type { GatewayGraphQLResponse } from "@apollo/server-gateway-interface";
 import type { GraphQLFormattedError } from "graphql";
-import { encodeIdentity } from "../kit/identity";
+import { encodeIdentity } from "../../kit/identity";
 import { type Coalesced, coalesce } from "./coalesce";
-import type { GatewayContext } from "./context";
+import type { GatewayContext } from "../context";
 import type { RawAnswer } from "./transport";
 
 /**

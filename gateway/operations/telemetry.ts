@@ -1,11 +1,11 @@
 import type { GraphQLDataSourceProcessOptions } from "@apollo/gateway";
 import type { GatewayGraphQLResponse } from "@apollo/server-gateway-interface";
-import type { Logger } from "../kit/log";
-import { type ProcessTelemetry, processTelemetry } from "../kit/observe";
-import { annotateActiveSpan, injectTraceContext } from "../kit/telemetry";
-import type { GatewayConfig } from "./config";
-import type { GatewayContext } from "./context";
-import { UnitDataSource } from "./datasource";
+import type { Logger } from "../../kit/log";
+import { type ProcessTelemetry, processTelemetry } from "../../kit/observe";
+import { annotateActiveSpan, injectTraceContext } from "../../kit/telemetry";
+import type { GatewayConfig } from "../config";
+import type { GatewayContext } from "../context";
+import { UnitDataSource } from "../subgraph-calls/datasource";
 import { countedPlanCache, outcomeOfFailure, outcomeOfResponse, recordFetch, registerGatewayMetrics } from "./metrics";
 
 /**

@@ -4,7 +4,7 @@ import { readFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import type { SupergraphSdlHook } from "@apollo/gateway";
 import { Kind, parse } from "graphql";
-import type { Logger } from "../kit/log";
+import type { Logger } from "../../kit/log";
 
 /**
  * Where the gateway's supergraph comes from and how a new one replaces the

@@ -1,5 +1,5 @@
 import { AuthenticationError, createAuthenticator } from "./auth";
-import { loadGatewayConfig } from "./config";
+import { loadGatewayConfig } from "../config";
 import { mintToken } from "./token";
 
 describe("the authenticator's verified-token cache", () => {

@@ -89,9 +89,9 @@ describe("lean result shaping", () => {
   }
 
   it("answers as Apollo does on the bench's operations over the supergraph", () => {
-    const api = Supergraph.build(readFileSync(join(__dirname, "..", "schema", "supergraph.graphql"), "utf8")).apiSchema();
+    const api = Supergraph.build(readFileSync(join(__dirname, "..", "..", "schema", "supergraph.graphql"), "utf8")).apiSchema();
     for (const file of BENCH) {
-      const operation = operationFromDocument(api, parse(readFileSync(join(__dirname, "..", "bench", "operations", file), "utf8")));
+      const operation = operationFromDocument(api, parse(readFileSync(join(__dirname, "..", "..", "bench", "operations", file), "utf8")));
       compareOn(operation, { id: "C000042", text: "mar", first: 3 }, 150);
     }
   });

@@ -1,7 +1,7 @@
 import type { ApolloServerPlugin } from "@apollo/server";
-import type { GatewayContext, UnitProvenance } from "./context";
+import type { GatewayContext, UnitProvenance } from "../context";
 
-export type { UnitProvenance } from "./context";
+export type { UnitProvenance } from "../context";
 
 
 export const PROVENANCE_HEADER = "x-provenance";

@@ -2,7 +2,7 @@ import type { ApolloServerPlugin } from "@apollo/server";
 import { ApolloArmor } from "@escape.tech/graphql-armor";
 import { MaxTokensParserWLexer } from "@escape.tech/graphql-armor-max-tokens";
 import type { ValidationRule } from "graphql";
-import type { GatewayConfig } from "./config";
+import type { GatewayConfig } from "../config";
 
 /**
  * Limits on what one operation may ask, with GraphQL Armor rather than

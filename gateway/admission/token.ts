@@ -1,6 +1,6 @@
 import { SignJWT } from "jose";
-import { DEV_JWT_SECRET, type GatewayConfig } from "./config";
-import type { Role } from "../kit/identity";
+import { DEV_JWT_SECRET, type GatewayConfig } from "../config";
+import type { Role } from "../../kit/identity";
 
 /**
  * Development tokens for the demo data, signed with the gateway's HS256

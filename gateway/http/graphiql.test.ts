@@ -3,8 +3,8 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
-import type { Logger } from "../kit/log";
-import { loadGatewayConfig } from "./config";
+import type { Logger } from "../../kit/log";
+import { loadGatewayConfig } from "../config";
 import { serveGraphiQL } from "./graphiql";
 
 const quiet = (): Logger & { warnings: string[] } => {

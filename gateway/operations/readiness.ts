@@ -1,8 +1,8 @@
-import type { Route } from "../kit/http";
-import { sendJson } from "../kit/http";
-import type { BreakerState } from "./breaker";
-import { subgraphsOf, supergraphId } from "./supergraph";
-import type { Units } from "./units";
+import type { Route } from "../../kit/http";
+import { sendJson } from "../../kit/http";
+import type { BreakerState } from "../subgraph-calls/breaker";
+import { subgraphsOf, supergraphId } from "../planning/supergraph";
+import type { Units } from "../subgraph-calls/units";
 
 interface UnitStatus {
   status: "up" | "down";

@@ -2,7 +2,7 @@ import { type IncomingMessage, type Server, type ServerResponse, createServer } 
 import type { AddressInfo } from "node:net";
 import type { GraphQLError } from "graphql";
 import { CircuitBreaker } from "./breaker";
-import type { GatewayContext } from "./context";
+import type { GatewayContext } from "../context";
 import { UnitDataSource, backoffMs } from "./datasource";
 import { type Transport, createTransport } from "./transport";
 
