@@ -26,6 +26,7 @@ import { createTransport } from "./subgraph-calls/transport";
 import { nextSequence } from "./subgraph-calls/calls";
 import { Units } from "./subgraph-calls/units";
 import { gatewayTelemetry } from "./operations/telemetry";
+import { registerBreakerStates } from "./operations/metrics";
 
 export interface Gateway {
   apollo: ApolloServer<GatewayContext>;
@@ -40,6 +41,7 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
   const telemetry = gatewayTelemetry(config, logger);
   const transport = createTransport({ connections: config.GATEWAY_SUBGRAPH_CONNECTIONS, keepAliveMs: config.GATEWAY_SUBGRAPH_KEEPALIVE_MS });
   const units = new Units(config, transport, logger);
+  registerBreakerStates(telemetry.metrics.registry, () => units.breakerStates());
   const readiness = new Readiness(units, config.GATEWAY_READY_PROBE_TIMEOUT_MS);
   if (config.GATEWAY_OWN_EXECUTOR) installPlanExecutor();
   if (config.GATEWAY_LEAN_RESULT_SHAPING) installLeanResultShaping();

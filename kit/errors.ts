@@ -79,6 +79,8 @@ export const PUBLIC_CODES = new Set([
   "PERSISTED_QUERY_NOT_FOUND",
   "PERSISTED_QUERY_NOT_SUPPORTED",
   "OPERATION_RESOLUTION_FAILURE",
+  "CIRCUIT_OPEN",
+  "UNIT_REFUSED",
 ]);
 
 /** Validate a page-size argument (`first`) against the field's bound. */
