@@ -30,13 +30,22 @@ export interface Gateway {
 }
 
 /**
+ * What tests and the bench may turn off to compare, and operators have no
+ * reason to: set by code (test/support, bench), never by the environment.
+ */
+export interface GatewayOptions {
+  /** Fetch sharing (subgraph-calls/calls.ts): batching and in-flight de-duplication, both on unless a test compares without. */
+  sharing?: { batch: boolean; dedupe: boolean };
+}
+
+/**
  * The federation gateway. Generic: it serves whatever supergraph it is
  * given; subgraph URLs come from the supergraph unless overridden.
  */
-export async function createGateway(config: GatewayConfig, logger: Logger = createLogger("gateway", config.GATEWAY_LOG_LEVEL)): Promise<Gateway> {
+export async function createGateway(config: GatewayConfig, logger: Logger = createLogger("gateway", config.GATEWAY_LOG_LEVEL), options: GatewayOptions = {}): Promise<Gateway> {
   const telemetry = gatewayTelemetry(config, logger);
   const transport = createTransport({ connections: config.GATEWAY_SUBGRAPH_CONNECTIONS, keepAliveMs: config.GATEWAY_SUBGRAPH_KEEPALIVE_MS });
-  const units = new Units(config, transport, logger);
+  const units = new Units(config, transport, logger, options.sharing);
   registerBreakerStates(telemetry.metrics.registry, () => units.breakerStates());
   const readiness = new Readiness(units, config.GATEWAY_READY_PROBE_TIMEOUT_MS);
   if (config.GATEWAY_OWN_EXECUTOR) installPlanExecutor();

@@ -1,6 +1,7 @@
 import type { GraphQLDataSource, ServiceEndpointDefinition } from "@apollo/gateway";
 import type { Logger } from "../../kit/log";
 import { type BreakerState, CircuitBreaker } from "./breaker";
+import type { SharingOptions } from "./calls";
 import { type CallSettings, unitDataSource, wrapDataSource } from "./chain";
 import type { GatewayConfig } from "../config";
 import type { GatewayContext } from "../context";
@@ -19,6 +20,8 @@ export class Units {
     private readonly config: GatewayConfig,
     readonly transport: Transport,
     private readonly logger: Logger,
+    /** Fetch sharing; tests turn parts of it off to compare (test/support), operators do not. */
+    private readonly sharing: Omit<SharingOptions, "concurrency"> = { batch: true, dedupe: true },
   ) {}
 
   /** `buildService` as @apollo/gateway's configuration names it: the gateway's own data source for a unit. */
@@ -50,7 +53,7 @@ export class Units {
       retries: this.config.GATEWAY_SUBGRAPH_RETRIES,
       retryBaseMs: this.config.GATEWAY_RETRY_BASE_MS,
       breaker: this.breakerOf(name),
-      sharing: { batch: this.config.GATEWAY_BATCH_FETCHES, dedupe: this.config.GATEWAY_DEDUPLICATE_FETCHES, concurrency: this.config.GATEWAY_BATCH_CONCURRENCY },
+      sharing: { ...this.sharing, concurrency: this.config.GATEWAY_BATCH_CONCURRENCY },
     };
   }
 
