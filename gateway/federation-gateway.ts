@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { type Operation, Schema, Supergraph, operationFromDocument } from "@apollo/federation-internals";
+import { ERRORS, type Operation, type Schema, Supergraph, operationFromDocument } from "@apollo/federation-internals";
 import { type GraphQLDataSource, RemoteGraphQLDataSource, type SupergraphManager, type SupergraphSdlHook } from "@apollo/gateway";
 import type { GatewayExecutionResult, GatewayExecutor, GatewayGraphQLRequestContext, GatewayInterface, GatewaySchemaLoadOrUpdateCallback, GatewayUnsubscriber } from "@apollo/server-gateway-interface";
 import { type Span, SpanStatusCode, trace } from "@opentelemetry/api";
@@ -161,7 +161,9 @@ export class FederationGateway implements GatewayInterface {
 
   private async executeOn(loaded: Loaded, requestContext: GatewayGraphQLRequestContext, span: Span): Promise<GatewayExecutionResult> {
     const { operation: definition, document } = requestContext;
-    const operationName = requestContext.operationName ?? undefined;
+    const operationName = requestContext.request.operationName ?? requestContext.operationName ?? undefined;
+    // Apollo Server leaves the operation unset when the document has no operation of that name.
+    if (!definition) return { errors: [ERRORS.INVALID_GRAPHQL.err(operationName ? `Unknown operation named "${operationName}".` : "Must provide an operation.")] };
     if (definition.operation === OperationTypeNode.SUBSCRIPTION) {
       return { errors: [new GraphQLError("subscriptions are not served over this transport", { extensions: { code: "BAD_REQUEST" } })] };
     }

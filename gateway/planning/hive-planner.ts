@@ -20,12 +20,44 @@ export function createHivePlanner(sdl: string): Planner {
   const noLabels = new Set<string>();
   return {
     name: "hive",
-    plan: ({ document, operationName }) => {
+    plan: ({ document, operationName, operation }) => {
       // The planner reads text; the validated document printed is what was validated.
       const plan = planner.plan(print(document), operationName ?? null, noLabels, 0);
-      return { planner: "hive", node: plan.node ? node(plan.node) : null };
+      return { planner: "hive", node: plan.node ? named(node(plan.node), operation.name) : null };
     },
   };
+}
+
+/**
+ * Hive's fetches are anonymous; each is named after the client's operation
+ * as Apollo's planner names them (`Client__unit__n`), so a unit's logs and
+ * metrics say which client operation a request served.
+ */
+function named(root: PlanNode, clientName: string | undefined): PlanNode {
+  if (!clientName) return root;
+  let count = 0;
+  const visit = (at: PlanNode): PlanNode => {
+    switch (at.kind) {
+      case "Fetch":
+      case "BatchFetch": {
+        const name = `${clientName}__${at.unit}__${count++}`;
+        const operation = at.operation.replace(/^\s*(query|mutation|subscription)\b\s*/, `$1 ${name}`);
+        return operation === at.operation ? at : { ...at, operation, operationName: name, document: parse(operation) };
+      }
+      case "Sequence":
+      case "Parallel":
+        return { ...at, nodes: at.nodes.map(visit) };
+      case "Flatten":
+        return { ...at, node: visit(at.node) };
+      case "Condition":
+        return { ...at, ifClause: at.ifClause && visit(at.ifClause), elseClause: at.elseClause && visit(at.elseClause) };
+      case "Defer":
+        return { ...at, primary: at.primary && visit(at.primary), deferred: at.deferred.map((d) => ({ ...d, node: d.node && visit(d.node) })) };
+      case "Subscription":
+        return { ...at, primary: visit(at.primary) as typeof at.primary, rest: at.rest && visit(at.rest) };
+    }
+  };
+  return visit(root);
 }
 
 function node(from: HiveNode): PlanNode {
