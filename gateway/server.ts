@@ -1,4 +1,4 @@
-import { ApolloGateway } from "@apollo/gateway";
+import type { GatewayInterface } from "@apollo/server-gateway-interface";
 import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { type GraphQLFormattedError, type GraphQLSchema, isEnumType } from "graphql";
@@ -16,8 +16,7 @@ import { serveGraphiQL } from "./http/graphiql";
 import { mintToken, onDevelopmentSecrets } from "./admission/token";
 import { Readiness } from "./operations/readiness";
 import { supergraphSource } from "./planning/supergraph";
-import { installLeanResultShaping } from "./execution/shaping";
-import { installPlanExecutor } from "./execution/executor";
+import { FederationGateway, type FederationGatewayOptions } from "./federation-gateway";
 import { createTransport } from "./subgraph-calls/transport";
 import { nextSequence } from "./subgraph-calls/calls";
 import { Units } from "./subgraph-calls/units";
@@ -30,33 +29,23 @@ export interface Gateway {
 }
 
 /**
- * What tests and the bench may turn off to compare, and operators have no
- * reason to: set by code (test/support, bench), never by the environment.
- */
-export interface GatewayOptions {
-  /** Fetch sharing (subgraph-calls/calls.ts): batching and in-flight de-duplication, both on unless a test compares without. */
-  sharing?: { batch: boolean; dedupe: boolean };
-}
-
-/**
  * The federation gateway. Generic: it serves whatever supergraph it is
  * given; subgraph URLs come from the supergraph unless overridden.
  */
-export async function createGateway(config: GatewayConfig, logger: Logger = createLogger("gateway", config.GATEWAY_LOG_LEVEL), options: GatewayOptions = {}): Promise<Gateway> {
+export async function createGateway(config: GatewayConfig, logger: Logger = createLogger("gateway", config.GATEWAY_LOG_LEVEL), injected: GatewayInjections = {}): Promise<Gateway> {
   const telemetry = gatewayTelemetry(config, logger);
   const transport = createTransport({ connections: config.GATEWAY_SUBGRAPH_CONNECTIONS, keepAliveMs: config.GATEWAY_SUBGRAPH_KEEPALIVE_MS });
-  const units = new Units(config, transport, logger, options.sharing);
+  const units = new Units(config, transport, logger, injected.sharing);
   registerBreakerStates(telemetry.metrics.registry, () => units.breakerStates());
   const readiness = new Readiness(units, config.GATEWAY_READY_PROBE_TIMEOUT_MS);
-  if (config.GATEWAY_OWN_EXECUTOR) installPlanExecutor();
-  if (config.GATEWAY_LEAN_RESULT_SHAPING) installLeanResultShaping();
-  const gateway = new ApolloGateway({
+  const options: FederationGatewayOptions = {
     supergraphSdl: supergraphSource({ path: config.SUPERGRAPH_PATH, watch: config.SUPERGRAPH_WATCH, url: config.SUPERGRAPH_URL, pollMs: config.SUPERGRAPH_POLL_MS, logger }),
     buildService: units.buildService,
-    queryPlannerConfig: { cache: telemetry.planCache },
-    // Validate every supergraph, also under NODE_ENV=production: a reload must not swap in a broken one.
-    validateSupergraph: true,
-  });
+    planner: config.GATEWAY_PLANNER,
+    planMetrics: telemetry.planCache,
+    logger: { info: (m) => logger.info({}, m), warn: (m) => logger.warn({}, m), error: (m) => logger.error({}, m) },
+  };
+  const gateway = injected.engine ? injected.engine(options) : new FederationGateway(options);
   let channels: Set<string> | null = null;
   gateway.onSchemaLoadOrUpdate(({ apiSchema, coreSupergraphSdl }) => {
     channels = enumValues(apiSchema, "Channel");
@@ -121,6 +110,18 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
       };
     },
   };
+}
+
+/**
+ * What tests and the bench put in place of production parts, or turn off to
+ * compare; never set by configuration. `engine` runs another gateway object
+ * on the same options, e.g. stock ApolloGateway as the reference the
+ * executor is compared with; `sharing` turns fetch batching or in-flight
+ * de-duplication (subgraph-calls/calls.ts) off.
+ */
+export interface GatewayInjections {
+  engine?: (options: FederationGatewayOptions) => GatewayInterface;
+  sharing?: { batch: boolean; dedupe: boolean };
 }
 
 /** The values of an enum in the served schema, if it has one by that name. */

@@ -1,7 +1,7 @@
 import type { Logger } from "../../kit/log";
 import { type ProcessTelemetry, processTelemetry } from "../../kit/observe";
 import type { GatewayConfig } from "../config";
-import { countedPlanCache, registerGatewayMetrics } from "./metrics";
+import { planCacheMetrics, registerGatewayMetrics } from "./metrics";
 
 /**
  * How operators see the gateway: request metrics, the request log line and
@@ -9,7 +9,7 @@ import { countedPlanCache, registerGatewayMetrics } from "./metrics";
  * query plan cache (metrics.ts). Each fetch is measured, and its trace
  * carried to the unit, by subgraph-calls/measure.ts.
  */
-export function gatewayTelemetry(config: GatewayConfig, logger: Logger): ProcessTelemetry & { planCache: ReturnType<typeof countedPlanCache> } {
+export function gatewayTelemetry(config: GatewayConfig, logger: Logger): ProcessTelemetry & { planCache: ReturnType<typeof planCacheMetrics> } {
   const telemetry = processTelemetry({
     name: "gateway",
     logger,
@@ -17,5 +17,5 @@ export function gatewayTelemetry(config: GatewayConfig, logger: Logger): Process
     continueTrace: false,
   });
   registerGatewayMetrics(telemetry.metrics.registry);
-  return { ...telemetry, planCache: countedPlanCache(telemetry.metrics.registry) };
+  return { ...telemetry, planCache: planCacheMetrics(telemetry.metrics.registry) };
 }

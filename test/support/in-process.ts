@@ -1,6 +1,6 @@
 import type { Knex } from "knex";
 import { loadGatewayConfig } from "../../gateway/config";
-import { type GatewayOptions, createGateway } from "../../gateway/server";
+import { type GatewayInjections, createGateway } from "../../gateway/server";
 import type { RunningServer } from "../../kit";
 import { loadUnit, readManifest } from "../../scripts/manifest";
 import { mintToken } from "../../gateway/admission/token";
@@ -23,7 +23,7 @@ export interface InProcessGraph {
 }
 
 /** `options` are what no operator sets, e.g. fetch sharing off to compare with it on. */
-export async function startInProcessGraph(env: Record<string, string> = {}, options: GatewayOptions = {}): Promise<InProcessGraph> {
+export async function startInProcessGraph(env: Record<string, string> = {}, options: GatewayInjections = {}): Promise<InProcessGraph> {
   const silo = tempSiloDir();
   const servers: RunningServer[] = [];
   const dbs = new Map<string, Knex>();

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { ROOT, readManifest } from "../../scripts/manifest";
 import { type ProcessSpec, type Supervised, launch, stopAll, waitHealthy } from "../../scripts/supervisor";
 import { loadGatewayConfig } from "../../gateway/config";
-import { type GatewayOptions, createGateway } from "../../gateway/server";
+import { type GatewayInjections, createGateway } from "../../gateway/server";
 import type { RunningServer } from "../../kit/http";
 import type { Role } from "../../kit/identity";
 import { mintToken } from "../../gateway/admission/token";
@@ -36,7 +36,7 @@ export interface Stack {
    * The same, in this process, with `options` no operator sets (e.g. fetch sharing off, to compare):
    * they are not settings, so a gateway process cannot be given them. Returns its /graphql URL.
    */
-  startGatewayHere(env: Record<string, string>, options: GatewayOptions): Promise<string>;
+  startGatewayHere(env: Record<string, string>, options: GatewayInjections): Promise<string>;
   /** Starts the units when the stack was started with `deferUnits` (the gateway first). */
   startUnits(): Promise<void>;
   stop(): Promise<void>;
