@@ -1,0 +1,4 @@
+import { keys } from "./groups/keys";
+import { describeGroup } from "./harness/describe";
+
+describeGroup(keys);

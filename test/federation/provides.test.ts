@@ -1,0 +1,4 @@
+import { provides } from "./groups/provides";
+import { describeGroup } from "./harness/describe";
+
+describeGroup(provides);

@@ -1,0 +1,4 @@
+import { requires } from "./groups/requires";
+import { describeGroup } from "./harness/describe";
+
+describeGroup(requires);
