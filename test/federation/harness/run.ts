@@ -49,6 +49,14 @@ export function comparable(result: { data?: Record<string, unknown> | null; erro
   return out;
 }
 
+/**
+ * Whether a response is exactly the expected one, down to the order of
+ * fields, which GraphQL fixes: the order of the selections.
+ */
+export function sameResponse(received: ExpectedResponse, expected: ExpectedResponse): boolean {
+  return JSON.stringify(received) === JSON.stringify(normalised(expected));
+}
+
 /** The expected response in the same order as `comparable` puts a received one. */
 export function normalised(expected: ExpectedResponse): ExpectedResponse {
   return expected.errors ? { ...expected, errors: sortErrors(expected.errors.map(reduceError)) } : expected;

@@ -1,4 +1,0 @@
-import { keysMixed } from "./groups/keys-mixed";
-import { describeGroup } from "./harness/describe";
-
-describeGroup(keysMixed);

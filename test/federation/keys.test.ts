@@ -1,4 +1,0 @@
-import { keys } from "./groups/keys";
-import { describeGroup } from "./harness/describe";
-
-describeGroup(keys);

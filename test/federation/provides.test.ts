@@ -1,4 +1,0 @@
-import { provides } from "./groups/provides";
-import { describeGroup } from "./harness/describe";
-
-describeGroup(provides);

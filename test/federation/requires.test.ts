@@ -1,4 +1,0 @@
-import { requires } from "./groups/requires";
-import { describeGroup } from "./harness/describe";
-
-describeGroup(requires);
