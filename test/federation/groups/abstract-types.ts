@@ -1,4 +1,4 @@
-import { type ConformanceGroup, gql, link } from "../harness/fixture";
+import { type ConformanceGroup, type SubgraphFixture, gql, link } from "../harness/fixture";
 
 /*
  * Unions and interfaces whose members each subgraph knows only in part.
@@ -26,7 +26,7 @@ const ovenWarranty = new Map([["o1", 5]]);
 
 export const abstractTypes: ConformanceGroup = {
   name: "abstract-types",
-  subgraphs: () => [
+  subgraphs: (): SubgraphFixture[] => [
     {
       name: "feed",
       typeDefs: gql`

@@ -1,5 +1,5 @@
 import { GraphQLError } from "graphql";
-import { type ConformanceGroup, gql, link } from "../harness/fixture";
+import { type ConformanceGroup, type SubgraphFixture, gql, link } from "../harness/fixture";
 
 /*
  * @inaccessible: the ERP's cost price, an internal enum value, an internal
@@ -16,7 +16,7 @@ const products = [
 
 export const inaccessible: ConformanceGroup = {
   name: "inaccessible",
-  subgraphs: () => [
+  subgraphs: (): SubgraphFixture[] => [
     {
       name: "erp",
       typeDefs: gql`

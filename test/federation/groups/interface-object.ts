@@ -1,4 +1,4 @@
-import { type ConformanceGroup, gql, link } from "../harness/fixture";
+import { type ConformanceGroup, type SubgraphFixture, gql, link } from "../harness/fixture";
 
 /*
  * @interfaceObject: inventory owns the Item interface and its implementations
@@ -24,7 +24,7 @@ const find = (id: string) => items.find((i) => i.id === id) ?? null;
 
 export const interfaceObject: ConformanceGroup = {
   name: "interface-object",
-  subgraphs: () => [
+  subgraphs: (): SubgraphFixture[] => [
     {
       name: "inventory",
       typeDefs: gql`

@@ -1,5 +1,5 @@
 import { GraphQLError } from "graphql";
-import { type ConformanceGroup, gql, link } from "../harness/fixture";
+import { type ConformanceGroup, type SubgraphFixture, gql, link } from "../harness/fixture";
 
 /*
  * One entity, many keys: each subgraph declares four keys for a parcel but
@@ -22,7 +22,7 @@ const byId = (id: string) => parcels.find((p) => p.id === id) ?? null;
 
 export const keysMixed: ConformanceGroup = {
   name: "keys-mixed",
-  subgraphs: () => [
+  subgraphs: (): SubgraphFixture[] => [
     {
       name: "depot",
       typeDefs: gql`

@@ -1,4 +1,4 @@
-import { type ConformanceGroup, gql, link } from "../harness/fixture";
+import { type ConformanceGroup, type SubgraphFixture, gql, link } from "../harness/fixture";
 
 /*
  * Keys: an entity found by one field, by two fields together, by either of
@@ -32,7 +32,7 @@ const shelfLabels = new Map([
 
 export const keys: ConformanceGroup = {
   name: "keys",
-  subgraphs: () => [
+  subgraphs: (): SubgraphFixture[] => [
     {
       name: "catalog",
       typeDefs: gql`

@@ -1,5 +1,5 @@
 import { GraphQLError } from "graphql";
-import { type ConformanceGroup, gql, link } from "../harness/fixture";
+import { type ConformanceGroup, type SubgraphFixture, gql, link } from "../harness/fixture";
 
 /*
  * Mutations: root fields run one after another, in the operation's order,
@@ -23,7 +23,7 @@ function openAccount(ledger: Ledger, id: string) {
 
 export const mutations: ConformanceGroup = {
   name: "mutations",
-  subgraphs: () => {
+  subgraphs: (): SubgraphFixture[] => {
     const ledger: Ledger = { balances: new Map(), opened: new Set() };
     const balance = (id: string) => ledger.balances.get(id) ?? 0;
     return [

@@ -1,5 +1,5 @@
 import { GraphQLError } from "graphql";
-import { type ConformanceGroup, gql, link } from "../harness/fixture";
+import { type ConformanceGroup, type SubgraphFixture, gql, link } from "../harness/fixture";
 
 /*
  * Nulls on the way between subgraphs. Orders refers to products by SKU;
@@ -31,7 +31,7 @@ const stock = new Map([
 
 export const nullEntities: ConformanceGroup = {
   name: "null-entities",
-  subgraphs: () => [
+  subgraphs: (): SubgraphFixture[] => [
     {
       name: "orders",
       typeDefs: gql`
@@ -70,6 +70,7 @@ export const nullEntities: ConformanceGroup = {
       `,
       resolvers: {
         Product: {
+          // A representation without its key is the gateway's mistake: refuse the whole request, loudly.
           __resolveReference: (ref: { id: string | null }) => {
             if (typeof ref.id !== "string") throw new GraphQLError("a product reference without an id", { extensions: { code: "BAD_REFERENCE" } });
             return stock.has(ref.id) ? { id: ref.id } : null;

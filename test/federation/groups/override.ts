@@ -1,5 +1,5 @@
 import { GraphQLError } from "graphql";
-import { type ConformanceGroup, gql, link } from "../harness/fixture";
+import { type ConformanceGroup, type SubgraphFixture, gql, link } from "../harness/fixture";
 
 /*
  * @override: accounts has taken the e-mail address over from legacy, whose
@@ -20,7 +20,7 @@ const find = (id: string) => users.find((u) => u.id === id) ?? null;
 
 export const override: ConformanceGroup = {
   name: "override",
-  subgraphs: () => [
+  subgraphs: (): SubgraphFixture[] => [
     {
       name: "legacy",
       typeDefs: gql`

@@ -1,4 +1,4 @@
-import { type ConformanceGroup, gql, link } from "../harness/fixture";
+import { type ConformanceGroup, type SubgraphFixture, gql, link } from "../harness/fixture";
 
 /*
  * @provides and @external: media owns titles; the shelf subgraph keeps the
@@ -20,7 +20,7 @@ const find = (id: string) => media.find((m) => m.id === id) ?? null;
 
 export const provides: ConformanceGroup = {
   name: "provides",
-  subgraphs: () => [
+  subgraphs: (): SubgraphFixture[] => [
     {
       name: "media",
       typeDefs: gql`

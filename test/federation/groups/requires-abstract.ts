@@ -1,5 +1,5 @@
 import { GraphQLError } from "graphql";
-import { type ConformanceGroup, gql, link } from "../harness/fixture";
+import { type ConformanceGroup, type SubgraphFixture, gql, link } from "../harness/fixture";
 
 /*
  * @requires through abstract types: delivery needs a user's address, an
@@ -33,7 +33,7 @@ function addressOf(user: Requirements): NonNullable<Requirements["address"]> {
 
 export const requiresAbstract: ConformanceGroup = {
   name: "requires-abstract",
-  subgraphs: () => [
+  subgraphs: (): SubgraphFixture[] => [
     {
       name: "accounts",
       typeDefs: gql`

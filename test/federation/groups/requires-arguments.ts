@@ -1,5 +1,5 @@
 import { GraphQLError } from "graphql";
-import { type ConformanceGroup, gql, link } from "../harness/fixture";
+import { type ConformanceGroup, type SubgraphFixture, gql, link } from "../harness/fixture";
 
 /*
  * @requires selecting fields that take arguments. Pricing quotes a price in
@@ -30,7 +30,7 @@ function provided<T>(entity: Record<string, unknown>, field: string): T {
 
 export const requiresArguments: ConformanceGroup = {
   name: "requires-arguments",
-  subgraphs: () => [
+  subgraphs: (): SubgraphFixture[] => [
     {
       name: "pricing",
       typeDefs: gql`

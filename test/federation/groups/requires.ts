@@ -1,5 +1,5 @@
 import { GraphQLError } from "graphql";
-import { type ConformanceGroup, gql, link } from "../harness/fixture";
+import { type ConformanceGroup, type SubgraphFixture, gql, link } from "../harness/fixture";
 
 /*
  * @requires, plain and chained: shipping prices a parcel from the product's
@@ -23,7 +23,7 @@ function required<T>(entity: Record<string, unknown>, field: string): T {
 
 export const requires: ConformanceGroup = {
   name: "requires",
-  subgraphs: () => [
+  subgraphs: (): SubgraphFixture[] => [
     {
       name: "products",
       typeDefs: gql`

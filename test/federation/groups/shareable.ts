@@ -1,4 +1,4 @@
-import { type ConformanceGroup, gql, link } from "../harness/fixture";
+import { type ConformanceGroup, type SubgraphFixture, gql, link } from "../harness/fixture";
 
 /*
  * @shareable: a root field and a value type (no key) that two subgraphs both
@@ -16,7 +16,7 @@ const products = [
 
 export const shareable: ConformanceGroup = {
   name: "shareable",
-  subgraphs: () => [
+  subgraphs: (): SubgraphFixture[] => [
     {
       name: "stores",
       typeDefs: gql`

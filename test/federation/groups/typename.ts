@@ -1,4 +1,4 @@
-import { type ConformanceGroup, gql, link } from "../harness/fixture";
+import { type ConformanceGroup, type SubgraphFixture, gql, link } from "../harness/fixture";
 
 /*
  * __typename: on the root, aliased, inside fragments on unions and
@@ -18,7 +18,7 @@ const names = new Map([
 
 export const typename: ConformanceGroup = {
   name: "typename",
-  subgraphs: () => [
+  subgraphs: (): SubgraphFixture[] => [
     {
       name: "devices",
       typeDefs: gql`

@@ -1,25 +1,22 @@
-import { ApolloGateway } from "@apollo/gateway";
 import type { GatewayInterface } from "@apollo/server-gateway-interface";
+import { FederationGateway } from "../../../gateway/federation-gateway";
+import { DEFAULT_PLANNER, PLANNERS, type PlannerName } from "../../../gateway/planning/planner";
 
 /*
- * The one place the conformance harness builds a gateway. Every case runs
- * under each planner; until the project's own gateway (which hosts both
- * planners) exists, stock @apollo/gateway stands in for Apollo's planner and
- * Hive's planner has no gateway to run in.
+ * The one place the conformance harness builds a gateway: the project's
+ * own, as Apollo Server's `gateway` option, under the planner asked for.
  */
 
-export const PLANNERS = ["apollo", "hive"] as const;
-export type Planner = (typeof PLANNERS)[number];
+export type Planner = PlannerName;
 
-/** The planners a gateway can be built for in this checkout. */
-export const runnablePlanners: readonly Planner[] = ["apollo"];
+/** Every planner the gateway can run; each case runs under each. */
+export const runnablePlanners: readonly Planner[] = PLANNERS;
 
 /** The planner the gateway uses when none is configured: it must pass every case. */
-export const defaultPlanner: Planner = "apollo";
+export const defaultPlanner: Planner = DEFAULT_PLANNER;
 
-const quiet = { debug() {}, info() {}, warn() {}, error() {} };
+const quiet = { info() {}, warn() {}, error() {} };
 
 export function createGateway(planner: Planner, supergraphSdl: string): GatewayInterface {
-  if (!runnablePlanners.includes(planner)) throw new Error(`no gateway runs the ${planner} planner in this checkout`);
-  return new ApolloGateway({ supergraphSdl, logger: quiet });
+  return new FederationGateway({ supergraphSdl, planner, logger: quiet });
 }
