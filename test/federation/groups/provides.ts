@@ -7,7 +7,9 @@ import { type ConformanceGroup, type SubgraphFixture, gql, link } from "../harne
  * interface. Where the shelf does not provide a field, the gateway fetches
  * it from media. A pre-order is on the shelf before media knows it: its
  * title exists only where it is provided, so a gateway that fetches provided
- * fields from their owner anyway gets nothing for it.
+ * fields from their owner anyway gets nothing for it. Elsewhere the shelf's
+ * title is only @external: its own copy (a label from before a reprint)
+ * must not be asked for.
  */
 
 const media = [
@@ -40,6 +42,7 @@ export const provides: ConformanceGroup = {
         type Query {
           bestseller: Book @provides(fields: "title")
           preorder: Book @provides(fields: "title")
+          reprinted: [Book!]!
           newArrivals: [Item!]! @provides(fields: "... on Book { title }")
           staffPicks: [Titled!]! @provides(fields: "... on Movie { title }")
         }
@@ -53,6 +56,7 @@ export const provides: ConformanceGroup = {
           // The shelf's own copies: titles only where it provides them.
           bestseller: () => ({ id: "b1", title: "Dune" }),
           preorder: () => preorder,
+          reprinted: () => [{ id: "b2", title: "EMMA (first printing)" }],
           newArrivals: () => [...media, preorder].map((m) => (m.__typename === "Book" ? { __typename: m.__typename, id: m.id, title: m.title } : { __typename: m.__typename, id: m.id })),
           staffPicks: () => media.map((m) => (m.__typename === "Movie" ? { __typename: m.__typename, id: m.id, title: m.title } : { __typename: m.__typename, id: m.id })),
         },
@@ -77,6 +81,12 @@ export const provides: ConformanceGroup = {
       behaviour: "@provides: object",
       query: gql`{ preorder { id title } }`,
       expected: { data: { preorder: { id: "b9", title: "The Winds of Winter" } } },
+    },
+    {
+      id: "external-not-provided",
+      behaviour: "@external: from its owner where not provided",
+      query: gql`{ reprinted { id title } }`,
+      expected: { data: { reprinted: [{ id: "b2", title: "Emma" }] } },
     },
     {
       id: "union-provided-member",

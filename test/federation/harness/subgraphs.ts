@@ -41,7 +41,7 @@ export async function startSubgraphs(fixtures: SubgraphFixture[]): Promise<Runni
 }
 
 /** The supergraph of the fixtures at these URLs; composition errors fail loudly, naming each. */
-export function compose(fixtures: SubgraphFixture[], urls: Map<string, string>): string {
+function compose(fixtures: SubgraphFixture[], urls: Map<string, string>): string {
   const result = composeServices(fixtures.map((f) => ({ name: f.name, typeDefs: parse(f.typeDefs), url: urls.get(f.name) ?? `http://${f.name}.invalid/graphql` })));
   if (result.errors) throw new Error(`composition failed:\n${result.errors.map((e) => `- ${e.message}`).join("\n")}`);
   return result.supergraphSdl;
