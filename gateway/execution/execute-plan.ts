@@ -229,9 +229,10 @@ function select(schema: GraphQLSchema, source: unknown, selections: readonly Req
   const result = new Output();
   for (const selection of selections) {
     if (selection.kind === "Field") {
-      const name = selection.alias ?? selection.name;
-      const value = from[name];
-      if (value === undefined || !hasOwn.call(from, name)) return null;
+      const name = selection.name;
+      const key = selection.readFrom ?? name;
+      const value = from[key];
+      if (value === undefined || !hasOwn.call(from, key)) return null;
       const inner = selection.selections;
       if (Array.isArray(value)) result[name] = inner ? value.map((v) => select(schema, v, inner)) : value;
       else result[name] = inner ? select(schema, value, inner) : value;

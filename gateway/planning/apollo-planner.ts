@@ -61,7 +61,8 @@ function fetch(from: FetchNode): FetchStep {
 }
 
 function selection(from: QueryPlanSelectionNode): RequiredSelection {
-  if (from.kind === Kind.FIELD) return { kind: "Field", name: from.name, alias: from.alias, selections: from.selections?.map(selection) };
+  // Apollo reads and writes a required field under its response name.
+  if (from.kind === Kind.FIELD) return { kind: "Field", name: from.alias ?? from.name, selections: from.selections?.map(selection) };
   return { kind: "InlineFragment", typeCondition: from.typeCondition, selections: from.selections.map(selection) };
 }
 

@@ -119,7 +119,8 @@ function fetch(from: HiveFetch): FetchStep {
 function selection(from: RequiresSelection): RequiredSelection {
   switch (from.kind) {
     case "Field":
-      return { kind: Kind.FIELD, name: from.name, alias: from.alias, selections: from.selections?.map(selection) };
+      // Hive's `name` is where the value is in the result (e.g. `_internal_qp_alias_0`), its alias the field the subgraph expects.
+      return { kind: Kind.FIELD, name: from.alias ?? from.name, readFrom: from.alias ? from.name : undefined, selections: from.selections?.map(selection) };
     case "InlineFragment":
       return { kind: Kind.INLINE_FRAGMENT, typeCondition: from.typeCondition, selections: from.selections.map(selection) };
     default:

@@ -24,9 +24,15 @@ export type PlanNode = FetchStep | BatchFetchStep | SequenceStep | ParallelStep 
  */
 export type PathStep = string | { readonly typeIn: readonly string[] };
 
-/** A selection a fetch requires of the entities it extends (their keys and `@requires` fields). */
+/**
+ * A selection a fetch requires of the entities it extends (their keys and
+ * `@requires` fields): `name` is the field's name in the representation,
+ * `readFrom` the response name it has in the result when that differs (a
+ * planner that fetched a required field with other arguments than the
+ * client's keeps it under an alias of its own).
+ */
 export type RequiredSelection =
-  | { readonly kind: "Field"; readonly name: string; readonly alias?: string; readonly selections?: readonly RequiredSelection[] }
+  | { readonly kind: "Field"; readonly name: string; readonly readFrom?: string; readonly selections?: readonly RequiredSelection[] }
   | { readonly kind: "InlineFragment"; readonly typeCondition?: string; readonly selections: readonly RequiredSelection[] };
 
 /** A change a fetch's representations (input) or answers (output) need, e.g. an interface object's `__typename`. */
