@@ -83,12 +83,6 @@ export const provides: ConformanceGroup = {
       expected: { data: { preorder: { id: "b9", title: "The Winds of Winter" } } },
     },
     {
-      id: "external-not-provided",
-      behaviour: "@external: from its owner where not provided",
-      query: gql`{ reprinted { id title } }`,
-      expected: { data: { reprinted: [{ id: "b2", title: "Emma" }] } },
-    },
-    {
       id: "union-provided-member",
       behaviour: "@provides: on a union",
       query: gql`{ newArrivals { ... on Book { id title } ... on Movie { id } } }`,
@@ -119,6 +113,12 @@ export const provides: ConformanceGroup = {
       behaviour: "@provides: on an interface",
       query: gql`{ staffPicks { ... on Movie { title } ... on Book { pages } } }`,
       expected: { data: { staffPicks: [{ pages: 412 }, { title: "Alien" }, { pages: 474 }] } },
+    },
+    {
+      id: "external-not-provided",
+      behaviour: "@external: from its owner where not provided",
+      query: gql`{ reprinted { id title } }`,
+      expected: { data: { reprinted: [{ id: "b2", title: "Emma" }] } },
     },
   ],
 };
