@@ -33,8 +33,31 @@ export type PlannerName = (typeof PLANNERS)[number];
 /** Chosen by the conformance suite (test/federation): the planner that plans every case right. */
 export const DEFAULT_PLANNER: PlannerName = "hive";
 
-export function createPlanner(name: PlannerName, supergraph: Supergraph, sdl: string): Planner {
-  return name === "apollo" ? createApolloPlanner(supergraph) : createHivePlanner(sdl);
+/**
+ * The named planner, with the other one behind it for the operations it
+ * refuses to plan (Hive's refuses a few deep chains through `@requires`
+ * fields that Apollo's plans right): an operation either planner can plan
+ * is answered. Each fallback is reported once per operation (plans are
+ * cached) through `onFallback`.
+ */
+export function createPlanner(name: PlannerName, supergraph: Supergraph, sdl: string, onFallback: (error: Error, request: PlanRequest) => void = () => undefined): Planner {
+  const build = (which: PlannerName) => (which === "apollo" ? createApolloPlanner(supergraph) : createHivePlanner(sdl));
+  const primary = build(name);
+  let fallback: Planner | undefined;
+  return {
+    name,
+    plan(request) {
+      try {
+        return primary.plan(request);
+      } catch (error) {
+        // Built on first need: Apollo's planner takes a moment to build its graph of the supergraph.
+        fallback ??= build(name === "apollo" ? "hive" : "apollo");
+        const plan = fallback.plan(request);
+        onFallback(error as Error, request);
+        return plan;
+      }
+    },
+  };
 }
 
 /**
