@@ -9,9 +9,6 @@ import type { Planner } from "./harness/gateway";
  */
 export const expectedFailures: Record<Planner, Readonly<Record<string, string>>> = {
   hive: {
-    "inaccessible/type-not-in-api": "gateway: introspection (__type) is handed to Hive's planner, which cannot plan it",
-    "null-entities/chain-stops-at-null": "executor: after catalog errs on one product, a representation with a null key (id: null) is sent on to stock",
-    "null-entities/second-hop-only": "executor: after catalog errs on one product, a representation with a null key (id: null) is sent on to stock",
     "mutations/entity-fetch-before-next-field": "planner: the @shareable mutation runs twice (once in fees for feeRate, once in deposits)",
   },
   apollo: {
@@ -23,8 +20,6 @@ export const expectedFailures: Record<Planner, Readonly<Record<string, string>>>
     "requires-arguments/client-variable": "planner: one price field for the client's and the requirement's arguments",
     "requires-arguments/conflicting-values": "planner: one price field for two requirements' arguments",
     "requires-arguments/conflicting-values-and-client": "planner: one price field for the client's and two requirements' arguments",
-    "null-entities/chain-stops-at-null": "executor: after catalog errs on one product, a representation with a null key (id: null) is sent on to stock",
-    "null-entities/second-hop-only": "executor: after catalog errs on one product, a representation with a null key (id: null) is sent on to stock",
     "mutations/entity-fetch-before-next-field": "planner: the next mutation field is sent in the same fetch, before the entity fetch of the previous field's selection",
   },
 };
