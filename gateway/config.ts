@@ -28,7 +28,7 @@ export const gatewaySettings = {
   GATEWAY_SUBGRAPH_CONNECTIONS: integer("Most open keep-alive connections to one subgraph.", 128, 1, 10_000),
   GATEWAY_SUBGRAPH_KEEPALIVE_MS: integer("How long an idle connection to a subgraph is kept (below the subgraphs' own 65 s).", 30_000, 1000, 600_000),
   GATEWAY_BATCH_CONCURRENCY: integer("Fetch batching: most requests one caller has in flight to one subgraph; further fetches wait for one to come back and go out together (0: no limit).", 2, 0, 10_000),
-  GATEWAY_PLANNER: oneOf("Query planner: hive (Hive Router's, MIT; plans every federation case of test/federation right) or apollo (@apollo/query-planner, Elastic License 2.0).", PLANNERS, DEFAULT_PLANNER),
+  GATEWAY_PLANNER: oneOf("Query planner: hive (Hive Router's, MIT; passes every case of test/federation that any planner passes) or apollo (@apollo/query-planner, Elastic License 2.0). An operation the chosen planner refuses, or a mutation it would run twice, is planned by the other.", PLANNERS, DEFAULT_PLANNER),
   GATEWAY_READY_PROBE_TIMEOUT_MS: integer("Longest /ready waits for one subgraph's /health.", 1000, 50, 30_000),
   GATEWAY_SHUTDOWN_GRACE_MS: integer("On SIGTERM/SIGINT, how long in-flight requests may take to finish before connections are closed.", 10_000, 0, 600_000),
   GATEWAY_MAX_BODY_BYTES: integer("Largest request body accepted.", 1_000_000, 1024, 50_000_000),

@@ -9,7 +9,7 @@ import { HEALTH_CHECK } from "./execution/request-kinds";
 import { shapeResponse } from "./execution/respond";
 import type { PlanObserver } from "./operations/metrics";
 import { DEFAULT_PLANNER, PLANNERS, PlanCache, type PlannerName, createPlanner } from "./planning/planner";
-import { subgraphsOf } from "./planning/supergraph";
+import { type EntityKeys, entityKeysOf, subgraphsOf } from "./planning/supergraph";
 
 /**
  * The gateway object Apollo Server runs (its public `gateway` contract:
@@ -39,6 +39,7 @@ interface Loaded {
   apiSchema: Schema;
   schema: GraphQLSchema;
   supergraphSchema: GraphQLSchema;
+  keys: EntityKeys;
   plans: PlanCache;
   services: Record<string, GraphQLDataSource>;
   /** The federation library's form of each operation of each parsed document. */
@@ -106,13 +107,16 @@ export class FederationGateway implements GatewayInterface {
     const apiSchema = supergraph.apiSchema();
     const services: Record<string, GraphQLDataSource> = Object.create(null);
     for (const { name, url } of subgraphsOf(sdl)) services[name] = this.sourceOf(name, url);
-    const planner = createPlanner(this.planner, supergraph, sdl);
+    const planner = createPlanner(this.planner, supergraph, sdl, (error, request) =>
+      this.options.logger?.warn(`the ${this.planner} planner could not plan ${request.operationName ?? "an operation"} (${error.message.slice(0, 300)}); planned by the other planner`),
+    );
     this.loaded = {
       id,
       sdl,
       apiSchema,
       schema: apiSchema.toGraphQLJSSchema(),
       supergraphSchema: supergraph.schema.toGraphQLJSSchema(),
+      keys: entityKeysOf(sdl),
       plans: new PlanCache(planner, this.options.planCacheSize ?? 2000, this.options.planMetrics),
       services,
       operations: new WeakMap(),
@@ -198,7 +202,7 @@ export class FederationGateway implements GatewayInterface {
         });
     return tracer.startActiveSpan("gateway.execute", async (execute) => {
       try {
-        const run = newRun({ plan, services: loaded.services, requestContext, supergraphSchema: loaded.supergraphSchema, operation });
+        const run = newRun({ plan, services: loaded.services, requestContext, supergraphSchema: loaded.supergraphSchema, keys: loaded.keys, operation });
         await runPlan(run);
         const result = shapeResponse(run);
         if (result.errors) execute.setStatus({ code: SpanStatusCode.ERROR });

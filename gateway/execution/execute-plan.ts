@@ -4,6 +4,7 @@ import type { GatewayGraphQLRequestContext } from "@apollo/server-gateway-interf
 import { type Span, SpanStatusCode, trace } from "@opentelemetry/api";
 import { type FieldNode, GraphQLError, type GraphQLSchema, Kind, type SelectionSetNode } from "graphql";
 import type { BatchFetchStep, EntityBatch, FetchStep, PathStep, Plan, PlanNode, RequiredSelection } from "../planning/plan";
+import type { EntityKeys } from "../planning/supergraph";
 import { downstreamError, errorPaths } from "./fetch-errors";
 import { applyRewrites, deepMerge, isOfAnyType, isOfType, setOwn } from "./rewrites";
 import { INCOMING_OPERATION } from "./request-kinds";
@@ -33,6 +34,8 @@ export interface Run {
   requestContext: GatewayGraphQLRequestContext;
   /** The supergraph as a GraphQL schema: type conditions are checked against it. */
   supergraphSchema: GraphQLSchema;
+  /** Each entity's key fields per subgraph: no representation goes out without one key whole. */
+  keys: EntityKeys;
   operation: Operation;
   /** The client's variables with the operation's defaults, for conditions. */
   variables: Record<string, unknown>;
@@ -113,7 +116,7 @@ async function runFetch(run: Run, fetch: FetchStep, cursor: Cursor): Promise<voi
     for (const entity of entities) deepMerge(entity, received);
     return;
   }
-  const { representations, owners } = representationsOf(run, entities, fetch.requires, fetch.inputRewrites);
+  const { representations, owners } = representationsOf(run, fetch.unit, entities, fetch.requires, fetch.inputRewrites);
   if (representations.length === 0) return;
   if ("representations" in variables) throw new Error(`Variables cannot contain key "representations"`);
   variables.representations = representations;
@@ -129,7 +132,7 @@ async function runBatchFetch(run: Run, fetch: BatchFetchStep): Promise<void> {
   for (const batch of fetch.batches) {
     const entities: Data[] = [];
     for (const path of batch.paths) entities.push(...objectsOf(flatten(run, run.data, path, 0)));
-    const { representations, owners } = representationsOf(run, entities, batch.requires, batch.inputRewrites);
+    const { representations, owners } = representationsOf(run, fetch.unit, entities, batch.requires, batch.inputRewrites);
     variables[batch.representationsVariable] = representations;
     if (representations.length > 0) parts.push({ batch, entities, owners, count: representations.length });
   }
@@ -208,12 +211,12 @@ function objectsOf(data: unknown): Data[] {
   return out;
 }
 
-function representationsOf(run: Run, entities: Data[], requires: readonly RequiredSelection[], rewrites: FetchStep["inputRewrites"]): { representations: Data[]; owners: number[] } {
+function representationsOf(run: Run, unit: string, entities: Data[], requires: readonly RequiredSelection[], rewrites: FetchStep["inputRewrites"]): { representations: Data[]; owners: number[] } {
   const representations: Data[] = [];
   const owners: number[] = [];
   for (let index = 0; index < entities.length; index += 1) {
     const representation = select(run.supergraphSchema, entities[index], requires);
-    if (representation && representation.__typename) {
+    if (representation && typeof representation.__typename === "string" && hasKey(run.keys, representation, unit)) {
       applyRewrites(run.supergraphSchema, rewrites, representation);
       representations.push(representation);
       owners.push(index);
@@ -222,7 +225,24 @@ function representationsOf(run: Run, entities: Data[], requires: readonly Requir
   return { representations, owners };
 }
 
-/** The representation of an entity: the required fields as it has them (null when one is missing). */
+/**
+ * Whether a representation carries one of its type's keys for the unit
+ * whole (no field of it null or missing): a null key stops the chain there,
+ * as a null entity does. A type the supergraph gives no key for the unit
+ * (an interface object's implementations, say) is let through.
+ */
+function hasKey(keys: EntityKeys, representation: Data, unit: string): boolean {
+  const sets = keys.get(representation.__typename as string)?.get(unit);
+  if (!sets || sets.length === 0) return true;
+  return sets.some((fields) => fields.every((field) => representation[field] !== null && representation[field] !== undefined));
+}
+
+/**
+ * The representation of an entity: the required fields as it has them. A
+ * field the entity lacks is left out (a planner may fetch a requirement
+ * only under a condition the client's variables turned off); `hasKey`
+ * decides whether what is left can be sent.
+ */
 function select(schema: GraphQLSchema, source: unknown, selections: readonly RequiredSelection[]): Data | null {
   if (source === null) return null;
   const from = source as Data;
@@ -232,7 +252,7 @@ function select(schema: GraphQLSchema, source: unknown, selections: readonly Req
       const name = selection.name;
       const key = selection.readFrom ?? name;
       const value = from[key];
-      if (value === undefined || !hasOwn.call(from, key)) return null;
+      if (value === undefined || !hasOwn.call(from, key)) continue;
       const inner = selection.selections;
       if (Array.isArray(value)) result[name] = inner ? value.map((v) => select(schema, v, inner)) : value;
       else result[name] = inner ? select(schema, value, inner) : value;
