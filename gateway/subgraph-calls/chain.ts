@@ -9,7 +9,7 @@ import { provenance } from "./provenance";
 import { type RetryPolicy, retry } from "./retry";
 import { share } from "./share";
 import { sign } from "./sign";
-import { throughDataSource } from "./their-transport";
+import { throughDataSource } from "./through-data-source";
 import { deadline, timeout } from "./timeout";
 import { type Transport, overHttp } from "./transport";
 

@@ -42,7 +42,7 @@ export function unreadable(unit: string): CallFailure {
   return new CallFailure(unit, `the ${unit} unit is unavailable (its answer is not a GraphQL response)`, "UNAVAILABLE", "response", false, true);
 }
 
-/** A data source of the user's (their-transport.ts) failed in a way that names no cause the gateway can judge. */
+/** A data source of the user's (through-data-source.ts) failed in a way that names no cause the gateway can judge. */
 export function sourceFailed(unit: string): CallFailure {
   return new CallFailure(unit, `the ${unit} unit is unavailable (its data source failed)`, "UNAVAILABLE", "response", false, true);
 }
