@@ -77,7 +77,11 @@ export function addToCompose(text: string, name: string, port: number): string |
   const gatewayAt = text.indexOf("\n  gateway:\n");
   if (gatewayAt < 0) return null;
   const head = text.slice(0, gatewayAt + 1);
-  let gateway = text.slice(gatewayAt + 1);
+  // The gateway's block ends at the next line indented less than its keys (the next service).
+  const blockEnd = /\n(?= {0,3}\S)/.exec(text.slice(gatewayAt + 1 + "  gateway:\n".length));
+  const end = blockEnd ? gatewayAt + 1 + "  gateway:\n".length + blockEnd.index + 1 : text.length;
+  let gateway = text.slice(gatewayAt + 1, end);
+  const tail = text.slice(end);
   const afterLast = (pattern: RegExp, line: string): boolean => {
     const matches = [...gateway.matchAll(pattern)];
     const last = matches.at(-1);
@@ -89,7 +93,7 @@ export function addToCompose(text: string, name: string, port: number): string |
   const upper = name.toUpperCase();
   if (!afterLast(/^ {6}SUBGRAPH_[A-Z0-9_]+_URL: .*$/gm, `      SUBGRAPH_${upper}_URL: http://${name}:${port}/graphql`)) return null;
   if (!afterLast(/^ {6}[a-z0-9]+: \{ condition: service_healthy \}$/gm, `      ${name}: { condition: service_healthy }`)) return null;
-  const updated = `${head}${composeService(name, port)}\n${gateway}`;
+  const updated = `${head}${composeService(name, port)}\n${gateway}${tail}`;
   const parsed = parseYaml(updated) as { services?: Record<string, { environment?: Record<string, string> }> };
   return parsed.services?.[name] && parsed.services.gateway?.environment?.[`SUBGRAPH_${upper}_URL`] ? updated : null;
 }
