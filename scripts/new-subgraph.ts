@@ -2,12 +2,13 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 
 import { dirname, join, relative } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { ROOT, type ManifestEntry, UNIT_NODE_ARGS, readManifest } from "./manifest";
+import { type KubernetesScaffold, addToKubernetes } from "./new-subgraph-kubernetes";
 
 /**
  * `npm run new-subgraph -- <name>`: a fifth (sixth...) business unit from the
  * templates in scripts/templates/subgraph, wired into everything that lists
- * units (manifest, docker-compose.yml, the PostgreSQL init script), so the
- * unit writes only its domain code.
+ * units (manifest, docker-compose.yml, the PostgreSQL init script, the
+ * Kubernetes manifests), so the unit writes only its domain code.
  */
 const TEMPLATES = join(ROOT, "scripts", "templates", "subgraph");
 const NAME = /^[a-z][a-z0-9]{1,30}$/;
@@ -21,6 +22,7 @@ export interface Scaffolded {
   files: string[];
   /** What could not be added to docker-compose.yml automatically, to add by hand. */
   composeSnippet?: string;
+  kubernetes: KubernetesScaffold;
 }
 
 export function placeholders(name: string, port: number): Record<string, string> {
@@ -48,7 +50,7 @@ export function checkName(name: string | undefined, entries: readonly ManifestEn
 }
 
 export function manifestText(entries: readonly ManifestEntry[], comment: string): string {
-  const lines = entries.map((e) => `    { "name": ${JSON.stringify(e.name)}, "port": ${e.port} }`);
+  const lines = entries.map((e) => `    { "name": ${JSON.stringify(e.name)}, "port": ${e.port}${e.productionSilo ? `, "productionSilo": ${JSON.stringify(e.productionSilo)}` : ""} }`);
   return `{\n  "$comment": ${JSON.stringify(comment)},\n  "subgraphs": [\n${lines.join(",\n")}\n  ]\n}\n`;
 }
 
@@ -122,7 +124,8 @@ export function scaffold(name: string, root = ROOT): Scaffolded {
   const composePath = join(root, "docker-compose.yml");
   const compose = existsSync(composePath) ? addToCompose(readFileSync(composePath, "utf8"), name, port) : null;
   if (compose) writeFileSync(composePath, compose);
-  return { name, port, field: values.__field__, files, composeSnippet: compose ? undefined : composeService(name, port) };
+  const kubernetes = addToKubernetes(root, name, port, readFileSync(join(ROOT, "scripts", "templates", "kubernetes", "unit.yaml.tmpl"), "utf8"));
+  return { name, port, field: values.__field__, files, composeSnippet: compose ? undefined : composeService(name, port), kubernetes };
 }
 
 function main(): number {
@@ -140,6 +143,8 @@ function main(): number {
     ...(done.composeSnippet
       ? ["Add this service to docker-compose.yml, and point the gateway at it (SUBGRAPH_" + done.name.toUpperCase() + `_URL, depends_on):`, done.composeSnippet]
       : []),
+    ...(done.kubernetes.written.length > 0 ? [`Added ${done.name} to deploy/kubernetes: ${done.kubernetes.written.join(", ")}.`] : []),
+    ...(done.kubernetes.manual ? [done.kubernetes.manual] : []),
     "Next:",
     `  npm run schema                                      # prints schema/${done.name}.graphql, composes the supergraph`,
     `  npx jest --selectProjects unit -- subgraphs/${done.name}   # the unit's own test`,

@@ -5,6 +5,7 @@ import { delimiter, join } from "node:path";
 import { isDeepStrictEqual } from "node:util";
 import { parseAllDocuments } from "yaml";
 import { readManifest } from "../../scripts/manifest";
+import { kubernetesUnit } from "../../scripts/new-subgraph-kubernetes";
 import { checkManifests } from "../support/kubernetes-checks";
 import { type KObject, kustomize } from "../support/kustomize";
 
@@ -63,6 +64,11 @@ describe("deploy/kubernetes, production overlay", () => {
     const problems = checkManifests(render(KUBERNETES, EXAMPLE), readManifest());
     expect(problems).toContainEqual(expect.stringMatching(/^Deployment\/gateway: gateway would not start: .*GRAPH_SIGNING_SECRET is the development default/));
     for (const { name } of readManifest()) expect(problems).toContainEqual(expect.stringMatching(new RegExp(`^Deployment/${name}: ${name} would not start`)));
+  });
+
+  it("gives a unit from npm run new-subgraph the shape of the units here (its template renders retail's file)", () => {
+    const template = readFileSync(join(ROOT, "scripts", "templates", "kubernetes", "unit.yaml.tmpl"), "utf8");
+    expect(kubernetesUnit(template, { __unit__: "retail", __UNIT__: "RETAIL", __PORT__: "4003" })).toBe(readFileSync(join(KUBERNETES, "base", "retail.yaml"), "utf8"));
   });
 
   it("keeps the filled-in secrets.env out of git", () => {
