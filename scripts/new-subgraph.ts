@@ -7,8 +7,8 @@ import { type KubernetesScaffold, addToKubernetes } from "./new-subgraph-kuberne
 /**
  * `npm run new-subgraph -- <name>`: a fifth (sixth...) business unit from the
  * templates in scripts/templates/subgraph, wired into everything that lists
- * units (manifest, docker-compose.yml, the PostgreSQL init script, the
- * Kubernetes manifests), so the unit writes only its domain code.
+ * units (manifest, docker-compose.yml, Prometheus' scrape jobs, the PostgreSQL
+ * init script, the Kubernetes manifests), so the unit writes only its domain code.
  */
 const TEMPLATES = join(ROOT, "scripts", "templates", "subgraph");
 const NAME = /^[a-z][a-z0-9]{1,30}$/;
@@ -121,6 +121,12 @@ export function scaffold(name: string, root = ROOT): Scaffolded {
   const initSql = join(root, "deploy", "postgres-init.sql");
   if (existsSync(initSql)) writeFileSync(initSql, `${readFileSync(initSql, "utf8").trimEnd()}\nCREATE DATABASE ${name};\n`);
 
+  const prometheus = join(root, "deploy", "prometheus.yml");
+  if (existsSync(prometheus)) {
+    const job = [`  - job_name: ${name}`, "    dns_sd_configs:", `      - names: ["${name}"]`, "        type: A", `        port: ${port}`];
+    writeFileSync(prometheus, `${readFileSync(prometheus, "utf8").trimEnd()}\n${job.join("\n")}\n`);
+  }
+
   const composePath = join(root, "docker-compose.yml");
   const compose = existsSync(composePath) ? addToCompose(readFileSync(composePath, "utf8"), name, port) : null;
   if (compose) writeFileSync(composePath, compose);
@@ -139,7 +145,7 @@ function main(): number {
   const out = [
     `Created subgraphs/${done.name}/ on port ${done.port}:`,
     ...done.files.map((f) => `  ${f}`),
-    `Added ${done.name} to subgraphs/manifest.json${done.composeSnippet ? "" : ", docker-compose.yml"} and deploy/postgres-init.sql.`,
+    `Added ${done.name} to subgraphs/manifest.json${done.composeSnippet ? "" : ", docker-compose.yml"}, deploy/prometheus.yml and deploy/postgres-init.sql.`,
     ...(done.composeSnippet
       ? ["Add this service to docker-compose.yml, and point the gateway at it (SUBGRAPH_" + done.name.toUpperCase() + `_URL, depends_on):`, done.composeSnippet]
       : []),

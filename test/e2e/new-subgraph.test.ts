@@ -55,6 +55,8 @@ describe("a unit scaffolded by npm run new-subgraph", () => {
     expect(readFileSync(join(copy, "deploy", "postgres-init.sql"), "utf8")).toMatch(/CREATE DATABASE support;\n$/);
     expect(readFileSync(join(copy, "schema", "supergraph.graphql"), "utf8")).toMatch(/SUPPORT @join__graph\(name: "support", url: "http:\/\/127\.0\.0\.1:4005\/graphql"\)/);
     expect(printed).toMatch(/Added support to deploy\/kubernetes: deploy\/kubernetes\/base\/support\.yaml/);
+    const scrape = parse(readFileSync(join(copy, "deploy", "prometheus.yml"), "utf8")) as { scrape_configs: { job_name: string; dns_sd_configs: unknown[] }[] };
+    expect(scrape.scrape_configs.at(-1)).toEqual({ job_name: "support", dns_sd_configs: [{ names: ["support"], type: "A", port: 4005 }] });
   });
 
   it("lands in the Kubernetes manifests as the four units are, passing their checks", async () => {
