@@ -16,15 +16,15 @@ import { type Container, type Pod, type Probe, containerPort, resolveEnv, select
  * OpenAPI), then the references between objects and to the code. Returns one
  * line per problem; none means the manifests hold together.
  */
-const MODELS: Record<string, { validate(): void } & (new (data: never) => { validate(): void })> = {
-  "v1/Namespace": Namespace as never,
-  "v1/ConfigMap": ConfigMap as never,
-  "v1/Secret": Secret as never,
-  "v1/Service": Service as never,
-  "apps/v1/Deployment": Deployment as never,
-  "policy/v1/PodDisruptionBudget": PodDisruptionBudget as never,
-  "autoscaling/v2/HorizontalPodAutoscaler": HorizontalPodAutoscaler as never,
-  "discovery.k8s.io/v1/EndpointSlice": EndpointSlice as never,
+const MODELS: Record<string, new (data: never) => { validate(): void }> = {
+  "v1/Namespace": Namespace,
+  "v1/ConfigMap": ConfigMap,
+  "v1/Secret": Secret,
+  "v1/Service": Service,
+  "apps/v1/Deployment": Deployment,
+  "policy/v1/PodDisruptionBudget": PodDisruptionBudget,
+  "autoscaling/v2/HorizontalPodAutoscaler": HorizontalPodAutoscaler,
+  "discovery.k8s.io/v1/EndpointSlice": EndpointSlice,
 };
 
 /** Probes each process must have: the gateway's /ready and /health; a unit's /health pings its silo, so it only decides readiness. */
