@@ -20,15 +20,13 @@ export const CONTENDERS_DIR = join(ROOT, "bench", "contenders");
 const packageFile = join(CONTENDERS_DIR, "package.json");
 const fromContenders = createRequire(packageFile);
 
-function dependencies(): string[] {
-  return Object.keys((JSON.parse(readFileSync(packageFile, "utf8")) as { dependencies: Record<string, string> }).dependencies);
-}
+const versionOf = (file: string) => (JSON.parse(readFileSync(file, "utf8")) as { version: string }).version;
 
-/** Whether bench/contenders/node_modules holds every dependency of the contenders' package. */
+/** Whether bench/contenders/node_modules holds every dependency of the contenders' package, at the version it pins. */
 export function contendersInstalled(): boolean {
+  const { dependencies } = JSON.parse(readFileSync(packageFile, "utf8")) as { dependencies: Record<string, string> };
   try {
-    for (const name of dependencies()) fromContenders.resolve(name);
-    return true;
+    return Object.entries(dependencies).every(([name, version]) => versionOf(join(CONTENDERS_DIR, "node_modules", name, "package.json")) === version);
   } catch {
     return false;
   }
