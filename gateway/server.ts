@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { ApolloGateway } from "@apollo/gateway";
+import type { GatewayInterface } from "@apollo/server-gateway-interface";
 import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { type GraphQLFormattedError, type GraphQLSchema, isEnumType } from "graphql";
@@ -20,8 +20,7 @@ import { serveGraphiQL } from "./http/graphiql";
 import { mintToken, onDevelopmentSecrets } from "./admission/token";
 import { Readiness } from "./operations/readiness";
 import { supergraphSource } from "./planning/supergraph";
-import { installLeanResultShaping } from "./execution/shaping";
-import { installPlanExecutor } from "./execution/executor";
+import { FederationGateway, type FederationGatewayOptions } from "./federation-gateway";
 import { createTransport } from "./subgraph-calls/transport";
 import { nextSequence } from "./subgraph-calls/calls";
 import { Units } from "./subgraph-calls/units";
@@ -36,20 +35,19 @@ export interface Gateway {
  * The federation gateway. Generic: it serves whatever supergraph it is
  * given; subgraph URLs come from the supergraph unless overridden.
  */
-export async function createGateway(config: GatewayConfig, logger: Logger = createLogger("gateway", config.GATEWAY_LOG_LEVEL)): Promise<Gateway> {
+export async function createGateway(config: GatewayConfig, logger: Logger = createLogger("gateway", config.GATEWAY_LOG_LEVEL), injected: GatewayInjections = {}): Promise<Gateway> {
   const telemetry = gatewayTelemetry(config, logger);
   const transport = createTransport({ connections: config.GATEWAY_SUBGRAPH_CONNECTIONS, keepAliveMs: config.GATEWAY_SUBGRAPH_KEEPALIVE_MS });
   const units = new Units(config, transport, logger);
   const readiness = new Readiness(units, config.GATEWAY_READY_PROBE_TIMEOUT_MS);
-  if (config.GATEWAY_OWN_EXECUTOR) installPlanExecutor();
-  if (config.GATEWAY_LEAN_RESULT_SHAPING) installLeanResultShaping();
-  const gateway = new ApolloGateway({
+  const options: FederationGatewayOptions = {
     supergraphSdl: supergraphSource({ path: config.SUPERGRAPH_PATH, watch: config.SUPERGRAPH_WATCH, url: config.SUPERGRAPH_URL, pollMs: config.SUPERGRAPH_POLL_MS, logger }),
     buildService: units.buildService,
-    queryPlannerConfig: { cache: telemetry.planCache },
-    // Validate every supergraph, also under NODE_ENV=production: a reload must not swap in a broken one.
-    validateSupergraph: true,
-  });
+    planner: config.GATEWAY_PLANNER,
+    planMetrics: telemetry.planCache,
+    logger: { info: (m) => logger.info({}, m), warn: (m) => logger.warn({}, m), error: (m) => logger.error({}, m) },
+  };
+  const gateway = injected.engine ? injected.engine(options) : new FederationGateway(options);
   let channels: Set<string> | null = null;
   gateway.onSchemaLoadOrUpdate(({ apiSchema, coreSupergraphSdl }) => {
     channels = enumValues(apiSchema, "Channel");
@@ -152,6 +150,16 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
       };
     },
   };
+}
+
+/**
+ * What tests and the bench put in place of production parts; never set by
+ * configuration. `engine` runs another gateway object on the same
+ * options, e.g. stock ApolloGateway as the reference the executor is
+ * compared with.
+ */
+export interface GatewayInjections {
+  engine?: (options: FederationGatewayOptions) => GatewayInterface;
 }
 
 /** The GraphQL document of a request, POST or GET, if it sent one. */

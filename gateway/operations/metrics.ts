@@ -1,5 +1,3 @@
-import type { GatewayConfig as ApolloGatewayConfig } from "@apollo/gateway";
-import { InMemoryLRUCache } from "@apollo/utils.keyvaluecache";
 import { Counter, Histogram, type Registry } from "prom-client";
 import { LATENCY_BUCKETS } from "../../kit/metrics";
 import { addTiming, requestOf } from "../../kit/observe";
@@ -62,45 +60,21 @@ export function outcomeOfFailure(err: unknown): FetchOutcome {
   return (err as { extensions?: { code?: unknown } })?.extensions?.code === "TIMEOUT" ? "timeout" : "unavailable";
 }
 
-type QueryPlanCache = NonNullable<NonNullable<ApolloGatewayConfig["queryPlannerConfig"]>["cache"]>;
-type QueryPlan = Parameters<QueryPlanCache["set"]>[1];
+/** What the plan cache (planning/planner.ts) reports: each lookup, and the time to plan after a miss. */
+export interface PlanObserver {
+  lookup(hit: boolean): void;
+  planned(seconds: number): void;
+}
 
 /**
- * The gateway's query plan cache, counted. @apollo/gateway takes a plan cache
- * as `queryPlannerConfig.cache` and asks it once per operation it runs (after
- * validation): a value is a hit; nothing is a miss, after which it plans and
- * stores the plan. So hits and misses are exact, and the time from a miss to
- * the store is the planning time. Sized as the gateway's own default (30 MiB
- * of serialized plans, least recently used out first).
+ * The query plan cache, counted: the gateway asks it once per operation it
+ * runs (after validation), so hits and misses are exact, and a miss is
+ * followed by planning, which is timed.
  */
-export function countedPlanCache(registry: Registry): QueryPlanCache {
-  const store = new InMemoryLRUCache<QueryPlan>({ maxSize: 30 * 2 ** 20, sizeCalculation: (plan) => Buffer.byteLength(JSON.stringify(plan), "utf8") });
+export function planCacheMetrics(registry: Registry): PlanObserver {
   const lookups = new Counter({ name: "gateway_query_plan_cache_lookups_total", help: "Query plan cache lookups, by result (hit, miss).", labelNames: ["result"] as const, registers: [registry] });
   const planning = new Histogram({ name: "gateway_query_planning_duration_seconds", help: "Time to plan an operation the plan cache did not hold.", buckets: LATENCY_BUCKETS, registers: [registry] });
   const hit = lookups.labels("hit");
   const miss = lookups.labels("miss");
-  const missedAt = new Map<string, number>();
-  return {
-    async get(key) {
-      const plan = await store.get(key);
-      if (plan) hit.inc();
-      else {
-        miss.inc();
-        // A plan that fails never gets stored; do not keep its start for ever.
-        if (missedAt.size > 1000) missedAt.clear();
-        missedAt.set(key, performance.now());
-      }
-      return plan;
-    },
-    async set(key, plan, options) {
-      const since = missedAt.get(key);
-      if (since !== undefined) {
-        missedAt.delete(key);
-        planning.observe((performance.now() - since) / 1000);
-      }
-      await store.set(key, plan, options);
-    },
-    delete: (key) => store.delete(key),
-    clear: () => store.clear(),
-  };
+  return { lookup: (found) => (found ? hit : miss).inc(), planned: (seconds) => planning.observe(seconds) };
 }

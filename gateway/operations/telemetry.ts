@@ -6,14 +6,14 @@ import { annotateActiveSpan, injectTraceContext } from "../../kit/telemetry";
 import type { GatewayConfig } from "../config";
 import type { GatewayContext } from "../context";
 import { UnitDataSource } from "../subgraph-calls/datasource";
-import { countedPlanCache, outcomeOfFailure, outcomeOfResponse, recordFetch, registerGatewayMetrics } from "./metrics";
+import { planCacheMetrics, outcomeOfFailure, outcomeOfResponse, recordFetch, registerGatewayMetrics } from "./metrics";
 
 /**
  * How operators see the gateway: request metrics, the request log line and
  * a server span for every request (kit/observe.ts), subgraph fetches and the
  * query plan cache (metrics.ts), traces carried on to the subgraphs.
  */
-export function gatewayTelemetry(config: GatewayConfig, logger: Logger): ProcessTelemetry & { planCache: ReturnType<typeof countedPlanCache> } {
+export function gatewayTelemetry(config: GatewayConfig, logger: Logger): ProcessTelemetry & { planCache: ReturnType<typeof planCacheMetrics> } {
   const telemetry = processTelemetry({
     name: "gateway",
     logger,
@@ -21,7 +21,7 @@ export function gatewayTelemetry(config: GatewayConfig, logger: Logger): Process
     continueTrace: false,
   });
   registerGatewayMetrics(telemetry.metrics.registry);
-  return { ...telemetry, planCache: countedPlanCache(telemetry.metrics.registry) };
+  return { ...telemetry, planCache: planCacheMetrics(telemetry.metrics.registry) };
 }
 
 /**

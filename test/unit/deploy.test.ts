@@ -4,7 +4,7 @@ import { join } from "node:path";
 import knex from "knex";
 import { parse } from "yaml";
 import { gatewaySettings, loadGatewayConfig } from "../../gateway/config";
-import { countedPlanCache, registerGatewayMetrics } from "../../gateway/operations/metrics";
+import { planCacheMetrics, registerGatewayMetrics } from "../../gateway/operations/metrics";
 import { dialectOfUrl } from "../../kit/db";
 import { createProcessMetrics } from "../../kit/metrics";
 import { observeSilo } from "../../kit/silo-telemetry";
@@ -106,7 +106,7 @@ describe("deploy/grafana", () => {
   it("asks only for series the gateway and the units export", async () => {
     const gateway = createProcessMetrics();
     registerGatewayMetrics(gateway.registry);
-    countedPlanCache(gateway.registry);
+    planCacheMetrics(gateway.registry);
     const unit = createProcessMetrics();
     const db = knex({ client: "better-sqlite3", connection: { filename: ":memory:" }, useNullAsDefault: true });
     observeSilo(db, "any", unit.registry);
