@@ -1,0 +1,5 @@
+export * from "./event";
+export * from "./outbox";
+export * from "./bus";
+export * from "./relay";
+export * from "./follow";
