@@ -3,3 +3,4 @@ export * from "./outbox";
 export * from "./bus";
 export * from "./relay";
 export * from "./follow";
+export * from "./probe";
