@@ -66,7 +66,7 @@ describe("the outbox, the relay and the embedded broker", () => {
     await expect(db.transaction((trx) => outbox.record(trx, { at: Date.now(), kind: "x", customerId: "C.1 *", channel: null, ref: null }))).rejects.toThrow(/subject/);
   });
 
-  it("publishes every unsent row once, in order, to another process's subscriber; a subscriber sees each id once", async () => {
+  it("publishes every unsent row once, in order, to a subscriber on another connection; a follower sees its customer's events", async () => {
     const broker = await startEmbeddedBroker(0);
     const outbox = new Outbox("promotions", TABLE, db);
     const bus = new EventBus(broker.url, "test", quiet);
