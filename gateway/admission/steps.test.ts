@@ -46,7 +46,7 @@ describe("admission steps", () => {
   });
 
   it("rate limit: a budget that cannot be read (its shared store down, failing closed) is a 503 RATE_LIMIT_UNAVAILABLE, with Retry-After", async () => {
-    const step = rateLimit({ take: async () => "unavailable" }, 60);
+    const step = rateLimit({ take: async () => "unavailable" as const }, 60);
     expect(await step({ ...admissionOf(), identity: { role: "agent", subject: "a1" } })).toMatchObject({ status: 503, code: "RATE_LIMIT_UNAVAILABLE", headers: { "retry-after": "1" } });
   });
 
