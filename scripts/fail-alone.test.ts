@@ -50,6 +50,14 @@ describe("the fail-alone rule", () => {
     expect(rules(sdl)).toEqual(["1 Query.products [retail]", "3 Query.bestSeller [promotions,retail]"]);
   });
 
+  it("flags a non-null field that @requires another unit's fields", () => {
+    const sdl = compose({
+      retail: `type Query { product(sku: ID!): Product } type Product @key(fields: "sku") { sku: ID! listPrice: Int! }`,
+      promotions: `type Product @key(fields: "sku") { sku: ID! listPrice: Int! @external finalPrice: Int! @requires(fields: "listPrice") }`,
+    });
+    expect(rules(sdl)).toContain("2 Product.finalPrice [promotions,retail]");
+  });
+
   it("ignores fields clients cannot see (@inaccessible) and keys", () => {
     const sdl = compose({
       billing: `type Query { customer(id: ID!): Customer } type Customer @key(fields: "id") { id: ID! name: String }`,

@@ -16,6 +16,8 @@ import { type ConstDirectiveNode, type FieldDefinitionNode, Kind, type ObjectTyp
  *    fields are nullable, so a unit that fails nulls only its own fields (and
  *    those that @requires them). A failing owner nulls the entity, which is
  *    its to lose. Customer has no owner: every field but `id` is nullable.
+ *    And a field that @requires another unit's fields is nullable: it cannot
+ *    be computed while that unit is down, and must not take its object along.
  * 3. An owned entity is referenced nullably by other units, and only its
  *    owner looks it up from the root, so a failing owner costs no other unit's
  *    data above it.
@@ -34,6 +36,8 @@ interface FieldInfo {
   type: TypeNode;
   /** Units that resolve the field (not merely declare it @external). */
   units: string[];
+  /** The top-level fields it @requires, by the units that own them. */
+  requires: string[];
   visible: boolean;
 }
 
@@ -49,9 +53,17 @@ export function failAloneViolations(supergraphSdl: string): Violation[] {
     return (type.fields ?? []).map((field) => describeField(type.name.value, field, typeGraphs, graphs));
   };
 
+  const ownersOf = new Map<string, string[]>();
+  for (const type of objects) for (const f of fieldsOf(type)) ownersOf.set(f.coordinate, f.units);
   const owners = new Map<string, string>();
   for (const type of objects) {
     const name = type.name.value;
+    for (const f of fieldsOf(type).filter((f) => f.visible && f.type.kind === Kind.NON_NULL_TYPE)) {
+      const others = [...new Set(f.requires.flatMap((r) => ownersOf.get(`${name}.${r}`) ?? []))].filter((u) => !f.units.includes(u));
+      if (others.length > 0) {
+        violations.push({ rule: 2, coordinate: f.coordinate, units: [...f.units, ...others], message: `${f.coordinate} (${f.units.join(", ")}) @requires fields of ${others.join(", ")} and is non-null: while ${others.join(", ")} is down it cannot be computed, and its null would take the whole ${name} with it. Make it nullable (${RULE}).` });
+      }
+    }
     if (name === "Query" || name === "Mutation") {
       for (const f of fieldsOf(type).filter((f) => f.visible && f.type.kind === Kind.NON_NULL_TYPE)) {
         violations.push({ rule: 1, coordinate: f.coordinate, units: f.units, message: `${f.coordinate} (${f.units.join(", ")}) is non-null: if it fails, the whole response is null, other units' root fields with it. Make it nullable (${RULE}).` });
@@ -117,7 +129,8 @@ function describeField(typeName: string, field: FieldDefinitionNode, typeGraphs:
   const joins = directives(field, "join__field");
   // A field without join__field is resolved wherever its type is (value types, single-unit types).
   const units = joins.length === 0 ? typeGraphs : joins.filter((d) => argument(d, "external") !== "true").map((d) => graphs.get(argument(d, "graph")) ?? "?");
-  return { coordinate: `${typeName}.${field.name.value}`, type: field.type, units: [...new Set(units)], visible: directives(field, "inaccessible").length === 0 };
+  const requires = joins.flatMap((d) => topLevel(argument(d, "requires")));
+  return { coordinate: `${typeName}.${field.name.value}`, type: field.type, units: [...new Set(units)], requires, visible: directives(field, "inaccessible").length === 0 };
 }
 
 function graphNames(definitions: readonly { kind: Kind }[]): Map<string, string> {
@@ -135,13 +148,14 @@ function graphNames(definitions: readonly { kind: Kind }[]): Map<string, string>
 }
 
 function keyFields(type: ObjectTypeDefinitionNode): Set<string> {
-  const keys = new Set<string>();
-  for (const d of directives(type, "join__type")) {
-    const key = argument(d, "key");
-    // Top-level names of the key's field set ("id", "sku", "id organization { id }").
-    for (const name of key.replace(/\{[^{}]*\}/g, " ").split(/\s+/)) if (name) keys.add(name);
-  }
-  return keys;
+  return new Set(directives(type, "join__type").flatMap((d) => topLevel(argument(d, "key"))));
+}
+
+/** The top-level names of a field set: "id organization { id }" -> id, organization. */
+function topLevel(fieldSet: string): string[] {
+  let flat = fieldSet;
+  while (/\{[^{}]*\}/.test(flat)) flat = flat.replace(/\{[^{}]*\}/g, " ");
+  return flat.split(/\s+/).filter(Boolean);
 }
 
 function directives(node: { directives?: readonly ConstDirectiveNode[] }, name: string): ConstDirectiveNode[] {

@@ -52,7 +52,7 @@ type InvoiceLine { description: String!  amount: Money!  product: Product  booki
 type Order { id: ID!  placedAt: String!  channel: Channel!  lines: [OrderLine!]!  total: Money!  invoice: Invoice }
 type OrderLine { product: Product!  quantity: Int!  unitPrice: Money! }
 type TouchPoint { at: String!  unit: BusinessUnit!  channel: Channel  kind: String!  summary: String!  ref: ID! }
-type Quote { lines: [QuoteLine!]!  total: Money! }
+type Quote { lines: [QuoteLine!]  total: Money }
 type Property { name: String! }
 type StayPreference { preference: String! }
 type BillingAccount { number: ID! }

@@ -20,14 +20,14 @@ export class QuoteResolver {
 
   @Directive(`@requires(fields: "${BASKET}")`)
   @Authorized(Access.OWNER)
-  @FieldResolver(() => [QuoteLine], { description: "The basket's lines, each priced." })
+  @FieldResolver(() => [QuoteLine], { nullable: true, description: "The basket's lines, each priced. Null, with an error naming retail, while retail does not answer." })
   async lines(@Root() quote: Quote, @Ctx() ctx: PromotionsContext): Promise<QuoteLine[]> {
     return priceLines(quote, ctx);
   }
 
   @Directive(`@requires(fields: "${BASKET}")`)
   @Authorized(Access.OWNER)
-  @FieldResolver(() => Money, { description: "Sum of the lines' totals." })
+  @FieldResolver(() => Money, { nullable: true, description: "Sum of the lines' totals. Null, with an error naming retail, while retail does not answer." })
   async total(@Root() quote: Quote, @Ctx() ctx: PromotionsContext): Promise<Money> {
     const lines = await priceLines(quote, ctx);
     const currencies = new Set(lines.map((l) => l.lineTotal.currency));
