@@ -21,7 +21,12 @@ export interface RequestLimits {
   maxJsonValues: number;
 }
 
-export const DEFAULT_LIMITS: RequestLimits = { maxBodyBytes: 1_000_000, bodyTimeoutMs: 10_000, headersTimeoutMs: 10_000, maxJsonDepth: 16, maxJsonValues: 10_000 };
+/**
+ * Limits for a server that sets none (the subgraphs: their callers are the
+ * gateway, whose `_entities` batches are large and shallow). The gateway sets
+ * its own from its settings.
+ */
+export const DEFAULT_LIMITS: RequestLimits = { maxBodyBytes: 1_000_000, bodyTimeoutMs: 10_000, headersTimeoutMs: 10_000, maxJsonDepth: 64, maxJsonValues: Number.POSITIVE_INFINITY };
 
 /** A request refused before it reaches GraphQL: the status, the stable code and the words. */
 export class Refusal extends Error {
