@@ -112,7 +112,8 @@ interface Verdict {
  * first. Growth past what a collector's swings explain fails the soak.
  */
 function growth(name: string, samples: { t: number; use: { rssMb: number; handles: number } | null }[], seconds: number): Verdict {
-  const settled = samples.filter((s) => s.t >= Math.max(20, seconds / 4) && s.use).map((s) => s.use!);
+  const after = samples.filter((s) => s.t >= Math.max(20, seconds / 4) && s.use);
+  const settled = after.map((s) => s.use!);
   if (settled.length < 4) return { name, ok: true, text: `${name}: too few samples after the warm-up to judge (run longer)` };
   const half = Math.floor(settled.length / 2);
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -121,12 +122,28 @@ function growth(name: string, samples: { t: number; use: { rssMb: number; handle
   const handles = Math.max(...second.map((u) => u.handles)) - Math.max(...first.map((u) => u.handles));
   const rssLimit = Math.max(50, median(first.map((u) => u.rssMb)) * 0.25);
   const ok = rss <= rssLimit && handles <= 20;
-  return { name, ok, text: `${name}: RSS ${rss >= 0 ? "+" : ""}${rss.toFixed(1)} MB (limit ${rssLimit.toFixed(0)}), handles ${handles >= 0 ? "+" : ""}${handles} (limit 20), second half against first: ${ok ? "flat" : "GROWING"}` };
+  const trend = slope(after.map((s) => [s.t / 60, s.use!.rssMb]));
+  return {
+    name,
+    ok,
+    text: `${name}: RSS ${rss >= 0 ? "+" : ""}${rss.toFixed(1)} MB (limit ${rssLimit.toFixed(0)}), handles ${handles >= 0 ? "+" : ""}${handles} (limit 20), second half against first: ${ok ? "flat" : "GROWING"}; trend after the warm-up ${trend >= 0 ? "+" : ""}${trend.toFixed(1)} MB/min`,
+  };
+}
+
+/** Least-squares slope of y over x. */
+function slope(points: [number, number][]): number {
+  const n = points.length;
+  const mx = points.reduce((a, [x]) => a + x, 0) / n;
+  const my = points.reduce((a, [, y]) => a + y, 0) / n;
+  const num = points.reduce((a, [x, y]) => a + (x - mx) * (y - my), 0);
+  const den = points.reduce((a, [x]) => a + (x - mx) ** 2, 0);
+  return den === 0 ? 0 : num / den;
 }
 
 function render(minutes: number, callers: number, names: string[], rows: { t: number; requests: number; errors: number; use: ({ rssMb: number; handles: number } | null)[] }[], errors: Map<string, number>, verdicts: Verdict[]): string {
-  const head = ["t s", "requests", "errors", ...names.map((n) => `${n} RSS MB / handles`)];
-  const body = rows.map((r) => [r.t.toFixed(0), String(r.requests), String(r.errors), ...r.use.map((u) => (u ? `${u.rssMb.toFixed(0)} / ${u.handles}` : "n/a"))]);
+  const head = ["t s", "requests", "req/s", "errors", ...names.map((n) => `${n} RSS MB / handles`)];
+  const rate = (i: number) => (rows[i].requests - (rows[i - 1]?.requests ?? 0)) / (rows[i].t - (rows[i - 1]?.t ?? 0));
+  const body = rows.map((r, i) => [r.t.toFixed(0), String(r.requests), rate(i).toFixed(0), String(r.errors), ...r.use.map((u) => (u ? `${u.rssMb.toFixed(0)} / ${u.handles}` : "n/a"))]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padStart(widths[i])).join(" | ")} |`;
   const total = rows.at(-1);
