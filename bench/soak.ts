@@ -11,9 +11,9 @@ import { startStack } from "../test/support/stack";
  * processes under a mixed load of many callers for a while: the GraphiQL
  * worked examples (reads) and writes of every kind (a stay preference,
  * marketing consent, a redemption of a reusable offer with a fresh
- * idempotency key). Prints each process's resident memory and open handles
- * over time, and the requests and errors so far. Fails on any error, or
- * when memory or handles keep growing after the warm-up.
+ * idempotency key). Prints each process's resident memory, V8 old space and
+ * open handles over time, and the requests and errors so far. Fails on any
+ * error, or when memory or handles keep growing after the warm-up.
  */
 const option = (name: string, fallback: number, min: number, max: number): number => {
   const raw = process.argv.find((a) => a.startsWith(`--${name}=`))?.split("=")[1];
@@ -23,12 +23,32 @@ const option = (name: string, fallback: number, min: number, max: number): numbe
 };
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-/** Resident memory (MB) and open file descriptors of a process, from /proc (Linux). */
-function usage(pid: number | undefined): { rssMb: number; handles: number } | null {
+interface Usage {
+  rssMb: number;
+  handles: number;
+  /** V8's old and large-object spaces in use (MB), from the process's /metrics: what a leak of retained objects grows. */
+  oldMb: number;
+  /** Full (mark-compact) collections so far: old space is only known small right after one. */
+  majorGcs: number;
+}
+
+/**
+ * Resident memory and open file descriptors of a process, from /proc
+ * (Linux), and its old space and full collections from its /metrics. RSS
+ * alone misleads: V8 grows the young generation (up to 64 MB semi-spaces in
+ * the units) as the request rate rises, which is bounded, and lets old space
+ * fill up to a multiple of its live size before collecting it; a leak shows
+ * as old space still growing right after full collections.
+ */
+async function usage(pid: number | undefined, metricsUrl: string): Promise<Usage | null> {
   if (!pid) return null;
   try {
     const rssKb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1]);
-    return { rssMb: rssKb / 1024, handles: readdirSync(`/proc/${pid}/fd`).length };
+    const metrics = await (await fetch(metricsUrl)).text();
+    const gauge = (pattern: RegExp) => Number(pattern.exec(metrics)?.[1] ?? 0);
+    const old = gauge(/^nodejs_heap_space_size_used_bytes\{space="old"\} (\d+)/m) + gauge(/^nodejs_heap_space_size_used_bytes\{space="large_object"\} (\d+)/m);
+    const majorGcs = gauge(/^nodejs_gc_duration_seconds_count\{kind="major"\} (\d+)/m);
+    return { rssMb: rssKb / 1024, handles: readdirSync(`/proc/${pid}/fd`).length, oldMb: old / 2 ** 20, majorGcs };
   } catch {
     return null;
   }
@@ -81,14 +101,16 @@ async function main(): Promise<number> {
   };
 
   const names = [...stack.procs.keys()];
-  const rows: { t: number; requests: number; errors: number; use: ({ rssMb: number; handles: number } | null)[] }[] = [];
+  const metricsOf = (name: string) => (name === "gateway" ? stack.gatewayUrl : stack.unitUrls.get(name)!).replace(/\/graphql$/, "/metrics");
+  const rows: Row[] = [];
   const started = Date.now();
   const load = startCallers(stack.gatewayUrl, callers, onSample);
   const errorCount = () => [...errors.values()].reduce((a, b) => a + b, 0);
   process.stderr.write(`soak: ${minutes} min, ${callerCount} callers; a sample every ${every} s\n`);
   while (Date.now() - started < minutes * 60_000) {
     await sleep(every * 1000);
-    const row = { t: (Date.now() - started) / 1000, requests, errors: errorCount(), use: names.map((n) => usage(stack.procs.get(n)?.child.pid)) };
+    const use = await Promise.all(names.map((n) => usage(stack.procs.get(n)?.child.pid, metricsOf(n))));
+    const row = { t: (Date.now() - started) / 1000, requests, errors: errorCount(), use };
     rows.push(row);
     process.stderr.write(`  ${row.t.toFixed(0)} s: ${requests} requests, ${row.errors} errors\n`);
   }
@@ -100,6 +122,13 @@ async function main(): Promise<number> {
   return errors.size === 0 && verdicts.every((v) => v.ok) ? 0 : 1;
 }
 
+interface Row {
+  t: number;
+  requests: number;
+  errors: number;
+  use: (Usage | null)[];
+}
+
 interface Verdict {
   name: string;
   ok: boolean;
@@ -107,11 +136,13 @@ interface Verdict {
 }
 
 /**
- * Whether a process's memory and handles stay flat: after a warm-up (the
- * first quarter, at least 20 s), the second half of the samples against the
- * first. Growth past what a collector's swings explain fails the soak.
+ * Whether a process's memory and handles stay flat after a warm-up (the
+ * first quarter, at least 20 s). Old space is judged right after full
+ * collections: the first such sample against the last (a leak raises that
+ * floor; garbage between collections does not). Resident memory may grow by
+ * what the young generation takes; handles barely at all.
  */
-function growth(name: string, samples: { t: number; use: { rssMb: number; handles: number } | null }[], seconds: number): Verdict {
+function growth(name: string, samples: { t: number; use: Usage | null }[], seconds: number): Verdict {
   const after = samples.filter((s) => s.t >= Math.max(20, seconds / 4) && s.use);
   const settled = after.map((s) => s.use!);
   if (settled.length < 4) return { name, ok: true, text: `${name}: too few samples after the warm-up to judge (run longer)` };
@@ -120,30 +151,24 @@ function growth(name: string, samples: { t: number; use: { rssMb: number; handle
   const [first, second] = [settled.slice(0, half), settled.slice(half)];
   const rss = median(second.map((u) => u.rssMb)) - median(first.map((u) => u.rssMb));
   const handles = Math.max(...second.map((u) => u.handles)) - Math.max(...first.map((u) => u.handles));
-  const rssLimit = Math.max(50, median(first.map((u) => u.rssMb)) * 0.25);
-  const ok = rss <= rssLimit && handles <= 20;
-  const trend = slope(after.map((s) => [s.t / 60, s.use!.rssMb]));
+  const floors = settled.filter((u, i) => i > 0 && u.majorGcs > settled[i - 1].majorGcs).map((u) => u.oldMb);
+  const old = floors.length >= 2 ? floors[floors.length - 1] - floors[0] : null;
+  const oldLimit = floors.length >= 2 ? Math.max(20, floors[0] * 0.25) : 0;
+  const rssLimit = Math.max(150, median(first.map((u) => u.rssMb)) * 0.5);
+  const ok = (old === null || old <= oldLimit) && rss <= rssLimit && handles <= 20;
+  const signed = (x: number, digits = 1) => `${x >= 0 ? "+" : ""}${x.toFixed(digits)}`;
+  const oldText = old === null ? `old space: ${floors.length} full collection${floors.length === 1 ? "" : "s"} after the warm-up, too few to judge (run longer)` : `old space after full collections ${floors.map((f) => f.toFixed(0)).join(" → ")} MB, ${signed(old)} (limit ${oldLimit.toFixed(0)})`;
   return {
     name,
     ok,
-    text: `${name}: RSS ${rss >= 0 ? "+" : ""}${rss.toFixed(1)} MB (limit ${rssLimit.toFixed(0)}), handles ${handles >= 0 ? "+" : ""}${handles} (limit 20), second half against first: ${ok ? "flat" : "GROWING"}; trend after the warm-up ${trend >= 0 ? "+" : ""}${trend.toFixed(1)} MB/min`,
+    text: `${name}: ${oldText}; RSS second half against first ${signed(rss)} MB (limit ${rssLimit.toFixed(0)}); handles ${signed(handles, 0)} (limit 20): ${ok ? "flat" : "GROWING"}`,
   };
 }
 
-/** Least-squares slope of y over x. */
-function slope(points: [number, number][]): number {
-  const n = points.length;
-  const mx = points.reduce((a, [x]) => a + x, 0) / n;
-  const my = points.reduce((a, [, y]) => a + y, 0) / n;
-  const num = points.reduce((a, [x, y]) => a + (x - mx) * (y - my), 0);
-  const den = points.reduce((a, [x]) => a + (x - mx) ** 2, 0);
-  return den === 0 ? 0 : num / den;
-}
-
-function render(minutes: number, callers: number, names: string[], rows: { t: number; requests: number; errors: number; use: ({ rssMb: number; handles: number } | null)[] }[], errors: Map<string, number>, verdicts: Verdict[]): string {
-  const head = ["t s", "requests", "req/s", "errors", ...names.map((n) => `${n} RSS MB / handles`)];
+function render(minutes: number, callers: number, names: string[], rows: Row[], errors: Map<string, number>, verdicts: Verdict[]): string {
+  const head = ["t s", "requests", "req/s", "errors", ...names.map((n) => `${n} RSS / old MB, handles`)];
   const rate = (i: number) => (rows[i].requests - (rows[i - 1]?.requests ?? 0)) / (rows[i].t - (rows[i - 1]?.t ?? 0));
-  const body = rows.map((r, i) => [r.t.toFixed(0), String(r.requests), rate(i).toFixed(0), String(r.errors), ...r.use.map((u) => (u ? `${u.rssMb.toFixed(0)} / ${u.handles}` : "n/a"))]);
+  const body = rows.map((r, i) => [r.t.toFixed(0), String(r.requests), rate(i).toFixed(0), String(r.errors), ...r.use.map((u) => (u ? `${u.rssMb.toFixed(0)} / ${u.oldMb.toFixed(0)}, ${u.handles}` : "n/a"))]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padStart(widths[i])).join(" | ")} |`;
   const total = rows.at(-1);
