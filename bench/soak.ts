@@ -5,6 +5,7 @@ import { loadGatewayConfig } from "../gateway/config";
 import { mintToken } from "../gateway/admission/token";
 import { type Caller, type CallerSample, startCallers } from "../test/support/load";
 import { startStack } from "../test/support/stack";
+import { answerHelp, progress, usageError } from "../scripts/cli";
 
 /**
  * `npm run soak [-- --minutes=1 --callers=8 --every=5]`: the graph as real
@@ -60,10 +61,24 @@ const WRITES = {
   redeem: `mutation($c: ID!, $k: String) { redeemOffer(customerId: $c, code: "BOOKS5", idempotencyKey: $k) { redeemedAt } }`,
 };
 
+const USAGE = `usage: npm run soak [-- --minutes=M --callers=C --every=S]
+The graph under a mixed read/write load from C callers (1 to 200, default 8) for M minutes (0.25 to
+240, default 1), sampling every process's resident memory, old space and open handles every S
+seconds (1 to 600, default 5); prints them over time. Exit 1 on any error, or on memory or handles
+still growing after the warm-up.`;
+
 async function main(): Promise<number> {
-  const minutes = option("minutes", 1, 0.25, 240);
-  const callerCount = option("callers", 8, 1, 200);
-  const every = option("every", 5, 1, 600);
+  answerHelp(USAGE);
+  let minutes: number;
+  let callerCount: number;
+  let every: number;
+  try {
+    minutes = option("minutes", 1, 0.25, 240);
+    callerCount = option("callers", 8, 1, 200);
+    every = option("every", 5, 1, 600);
+  } catch (err) {
+    return usageError((err as Error).message, USAGE);
+  }
   const run = Date.now().toString(36);
   const stack = await startStack({ env: { GATEWAY_LOG_LEVEL: "warn" } });
   const config = loadGatewayConfig({});
@@ -106,13 +121,13 @@ async function main(): Promise<number> {
   const started = Date.now();
   const load = startCallers(stack.gatewayUrl, callers, onSample);
   const errorCount = () => [...errors.values()].reduce((a, b) => a + b, 0);
-  process.stderr.write(`soak: ${minutes} min, ${callerCount} callers; a sample every ${every} s\n`);
+  progress(`soak: ${minutes} min, ${callerCount} callers; a sample every ${every} s`);
   while (Date.now() - started < minutes * 60_000) {
     await sleep(every * 1000);
     const use = await Promise.all(names.map((n) => usage(stack.procs.get(n)?.child.pid, metricsOf(n))));
     const row = { t: (Date.now() - started) / 1000, requests, errors: errorCount(), use };
     rows.push(row);
-    process.stderr.write(`  ${row.t.toFixed(0)} s: ${requests} requests, ${row.errors} errors\n`);
+    progress(`  ${row.t.toFixed(0)} s: ${requests} requests, ${row.errors} errors`);
   }
   await load.stop();
   await stack.stop();

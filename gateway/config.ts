@@ -1,6 +1,7 @@
 import { type ConfigOf, type Setting, ConfigError, flag, httpUrl, integer, loadConfig, oneOf, text } from "../kit/config";
 import { LOG_LEVELS } from "../kit/log";
 import { checkProductionSecrets, sharedSettings } from "../kit/shared-settings";
+import { DEFAULT_PLANNER, PLANNERS } from "./planning/planner";
 
 /** The development default; production configuration refuses it. */
 export const DEV_JWT_SECRET = "customer-graph-dev-jwt-secret-change-me";
@@ -26,11 +27,8 @@ export const gatewaySettings = {
   GATEWAY_BREAKER_COOLDOWN_MS: integer("How long an open breaker fails fast before letting one probe call through (half-open).", 5000, 100, 600_000),
   GATEWAY_SUBGRAPH_CONNECTIONS: integer("Most open keep-alive connections to one subgraph.", 128, 1, 10_000),
   GATEWAY_SUBGRAPH_KEEPALIVE_MS: integer("How long an idle connection to a subgraph is kept (below the subgraphs' own 65 s).", 30_000, 1000, 600_000),
-  GATEWAY_BATCH_FETCHES: flag("Query fetches of one caller to one subgraph issued in the same tick go out as one request (entity fetches with the same selection as one _entities call, each distinct representation once; others merged with aliases).", true),
-  GATEWAY_BATCH_CONCURRENCY: integer("With batching: most requests one caller has in flight to one subgraph; further fetches wait for one to come back and go out together (0: no limit).", 2, 0, 10_000),
-  GATEWAY_OWN_EXECUTOR: flag("Run Apollo's query plans with the gateway's own executor (gateway/executor.ts: the same steps, without per-request work that changes no answer) instead of Apollo's. Process-wide once on.", true),
-  GATEWAY_LEAN_RESULT_SHAPING: flag("Shape results (the last step of every request) with the gateway's own allocation-lean copy of Apollo's algorithm instead of Apollo's; same answers and errors. Process-wide once on.", true),
-  GATEWAY_DEDUPLICATE_FETCHES: flag("A query fetch identical to one in flight for the same caller waits for that answer, if it was sent after this client request arrived (so never a stale read).", true),
+  GATEWAY_BATCH_CONCURRENCY: integer("Fetch batching: most requests one caller has in flight to one subgraph; further fetches wait for one to come back and go out together (0: no limit).", 2, 0, 10_000),
+  GATEWAY_PLANNER: oneOf("Query planner: hive (Hive Router's, MIT; passes every case of test/federation that any planner passes) or apollo (@apollo/query-planner, Elastic License 2.0). An operation the chosen planner refuses, or a mutation it would run twice, is planned by the other.", PLANNERS, DEFAULT_PLANNER),
   GATEWAY_READY_PROBE_TIMEOUT_MS: integer("Longest /ready waits for one subgraph's /health.", 1000, 50, 30_000),
   GATEWAY_SHUTDOWN_GRACE_MS: integer("On SIGTERM/SIGINT, how long in-flight requests may take to finish before connections are closed.", 10_000, 0, 600_000),
   GATEWAY_MAX_BODY_BYTES: integer("Largest request body accepted (413 BODY_TOO_LARGE).", 1_000_000, 1024, 50_000_000),

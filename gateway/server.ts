@@ -1,31 +1,27 @@
-import type { IncomingMessage, ServerResponse } from "node:http";
-import { ApolloGateway } from "@apollo/gateway";
+import type { GatewayInterface } from "@apollo/server-gateway-interface";
 import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { type GraphQLFormattedError, type GraphQLSchema, isEnumType } from "graphql";
 // The gateway takes only the generic parts of the kit (no type-graphql).
 import { PUBLIC_CODES } from "../kit/errors";
-import { type RequestInfo, type RunningServer, headerValue, sendError, sendJson, serveApollo } from "../kit/http";
+import { type RunningServer, headerValue, sendJson, serveApollo } from "../kit/http";
 import { type Logger, createLogger } from "../kit/log";
 import type { GatewayConfig } from "./config";
 import type { GatewayContext } from "./context";
-import type { Identity } from "../kit/identity";
-import { AuthenticationError, createAuthenticator } from "./admission/auth";
+import { gatewayAdmission } from "./admission/chain";
 import { corsHandler } from "./http/cors";
-import { PersistedOperations } from "./admission/persisted";
-import { clientErrorStatus, introspectionEnabled, operationLimits, tokenLimit } from "./admission/protection";
+import { clientErrorStatus, introspectionEnabled, operationLimits } from "./admission/protection";
 import { provenancePlugin } from "./execution/provenance";
-import { RateLimiter } from "./admission/rate-limit";
 import { serveGraphiQL } from "./http/graphiql";
 import { mintToken, onDevelopmentSecrets } from "./admission/token";
 import { Readiness } from "./operations/readiness";
 import { supergraphSource } from "./planning/supergraph";
-import { installLeanResultShaping } from "./execution/shaping";
-import { installPlanExecutor } from "./execution/executor";
+import { FederationGateway, type FederationGatewayOptions } from "./federation-gateway";
 import { createTransport } from "./subgraph-calls/transport";
 import { nextSequence } from "./subgraph-calls/calls";
 import { Units } from "./subgraph-calls/units";
 import { gatewayTelemetry } from "./operations/telemetry";
+import { registerBreakerStates } from "./operations/metrics";
 
 export interface Gateway {
   apollo: ApolloServer<GatewayContext>;
@@ -36,20 +32,20 @@ export interface Gateway {
  * The federation gateway. Generic: it serves whatever supergraph it is
  * given; subgraph URLs come from the supergraph unless overridden.
  */
-export async function createGateway(config: GatewayConfig, logger: Logger = createLogger("gateway", config.GATEWAY_LOG_LEVEL)): Promise<Gateway> {
+export async function createGateway(config: GatewayConfig, logger: Logger = createLogger("gateway", config.GATEWAY_LOG_LEVEL), injected: GatewayInjections = {}): Promise<Gateway> {
   const telemetry = gatewayTelemetry(config, logger);
   const transport = createTransport({ connections: config.GATEWAY_SUBGRAPH_CONNECTIONS, keepAliveMs: config.GATEWAY_SUBGRAPH_KEEPALIVE_MS });
-  const units = new Units(config, transport, logger);
+  const units = new Units(config, transport, logger, injected.sharing);
+  registerBreakerStates(telemetry.metrics.registry, () => units.breakerStates());
   const readiness = new Readiness(units, config.GATEWAY_READY_PROBE_TIMEOUT_MS);
-  if (config.GATEWAY_OWN_EXECUTOR) installPlanExecutor();
-  if (config.GATEWAY_LEAN_RESULT_SHAPING) installLeanResultShaping();
-  const gateway = new ApolloGateway({
+  const options: FederationGatewayOptions = {
     supergraphSdl: supergraphSource({ path: config.SUPERGRAPH_PATH, watch: config.SUPERGRAPH_WATCH, url: config.SUPERGRAPH_URL, pollMs: config.SUPERGRAPH_POLL_MS, logger }),
     buildService: units.buildService,
-    queryPlannerConfig: { cache: telemetry.planCache },
-    // Validate every supergraph, also under NODE_ENV=production: a reload must not swap in a broken one.
-    validateSupergraph: true,
-  });
+    planner: config.GATEWAY_PLANNER,
+    planMetrics: telemetry.planCache,
+    logger: { info: (m) => logger.info({}, m), warn: (m) => logger.warn({}, m), error: (m) => logger.error({}, m) },
+  };
+  const gateway = injected.engine ? injected.engine(options) : new FederationGateway(options);
   let channels: Set<string> | null = null;
   gateway.onSchemaLoadOrUpdate(({ apiSchema, coreSupergraphSdl }) => {
     channels = enumValues(apiSchema, "Channel");
@@ -73,46 +69,8 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
   });
   await apollo.start();
 
-  const authenticate = createAuthenticator(config);
-  const rateLimiter = new RateLimiter(config.GATEWAY_RATE_LIMIT_PER_MINUTE, config.GATEWAY_RATE_LIMIT_BURST);
-  const tooManyTokens = tokenLimit(config.GATEWAY_MAX_TOKENS);
-  const persisted = config.GATEWAY_PERSISTED_OPERATIONS ? new PersistedOperations(config.GATEWAY_PERSISTED_OPERATIONS) : null;
-  const identities = new WeakMap<RequestInfo, Identity | null>();
-  const guard = async (_req: IncomingMessage, res: ServerResponse, info: RequestInfo): Promise<boolean> => {
-    const channel = headerValue(info.headers["x-channel"]);
-    if (channel !== undefined && channels && !channels.has(channel)) {
-      sendError(res, 400, "BAD_REQUEST", `x-channel must be one of ${[...channels].join(", ")}; got "${channel}"`);
-      return false;
-    }
-    let identity: Identity | null;
-    try {
-      identity = await authenticate(headerValue(info.headers.authorization));
-    } catch (err) {
-      if (!(err instanceof AuthenticationError)) throw err;
-      sendError(res, 401, "UNAUTHENTICATED", `${err.message}; send no Authorization header to ask as an anonymous caller`, { "www-authenticate": 'Bearer error="invalid_token"' });
-      return false;
-    }
-    const wait = rateLimiter.take(identity ? `sub:${identity.subject}` : `ip:${info.remoteAddress}`);
-    if (wait > 0) {
-      sendError(res, 429, "RATE_LIMITED", `more than ${config.GATEWAY_RATE_LIMIT_PER_MINUTE} requests a minute from this caller; retry in ${wait} s`, { "retry-after": String(wait) });
-      return false;
-    }
-    const document = documentOf(info);
-    const tooLong = document === null ? null : tooManyTokens(document);
-    if (tooLong) {
-      sendError(res, 400, "GRAPHQL_VALIDATION_FAILED", tooLong);
-      return false;
-    }
-    if (persisted) {
-      const verdict = admitPersisted(persisted, info);
-      if (!verdict.ok) {
-        sendError(res, 400, "PERSISTED_QUERY_NOT_ALLOWED", verdict.message);
-        return false;
-      }
-    }
-    identities.set(info, identity);
-    return true;
-  };
+  // Every check before Apollo sees a request, in order (admission/chain.ts).
+  const admission = gatewayAdmission(config, () => channels);
 
   return {
     apollo,
@@ -122,7 +80,7 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
       const running = await serveApollo<GatewayContext>(
         {
           apollo,
-          guard,
+          guard: admission.guard,
           onRequest: corsHandler(config.GATEWAY_CORS_ORIGINS.split(",").map((o) => o.trim()).filter(Boolean)),
           limits: {
             maxBodyBytes: config.GATEWAY_MAX_BODY_BYTES,
@@ -134,7 +92,7 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
           observer: telemetry.observer,
           context: async (info) => ({
             requestId: info.requestId,
-            identity: identities.get(info) ?? null,
+            identity: admission.identityOf(info),
             forward: { "x-channel": headerValue(info.headers["x-channel"]), authorization: headerValue(info.headers.authorization) },
             wantProvenance: config.GATEWAY_PROVENANCE,
             provenance: [],
@@ -160,27 +118,16 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
   };
 }
 
-/** The GraphQL document of a request, POST or GET, if it sent one. */
-function documentOf(info: RequestInfo): string | null {
-  const body = info.body as { query?: unknown } | undefined;
-  if (body && typeof body === "object" && typeof body.query === "string") return body.query;
-  return info.url.searchParams.get("query");
-}
-
-/** Persisted operations for POST bodies and GET parameters alike. */
-function admitPersisted(persisted: PersistedOperations, info: RequestInfo): { ok: true } | { ok: false; message: string } {
-  if (info.body && typeof info.body === "object") return persisted.admit(info.body as Parameters<PersistedOperations["admit"]>[0]);
-  const params = info.url.searchParams;
-  let extensions: Parameters<PersistedOperations["admit"]>[0]["extensions"];
-  try {
-    extensions = params.has("extensions") ? JSON.parse(params.get("extensions")!) : undefined;
-  } catch {
-    return { ok: false, message: "the extensions parameter is not JSON" };
-  }
-  const request = { query: params.get("query") ?? undefined, extensions };
-  const verdict = persisted.admit(request);
-  if (verdict.ok && request.query && !params.has("query")) params.set("query", request.query);
-  return verdict;
+/**
+ * What tests and the bench put in place of production parts, or turn off to
+ * compare; never set by configuration. `engine` runs another gateway object
+ * on the same options, e.g. stock ApolloGateway as the reference the
+ * executor is compared with; `sharing` turns fetch batching or in-flight
+ * de-duplication (subgraph-calls/calls.ts) off.
+ */
+export interface GatewayInjections {
+  engine?: (options: FederationGatewayOptions) => GatewayInterface;
+  sharing?: { batch: boolean; dedupe: boolean };
 }
 
 /** The values of an enum in the served schema, if it has one by that name. */

@@ -20,3 +20,5 @@ export * from "./shared-settings";
 export * from "./authorization";
 export * from "./partial-answer";
 export * from "./manifest";
+export * from "./events";
+export * from "./subscriptions";

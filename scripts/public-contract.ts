@@ -1,8 +1,9 @@
 /**
- * The public contract: every name and type here is binding. The committed
- * supergraph must offer each of them with exactly this type and these
- * arguments (it may offer more): test/unit/contract.test.ts checks it, and
- * `npm run contract-check` marks a breaking change that touches it.
+ * The public contract (docs/architecture.md, "The consistency rules"): every
+ * name and type here is binding. The committed supergraph must offer each of them with
+ * exactly this type and these arguments (it may offer more):
+ * test/unit/contract.test.ts checks it, and `npm run contract-check` marks
+ * a breaking change that touches it.
  *
  * Nullability is part of the contract and follows one rule (scripts/fail-alone.ts,
  * "When a unit fails" in the README): root fields and every unit's fields on

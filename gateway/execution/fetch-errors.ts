@@ -1,60 +1,70 @@
-import { ERRORS, assert, errorCodeDef } from "@apollo/federation-internals";
-import type { FetchNode, ResponsePath } from "@apollo/query-planner";
-import { GraphQLError, type GraphQLFormattedError } from "graphql";
+import { ERRORS, errorCodeDef } from "@apollo/federation-internals";
+import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from "graphql";
+import type { PathStep } from "../planning/plan";
+import { isOfAnyType } from "./rewrites";
 
 /*
- * A subgraph's errors as the client sees them, for the gateway's executor
- * (executor.ts): where each lands in the client's result, and what it says.
- * As @apollo/gateway's executor words and places them.
+ * A subgraph's errors as the client sees them: where each lands in the
+ * client's result, and what it says (its own code if it has one, the
+ * subgraph's name in its extensions), as federation gateways word them.
  */
 
 type Data = Record<string, unknown>;
+export type ResponsePath = (string | number)[];
 
 /**
- * Where a subgraph's error lands in the client's result: an entity error's
- * `_entities` index maps to the path of that entity (worked out only when a
- * fetch has errors); any other path is prefixed with the fetch's.
+ * Where a subgraph's error lands in the client's result. An entity error's
+ * index (`_entities`, or a batch's alias) maps to the path of that entity,
+ * worked out only when a fetch has errors; any other path is prefixed with
+ * the fetch's.
  */
-export function errorPaths(fetch: Pick<FetchNode, "requires">, cursor: { path: ResponsePath; fullResult: unknown }): (path: GraphQLFormattedError["path"]) => ResponsePath | undefined {
-  let hydrated: ResponsePath[] | undefined;
+export function errorPaths(schema: GraphQLSchema, entityPaths: ReadonlyMap<string, { base: readonly PathStep[]; root: unknown }>, prefix: readonly PathStep[]): (path: GraphQLFormattedError["path"]) => ResponsePath | undefined {
+  const hydrated = new Map<string, ResponsePath[]>();
   return (path) => {
-    if (fetch.requires && typeof path?.[1] === "number") {
-      if (!hydrated) {
-        hydrated = [];
-        hydrate([], cursor.path, cursor.fullResult, hydrated);
+    if (!path) return undefined;
+    const entities = typeof path[0] === "string" ? entityPaths.get(path[0]) : undefined;
+    if (entities && typeof path[1] === "number") {
+      let paths = hydrated.get(path[0] as string);
+      if (!paths) {
+        paths = [];
+        hydrate(schema, [], entities.base, 0, entities.root, paths);
+        hydrated.set(path[0] as string, paths);
       }
-      return [...(hydrated[path[1]] ?? []), ...path.slice(2)];
+      return [...(paths[path[1]] ?? []), ...path.slice(2)];
     }
-    return path ? [...cursor.path, ...path] : undefined;
+    return [...prefix.filter((step): step is string => typeof step === "string"), ...path];
   };
 }
 
-function hydrate(parent: (string | number)[], path: ResponsePath, data: unknown, result: ResponsePath[]): void {
+function hydrate(schema: GraphQLSchema, parent: ResponsePath, path: readonly PathStep[], at: number, data: unknown, result: ResponsePath[]): void {
   if (data === null || data === undefined) return;
-  const head = path[0];
-  if (head === undefined || head === null) {
-    result.push(parent.slice());
-  } else if (head === "@") {
-    assert(Array.isArray(data), "expected array when encountering `@`");
+  if (Array.isArray(data) && (at === path.length || path[at] !== "@")) {
     data.forEach((value, i) => {
       parent.push(i);
-      hydrate(parent, path.slice(1), value, result);
+      hydrate(schema, parent, path, at, value, result);
       parent.pop();
     });
-  } else if (typeof head === "string") {
-    if (Array.isArray(data)) {
-      data.forEach((value, i) => {
-        parent.push(i);
-        hydrate(parent, path, value, result);
-        parent.pop();
-      });
-    } else if (Object.prototype.hasOwnProperty.call(data, head)) {
-      parent.push(head);
-      hydrate(parent, path.slice(1), (data as Data)[head], result);
+    return;
+  }
+  if (at === path.length) {
+    result.push(parent.slice());
+    return;
+  }
+  const step = path[at];
+  if (step === "@") {
+    (data as unknown[]).forEach((value, i) => {
+      parent.push(i);
+      hydrate(schema, parent, path, at + 1, value, result);
+      parent.pop();
+    });
+  } else if (typeof step === "string") {
+    if (Object.prototype.hasOwnProperty.call(data, step)) {
+      parent.push(step);
+      hydrate(schema, parent, path, at + 1, (data as Data)[step], result);
       parent.pop();
     }
-  } else {
-    assert(false, `unknown path part "${String(head)}"`);
+  } else if (isOfAnyType(schema, data as Data, step.typeIn)) {
+    hydrate(schema, parent, path, at + 1, data, result);
   }
 }
 

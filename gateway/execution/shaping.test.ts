@@ -16,10 +16,10 @@ import {
   possibleRuntimeTypes,
 } from "@apollo/federation-internals";
 import { parse } from "graphql";
-import { apollo } from "./apollo-internals";
+import { apolloComputeResponse as apolloShaping } from "../../test/support/apollo-reference";
 import { computeResponse } from "./shaping";
 
-const apolloComputeResponse = apollo.computeResponse as unknown as typeof computeResponse;
+const apolloComputeResponse = apolloShaping as unknown as typeof computeResponse;
 
 /**
  * The gateway's result shaping against Apollo's, on the same operations and

@@ -21,7 +21,6 @@ import {
   typenameFieldName,
 } from "@apollo/federation-internals";
 import type { GraphQLError } from "graphql";
-import { swapIn } from "./apollo-internals";
 
 // Bound once: each use of an import from the package's index goes through a getter.
 const check: typeof assert = assert;
@@ -49,8 +48,7 @@ const hasOwn = Object.prototype.hasOwnProperty;
  * bench's list case that was close to half of everything the gateway
  * allocated, and the collections it caused were the largest single cost.
  *
- * Apollo has no hook for it; `installLeanResultShaping` swaps it in where the
- * gateway's executor looks it up (GATEWAY_LEAN_RESULT_SHAPING).
+ * The gateway's executor shapes every answer with it (respond.ts).
  */
 export function computeResponse({ operation, variables, input, introspectionHandling }: ShapingInput): { data: unknown; errors: GraphQLError[] } {
   if (!input) return { data: input, errors: [] };
@@ -276,9 +274,4 @@ function lastElementDescription(path: Path, currentType: Type, parentType: Compo
   const element = path[path.length - 1];
   check(element !== undefined, "Should not have been called on an empty path");
   return typeof element === "string" ? `field ${String(parentType)}.${element}` : `array element of type ${String(currentType)} at index ${element}`;
-}
-
-/** Makes the gateway's executor (Apollo's or ours) shape results with `computeResponse` above. Process-wide. */
-export function installLeanResultShaping(): void {
-  swapIn("computeResponse", computeResponse, "GATEWAY_LEAN_RESULT_SHAPING");
 }

@@ -2,22 +2,22 @@ import { Registry } from "prom-client";
 import { createProcessMetrics } from "../../kit/metrics";
 import { httpObserver, linkContext, requestOf } from "../../kit/observe";
 import { parsePrometheusText } from "../../test/support/prometheus";
-import { countedPlanCache, outcomeOfFailure, outcomeOfResponse, recordFetch, registerGatewayMetrics } from "./metrics";
+import { PlanCache } from "../planning/planner";
+import { badStatus, circuitOpen, timedOut } from "../subgraph-calls/failures";
+import { planCacheMetrics, outcomeOfFailure, outcomeOfResponse, recordFetch, registerBreakerStates, registerGatewayMetrics } from "./metrics";
 
 const value = async (registry: Registry, name: string, labels: Record<string, string> = {}) => parsePrometheusText(await registry.metrics()).sum(name, labels);
 
 describe("gateway metrics", () => {
   it("counts plan cache hits and misses, and times planning after a miss", async () => {
     const registry = new Registry();
-    const cache = countedPlanCache(registry);
-    expect(await cache.get("q")).toBeUndefined();
-    await cache.set("q", { kind: "QueryPlan" } as never);
-    expect(await cache.get("q")).toEqual({ kind: "QueryPlan" });
+    const plans = new PlanCache({ name: "hive", plan: () => ({ planner: "hive", node: null }) }, 10, planCacheMetrics(registry));
+    const request = () => ({}) as never;
+    expect(plans.get("q", request)).toEqual({ planner: "hive", node: null });
+    expect(plans.get("q", request)).toEqual({ planner: "hive", node: null });
     expect(await value(registry, "gateway_query_plan_cache_lookups_total", { result: "miss" })).toBe(1);
     expect(await value(registry, "gateway_query_plan_cache_lookups_total", { result: "hit" })).toBe(1);
     expect(await value(registry, "gateway_query_planning_duration_seconds_count")).toBe(1);
-    cache.clear();
-    expect(await cache.get("q")).toBeUndefined();
   });
 
   it("records a fetch in its request's metrics and log-line timings; for a context of no request, nowhere", async () => {
@@ -48,5 +48,26 @@ describe("gateway metrics", () => {
     expect(outcomeOfFailure({ extensions: { code: "TIMEOUT" } })).toBe("timeout");
     expect(outcomeOfFailure({ extensions: { code: "UNAVAILABLE" } })).toBe("unavailable");
     expect(outcomeOfFailure(new TypeError("fetch failed"))).toBe("unavailable");
+  });
+});
+
+describe("breaker states in the metrics", () => {
+  it("reads each unit's breaker at every scrape, 1 for its state", async () => {
+    const registry = new Registry();
+    const states = new Map<string, "closed" | "open" | "half-open">([["billing", "closed"], ["retail", "open"]]);
+    registerBreakerStates(registry, () => states);
+    expect(await value(registry, "gateway_subgraph_breaker_state", { subgraph: "retail", state: "open" })).toBe(1);
+    expect(await value(registry, "gateway_subgraph_breaker_state", { subgraph: "retail", state: "closed" })).toBe(0);
+    expect(await value(registry, "gateway_subgraph_breaker_state", { subgraph: "billing", state: "closed" })).toBe(1);
+    states.set("retail", "half-open");
+    expect(await value(registry, "gateway_subgraph_breaker_state", { subgraph: "retail", state: "half-open" })).toBe(1);
+    expect(await value(registry, "gateway_subgraph_breaker_state", { subgraph: "retail", state: "open" })).toBe(0);
+  });
+
+  it("names the outcome of each failure of the call chain", () => {
+    expect(outcomeOfFailure(circuitOpen("retail"))).toBe("circuit_open");
+    expect(outcomeOfFailure(badStatus("retail", 401))).toBe("refused");
+    expect(outcomeOfFailure(badStatus("retail", 503))).toBe("unavailable");
+    expect(outcomeOfFailure(timedOut("retail", 5, false))).toBe("timeout");
   });
 });

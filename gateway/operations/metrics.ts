@@ -1,6 +1,4 @@
-import type { GatewayConfig as ApolloGatewayConfig } from "@apollo/gateway";
-import { InMemoryLRUCache } from "@apollo/utils.keyvaluecache";
-import { Counter, Histogram, type Registry } from "prom-client";
+import { Counter, Gauge, Histogram, type Registry } from "prom-client";
 import { LATENCY_BUCKETS } from "../../kit/metrics";
 import { addTiming, requestOf } from "../../kit/observe";
 
@@ -8,12 +6,13 @@ import { addTiming, requestOf } from "../../kit/observe";
  * The gateway's own series, beside every process's request and runtime
  * metrics (kit/metrics.ts): subgraph fetches and the query plan cache.
  *
- * A fetch's outcome is one of four: `ok` (the unit answered), `error` (it
+ * A fetch's outcome is one of six: `ok` (the unit answered), `error` (it
  * answered, reporting a fault of its own), `timeout` (no answer in time),
- * `unavailable` (no usable answer: refused, reset, an HTTP error, or a
- * breaker failing fast).
+ * `unavailable` (no usable answer: connection refused or reset, a 5xx, an
+ * unreadable body), `refused` (a 4xx: the unit refused what the gateway
+ * sent) or `circuit_open` (not sent: the unit's breaker is open).
  */
-export type FetchOutcome = "ok" | "error" | "timeout" | "unavailable";
+export type FetchOutcome = "ok" | "error" | "timeout" | "unavailable" | "refused" | "circuit_open";
 
 const FETCH_SECONDS = "gateway_subgraph_fetch_duration_seconds";
 const FETCH_ERRORS = "gateway_subgraph_fetch_errors_total";
@@ -21,14 +20,14 @@ const FETCH_ERRORS = "gateway_subgraph_fetch_errors_total";
 export function registerGatewayMetrics(registry: Registry): void {
   new Histogram({
     name: FETCH_SECONDS,
-    help: "Subgraph fetches the query plans made, by subgraph and outcome (ok, error, timeout, unavailable).",
+    help: "Subgraph fetches the query plans made, by subgraph and outcome (ok, error, timeout, unavailable, refused, circuit_open).",
     labelNames: ["subgraph", "outcome"] as const,
     buckets: LATENCY_BUCKETS,
     registers: [registry],
   });
   new Counter({
     name: FETCH_ERRORS,
-    help: "Subgraph fetches that did not end ok, by subgraph and outcome (error, timeout, unavailable).",
+    help: "Subgraph fetches that did not end ok, by subgraph and outcome (error, timeout, unavailable, refused, circuit_open).",
     labelNames: ["subgraph", "outcome"] as const,
     registers: [registry],
   });
@@ -37,10 +36,9 @@ export function registerGatewayMetrics(registry: Registry): void {
 /**
  * Records one subgraph fetch: its metrics, and its time in the request's log
  * line. `context` is the gateway context of the request the fetch serves, as
- * a data source is handed it. Call it once per fetch a query plan makes (the
- * observed data source does; code that ends a fetch some other way, such as a
- * breaker failing fast outside it, may too). For a context the HTTP front did
- * not make (a fetch outside any request) it does nothing.
+ * a data source is handed it. Call it once per fetch a query plan makes
+ * (subgraph-calls/measure.ts does). For a context the HTTP front did not make
+ * (a fetch outside any request) it does nothing.
  */
 export function recordFetch(context: object, subgraph: string, ms: number, outcome: FetchOutcome): void {
   const request = requestOf(context);
@@ -58,49 +56,49 @@ export function outcomeOfResponse(errors: readonly { extensions?: Record<string,
   return errors?.some((e) => UNIT_FAULTS.has(String(e.extensions?.code ?? "INTERNAL_SERVER_ERROR"))) ? "error" : "ok";
 }
 
+/** Failure codes of subgraph-calls/failures.ts by outcome; anything else is `unavailable`. */
+const FAILURE_OUTCOMES: Record<string, FetchOutcome> = { TIMEOUT: "timeout", UNIT_REFUSED: "refused", CIRCUIT_OPEN: "circuit_open" };
+
 export function outcomeOfFailure(err: unknown): FetchOutcome {
-  return (err as { extensions?: { code?: unknown } })?.extensions?.code === "TIMEOUT" ? "timeout" : "unavailable";
+  const code = (err as { extensions?: { code?: unknown } })?.extensions?.code;
+  return (typeof code === "string" && FAILURE_OUTCOMES[code]) || "unavailable";
 }
 
-type QueryPlanCache = NonNullable<NonNullable<ApolloGatewayConfig["queryPlannerConfig"]>["cache"]>;
-type QueryPlan = Parameters<QueryPlanCache["set"]>[1];
+const BREAKER_STATES = ["closed", "open", "half-open"] as const;
 
 /**
- * The gateway's query plan cache, counted. @apollo/gateway takes a plan cache
- * as `queryPlannerConfig.cache` and asks it once per operation it runs (after
- * validation): a value is a hit; nothing is a miss, after which it plans and
- * stores the plan. So hits and misses are exact, and the time from a miss to
- * the store is the planning time. Sized as the gateway's own default (30 MiB
- * of serialized plans, least recently used out first).
+ * Each unit's circuit breaker, read at every scrape: one series per unit and
+ * state, 1 for the state it is in and 0 for the others, so an alert is
+ * `gateway_subgraph_breaker_state{state="open"} == 1`.
  */
-export function countedPlanCache(registry: Registry): QueryPlanCache {
-  const store = new InMemoryLRUCache<QueryPlan>({ maxSize: 30 * 2 ** 20, sizeCalculation: (plan) => Buffer.byteLength(JSON.stringify(plan), "utf8") });
+export function registerBreakerStates(registry: Registry, states: () => ReadonlyMap<string, (typeof BREAKER_STATES)[number]>): void {
+  new Gauge({
+    name: "gateway_subgraph_breaker_state",
+    help: "Each subgraph's circuit breaker: 1 for its current state (closed, open, half-open), 0 for the others.",
+    labelNames: ["subgraph", "state"] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [subgraph, current] of states()) for (const state of BREAKER_STATES) this.set({ subgraph, state }, state === current ? 1 : 0);
+    },
+  });
+}
+
+/** What the plan cache (planning/planner.ts) reports: each lookup, and the time to plan after a miss. */
+export interface PlanObserver {
+  lookup(hit: boolean): void;
+  planned(seconds: number): void;
+}
+
+/**
+ * The query plan cache, counted: the gateway asks it once per operation it
+ * runs (after validation), so hits and misses are exact, and a miss is
+ * followed by planning, which is timed.
+ */
+export function planCacheMetrics(registry: Registry): PlanObserver {
   const lookups = new Counter({ name: "gateway_query_plan_cache_lookups_total", help: "Query plan cache lookups, by result (hit, miss).", labelNames: ["result"] as const, registers: [registry] });
   const planning = new Histogram({ name: "gateway_query_planning_duration_seconds", help: "Time to plan an operation the plan cache did not hold.", buckets: LATENCY_BUCKETS, registers: [registry] });
   const hit = lookups.labels("hit");
   const miss = lookups.labels("miss");
-  const missedAt = new Map<string, number>();
-  return {
-    async get(key) {
-      const plan = await store.get(key);
-      if (plan) hit.inc();
-      else {
-        miss.inc();
-        // A plan that fails never gets stored; do not keep its start for ever.
-        if (missedAt.size > 1000) missedAt.clear();
-        missedAt.set(key, performance.now());
-      }
-      return plan;
-    },
-    async set(key, plan, options) {
-      const since = missedAt.get(key);
-      if (since !== undefined) {
-        missedAt.delete(key);
-        planning.observe((performance.now() - since) / 1000);
-      }
-      await store.set(key, plan, options);
-    },
-    delete: (key) => store.delete(key),
-    clear: () => store.clear(),
-  };
+  return { lookup: (found) => (found ? hit : miss).inc(), planned: (seconds) => planning.observe(seconds) };
 }

@@ -121,3 +121,42 @@ export function subgraphsOf(sdl: string): { name: string; url: string }[] {
     return directive ? [{ name: arg("name"), url: arg("url") }] : [];
   });
 }
+
+/**
+ * The fields of each entity key, by type and subgraph: for every
+ * `@join__type(graph:, key:)` of the supergraph, the top-level fields of
+ * the key. A representation must have one key of its target subgraph
+ * whole; the executor sends none without.
+ */
+export type EntityKeys = ReadonlyMap<string, ReadonlyMap<string, readonly (readonly string[])[]>>;
+
+export function entityKeysOf(sdl: string): EntityKeys {
+  const document = parse(sdl);
+  const graphNames = new Map<string, string>();
+  const keys = new Map<string, Map<string, string[][]>>();
+  for (const definition of document.definitions) {
+    if (definition.kind === Kind.ENUM_TYPE_DEFINITION && definition.name.value === "join__Graph") {
+      for (const value of definition.values ?? []) {
+        const name = value.directives?.find((d) => d.name.value === "join__graph")?.arguments?.find((a) => a.name.value === "name")?.value;
+        if (name?.kind === Kind.STRING) graphNames.set(value.name.value, name.value);
+      }
+    }
+  }
+  for (const definition of document.definitions) {
+    if (!("directives" in definition) || !("name" in definition) || !definition.name) continue;
+    for (const directive of definition.directives ?? []) {
+      if (directive.name.value !== "join__type") continue;
+      const graph = directive.arguments?.find((a) => a.name.value === "graph")?.value;
+      const key = directive.arguments?.find((a) => a.name.value === "key")?.value;
+      if (graph?.kind !== Kind.ENUM || key?.kind !== Kind.STRING) continue;
+      const unit = graphNames.get(graph.value) ?? graph.value;
+      const operation = parse(`{ ${key.value} }`).definitions[0];
+      if (operation.kind !== Kind.OPERATION_DEFINITION) continue;
+      const fields = operation.selectionSet.selections.flatMap((s) => (s.kind === Kind.FIELD ? [s.alias?.value ?? s.name.value] : []));
+      const byUnit = keys.get(definition.name.value) ?? new Map<string, string[][]>();
+      byUnit.set(unit, [...(byUnit.get(unit) ?? []), fields]);
+      keys.set(definition.name.value, byUnit);
+    }
+  }
+  return keys;
+}

@@ -6,7 +6,7 @@ import { CUSTOMERS_360 } from "./queries";
  * The gateway and all four subgraphs in this process (so every silo's knex
  * `query` event can be counted), over HTTP on loopback as in production.
  * Once with the gateway's fetch sharing off, so the units' own batching is
- * what is counted (exactly the same statements for 1 and for 50 customers),
+ * what is counted (exactly the same statements for 10 and for 50 customers),
  * once with it on (gateway/subgraph-calls/calls.ts): merging fetches may let a unit's
  * loaders batch across them, never add a statement.
  */
@@ -14,7 +14,9 @@ type Counts = Map<number, Record<string, number>>;
 
 async function statementsFor(graph: InProcessGraph): Promise<Counts> {
   const perSize: Counts = new Map();
-  for (const first of [1, 50]) {
+  // Ten customers already reach every path of the view (a single one may have no invoice line with a product),
+  // so from there on a statement more would be a statement per entity.
+  for (const first of [10, 50]) {
     const counters = [...graph.dbs].map(([name, db]) => [name, countStatements(db)] as const);
     const res = await graph.post({ query: CUSTOMERS_360, variables: { text: "@example.com", first } });
     const body = res.body as { data: { searchCustomers: unknown[] }; errors?: unknown[] };
@@ -35,14 +37,14 @@ describe("batching across the graph", () => {
   describe("with the gateway's fetch sharing off", () => {
     let graph: InProcessGraph;
     beforeAll(async () => {
-      graph = await startInProcessGraph({ GATEWAY_BATCH_FETCHES: "false", GATEWAY_DEDUPLICATE_FETCHES: "false" });
+      graph = await startInProcessGraph({}, { sharing: { batch: false, dedupe: false } });
     }, 60_000);
     afterAll(() => graph?.stop());
 
-    it("runs the same number of SQL statements for the 360° view of 1 and of 50 customers", async () => {
+    it("runs the same number of SQL statements for the 360° view of 10 and of 50 customers", async () => {
       unshared = await statementsFor(graph);
       process.stdout.write(render("SQL statements for the 360° view (fetch sharing off)", unshared));
-      expect(unshared.get(50)).toEqual(unshared.get(1));
+      expect(unshared.get(50)).toEqual(unshared.get(10));
     });
   });
 

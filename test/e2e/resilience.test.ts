@@ -130,7 +130,8 @@ describe("a gateway that stays up (five real processes)", () => {
     expect(failed.length).toBeGreaterThan(0);
     // Only bookings' own field is null: the customer it belongs to stays.
     expect(failed.every((s) => same(s.data?.bookings, { stayCount: null }) && s.at + s.ms >= killedAt - 50)).toBe(true);
-    expect(new Set(failed.flatMap((s) => s.errors.map((e) => `${e.code}:${e.unit}`)))).toEqual(new Set(["UNAVAILABLE:bookings"]));
+    // Refused connections until the breaker opens, then failing fast with the breaker's own code.
+    expect(new Set(failed.flatMap((s) => s.errors.map((e) => `${e.code}:${e.unit}`)))).toEqual(new Set(["UNAVAILABLE:bookings", "CIRCUIT_OPEN:bookings"]));
     expect(JSON.stringify(failed)).not.toMatch(/127\.0\.0\.1|localhost|ECONNREFUSED|stack/i);
     expect(recoveredAt - restartedAt).toBeLessThan(COOLDOWN_MS + 3000);
 

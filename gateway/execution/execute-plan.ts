@@ -1,0 +1,330 @@
+import type { Operation } from "@apollo/federation-internals";
+import type { GraphQLDataSource } from "@apollo/gateway";
+import type { GatewayGraphQLRequestContext } from "@apollo/server-gateway-interface";
+import { type Span, SpanStatusCode, trace } from "@opentelemetry/api";
+import { type FieldNode, GraphQLError, type GraphQLSchema, Kind, type SelectionSetNode } from "graphql";
+import type { BatchFetchStep, EntityBatch, FetchStep, PathStep, Plan, PlanNode, RequiredSelection } from "../planning/plan";
+import type { EntityKeys } from "../planning/supergraph";
+import { downstreamError, errorPaths } from "./fetch-errors";
+import { applyRewrites, deepMerge, isOfAnyType, isOfType, setOwn } from "./rewrites";
+import { INCOMING_OPERATION } from "./request-kinds";
+import { Output } from "./shaping";
+
+/**
+ * The gateway's executor: runs a plan in the gateway's form (from either
+ * planner) against the subgraphs' data sources and leaves the merged, not
+ * yet shaped, result in `run.data`. Fetches in a Parallel run together;
+ * a Flatten moves the cursor to the objects at its path; an entity fetch
+ * sends the representations its `requires` cut from those objects and
+ * merges the answers back into them, in order.
+ *
+ * One rule beyond federation's minimum: when a fetch fails, the fields it
+ * would have supplied are set to null on the objects it was asked about, so
+ * a later fetch that `@requires` them still runs and learns that the unit
+ * was unavailable (a unit fails alone: its fields, and what is computed
+ * from them, and nothing else). The client sees null for those fields
+ * either way.
+ */
+
+type Data = Record<string, unknown>;
+
+export interface Run {
+  plan: Plan;
+  services: Readonly<Record<string, GraphQLDataSource>>;
+  requestContext: GatewayGraphQLRequestContext;
+  /** The supergraph as a GraphQL schema: type conditions are checked against it. */
+  supergraphSchema: GraphQLSchema;
+  /** Each entity's key fields per subgraph: no representation goes out without one key whole. */
+  keys: EntityKeys;
+  operation: Operation;
+  /** The client's variables with the operation's defaults, for conditions. */
+  variables: Record<string, unknown>;
+  data: Data;
+  errors: GraphQLError[];
+}
+
+const tracer = trace.getTracer("customer-graph-gateway");
+const hasOwn = Object.prototype.hasOwnProperty;
+
+export function newRun(fields: Omit<Run, "data" | "errors" | "variables">): Run {
+  const provided = fields.requestContext.request.variables ?? {};
+  return { ...fields, variables: { ...fields.operation.collectDefaultedVariableValues(), ...provided }, data: new Output(), errors: [] };
+}
+
+/** Runs the whole plan; errors of fetches are collected in `run.errors`, never thrown. */
+export async function runPlan(run: Run): Promise<void> {
+  if (run.plan.node) await runNode(run, run.plan.node, { path: [], data: run.data });
+}
+
+interface Cursor {
+  path: readonly PathStep[];
+  /** The object, or the objects (flattened across lists), this part of the plan works on. */
+  data: unknown;
+}
+
+async function runNode(run: Run, node: PlanNode, cursor: Cursor): Promise<void> {
+  switch (node.kind) {
+    case "Sequence":
+      for (const child of node.nodes) await runNode(run, child, cursor);
+      return;
+    case "Parallel":
+      await Promise.all(node.nodes.map((child) => runNode(run, child, cursor)));
+      return;
+    case "Flatten": {
+      const data = flatten(run, cursor.data, node.path, 0);
+      if (data !== undefined && data !== null) await runNode(run, node.node, { path: cursor.path.concat(node.path), data });
+      return;
+    }
+    case "Fetch":
+      await traced(node.unit, () => runFetch(run, node, cursor));
+      return;
+    case "BatchFetch":
+      await traced(node.unit, () => runBatchFetch(run, node));
+      return;
+    case "Condition": {
+      const branch = run.variables[node.variable] === true ? node.ifClause : node.elseClause;
+      if (branch) await runNode(run, branch, cursor);
+      return;
+    }
+    case "Defer":
+      // Without incremental delivery the deferred parts complete the one answer.
+      if (node.primary) await runNode(run, node.primary, cursor);
+      await Promise.all(node.deferred.map((part) => (part.node ? runNode(run, part.node, cursor) : undefined)));
+      return;
+    case "Subscription":
+      throw new GraphQLError("a subscription cannot be executed as a query", { extensions: { code: "BAD_REQUEST" } });
+  }
+}
+
+function traced(unit: string, work: () => Promise<void>): Promise<void> {
+  return tracer.startActiveSpan("gateway.fetch", { attributes: { service: unit } }, async (span: Span) => {
+    try {
+      await work();
+    } finally {
+      span.end();
+    }
+  });
+}
+
+async function runFetch(run: Run, fetch: FetchStep, cursor: Cursor): Promise<void> {
+  const entities = objectsOf(cursor.data);
+  if (entities.length === 0) return;
+  const variables = passedVariables(run, fetch);
+  if (!fetch.requires) {
+    const received = await send(run, fetch, variables, errorPaths(run.supergraphSchema, new Map(), cursor.path));
+    if (received) applyRewrites(run.supergraphSchema, fetch.outputRewrites, received);
+    for (const entity of entities) deepMerge(entity, received);
+    return;
+  }
+  const { representations, owners } = representationsOf(run, fetch.unit, entities, fetch.requires, fetch.inputRewrites);
+  if (representations.length === 0) return;
+  if ("representations" in variables) throw new Error(`Variables cannot contain key "representations"`);
+  variables.representations = representations;
+  const pathOf = errorPaths(run.supergraphSchema, new Map([["_entities", { base: cursor.path, root: rootAt(run, cursor) }]]), cursor.path);
+  const received = await send(run, fetch, variables, pathOf);
+  const complete = received ? mergeEntities(run, received._entities, representations.length, entities, owners, fetch.outputRewrites) : false;
+  if (!complete) fillFailed(run, fetch, "_entities", owners.map((i) => entities[i]));
+}
+
+async function runBatchFetch(run: Run, fetch: BatchFetchStep): Promise<void> {
+  const variables = passedVariables(run, fetch);
+  const parts: { batch: EntityBatch; entities: Data[]; owners: number[]; count: number }[] = [];
+  for (const batch of fetch.batches) {
+    const entities: Data[] = [];
+    for (const path of batch.paths) entities.push(...objectsOf(flatten(run, run.data, path, 0)));
+    const { representations, owners } = representationsOf(run, fetch.unit, entities, batch.requires, batch.inputRewrites);
+    variables[batch.representationsVariable] = representations;
+    if (representations.length > 0) parts.push({ batch, entities, owners, count: representations.length });
+  }
+  if (parts.length === 0) return;
+  // Several paths of one batch: errors map to entities through the first (as the planner orders them).
+  const pathOf = errorPaths(run.supergraphSchema, new Map(parts.map((p) => [p.batch.alias, { base: p.batch.paths[0] ?? [], root: run.data }])), []);
+  const received = await send(run, fetch, variables, pathOf);
+  for (const part of parts) {
+    const complete = received ? mergeEntities(run, received[part.batch.alias], part.count, part.entities, part.owners, part.batch.outputRewrites) : false;
+    if (!complete) fillFailed(run, fetch, part.batch.alias, part.owners.map((i) => part.entities[i]));
+  }
+}
+
+/** Merges `_entities` answers into the entities they were asked for; false when the answer was not all there. */
+function mergeEntities(run: Run, answers: unknown, expected: number, entities: Data[], owners: number[], rewrites: FetchStep["outputRewrites"]): boolean {
+  if (!Array.isArray(answers)) {
+    run.errors.push(new GraphQLError(`Expected "data._entities" in response to be an array`));
+    return false;
+  }
+  if (answers.length !== expected) {
+    run.errors.push(new GraphQLError(`Expected "data._entities" to contain ${expected} elements`));
+    return false;
+  }
+  let complete = true;
+  for (let i = 0; i < answers.length; i += 1) {
+    const got = answers[i] as Data | null;
+    const existing = entities[owners[i]];
+    if (!got) {
+      complete = false;
+      continue;
+    }
+    if (!got.__typename) got.__typename = existing.__typename;
+    applyRewrites(run.supergraphSchema, rewrites, got);
+    deepMerge(existing, got);
+  }
+  return complete;
+}
+
+/** One request to a subgraph; its errors join the run's with paths into the client's result. */
+async function send(run: Run, fetch: FetchStep | BatchFetchStep, variables: Data, pathOf: ReturnType<typeof errorPaths>): Promise<Data | null> {
+  const service = run.services[fetch.unit];
+  try {
+    if (!service) throw new Error(`Couldn't find service with name "${fetch.unit}"`);
+    const response = await service.process({
+      kind: INCOMING_OPERATION,
+      request: { query: fetch.operation, variables, operationName: fetch.operationName, http: undefined },
+      incomingRequestContext: run.requestContext,
+      context: run.requestContext.context,
+      document: fetch.document,
+      pathInIncomingRequest: [],
+    });
+    if (response.errors) for (const error of response.errors) run.errors.push(downstreamError(error, fetch.unit, pathOf));
+    return (response.data as Data | null | undefined) ?? null;
+  } catch (error) {
+    const span = trace.getActiveSpan();
+    span?.recordException(error as Error);
+    span?.setStatus({ code: SpanStatusCode.ERROR });
+    run.errors.push(error instanceof GraphQLError ? error : new GraphQLError((error as Error).message, { originalError: error as Error }));
+    return null;
+  }
+}
+
+function passedVariables(run: Run, fetch: FetchStep | BatchFetchStep): Data {
+  const variables: Data = {};
+  const provided = run.requestContext.request.variables;
+  if (!provided) return variables;
+  for (const name of fetch.variableUsages) if (hasOwn.call(provided, name) && provided[name] !== undefined) variables[name] = provided[name];
+  return variables;
+}
+
+function objectsOf(data: unknown): Data[] {
+  if (data === null || data === undefined) return [];
+  if (!Array.isArray(data)) return [data as Data];
+  const out: Data[] = [];
+  for (const entity of data) if (entity !== null && entity !== undefined) out.push(entity as Data);
+  return out;
+}
+
+function representationsOf(run: Run, unit: string, entities: Data[], requires: readonly RequiredSelection[], rewrites: FetchStep["inputRewrites"]): { representations: Data[]; owners: number[] } {
+  const representations: Data[] = [];
+  const owners: number[] = [];
+  for (let index = 0; index < entities.length; index += 1) {
+    const representation = select(run.supergraphSchema, entities[index], requires);
+    if (representation && typeof representation.__typename === "string" && hasKey(run.keys, representation, unit)) {
+      applyRewrites(run.supergraphSchema, rewrites, representation);
+      representations.push(representation);
+      owners.push(index);
+    }
+  }
+  return { representations, owners };
+}
+
+/**
+ * Whether a representation carries one of its type's keys for the unit
+ * whole (no field of it null or missing): a null key stops the chain there,
+ * as a null entity does. A type the supergraph gives no key for the unit
+ * (an interface object's implementations, say) is let through.
+ */
+function hasKey(keys: EntityKeys, representation: Data, unit: string): boolean {
+  const sets = keys.get(representation.__typename as string)?.get(unit);
+  if (!sets || sets.length === 0) return true;
+  return sets.some((fields) => fields.every((field) => representation[field] !== null && representation[field] !== undefined));
+}
+
+/**
+ * The representation of an entity: the required fields as it has them. A
+ * field the entity lacks is left out (a planner may fetch a requirement
+ * only under a condition the client's variables turned off); `hasKey`
+ * decides whether what is left can be sent.
+ */
+function select(schema: GraphQLSchema, source: unknown, selections: readonly RequiredSelection[]): Data | null {
+  if (source === null) return null;
+  const from = source as Data;
+  const result = new Output();
+  for (const selection of selections) {
+    if (selection.kind === "Field") {
+      const name = selection.name;
+      const key = selection.readFrom ?? name;
+      const value = from[key];
+      if (value === undefined || !hasOwn.call(from, key)) continue;
+      const inner = selection.selections;
+      if (Array.isArray(value)) result[name] = inner ? value.map((v) => select(schema, v, inner)) : value;
+      else result[name] = inner ? select(schema, value, inner) : value;
+    } else if (!selection.typeCondition || isOfType(schema, from, selection.typeCondition)) {
+      deepMerge(result, select(schema, from, selection.selections));
+    }
+  }
+  return result;
+}
+
+/** The objects at `path` below `value`, flattened across lists; type conditions filter them. */
+function flatten(run: Run, value: unknown, path: readonly PathStep[], at: number): unknown {
+  if (at === path.length || value === undefined || value === null) return value;
+  const step = path[at];
+  if (step === "@" || (Array.isArray(value) && typeof step !== "string")) {
+    if (!Array.isArray(value)) return undefined;
+    const out: unknown[] = [];
+    for (const element of value) {
+      const inner = flatten(run, element, path, step === "@" ? at + 1 : at);
+      if (Array.isArray(inner)) for (const x of inner) out.push(x);
+      else if (inner !== undefined) out.push(inner);
+    }
+    return out;
+  }
+  if (Array.isArray(value)) throw new Error(`Unexpected array in result for path element ${String(step)}`);
+  if (typeof step !== "string") return isOfAnyType(run.supergraphSchema, value as Data, step.typeIn) ? flatten(run, value, path, at + 1) : undefined;
+  const object = value as Data;
+  return flatten(run, hasOwn.call(object, step) ? object[step] : undefined, path, at + 1);
+}
+
+/** What error paths of entity fetches are resolved against: the root of the result (cursor paths start there). */
+function rootAt(run: Run, _cursor: Cursor): unknown {
+  return run.data;
+}
+
+/** The fields an entity fetch supplies, per type condition, read once per plan step. */
+const supplied = new WeakMap<object, Map<string, Map<string | undefined, string[]>>>();
+
+function fillFailed(run: Run, fetch: FetchStep | BatchFetchStep, alias: string, entities: Data[]): void {
+  let byAlias = supplied.get(fetch);
+  if (!byAlias) {
+    byAlias = new Map();
+    supplied.set(fetch, byAlias);
+  }
+  let byType = byAlias.get(alias);
+  if (!byType) {
+    byType = suppliedFields(fetch, alias);
+    byAlias.set(alias, byType);
+  }
+  for (const entity of entities) {
+    for (const [type, names] of byType) {
+      if (type !== undefined && !isOfType(run.supergraphSchema, entity, type)) continue;
+      for (const name of names) if (entity[name] === undefined) setOwn(entity, name, null);
+    }
+  }
+}
+
+function suppliedFields(fetch: FetchStep | BatchFetchStep, alias: string): Map<string | undefined, string[]> {
+  const result = new Map<string | undefined, string[]>();
+  const definition = fetch.document.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION);
+  if (!definition || definition.kind !== Kind.OPERATION_DEFINITION) return result;
+  const entities = definition.selectionSet.selections.find((s): s is FieldNode => s.kind === Kind.FIELD && (s.alias?.value ?? s.name.value) === alias);
+  const collect = (set: SelectionSetNode | undefined, type: string | undefined) => {
+    for (const selection of set?.selections ?? []) {
+      if (selection.kind === Kind.FIELD) {
+        const name = selection.alias?.value ?? selection.name.value;
+        if (name !== "__typename") result.set(type, [...(result.get(type) ?? []), name]);
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+        collect(selection.selectionSet, selection.typeCondition?.name.value ?? type);
+      }
+    }
+  };
+  collect(entities?.selectionSet, undefined);
+  return result;
+}

@@ -1,0 +1,229 @@
+import { createHash } from "node:crypto";
+import { ERRORS, type Operation, type Schema, Supergraph, operationFromDocument } from "@apollo/federation-internals";
+import { type GraphQLDataSource, RemoteGraphQLDataSource, type SupergraphManager, type SupergraphSdlHook } from "@apollo/gateway";
+import type { GatewayExecutionResult, GatewayExecutor, GatewayGraphQLRequestContext, GatewayInterface, GatewaySchemaLoadOrUpdateCallback, GatewayUnsubscriber } from "@apollo/server-gateway-interface";
+import { type Span, SpanStatusCode, trace } from "@opentelemetry/api";
+import { type DocumentNode, GraphQLError, type GraphQLSchema, OperationTypeNode, getVariableValues } from "graphql";
+import { newRun, runPlan } from "./execution/execute-plan";
+import { HEALTH_CHECK } from "./execution/request-kinds";
+import { shapeResponse } from "./execution/respond";
+import type { PlanObserver } from "./operations/metrics";
+import { DEFAULT_PLANNER, PLANNERS, PlanCache, type PlannerName, createPlanner } from "./planning/planner";
+import { type EntityKeys, entityKeysOf, subgraphsOf } from "./planning/supergraph";
+
+/**
+ * The gateway object Apollo Server runs (its public `gateway` contract:
+ * `load`, `onSchemaLoadOrUpdate`, `stop`, and an executor): supergraph
+ * loading and hot reload, the API schema, a planner, and the gateway's own
+ * executor and result shaping. It takes @apollo/gateway's configuration
+ * where the two overlap, so a team moving from ApolloGateway keeps its
+ * `supergraphSdl` (a text, a hook, or a SupergraphManager such as
+ * IntrospectAndCompose or UplinkSupergraphManager) and its `buildService`
+ * (a RemoteGraphQLDataSource subclass keeps working).
+ */
+export interface FederationGatewayOptions {
+  supergraphSdl: string | SupergraphSdlHook | SupergraphManager;
+  buildService?: (definition: { name: string; url?: string }) => GraphQLDataSource;
+  /** Which planner plans (planning/planner.ts). */
+  planner?: PlannerName;
+  /** Distinct operations whose plans are kept. */
+  planCacheSize?: number;
+  planMetrics?: PlanObserver;
+  logger?: { info(message: string): void; warn(message: string): void; error(message: string): void };
+}
+
+/** Everything one supergraph needs; a reload builds a new one and requests in flight finish on theirs. */
+interface Loaded {
+  id: string;
+  sdl: string;
+  apiSchema: Schema;
+  schema: GraphQLSchema;
+  supergraphSchema: GraphQLSchema;
+  keys: EntityKeys;
+  plans: PlanCache;
+  services: Record<string, GraphQLDataSource>;
+  /** The federation library's form of each operation of each parsed document. */
+  operations: WeakMap<DocumentNode, Map<string, Operation>>;
+}
+
+const tracer = trace.getTracer("customer-graph-gateway");
+
+export class FederationGateway implements GatewayInterface {
+  private loaded: Loaded | null = null;
+  private readonly listeners = new Set<GatewaySchemaLoadOrUpdateCallback>();
+  private readonly sources = new Map<string, { url: string | undefined; source: GraphQLDataSource }>();
+  private cleanup: (() => Promise<void>) | null = null;
+  private phase: "new" | "loading" | "loaded" | "stopped" = "new";
+  readonly planner: PlannerName;
+
+  constructor(private readonly options: FederationGatewayOptions) {
+    this.planner = options.planner ?? DEFAULT_PLANNER;
+    if (!PLANNERS.includes(this.planner)) throw new Error(`unknown planner "${String(this.planner)}": one of ${PLANNERS.join(", ")}`);
+  }
+
+  onSchemaLoadOrUpdate(callback: GatewaySchemaLoadOrUpdateCallback): GatewayUnsubscriber {
+    this.listeners.add(callback);
+    return () => void this.listeners.delete(callback);
+  }
+
+  async load(): Promise<{ executor: GatewayExecutor }> {
+    if (this.phase !== "new") throw new Error(`the gateway cannot load twice (it is ${this.phase})`);
+    this.phase = "loading";
+    const source = this.options.supergraphSdl;
+    const manager: SupergraphManager = typeof source === "string" ? { initialize: async () => ({ supergraphSdl: source }) } : typeof source === "function" ? { initialize: source } : source;
+    const result = await manager.initialize({
+      update: (sdl) => this.update(sdl),
+      healthCheck: (sdl) => this.healthCheck(sdl),
+      getDataSource: ({ name, url }) => this.sourceOf(name, url),
+    });
+    if (result?.cleanup) this.cleanup = result.cleanup;
+    this.update(result.supergraphSdl);
+    this.phase = "loaded";
+    return { executor: (requestContext) => this.execute(requestContext) };
+  }
+
+  async stop(): Promise<void> {
+    if (this.phase === "stopped") return;
+    this.phase = "stopped";
+    const cleanup = this.cleanup;
+    this.cleanup = null;
+    await cleanup?.();
+  }
+
+  /** The supergraph now served (for readiness and explain). */
+  get supergraphSdl(): string | null {
+    return this.loaded?.sdl ?? null;
+  }
+
+  /**
+   * Swaps in a new supergraph for new requests. Throws, leaving the served
+   * one in place, when the text is not a valid supergraph.
+   */
+  update(sdl: string): void {
+    if (this.phase === "stopped") throw new Error("the gateway is stopped");
+    const id = createHash("sha256").update(sdl).digest("hex");
+    if (this.loaded?.id === id) return;
+    const supergraph = Supergraph.build(sdl, { validateSupergraph: true });
+    const apiSchema = supergraph.apiSchema();
+    const services: Record<string, GraphQLDataSource> = Object.create(null);
+    for (const { name, url } of subgraphsOf(sdl)) services[name] = this.sourceOf(name, url);
+    const planner = createPlanner(this.planner, supergraph, sdl, (error, request) =>
+      this.options.logger?.warn(`the ${this.planner} planner could not plan ${request.operationName ?? "an operation"} (${error.message.slice(0, 300)}); planned by the other planner`),
+    );
+    this.loaded = {
+      id,
+      sdl,
+      apiSchema,
+      schema: apiSchema.toGraphQLJSSchema(),
+      supergraphSchema: supergraph.schema.toGraphQLJSSchema(),
+      keys: entityKeysOf(sdl),
+      plans: new PlanCache(planner, this.options.planCacheSize ?? 2000, this.options.planMetrics),
+      services,
+      operations: new WeakMap(),
+    };
+    for (const listener of this.listeners) {
+      try {
+        listener({ apiSchema: this.loaded.schema, coreSupergraphSdl: sdl });
+      } catch (err) {
+        this.options.logger?.error(`a schema listener failed; the schema still updates: ${(err as Error).message}`);
+      }
+    }
+  }
+
+  /** One data source per subgraph name and URL, kept across reloads that do not move it. */
+  private sourceOf(name: string, url: string | undefined): GraphQLDataSource {
+    const known = this.sources.get(name);
+    if (known && known.url === url) return known.source;
+    const source = this.options.buildService ? this.options.buildService({ name, url }) : new RemoteGraphQLDataSource({ url });
+    this.sources.set(name, { url, source });
+    return source;
+  }
+
+  private async healthCheck(sdl: string): Promise<void> {
+    await Promise.all(
+      subgraphsOf(sdl).map(async ({ name, url }) => {
+        try {
+          await this.sourceOf(name, url).process({ kind: HEALTH_CHECK, request: { query: "query __ApolloServiceHealthCheck__ { __typename }" }, context: {} });
+        } catch (err) {
+          throw new Error(`[${name}]: ${(err as Error).message}`);
+        }
+      }),
+    );
+  }
+
+  private execute(requestContext: GatewayGraphQLRequestContext): Promise<GatewayExecutionResult> {
+    const loaded = this.loaded;
+    if (!loaded) return Promise.resolve({ errors: [new GraphQLError("the gateway has no supergraph yet")] });
+    return tracer.startActiveSpan("gateway.request", async (span) => {
+      try {
+        return await this.executeOn(loaded, requestContext, span);
+      } finally {
+        span.end();
+      }
+    });
+  }
+
+  private async executeOn(loaded: Loaded, requestContext: GatewayGraphQLRequestContext, span: Span): Promise<GatewayExecutionResult> {
+    const { operation: definition, document } = requestContext;
+    const operationName = requestContext.request.operationName ?? requestContext.operationName ?? undefined;
+    // Apollo Server leaves the operation unset when the document has no operation of that name.
+    if (!definition) return { errors: [ERRORS.INVALID_GRAPHQL.err(operationName ? `Unknown operation named "${operationName}".` : "Must provide an operation.")] };
+    if (definition.operation === OperationTypeNode.SUBSCRIPTION) {
+      return { errors: [new GraphQLError("subscriptions are not served over this transport", { extensions: { code: "BAD_REQUEST" } })] };
+    }
+    const invalid = tracer.startActiveSpan("gateway.validate", (validate) => {
+      try {
+        return getVariableValues(loaded.schema, definition.variableDefinitions ?? [], requestContext.request.variables ?? {}).errors;
+      } finally {
+        validate.end();
+      }
+    });
+    if (invalid && invalid.length > 0) {
+      span.setStatus({ code: SpanStatusCode.ERROR });
+      return { errors: invalid };
+    }
+    let operation: Operation;
+    try {
+      operation = operationOf(loaded, document, operationName);
+    } catch (err) {
+      if (err instanceof GraphQLError) return { errors: [err] };
+      throw err;
+    }
+    const key = `${requestContext.queryHash}\u0000${operationName ?? ""}`;
+    const request = () => ({ document, source: requestContext.source, operationName, operation });
+    const plan = loaded.plans.has(key)
+      ? loaded.plans.get(key, request)
+      : tracer.startActiveSpan("gateway.plan", (planning) => {
+          try {
+            return loaded.plans.get(key, request);
+          } finally {
+            planning.end();
+          }
+        });
+    return tracer.startActiveSpan("gateway.execute", async (execute) => {
+      try {
+        const run = newRun({ plan, services: loaded.services, requestContext, supergraphSchema: loaded.supergraphSchema, keys: loaded.keys, operation });
+        await runPlan(run);
+        const result = shapeResponse(run);
+        if (result.errors) execute.setStatus({ code: SpanStatusCode.ERROR });
+        return result;
+      } finally {
+        execute.end();
+      }
+    });
+  }
+}
+
+function operationOf(loaded: Loaded, document: DocumentNode, operationName: string | undefined): Operation {
+  let byName = loaded.operations.get(document);
+  if (!byName) {
+    byName = new Map();
+    loaded.operations.set(document, byName);
+  }
+  let operation = byName.get(operationName ?? "");
+  if (!operation) {
+    operation = operationFromDocument(loaded.apiSchema, document, { operationName, validate: false });
+    byName.set(operationName ?? "", operation);
+  }
+  return operation;
+}

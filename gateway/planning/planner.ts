@@ -1,0 +1,119 @@
+import type { Supergraph } from "@apollo/federation-internals";
+import { GraphQLError, Kind, print } from "graphql";
+import { createApolloPlanner } from "./apollo-planner";
+import { createHivePlanner } from "./hive-planner";
+import type { PlanObserver } from "../operations/metrics";
+import type { Plan, PlanNode, PlanRequest, Planner } from "./plan";
+
+export type { PlanRequest, Planner };
+
+export const PLANNERS = ["hive", "apollo"] as const;
+export type PlannerName = (typeof PLANNERS)[number];
+
+/** Chosen by the conformance suite (test/federation): the planner that plans every case right. */
+export const DEFAULT_PLANNER: PlannerName = "hive";
+
+/**
+ * The named planner, with the other one behind it for the operations it
+ * refuses to plan (Hive's refuses a few deep chains through `@requires`
+ * fields that Apollo's plans right): an operation either planner can plan
+ * is answered. Each fallback is reported once per operation (plans are
+ * cached) through `onFallback`.
+ */
+export function createPlanner(name: PlannerName, supergraph: Supergraph, sdl: string, onFallback: (error: Error, request: PlanRequest) => void = () => undefined): Planner {
+  const build = (which: PlannerName) => (which === "apollo" ? createApolloPlanner(supergraph) : createHivePlanner(sdl));
+  const primary = build(name);
+  let fallback: Planner | undefined;
+  return {
+    name,
+    plan(request) {
+      let refused: Error;
+      try {
+        const plan = primary.plan(request);
+        if (!runsAMutationTwice(plan)) return plan;
+        refused = new Error("its plan runs one mutation field in two fetches");
+      } catch (error) {
+        refused = error as Error;
+      }
+      // Built on first need: Apollo's planner takes a moment to build its graph of the supergraph.
+      fallback ??= build(name === "apollo" ? "hive" : "apollo");
+      const plan = fallback.plan(request);
+      if (runsAMutationTwice(plan)) throw new GraphQLError("this mutation cannot be planned without running one of its fields twice", { extensions: { code: "QUERY_PLANNING_FAILED" } });
+      onFallback(refused, request);
+      return plan;
+    },
+  };
+}
+
+/**
+ * Plans are kept per operation text and name, most recently used first: a
+ * graph's clients send a few hundred distinct operations, each planned once.
+ * A new supergraph comes with a new cache.
+ */
+export class PlanCache {
+  private readonly plans = new Map<string, Plan>();
+
+  constructor(
+    private readonly planner: Planner,
+    private readonly capacity: number,
+    private readonly observe: PlanObserver = { lookup: () => undefined, planned: () => undefined },
+  ) {}
+
+  has(key: string): boolean {
+    return this.plans.has(key);
+  }
+
+  get(key: string, request: () => PlanRequest): Plan {
+    const known = this.plans.get(key);
+    if (known) {
+      // Re-inserted so that it is evicted last.
+      this.plans.delete(key);
+      this.plans.set(key, known);
+      this.observe.lookup(true);
+      return known;
+    }
+    this.observe.lookup(false);
+    const started = performance.now();
+    const plan = this.planner.plan(request());
+    this.observe.planned((performance.now() - started) / 1000);
+    if (this.plans.size >= this.capacity) this.plans.delete(this.plans.keys().next().value as string);
+    this.plans.set(key, plan);
+    return plan;
+  }
+}
+
+/**
+ * Whether a plan would run a root mutation field (same response name,
+ * field and arguments) in more than one fetch: a mutation is a write, and a write
+ * must run once, whatever a planner thought it needed to read from it.
+ */
+export function runsAMutationTwice(plan: Plan): boolean {
+  const seen = new Set<string>();
+  const visit = (node: PlanNode | undefined): boolean => {
+    if (!node) return false;
+    switch (node.kind) {
+      case "Fetch":
+        if (node.operationKind !== "mutation") return false;
+        for (const definition of node.document.definitions) {
+          if (definition.kind !== Kind.OPERATION_DEFINITION) continue;
+          for (const selection of definition.selectionSet.selections) {
+            if (selection.kind !== Kind.FIELD || selection.name.value === "__typename") continue;
+            // By response name too: a client may run the same field twice under two aliases.
+            const key = `${selection.alias?.value ?? ""}:${selection.name.value}(${(selection.arguments ?? []).map(print).join(",")})`;
+            if (seen.has(key)) return true;
+            seen.add(key);
+          }
+        }
+        return false;
+      case "Sequence":
+      case "Parallel":
+        return node.nodes.some(visit);
+      case "Condition":
+        return visit(node.ifClause) || visit(node.elseClause);
+      default:
+        // Mutation fields are fetched at the root only, never under a Flatten.
+        return false;
+    }
+  };
+  return visit(plan.node ?? undefined);
+}
