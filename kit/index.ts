@@ -18,5 +18,7 @@ export * from "./graph-client";
 export * from "./identity";
 export * from "./shared-settings";
 export * from "./authorization";
+export * from "./partial-answer";
+export * from "./manifest";
 export * from "./events";
 export * from "./subscriptions";
