@@ -47,6 +47,11 @@ export function createPlanner(name: PlannerName, supergraph: Supergraph, sdl: st
   return {
     name,
     plan(request) {
+      // Hive's planner plans a deferred fragment with the rest (no Defer node): incremental delivery needs Apollo's.
+      if (name === "hive" && request.operation.selectionSet.hasDefer()) {
+        fallback ??= build("apollo");
+        return fallback.plan(request);
+      }
       try {
         return primary.plan(request);
       } catch (error) {
