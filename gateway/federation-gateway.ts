@@ -93,6 +93,12 @@ export class FederationGateway implements GatewayInterface {
     await cleanup?.();
   }
 
+  /** Where a unit of the served supergraph is called (its data source's URL, overrides included). */
+  unitUrl(unit: string): string | undefined {
+    const source = this.loaded?.services[unit] as { url?: unknown } | undefined;
+    return typeof source?.url === "string" ? source.url : undefined;
+  }
+
   /** The supergraph now served (for readiness and explain). */
   get supergraphSdl(): string | null {
     return this.loaded?.sdl ?? null;
@@ -172,7 +178,7 @@ export class FederationGateway implements GatewayInterface {
     // Apollo Server leaves the operation unset when the document has no operation of that name.
     if (!definition) return { errors: [ERRORS.INVALID_GRAPHQL.err(operationName ? `Unknown operation named "${operationName}".` : "Must provide an operation.")] };
     if (definition.operation === OperationTypeNode.SUBSCRIPTION) {
-      return { errors: [new GraphQLError("subscriptions are not served over this transport", { extensions: { code: "BAD_REQUEST" } })] };
+      return { errors: [new GraphQLError('subscribe over WebSocket (graphql-transport-ws), Server-Sent Events (accept: text/event-stream) or multipart HTTP (accept: multipart/mixed;subscriptionSpec="1.0")', { extensions: { code: "BAD_REQUEST" } })] };
     }
     const invalid = tracer.startActiveSpan("gateway.validate", (validate) => {
       try {

@@ -3,6 +3,7 @@ import type { GatewayInterface } from "@apollo/server-gateway-interface";
 import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { type GraphQLFormattedError, type GraphQLSchema, isEnumType } from "graphql";
+import { type Admissible, type Admission, deferredParts, liveOperations, refuse } from "./subscriptions/wiring";
 // The gateway takes only the generic parts of the kit (no type-graphql).
 import { PUBLIC_CODES } from "../kit/errors";
 import { type RequestInfo, type RunningServer, headerValue, sendError, sendJson, serveApollo } from "../kit/http";
@@ -49,9 +50,13 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
   };
   const gateway = injected.engine ? injected.engine(options) : new FederationGateway(options);
   let channels: Set<string> | null = null;
-  gateway.onSchemaLoadOrUpdate(({ apiSchema, coreSupergraphSdl }) => {
-    channels = enumValues(apiSchema, "Channel");
-    readiness.loaded(coreSupergraphSdl);
+  let apiSchema: GraphQLSchema | null = null;
+  gateway.onSchemaLoadOrUpdate((update) => {
+    channels = enumValues(update.apiSchema, "Channel");
+    readiness.loaded(update.coreSupergraphSdl);
+    // Subscriptions were planned on the old supergraph: they end, and clients subscribe again on the new one.
+    if (apiSchema) live?.restart("the supergraph changed; subscribe again", 1012);
+    apiSchema = update.apiSchema;
   });
   const limits = operationLimits(config);
   const apollo = new ApolloServer<GatewayContext>({
@@ -76,41 +81,49 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
   const tooManyTokens = tokenLimit(config.GATEWAY_MAX_TOKENS);
   const persisted = config.GATEWAY_PERSISTED_OPERATIONS ? new PersistedOperations(config.GATEWAY_PERSISTED_OPERATIONS) : null;
   const identities = new WeakMap<RequestInfo, Identity | null>();
-  const guard = async (_req: IncomingMessage, res: ServerResponse, info: RequestInfo): Promise<boolean> => {
+  /** The admission steps, in order, for a request of any transport (HTTP, or one subscribe message of a WebSocket). */
+  const admit = async (info: Admissible): Promise<Admission> => {
     const channel = headerValue(info.headers["x-channel"]);
-    if (channel !== undefined && channels && !channels.has(channel)) {
-      sendError(res, 400, "BAD_REQUEST", `x-channel must be one of ${[...channels].join(", ")}; got "${channel}"`);
-      return false;
-    }
+    if (channel !== undefined && channels && !channels.has(channel)) return refuse(400, "BAD_REQUEST", `x-channel must be one of ${[...channels].join(", ")}; got "${channel}"`);
     let identity: Identity | null;
     try {
       identity = await authenticate(headerValue(info.headers.authorization));
     } catch (err) {
       if (!(err instanceof AuthenticationError)) throw err;
-      sendError(res, 401, "UNAUTHENTICATED", `${err.message}; send no Authorization header to ask as an anonymous caller`, { "www-authenticate": 'Bearer error="invalid_token"' });
-      return false;
+      return refuse(401, "UNAUTHENTICATED", `${err.message}; send no Authorization header to ask as an anonymous caller`, { "www-authenticate": 'Bearer error="invalid_token"' });
     }
     const wait = rateLimiter.take(identity ? `sub:${identity.subject}` : `ip:${info.remoteAddress}`);
-    if (wait > 0) {
-      sendError(res, 429, "RATE_LIMITED", `more than ${config.GATEWAY_RATE_LIMIT_PER_MINUTE} requests a minute from this caller; retry in ${wait} s`, { "retry-after": String(wait) });
-      return false;
-    }
+    if (wait > 0) return refuse(429, "RATE_LIMITED", `more than ${config.GATEWAY_RATE_LIMIT_PER_MINUTE} requests a minute from this caller; retry in ${wait} s`, { "retry-after": String(wait) });
     const document = documentOf(info);
     const tooLong = document === null ? null : tooManyTokens(document);
-    if (tooLong) {
-      sendError(res, 400, "GRAPHQL_VALIDATION_FAILED", tooLong);
-      return false;
-    }
+    if (tooLong) return refuse(400, "GRAPHQL_VALIDATION_FAILED", tooLong);
     if (persisted) {
       const verdict = admitPersisted(persisted, info);
-      if (!verdict.ok) {
-        sendError(res, 400, "PERSISTED_QUERY_NOT_ALLOWED", verdict.message);
-        return false;
-      }
+      if (!verdict.ok) return refuse(400, "PERSISTED_QUERY_NOT_ALLOWED", verdict.message);
     }
-    identities.set(info, identity);
+    return { ok: true, identity };
+  };
+  const guard = async (_req: IncomingMessage, res: ServerResponse, info: RequestInfo): Promise<boolean> => {
+    const verdict = await admit(info);
+    if (!verdict.ok) {
+      sendError(res, verdict.status, verdict.code, verdict.message, verdict.headers);
+      return false;
+    }
+    identities.set(info, verdict.identity);
     return true;
   };
+  const format = formatGatewayError(logger);
+  const contextOf = (info: Pick<RequestInfo, "requestId" | "headers" | "incremental">, identity: Identity | null): GatewayContext => ({
+    requestId: info.requestId,
+    identity,
+    forward: { "x-channel": headerValue(info.headers["x-channel"]), authorization: headerValue(info.headers.authorization) },
+    wantProvenance: config.GATEWAY_PROVENANCE,
+    provenance: [],
+    deadline: Date.now() + config.GATEWAY_REQUEST_DEADLINE_MS,
+    arrival: nextSequence(),
+    incremental: info.incremental && deferredParts(info.incremental, format),
+  });
+  const live = gateway instanceof FederationGateway ? liveOperations(config, gateway, () => apiSchema, limits.validationRules, format, logger, contextOf) : null;
 
   return {
     apollo,
@@ -124,25 +137,21 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
           onRequest: corsHandler(config.GATEWAY_CORS_ORIGINS.split(",").map((o) => o.trim()).filter(Boolean)),
           maxBodyBytes: config.GATEWAY_MAX_BODY_BYTES,
           observer: telemetry.observer,
-          context: async (info) => ({
-            requestId: info.requestId,
-            identity: identities.get(info) ?? null,
-            forward: { "x-channel": headerValue(info.headers["x-channel"]), authorization: headerValue(info.headers.authorization) },
-            wantProvenance: config.GATEWAY_PROVENANCE,
-            provenance: [],
-            deadline: Date.now() + config.GATEWAY_REQUEST_DEADLINE_MS,
-            arrival: nextSequence(),
-          }),
+          context: async (info) => contextOf(info, identities.get(info) ?? null),
+          stream: live ? (req, res, info) => live.http(req, res, info, identities.get(info) ?? null) : undefined,
           routes: { "/health": (_req, res) => sendJson(res, 200, { status: "ok" }), "/ready": readiness.route, "/metrics": telemetry.metrics.route, ...ide.routes },
           html: ide.html,
         },
         config.GATEWAY_PORT,
         config.GATEWAY_HOST,
       );
+      live?.attach(running.server, admit);
       return {
         ...running,
         async close(graceMs = config.GATEWAY_SHUTDOWN_GRACE_MS) {
           readiness.drain();
+          // Open streams would hold the graceful close to its end: they end first, with a reason.
+          live?.restart("the gateway is shutting down; subscribe again", 1001);
           await running.close(graceMs);
           await apollo.stop();
           await transport.close();
@@ -163,14 +172,14 @@ export interface GatewayInjections {
 }
 
 /** The GraphQL document of a request, POST or GET, if it sent one. */
-function documentOf(info: RequestInfo): string | null {
+function documentOf(info: Admissible): string | null {
   const body = info.body as { query?: unknown } | undefined;
   if (body && typeof body === "object" && typeof body.query === "string") return body.query;
   return info.url.searchParams.get("query");
 }
 
 /** Persisted operations for POST bodies and GET parameters alike. */
-function admitPersisted(persisted: PersistedOperations, info: RequestInfo): { ok: true } | { ok: false; message: string } {
+function admitPersisted(persisted: PersistedOperations, info: Admissible): { ok: true } | { ok: false; message: string } {
   if (info.body && typeof info.body === "object") return persisted.admit(info.body as Parameters<PersistedOperations["admit"]>[0]);
   const params = info.url.searchParams;
   let extensions: Parameters<PersistedOperations["admit"]>[0]["extensions"];
@@ -196,7 +205,7 @@ function enumValues(schema: GraphQLSchema, name: string): Set<string> | null {
  * subgraphs mask their own internals, and anything unexpected in the gateway
  * itself is logged and masked here.
  */
-function formatGatewayError(logger: Logger) {
+export function formatGatewayError(logger: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const { stacktrace: _s, serviceName, ...extensions } = (formatted.extensions ?? {}) as Record<string, unknown>;
     // The planner's word for a document it cannot run (e.g. an unknown operation name).
