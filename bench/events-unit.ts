@@ -78,7 +78,6 @@ export async function startEventsFixture(secret = DEV_SIGNING_SECRET): Promise<E
             if (context.identity.role === "customer" && context.identity.customerId !== id) throw new GraphQLError("a customer may follow only their own changes", { extensions: { code: "FORBIDDEN" } });
             return stream(listeners, id, (delta) => (open += delta));
           },
-          resolve: (change: unknown) => change,
         },
       },
     } as never,

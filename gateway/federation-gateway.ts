@@ -123,7 +123,8 @@ export class FederationGateway implements GatewayInterface {
       id,
       sdl,
       apiSchema,
-      schema: apiSchema.toGraphQLJSSchema(),
+      // @defer is part of the served schema: clients may ask for incremental delivery.
+      schema: apiSchema.toGraphQLJSSchema({ includeDefer: true }),
       supergraphSchema: supergraph.schema.toGraphQLJSSchema(),
       keys: entityKeysOf(sdl),
       plans: new PlanCache(planner, this.options.planCacheSize ?? 2000, this.options.planMetrics),

@@ -45,8 +45,12 @@ export function requestOf(info: RequestInfo): SubscribeRequest {
 export function serveEventStream(front: HttpStreamFront): (req: IncomingMessage, res: ServerResponse, info: RequestInfo) => Promise<void> {
   const handler = createHandler<IncomingMessage, { res: ServerResponse }>({
     onSubscribe: (request, params) => {
-      const outcome = front.subscribe(params, (request.context as unknown as { info: RequestInfo }).info);
-      return ("errors" in outcome ? refusalOf(outcome.errors) : outcome) as never;
+      const { info, res } = request.context as unknown as { info: RequestInfo; res: ServerResponse };
+      const outcome = front.subscribe(params, info);
+      if ("errors" in outcome) return refusalOf(outcome.errors) as never;
+      // The handler's generator waits on the feed: a client gone must end the feed itself.
+      res.once("close", () => void outcome.return());
+      return outcome as never;
     },
   });
   return async (req, res, info) => {

@@ -44,7 +44,7 @@ export function deferredParts(incremental: IncrementalResponse, format: Format):
       incremental.add(
         path,
         part.then(({ items, errors }): IncrementalItem[] => {
-          const formatted = errors.map((e) => format(e.toJSON(), e));
+          const formatted = errors.map((e) => format(formattedOf(e), e));
           if (items.length === 0) return formatted.length > 0 ? [{ data: null, path: [...path], errors: formatted }] : [];
           return items.map((item, i) => (i === 0 && formatted.length > 0 ? { ...item, errors: formatted } : item));
         }),
@@ -73,7 +73,7 @@ export function liveOperations(
 ): Live {
   const formatResult = (result: ExecutionResult): FormattedExecutionResult => {
     const out: FormattedExecutionResult = { data: result.data ?? null };
-    if (result.errors?.length) (out as { errors?: GraphQLFormattedError[] }).errors = result.errors.map((e) => format(e.toJSON(), e));
+    if (result.errors?.length) (out as { errors?: GraphQLFormattedError[] }).errors = result.errors.map((e) => format(formattedOf(e), e));
     if (result.extensions) (out as { extensions?: unknown }).extensions = result.extensions;
     return out;
   };
@@ -146,4 +146,9 @@ function expiryOf(authorization: string | undefined): number | null {
 
 function graphQLError(message: string, code: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code } });
+}
+
+/** An error as JSON; subgraph errors may arrive already formatted. */
+function formattedOf(error: GraphQLError | GraphQLFormattedError): GraphQLFormattedError {
+  return error instanceof GraphQLError ? error.toJSON() : error;
 }

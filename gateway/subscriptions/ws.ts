@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders, IncomingMessage, Server } from "node:http";
 import type { Duplex } from "node:stream";
-import { GraphQLError, buildSchema } from "graphql";
+import { type FormattedExecutionResult, type GraphQLError, buildSchema } from "graphql";
 import { CloseCode, GRAPHQL_TRANSPORT_WS_PROTOCOL, makeServer } from "graphql-ws";
 import { WebSocketServer, type WebSocket } from "ws";
 import type { Feed } from "./feed";
@@ -48,6 +48,8 @@ export function serveWebSockets(server: Server, path: string, front: WebSocketFr
       return { schema: PLACEHOLDER, document: SUBSCRIBE_DOCUMENT, contextValue: outcome as never };
     },
     subscribe: (args) => args.contextValue as unknown as Feed as never,
+    // Answers leave the hub formatted already (errors as JSON, codes and units set).
+    onNext: (_ctx, _id, _payload, _args, result) => result as FormattedExecutionResult,
   });
 
   const alive = new WeakSet<WebSocket>();
