@@ -123,7 +123,7 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
     arrival: nextSequence(),
     incremental: info.incremental && deferredParts(info.incremental, format),
   });
-  const live = gateway instanceof FederationGateway ? liveOperations(config, gateway, () => apiSchema, limits.validationRules, format, logger, contextOf) : null;
+  const live = gateway instanceof FederationGateway ? liveOperations(config, gateway, () => apiSchema, limits.validationRules, format, logger, contextOf, telemetry.metrics.registry) : null;
 
   return {
     apollo,

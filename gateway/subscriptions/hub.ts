@@ -49,7 +49,7 @@ interface Group {
 interface Stream {
   close: Upstream;
   groups: Map<string, Group>;
-  /** Events read from the unit and not yet answered: they are answered in order. */
+  /** Events read from the unit and not yet delivered: they are delivered in order. */
   backlog: number;
   tail: Promise<void>;
 }
@@ -154,9 +154,11 @@ export class SubscriptionHub {
       return;
     }
     stream.backlog += 1;
+    // Answered at once (events in flight together share their fetches), delivered in arrival order.
+    const answers = Promise.all([...stream.groups.values()].map(async (group) => ({ group, answer: await this.answer(group, event) })));
     stream.tail = stream.tail.then(async () => {
       try {
-        await Promise.all([...stream.groups.values()].map((group) => this.answer(group, event)));
+        for (const { group, answer } of await answers) for (const feed of group.feeds) feed.push(answer);
       } catch (err) {
         this.logger.error({ err: (err as Error).message }, "a subscription event could not be answered");
       } finally {
@@ -165,7 +167,7 @@ export class SubscriptionHub {
     });
   }
 
-  private async answer(group: Group, event: FormattedExecutionResult): Promise<void> {
+  private async answer(group: Group, event: FormattedExecutionResult): Promise<FormattedExecutionResult> {
     let formatted: FormattedExecutionResult;
     if (!event.data) {
       formatted = { errors: event.errors ?? [{ message: "the unit sent an event without data", extensions: { code: "UNAVAILABLE" } }] };
@@ -175,7 +177,7 @@ export class SubscriptionHub {
       formatted = this.format(result);
       if (event.errors?.length) formatted = { ...formatted, errors: [...event.errors, ...(formatted.errors ?? [])] };
     }
-    for (const feed of group.feeds) feed.push(formatted);
+    return formatted;
   }
 
   private endStream(key: string, stream: Stream, errors: GraphQLFormattedError[] | null): void {

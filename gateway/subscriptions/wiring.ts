@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from "node:http";
 import { type ExecutionResult, type FormattedExecutionResult, GraphQLError, type GraphQLFormattedError, type GraphQLSchema, type ValidationRule } from "graphql";
 import { decodeJwt } from "jose";
+import { Gauge, type Registry } from "prom-client";
 import type { IncrementalItem, IncrementalResponse } from "../../kit/incremental";
 import { type RequestInfo, headerValue } from "../../kit/http";
 import type { Identity } from "../../kit/identity";
@@ -70,6 +71,7 @@ export function liveOperations(
   format: Format,
   logger: Logger,
   contextOf: (info: Pick<RequestInfo, "requestId" | "headers" | "incremental">, identity: Identity | null) => GatewayContext,
+  registry: Registry,
 ): Live {
   const formatResult = (result: ExecutionResult): FormattedExecutionResult => {
     const out: FormattedExecutionResult = { data: result.data ?? null };
@@ -85,6 +87,12 @@ export function liveOperations(
     (context) => ({ ...context, provenance: [], deadline: Date.now() + config.GATEWAY_REQUEST_DEADLINE_MS, arrival: nextSequence() }),
     logger,
   );
+  new Gauge({ name: "gateway_subscriptions_open", help: "Subscriptions this gateway serves now, all transports.", registers: [registry], collect() {
+    this.set(hub.size);
+  } });
+  new Gauge({ name: "gateway_subscription_upstreams_open", help: "Event streams open to units (each shared by every subscriber of it).", registers: [registry], collect() {
+    this.set(hub.upstreams);
+  } });
   const roles = new Set(config.GATEWAY_SUBSCRIPTION_ROLES.split(",").map((r) => r.trim()).filter(Boolean));
   const live = new LiveOperations(gateway, schema, hub, rules, roles);
   const admitted = (info: Pick<RequestInfo, "requestId" | "headers" | "remoteAddress">, identity: Identity | null): Admitted => ({
