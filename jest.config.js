@@ -15,6 +15,8 @@ module.exports = {
   projects: [
     // Unit tests and each subgraph against its own fresh SQLite silo.
     { ...common, displayName: "unit", testMatch: ["<rootDir>/{kit,gateway,subgraphs,demo,scripts,test/unit}/**/*.test.ts"], testPathIgnorePatterns: integration },
+    // Federation conformance: every case under each query planner, over small in-process subgraphs.
+    { ...common, displayName: "federation", testMatch: ["<rootDir>/test/federation/**/*.test.ts"] },
     // The gateway over all subgraphs as real processes, on SQLite silos.
     { ...common, displayName: "e2e", testMatch: ["<rootDir>/test/e2e/**/*.test.ts"], testPathIgnorePatterns: integration },
     // Subgraphs, and the end-to-end suite, on real PostgreSQL and MariaDB

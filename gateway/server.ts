@@ -1,22 +1,19 @@
-import type { IncomingMessage, ServerResponse } from "node:http";
 import type { GatewayInterface } from "@apollo/server-gateway-interface";
 import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { type GraphQLFormattedError, type GraphQLSchema, isEnumType } from "graphql";
-import { type Admissible, type Admission, deferredParts, liveOperations, refuse } from "./subscriptions/wiring";
+import { deferredParts, liveOperations } from "./subscriptions/wiring";
 // The gateway takes only the generic parts of the kit (no type-graphql).
 import { PUBLIC_CODES } from "../kit/errors";
-import { type RequestInfo, type RunningServer, headerValue, sendError, sendJson, serveApollo } from "../kit/http";
+import { type RequestInfo, type RunningServer, headerValue, sendJson, serveApollo } from "../kit/http";
 import { type Logger, createLogger } from "../kit/log";
 import type { GatewayConfig } from "./config";
 import type { GatewayContext } from "./context";
 import type { Identity } from "../kit/identity";
-import { AuthenticationError, createAuthenticator } from "./admission/auth";
+import { gatewayAdmission } from "./admission/chain";
 import { corsHandler } from "./http/cors";
-import { PersistedOperations } from "./admission/persisted";
-import { clientErrorStatus, introspectionEnabled, operationLimits, tokenLimit } from "./admission/protection";
+import { clientErrorStatus, introspectionEnabled, operationLimits } from "./admission/protection";
 import { provenancePlugin } from "./execution/provenance";
-import { RateLimiter } from "./admission/rate-limit";
 import { serveGraphiQL } from "./http/graphiql";
 import { mintToken, onDevelopmentSecrets } from "./admission/token";
 import { Readiness } from "./operations/readiness";
@@ -26,6 +23,7 @@ import { createTransport } from "./subgraph-calls/transport";
 import { nextSequence } from "./subgraph-calls/calls";
 import { Units } from "./subgraph-calls/units";
 import { gatewayTelemetry } from "./operations/telemetry";
+import { registerBreakerStates } from "./operations/metrics";
 
 export interface Gateway {
   apollo: ApolloServer<GatewayContext>;
@@ -39,7 +37,8 @@ export interface Gateway {
 export async function createGateway(config: GatewayConfig, logger: Logger = createLogger("gateway", config.GATEWAY_LOG_LEVEL), injected: GatewayInjections = {}): Promise<Gateway> {
   const telemetry = gatewayTelemetry(config, logger);
   const transport = createTransport({ connections: config.GATEWAY_SUBGRAPH_CONNECTIONS, keepAliveMs: config.GATEWAY_SUBGRAPH_KEEPALIVE_MS });
-  const units = new Units(config, transport, logger);
+  const units = new Units(config, transport, logger, injected.sharing);
+  registerBreakerStates(telemetry.metrics.registry, () => units.breakerStates());
   const readiness = new Readiness(units, config.GATEWAY_READY_PROBE_TIMEOUT_MS);
   const options: FederationGatewayOptions = {
     supergraphSdl: supergraphSource({ path: config.SUPERGRAPH_PATH, watch: config.SUPERGRAPH_WATCH, url: config.SUPERGRAPH_URL, pollMs: config.SUPERGRAPH_POLL_MS, logger }),
@@ -76,42 +75,8 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
   });
   await apollo.start();
 
-  const authenticate = createAuthenticator(config);
-  const rateLimiter = new RateLimiter(config.GATEWAY_RATE_LIMIT_PER_MINUTE, config.GATEWAY_RATE_LIMIT_BURST);
-  const tooManyTokens = tokenLimit(config.GATEWAY_MAX_TOKENS);
-  const persisted = config.GATEWAY_PERSISTED_OPERATIONS ? new PersistedOperations(config.GATEWAY_PERSISTED_OPERATIONS) : null;
-  const identities = new WeakMap<RequestInfo, Identity | null>();
-  /** The admission steps, in order, for a request of any transport (HTTP, or one subscribe message of a WebSocket). */
-  const admit = async (info: Admissible): Promise<Admission> => {
-    const channel = headerValue(info.headers["x-channel"]);
-    if (channel !== undefined && channels && !channels.has(channel)) return refuse(400, "BAD_REQUEST", `x-channel must be one of ${[...channels].join(", ")}; got "${channel}"`);
-    let identity: Identity | null;
-    try {
-      identity = await authenticate(headerValue(info.headers.authorization));
-    } catch (err) {
-      if (!(err instanceof AuthenticationError)) throw err;
-      return refuse(401, "UNAUTHENTICATED", `${err.message}; send no Authorization header to ask as an anonymous caller`, { "www-authenticate": 'Bearer error="invalid_token"' });
-    }
-    const wait = rateLimiter.take(identity ? `sub:${identity.subject}` : `ip:${info.remoteAddress}`);
-    if (wait > 0) return refuse(429, "RATE_LIMITED", `more than ${config.GATEWAY_RATE_LIMIT_PER_MINUTE} requests a minute from this caller; retry in ${wait} s`, { "retry-after": String(wait) });
-    const document = documentOf(info);
-    const tooLong = document === null ? null : tooManyTokens(document);
-    if (tooLong) return refuse(400, "GRAPHQL_VALIDATION_FAILED", tooLong);
-    if (persisted) {
-      const verdict = admitPersisted(persisted, info);
-      if (!verdict.ok) return refuse(400, "PERSISTED_QUERY_NOT_ALLOWED", verdict.message);
-    }
-    return { ok: true, identity };
-  };
-  const guard = async (_req: IncomingMessage, res: ServerResponse, info: RequestInfo): Promise<boolean> => {
-    const verdict = await admit(info);
-    if (!verdict.ok) {
-      sendError(res, verdict.status, verdict.code, verdict.message, verdict.headers);
-      return false;
-    }
-    identities.set(info, verdict.identity);
-    return true;
-  };
+  // Every check before Apollo sees a request, in order (admission/chain.ts).
+  const admission = gatewayAdmission(config, () => channels);
   const format = formatGatewayError(logger);
   const contextOf = (info: Pick<RequestInfo, "requestId" | "headers" | "incremental">, identity: Identity | null): GatewayContext => ({
     requestId: info.requestId,
@@ -123,6 +88,7 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
     arrival: nextSequence(),
     incremental: info.incremental && deferredParts(info.incremental, format),
   });
+  // Subscriptions and their transports (subscriptions/); they need the gateway's own executor.
   const live = gateway instanceof FederationGateway ? liveOperations(config, gateway, () => apiSchema, limits.validationRules, format, logger, contextOf, telemetry.metrics.registry) : null;
 
   return {
@@ -133,19 +99,19 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
       const running = await serveApollo<GatewayContext>(
         {
           apollo,
-          guard,
+          guard: admission.guard,
           onRequest: corsHandler(config.GATEWAY_CORS_ORIGINS.split(",").map((o) => o.trim()).filter(Boolean)),
           maxBodyBytes: config.GATEWAY_MAX_BODY_BYTES,
           observer: telemetry.observer,
-          context: async (info) => contextOf(info, identities.get(info) ?? null),
-          stream: live ? (req, res, info) => live.http(req, res, info, identities.get(info) ?? null) : undefined,
+          context: async (info) => contextOf(info, admission.identityOf(info)),
+          stream: live ? (req, res, info) => live.http(req, res, info, admission.identityOf(info)) : undefined,
           routes: { "/health": (_req, res) => sendJson(res, 200, { status: "ok" }), "/ready": readiness.route, "/metrics": telemetry.metrics.route, ...ide.routes },
           html: ide.html,
         },
         config.GATEWAY_PORT,
         config.GATEWAY_HOST,
       );
-      live?.attach(running.server, admit);
+      live?.attach(running.server, admission);
       return {
         ...running,
         async close(graceMs = config.GATEWAY_SHUTDOWN_GRACE_MS) {
@@ -162,36 +128,15 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
 }
 
 /**
- * What tests and the bench put in place of production parts; never set by
- * configuration. `engine` runs another gateway object on the same
- * options, e.g. stock ApolloGateway as the reference the executor is
- * compared with.
+ * What tests and the bench put in place of production parts, or turn off to
+ * compare; never set by configuration. `engine` runs another gateway object
+ * on the same options, e.g. stock ApolloGateway as the reference the
+ * executor is compared with; `sharing` turns fetch batching or in-flight
+ * de-duplication (subgraph-calls/calls.ts) off.
  */
 export interface GatewayInjections {
   engine?: (options: FederationGatewayOptions) => GatewayInterface;
-}
-
-/** The GraphQL document of a request, POST or GET, if it sent one. */
-function documentOf(info: Admissible): string | null {
-  const body = info.body as { query?: unknown } | undefined;
-  if (body && typeof body === "object" && typeof body.query === "string") return body.query;
-  return info.url.searchParams.get("query");
-}
-
-/** Persisted operations for POST bodies and GET parameters alike. */
-function admitPersisted(persisted: PersistedOperations, info: Admissible): { ok: true } | { ok: false; message: string } {
-  if (info.body && typeof info.body === "object") return persisted.admit(info.body as Parameters<PersistedOperations["admit"]>[0]);
-  const params = info.url.searchParams;
-  let extensions: Parameters<PersistedOperations["admit"]>[0]["extensions"];
-  try {
-    extensions = params.has("extensions") ? JSON.parse(params.get("extensions")!) : undefined;
-  } catch {
-    return { ok: false, message: "the extensions parameter is not JSON" };
-  }
-  const request = { query: params.get("query") ?? undefined, extensions };
-  const verdict = persisted.admit(request);
-  if (verdict.ok && request.query && !params.has("query")) params.set("query", request.query);
-  return verdict;
+  sharing?: { batch: boolean; dedupe: boolean };
 }
 
 /** The values of an enum in the served schema, if it has one by that name. */

@@ -79,6 +79,13 @@ export const PUBLIC_CODES = new Set([
   "PERSISTED_QUERY_NOT_FOUND",
   "PERSISTED_QUERY_NOT_SUPPORTED",
   "OPERATION_RESOLUTION_FAILURE",
+  "MAX_DEPTH_EXCEEDED",
+  "MAX_ALIASES_EXCEEDED",
+  "MAX_DIRECTIVES_EXCEEDED",
+  "MAX_COST_EXCEEDED",
+  "MAX_TOKENS_EXCEEDED",
+  "CIRCUIT_OPEN",
+  "UNIT_REFUSED",
 ]);
 
 /** Validate a page-size argument (`first`) against the field's bound. */

@@ -16,7 +16,7 @@ export function productionSiloOf(entry: ManifestEntry): "postgres" | "mysql" {
 
 /**
  * How every unit's process is started: `node <UNIT_NODE_ARGS> dist/subgraphs/<unit>/main.js`
- * (npm start, the bench, docker-compose.yml, the new-subgraph template).
+ * (npm start, the bench, docker-compose.yml, deploy/kubernetes, the new-subgraph template).
  *
  * A larger young generation: the gateway batches a busy caller's fetches, so
  * a unit answers fewer, larger requests (hundreds of entities at once). With
@@ -29,7 +29,7 @@ export const UNIT_NODE_ARGS: readonly string[] = ["--max-semi-space-size=64"];
 
 /**
  * How the gateway's process is started: `node <GATEWAY_NODE_ARGS> dist/gateway/main.js`
- * (npm start, the bench, the Dockerfile, docker-compose.yml).
+ * (npm start, the bench, the Dockerfile, docker-compose.yml, deploy/kubernetes).
  *
  * The old generation grows by half its live size between full collections,
  * not by V8's default factor of up to four. A gateway holds little for long

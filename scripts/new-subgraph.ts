@@ -2,12 +2,13 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 
 import { dirname, join, relative } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { ROOT, type ManifestEntry, UNIT_NODE_ARGS, readManifest } from "./manifest";
+import { type KubernetesScaffold, addToKubernetes } from "./new-subgraph-kubernetes";
 
 /**
  * `npm run new-subgraph -- <name>`: a fifth (sixth...) business unit from the
  * templates in scripts/templates/subgraph, wired into everything that lists
- * units (manifest, docker-compose.yml, the PostgreSQL init script), so the
- * unit writes only its domain code.
+ * units (manifest, docker-compose.yml, Prometheus' scrape jobs, the PostgreSQL
+ * init script, the Kubernetes manifests), so the unit writes only its domain code.
  */
 const TEMPLATES = join(ROOT, "scripts", "templates", "subgraph");
 const NAME = /^[a-z][a-z0-9]{1,30}$/;
@@ -21,6 +22,7 @@ export interface Scaffolded {
   files: string[];
   /** What could not be added to docker-compose.yml automatically, to add by hand. */
   composeSnippet?: string;
+  kubernetes: KubernetesScaffold;
 }
 
 export function placeholders(name: string, port: number): Record<string, string> {
@@ -48,7 +50,7 @@ export function checkName(name: string | undefined, entries: readonly ManifestEn
 }
 
 export function manifestText(entries: readonly ManifestEntry[], comment: string): string {
-  const lines = entries.map((e) => `    { "name": ${JSON.stringify(e.name)}, "port": ${e.port} }`);
+  const lines = entries.map((e) => `    { "name": ${JSON.stringify(e.name)}, "port": ${e.port}${e.productionSilo ? `, "productionSilo": ${JSON.stringify(e.productionSilo)}` : ""} }`);
   return `{\n  "$comment": ${JSON.stringify(comment)},\n  "subgraphs": [\n${lines.join(",\n")}\n  ]\n}\n`;
 }
 
@@ -77,7 +79,11 @@ export function addToCompose(text: string, name: string, port: number): string |
   const gatewayAt = text.indexOf("\n  gateway:\n");
   if (gatewayAt < 0) return null;
   const head = text.slice(0, gatewayAt + 1);
-  let gateway = text.slice(gatewayAt + 1);
+  // The gateway's block ends at the next line indented less than its keys (the next service).
+  const blockEnd = /\n(?= {0,3}\S)/.exec(text.slice(gatewayAt + 1 + "  gateway:\n".length));
+  const end = blockEnd ? gatewayAt + 1 + "  gateway:\n".length + blockEnd.index + 1 : text.length;
+  let gateway = text.slice(gatewayAt + 1, end);
+  const tail = text.slice(end);
   const afterLast = (pattern: RegExp, line: string): boolean => {
     const matches = [...gateway.matchAll(pattern)];
     const last = matches.at(-1);
@@ -89,7 +95,7 @@ export function addToCompose(text: string, name: string, port: number): string |
   const upper = name.toUpperCase();
   if (!afterLast(/^ {6}SUBGRAPH_[A-Z0-9_]+_URL: .*$/gm, `      SUBGRAPH_${upper}_URL: http://${name}:${port}/graphql`)) return null;
   if (!afterLast(/^ {6}[a-z0-9]+: \{ condition: service_healthy \}$/gm, `      ${name}: { condition: service_healthy }`)) return null;
-  const updated = `${head}${composeService(name, port)}\n${gateway}`;
+  const updated = `${head}${composeService(name, port)}\n${gateway}${tail}`;
   const parsed = parseYaml(updated) as { services?: Record<string, { environment?: Record<string, string> }> };
   return parsed.services?.[name] && parsed.services.gateway?.environment?.[`SUBGRAPH_${upper}_URL`] ? updated : null;
 }
@@ -115,10 +121,17 @@ export function scaffold(name: string, root = ROOT): Scaffolded {
   const initSql = join(root, "deploy", "postgres-init.sql");
   if (existsSync(initSql)) writeFileSync(initSql, `${readFileSync(initSql, "utf8").trimEnd()}\nCREATE DATABASE ${name};\n`);
 
+  const prometheus = join(root, "deploy", "prometheus.yml");
+  if (existsSync(prometheus)) {
+    const job = [`  - job_name: ${name}`, "    dns_sd_configs:", `      - names: ["${name}"]`, "        type: A", `        port: ${port}`];
+    writeFileSync(prometheus, `${readFileSync(prometheus, "utf8").trimEnd()}\n${job.join("\n")}\n`);
+  }
+
   const composePath = join(root, "docker-compose.yml");
   const compose = existsSync(composePath) ? addToCompose(readFileSync(composePath, "utf8"), name, port) : null;
   if (compose) writeFileSync(composePath, compose);
-  return { name, port, field: values.__field__, files, composeSnippet: compose ? undefined : composeService(name, port) };
+  const kubernetes = addToKubernetes(root, name, port, readFileSync(join(ROOT, "scripts", "templates", "kubernetes", "unit.yaml.tmpl"), "utf8"));
+  return { name, port, field: values.__field__, files, composeSnippet: compose ? undefined : composeService(name, port), kubernetes };
 }
 
 function main(): number {
@@ -132,10 +145,12 @@ function main(): number {
   const out = [
     `Created subgraphs/${done.name}/ on port ${done.port}:`,
     ...done.files.map((f) => `  ${f}`),
-    `Added ${done.name} to subgraphs/manifest.json${done.composeSnippet ? "" : ", docker-compose.yml"} and deploy/postgres-init.sql.`,
+    `Added ${done.name} to subgraphs/manifest.json${done.composeSnippet ? "" : ", docker-compose.yml"}, deploy/prometheus.yml and deploy/postgres-init.sql.`,
     ...(done.composeSnippet
       ? ["Add this service to docker-compose.yml, and point the gateway at it (SUBGRAPH_" + done.name.toUpperCase() + `_URL, depends_on):`, done.composeSnippet]
       : []),
+    ...(done.kubernetes.written.length > 0 ? [`Added ${done.name} to deploy/kubernetes: ${done.kubernetes.written.join(", ")}.`] : []),
+    ...(done.kubernetes.manual ? [done.kubernetes.manual] : []),
     "Next:",
     `  npm run schema                                      # prints schema/${done.name}.graphql, composes the supergraph`,
     `  npx jest --selectProjects unit -- subgraphs/${done.name}   # the unit's own test`,

@@ -1,5 +1,7 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
+import type { RequestInfo } from "../../kit/http";
+import type { AdmissionStep } from "./step";
 
 /**
  * An optional allow-list of persisted operations: a JSON manifest of
@@ -39,4 +41,28 @@ export class PersistedOperations {
 
 export function sha256(text: string): string {
   return createHash("sha256").update(text).digest("hex");
+}
+
+/** The allow-list as an admission step, for POST bodies and GET parameters alike. */
+export function persistedOperations(persisted: PersistedOperations): AdmissionStep {
+  return ({ info }) => {
+    const verdict = admit(persisted, info);
+    return verdict.ok ? undefined : { status: 400, code: "PERSISTED_QUERY_NOT_ALLOWED", message: verdict.message };
+  };
+}
+
+function admit(persisted: PersistedOperations, info: RequestInfo): { ok: true } | { ok: false; message: string } {
+  if (info.body && typeof info.body === "object") return persisted.admit(info.body as Parameters<PersistedOperations["admit"]>[0]);
+  const params = info.url.searchParams;
+  let extensions: Parameters<PersistedOperations["admit"]>[0]["extensions"];
+  try {
+    extensions = params.has("extensions") ? JSON.parse(params.get("extensions")!) : undefined;
+  } catch {
+    return { ok: false, message: "the extensions parameter is not JSON" };
+  }
+  const request = { query: params.get("query") ?? undefined, extensions };
+  const verdict = persisted.admit(request);
+  // A GET by hash alone: the document goes where Apollo will read it.
+  if (verdict.ok && request.query && !params.has("query")) params.set("query", request.query);
+  return verdict;
 }

@@ -1,30 +1,88 @@
 import type { ApolloServerPlugin } from "@apollo/server";
 import { ApolloArmor } from "@escape.tech/graphql-armor";
-import { MaxTokensParserWLexer } from "@escape.tech/graphql-armor-max-tokens";
-import type { ValidationRule } from "graphql";
+import { GraphQLError, type ValidationContext, type ValidationRule } from "graphql";
 import type { GatewayConfig } from "../config";
 
 /**
- * Limits on what one operation may ask, with GraphQL Armor rather than
- * hand-written rules. Each rejection is a 400 whose message names the limit
- * and its configured value ("Query depth limit of 12 exceeded, found 100").
+ * Limits on what one operation may ask, counted by GraphQL Armor's
+ * validation rules and refused in our own words: which limit, what this
+ * operation has, the most allowed, and a stable code per limit
+ * (`MAX_DEPTH_EXCEEDED`, `MAX_ALIASES_EXCEEDED`, `MAX_DIRECTIVES_EXCEEDED`,
+ * `MAX_COST_EXCEEDED`), as a 400. Armor's own words ("Syntax Error: Query
+ * Cost limit of 20000 exceeded, found 8.26e+35") call a limit a syntax error.
  * Field suggestions ("did you mean …?") would map the schema for an
  * attacker, so production hides them.
  */
 export function operationLimits(config: GatewayConfig): { plugins: ApolloServerPlugin[]; validationRules: ValidationRule[] } {
   const production = config.NODE_ENV === "production";
+  // Armor's own reporting is replaced by ours (it would add its words as well).
+  const refuse = (limit: keyof typeof LIMITS, max: number) => ({ exposeLimits: true, propagateOnRejection: false, onReject: [reportAs(limit, max)] });
   const armor = new ApolloArmor({
-    maxDepth: { n: config.GATEWAY_MAX_DEPTH, exposeLimits: true },
-    maxAliases: { n: config.GATEWAY_MAX_ALIASES, exposeLimits: true },
-    // Counted before Apollo instead (tokenLimit below): thrown from Apollo's
-    // parsing hook it would come back as a 500.
+    maxDepth: { n: config.GATEWAY_MAX_DEPTH, ...refuse("depth", config.GATEWAY_MAX_DEPTH) },
+    maxAliases: { n: config.GATEWAY_MAX_ALIASES, ...refuse("aliases", config.GATEWAY_MAX_ALIASES) },
+    // Counted before Apollo parses, in the admission chain (token-limit.ts).
     maxTokens: { enabled: false },
-    maxDirectives: { n: config.GATEWAY_MAX_DIRECTIVES, exposeLimits: true },
-    costLimit: { maxCost: config.GATEWAY_MAX_COST, exposeLimits: true },
+    maxDirectives: { n: config.GATEWAY_MAX_DIRECTIVES, ...refuse("directives", config.GATEWAY_MAX_DIRECTIVES) },
+    costLimit: { maxCost: config.GATEWAY_MAX_COST, ...refuse("cost", config.GATEWAY_MAX_COST) },
     blockFieldSuggestion: { enabled: config.GATEWAY_FIELD_SUGGESTIONS === "off" || (config.GATEWAY_FIELD_SUGGESTIONS === "auto" && production) },
   });
   const { plugins, validationRules } = armor.protect();
-  return { plugins: plugins as ApolloServerPlugin[], validationRules };
+  return { plugins: [...(plugins as ApolloServerPlugin[]), limitCodes()], validationRules };
+}
+
+/** Each limit's code and how its refusal reads; `found` is what the operation has, when Armor says. */
+const LIMITS = {
+  depth: { code: "MAX_DEPTH_EXCEEDED", words: (max: number, found?: string) => `the operation is nested too deeply: ${found ? `${found} levels` : "more levels"} where this gateway allows at most ${max}` },
+  aliases: { code: "MAX_ALIASES_EXCEEDED", words: (max: number, found?: string) => `the operation uses too many aliases: ${found ?? "more"} where this gateway allows at most ${max}` },
+  directives: { code: "MAX_DIRECTIVES_EXCEEDED", words: (max: number, found?: string) => `the operation uses too many directives: ${found ?? "more"} where this gateway allows at most ${max}` },
+  cost: {
+    code: "MAX_COST_EXCEEDED",
+    words: (max: number, found?: string) =>
+      `the operation would cost too much to run: its estimated cost is ${found ? readable(found) : "higher"} where this gateway allows at most ${max} (each field counts, and a list field's count multiplies what it selects by its size, e.g. first: 50)`,
+  },
+} as const;
+
+/** A limit refused by Armor, in our words; limitCodes() gives it its code back after Apollo's validation wrapper. */
+class LimitExceeded extends GraphQLError {
+  constructor(
+    message: string,
+    readonly code: string,
+  ) {
+    super(message, { extensions: { code } });
+  }
+}
+
+/** Armor's rejection handler: what it counted, reported as our own error (Armor says `…, found <n>.`). */
+function reportAs(limit: keyof typeof LIMITS, max: number) {
+  return (context: ValidationContext | null, error: GraphQLError) => {
+    const found = /found (\S+?)\.?$/.exec(error.message)?.[1];
+    context?.reportError(new LimitExceeded(LIMITS[limit].words(max, found), LIMITS[limit].code));
+  };
+}
+
+/** A cost of 8.26e+35 reads as such; one that fits in an integer reads whole. */
+function readable(found: string): string {
+  const n = Number(found);
+  return Number.isFinite(n) && n < 1e15 ? String(Math.round(n)) : Number.isFinite(n) ? n.toPrecision(3) : found;
+}
+
+/**
+ * Apollo wraps every validation error with the code GRAPHQL_VALIDATION_FAILED
+ * (and status 400); a limit keeps its own code, so clients can tell "too big"
+ * from "not valid".
+ */
+function limitCodes(): ApolloServerPlugin {
+  return {
+    async requestDidStart() {
+      return {
+        async didEncounterErrors({ errors }) {
+          for (const error of errors) {
+            if (error.originalError instanceof LimitExceeded) (error.extensions as Record<string, unknown>).code = error.originalError.code;
+          }
+        },
+      };
+    },
+  };
 }
 
 /** Introspection: on in development, off in production unless asked for. */
@@ -33,12 +91,20 @@ export function introspectionEnabled(config: GatewayConfig): boolean {
 }
 
 /** Codes of requests that are the client's to fix. */
-const CLIENT_CODES = new Set(["GRAPHQL_PARSE_FAILED", "GRAPHQL_VALIDATION_FAILED", "BAD_USER_INPUT", "BAD_REQUEST", "OPERATION_RESOLUTION_FAILURE", "INVALID_GRAPHQL"]);
+const CLIENT_CODES = new Set([
+  "GRAPHQL_PARSE_FAILED",
+  "GRAPHQL_VALIDATION_FAILED",
+  "BAD_USER_INPUT",
+  "BAD_REQUEST",
+  "OPERATION_RESOLUTION_FAILURE",
+  "INVALID_GRAPHQL",
+  ...Object.values(LIMITS).map((l) => l.code),
+]);
 
 /**
  * A request refused before execution is a 400, whichever stage refused it:
- * the token limit fires while parsing and the gateway resolves the operation
- * name itself, and both would otherwise surface as a 500 (a server fault).
+ * the gateway resolves the operation name itself, and an unknown one would
+ * otherwise surface as a 500 (a server fault).
  */
 export function clientErrorStatus(): ApolloServerPlugin {
   return {
@@ -52,22 +118,5 @@ export function clientErrorStatus(): ApolloServerPlugin {
         },
       };
     },
-  };
-}
-
-/**
- * The token limit, checked on the raw document before Apollo parses it, with
- * GraphQL Armor's counting lexer. Returns the refusal message, or null.
- */
-export function tokenLimit(max: number): (document: string) => string | null {
-  return (document) => {
-    try {
-      new MaxTokensParserWLexer(document, { n: max, exposeLimits: true }).parseDocument();
-      return null;
-    } catch (err) {
-      const message = (err as Error).message;
-      // Only the limit is ours to report here; other syntax errors are Apollo's to word.
-      return /Token limit/i.test(message) ? message : null;
-    }
   };
 }

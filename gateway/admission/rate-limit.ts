@@ -1,3 +1,5 @@
+import type { AdmissionStep } from "./step";
+
 /**
  * A token bucket per caller (the token's subject, or the client address for
  * anonymous callers): `perMinute` requests a minute on average, bursts up to
@@ -35,4 +37,17 @@ export class RateLimiter {
     const full = (this.burst / this.perMinute) * 60_000;
     for (const [key, b] of this.buckets) if (t - b.at > full) this.buckets.delete(key);
   }
+}
+
+/**
+ * The rate limit as an admission step: after the identity step, so a signed-in
+ * caller is limited by who they are, wherever they call from. Past the budget,
+ * a 429 saying which limit and when to come back (`Retry-After`).
+ */
+export function rateLimit(limiter: RateLimiter, perMinute: number): AdmissionStep {
+  return ({ identity, info }) => {
+    const wait = limiter.take(identity ? `sub:${identity.subject}` : `ip:${info.remoteAddress}`);
+    if (wait <= 0) return undefined;
+    return { status: 429, code: "RATE_LIMITED", message: `rate limit: more than ${perMinute} requests a minute from this caller; retry in ${wait} s`, headers: { "retry-after": String(wait) } };
+  };
 }

@@ -3,7 +3,8 @@ import { createProcessMetrics } from "../../kit/metrics";
 import { httpObserver, linkContext, requestOf } from "../../kit/observe";
 import { parsePrometheusText } from "../../test/support/prometheus";
 import { PlanCache } from "../planning/planner";
-import { planCacheMetrics, outcomeOfFailure, outcomeOfResponse, recordFetch, registerGatewayMetrics } from "./metrics";
+import { badStatus, circuitOpen, timedOut } from "../subgraph-calls/failures";
+import { planCacheMetrics, outcomeOfFailure, outcomeOfResponse, recordFetch, registerBreakerStates, registerGatewayMetrics } from "./metrics";
 
 const value = async (registry: Registry, name: string, labels: Record<string, string> = {}) => parsePrometheusText(await registry.metrics()).sum(name, labels);
 
@@ -47,5 +48,26 @@ describe("gateway metrics", () => {
     expect(outcomeOfFailure({ extensions: { code: "TIMEOUT" } })).toBe("timeout");
     expect(outcomeOfFailure({ extensions: { code: "UNAVAILABLE" } })).toBe("unavailable");
     expect(outcomeOfFailure(new TypeError("fetch failed"))).toBe("unavailable");
+  });
+});
+
+describe("breaker states in the metrics", () => {
+  it("reads each unit's breaker at every scrape, 1 for its state", async () => {
+    const registry = new Registry();
+    const states = new Map<string, "closed" | "open" | "half-open">([["billing", "closed"], ["retail", "open"]]);
+    registerBreakerStates(registry, () => states);
+    expect(await value(registry, "gateway_subgraph_breaker_state", { subgraph: "retail", state: "open" })).toBe(1);
+    expect(await value(registry, "gateway_subgraph_breaker_state", { subgraph: "retail", state: "closed" })).toBe(0);
+    expect(await value(registry, "gateway_subgraph_breaker_state", { subgraph: "billing", state: "closed" })).toBe(1);
+    states.set("retail", "half-open");
+    expect(await value(registry, "gateway_subgraph_breaker_state", { subgraph: "retail", state: "half-open" })).toBe(1);
+    expect(await value(registry, "gateway_subgraph_breaker_state", { subgraph: "retail", state: "open" })).toBe(0);
+  });
+
+  it("names the outcome of each failure of the call chain", () => {
+    expect(outcomeOfFailure(circuitOpen("retail"))).toBe("circuit_open");
+    expect(outcomeOfFailure(badStatus("retail", 401))).toBe("refused");
+    expect(outcomeOfFailure(badStatus("retail", 503))).toBe("unavailable");
+    expect(outcomeOfFailure(timedOut("retail", 5, false))).toBe("timeout");
   });
 });

@@ -1,4 +1,4 @@
-import { Counter, Histogram, type Registry } from "prom-client";
+import { Counter, Gauge, Histogram, type Registry } from "prom-client";
 import { LATENCY_BUCKETS } from "../../kit/metrics";
 import { addTiming, requestOf } from "../../kit/observe";
 
@@ -6,12 +6,13 @@ import { addTiming, requestOf } from "../../kit/observe";
  * The gateway's own series, beside every process's request and runtime
  * metrics (kit/metrics.ts): subgraph fetches and the query plan cache.
  *
- * A fetch's outcome is one of four: `ok` (the unit answered), `error` (it
+ * A fetch's outcome is one of six: `ok` (the unit answered), `error` (it
  * answered, reporting a fault of its own), `timeout` (no answer in time),
- * `unavailable` (no usable answer: refused, reset, an HTTP error, or a
- * breaker failing fast).
+ * `unavailable` (no usable answer: connection refused or reset, a 5xx, an
+ * unreadable body), `refused` (a 4xx: the unit refused what the gateway
+ * sent) or `circuit_open` (not sent: the unit's breaker is open).
  */
-export type FetchOutcome = "ok" | "error" | "timeout" | "unavailable";
+export type FetchOutcome = "ok" | "error" | "timeout" | "unavailable" | "refused" | "circuit_open";
 
 const FETCH_SECONDS = "gateway_subgraph_fetch_duration_seconds";
 const FETCH_ERRORS = "gateway_subgraph_fetch_errors_total";
@@ -19,14 +20,14 @@ const FETCH_ERRORS = "gateway_subgraph_fetch_errors_total";
 export function registerGatewayMetrics(registry: Registry): void {
   new Histogram({
     name: FETCH_SECONDS,
-    help: "Subgraph fetches the query plans made, by subgraph and outcome (ok, error, timeout, unavailable).",
+    help: "Subgraph fetches the query plans made, by subgraph and outcome (ok, error, timeout, unavailable, refused, circuit_open).",
     labelNames: ["subgraph", "outcome"] as const,
     buckets: LATENCY_BUCKETS,
     registers: [registry],
   });
   new Counter({
     name: FETCH_ERRORS,
-    help: "Subgraph fetches that did not end ok, by subgraph and outcome (error, timeout, unavailable).",
+    help: "Subgraph fetches that did not end ok, by subgraph and outcome (error, timeout, unavailable, refused, circuit_open).",
     labelNames: ["subgraph", "outcome"] as const,
     registers: [registry],
   });
@@ -35,10 +36,9 @@ export function registerGatewayMetrics(registry: Registry): void {
 /**
  * Records one subgraph fetch: its metrics, and its time in the request's log
  * line. `context` is the gateway context of the request the fetch serves, as
- * a data source is handed it. Call it once per fetch a query plan makes (the
- * observed data source does; code that ends a fetch some other way, such as a
- * breaker failing fast outside it, may too). For a context the HTTP front did
- * not make (a fetch outside any request) it does nothing.
+ * a data source is handed it. Call it once per fetch a query plan makes
+ * (subgraph-calls/measure.ts does). For a context the HTTP front did not make
+ * (a fetch outside any request) it does nothing.
  */
 export function recordFetch(context: object, subgraph: string, ms: number, outcome: FetchOutcome): void {
   const request = requestOf(context);
@@ -56,8 +56,32 @@ export function outcomeOfResponse(errors: readonly { extensions?: Record<string,
   return errors?.some((e) => UNIT_FAULTS.has(String(e.extensions?.code ?? "INTERNAL_SERVER_ERROR"))) ? "error" : "ok";
 }
 
+/** Failure codes of subgraph-calls/failures.ts by outcome; anything else is `unavailable`. */
+const FAILURE_OUTCOMES: Record<string, FetchOutcome> = { TIMEOUT: "timeout", UNIT_REFUSED: "refused", CIRCUIT_OPEN: "circuit_open" };
+
 export function outcomeOfFailure(err: unknown): FetchOutcome {
-  return (err as { extensions?: { code?: unknown } })?.extensions?.code === "TIMEOUT" ? "timeout" : "unavailable";
+  const code = (err as { extensions?: { code?: unknown } })?.extensions?.code;
+  return (typeof code === "string" && FAILURE_OUTCOMES[code]) || "unavailable";
+}
+
+const BREAKER_STATES = ["closed", "open", "half-open"] as const;
+
+/**
+ * Each unit's circuit breaker, read at every scrape: one series per unit and
+ * state, 1 for the state it is in and 0 for the others, so an alert is
+ * `gateway_subgraph_breaker_state{state="open"} == 1`.
+ */
+export function registerBreakerStates(registry: Registry, states: () => ReadonlyMap<string, (typeof BREAKER_STATES)[number]>): void {
+  new Gauge({
+    name: "gateway_subgraph_breaker_state",
+    help: "Each subgraph's circuit breaker: 1 for its current state (closed, open, half-open), 0 for the others.",
+    labelNames: ["subgraph", "state"] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [subgraph, current] of states()) for (const state of BREAKER_STATES) this.set({ subgraph, state }, state === current ? 1 : 0);
+    },
+  });
 }
 
 /** What the plan cache (planning/planner.ts) reports: each lookup, and the time to plan after a miss. */

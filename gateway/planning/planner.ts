@@ -1,9 +1,9 @@
 import type { Operation, Supergraph } from "@apollo/federation-internals";
-import type { DocumentNode } from "graphql";
+import { type DocumentNode, GraphQLError, Kind, print } from "graphql";
 import { createApolloPlanner } from "./apollo-planner";
 import { createHivePlanner } from "./hive-planner";
 import type { PlanObserver } from "../operations/metrics";
-import type { Plan } from "./plan";
+import type { Plan, PlanNode } from "./plan";
 
 /**
  * The planner seam: a supergraph in, a plan for an operation out. Every
@@ -38,7 +38,9 @@ export const DEFAULT_PLANNER: PlannerName = "hive";
  * refuses to plan (Hive's refuses a few deep chains through `@requires`
  * fields that Apollo's plans right): an operation either planner can plan
  * is answered. Each fallback is reported once per operation (plans are
- * cached) through `onFallback`.
+ * cached) through `onFallback`. An operation with `@defer` under Hive's is
+ * planned by Apollo's: Hive's plans deferred fragments with the rest (no
+ * Defer node), and incremental delivery needs the parts apart.
  */
 export function createPlanner(name: PlannerName, supergraph: Supergraph, sdl: string, onFallback: (error: Error, request: PlanRequest) => void = () => undefined): Planner {
   const build = (which: PlannerName) => (which === "apollo" ? createApolloPlanner(supergraph) : createHivePlanner(sdl));
@@ -52,15 +54,20 @@ export function createPlanner(name: PlannerName, supergraph: Supergraph, sdl: st
         fallback ??= build("apollo");
         return fallback.plan(request);
       }
+      let refused: Error;
       try {
-        return primary.plan(request);
+        const plan = primary.plan(request);
+        if (!runsAMutationTwice(plan)) return plan;
+        refused = new Error("its plan runs one mutation field in two fetches");
       } catch (error) {
-        // Built on first need: Apollo's planner takes a moment to build its graph of the supergraph.
-        fallback ??= build(name === "apollo" ? "hive" : "apollo");
-        const plan = fallback.plan(request);
-        onFallback(error as Error, request);
-        return plan;
+        refused = error as Error;
       }
+      // Built on first need: Apollo's planner takes a moment to build its graph of the supergraph.
+      fallback ??= build(name === "apollo" ? "hive" : "apollo");
+      const plan = fallback.plan(request);
+      if (runsAMutationTwice(plan)) throw new GraphQLError("this mutation cannot be planned without running one of its fields twice", { extensions: { code: "QUERY_PLANNING_FAILED" } });
+      onFallback(refused, request);
+      return plan;
     },
   };
 }
@@ -100,4 +107,40 @@ export class PlanCache {
     this.plans.set(key, plan);
     return plan;
   }
+}
+
+/**
+ * Whether a plan would run a root mutation field (same response name,
+ * field and arguments) in more than one fetch: a mutation is a write, and a write
+ * must run once, whatever a planner thought it needed to read from it.
+ */
+export function runsAMutationTwice(plan: Plan): boolean {
+  const seen = new Set<string>();
+  const visit = (node: PlanNode | undefined): boolean => {
+    if (!node) return false;
+    switch (node.kind) {
+      case "Fetch":
+        if (node.operationKind !== "mutation") return false;
+        for (const definition of node.document.definitions) {
+          if (definition.kind !== Kind.OPERATION_DEFINITION) continue;
+          for (const selection of definition.selectionSet.selections) {
+            if (selection.kind !== Kind.FIELD || selection.name.value === "__typename") continue;
+            // By response name too: a client may run the same field twice under two aliases.
+            const key = `${selection.alias?.value ?? ""}:${selection.name.value}(${(selection.arguments ?? []).map(print).join(",")})`;
+            if (seen.has(key)) return true;
+            seen.add(key);
+          }
+        }
+        return false;
+      case "Sequence":
+      case "Parallel":
+        return node.nodes.some(visit);
+      case "Condition":
+        return visit(node.ifClause) || visit(node.elseClause);
+      default:
+        // Mutation fields are fetched at the root only, never under a Flatten.
+        return false;
+    }
+  };
+  return visit(plan.node ?? undefined);
 }

@@ -1,4 +1,6 @@
-import { type BreakerState, CircuitBreaker } from "./breaker";
+import { callOf } from "../../test/support/calls";
+import { type BreakerState, CircuitBreaker, breaker } from "./breaker";
+import { badStatus, connectionFailed, timedOut } from "./failures";
 
 describe("circuit breaker", () => {
   let now = 0;
@@ -61,5 +63,38 @@ describe("circuit breaker", () => {
     expect(b.tryAcquire()).toBe(true);
     b.success();
     expect(transitions).toEqual(["closed->open", "open->half-open", "half-open->open", "open->half-open", "half-open->closed"]);
+  });
+});
+
+describe("the breaker around one call", () => {
+  const circuit = () => new CircuitBreaker({ failures: 2, cooldownMs: 60_000 });
+  const failing = (failure: unknown) => {
+    let calls = 0;
+    return { next: async () => ((calls += 1), Promise.reject(failure)), calls: () => calls };
+  };
+
+  it("opens after calls that say the unit is unwell, then fails fast with CIRCUIT_OPEN without calling it", async () => {
+    const b = circuit();
+    const unit = failing(connectionFailed("ledger"));
+    const call = breaker("ledger", b)(unit.next);
+    for (let i = 0; i < 2; i += 1) await expect(call(callOf())).rejects.toMatchObject({ extensions: { code: "UNAVAILABLE" } });
+    await expect(call(callOf())).rejects.toMatchObject({ extensions: { code: "CIRCUIT_OPEN", unit: "ledger" }, message: expect.stringMatching(/^the ledger unit is not being called/) });
+    expect(unit.calls()).toBe(2);
+    expect(b.state).toBe("open");
+  });
+
+  it("counts a refusal (4xx) as the unit answering", async () => {
+    const b = circuit();
+    const call = breaker("ledger", b)(failing(badStatus("ledger", 403)).next);
+    for (let i = 0; i < 3; i += 1) await expect(call(callOf())).rejects.toMatchObject({ extensions: { code: "UNIT_REFUSED" } });
+    expect(b.state).toBe("closed");
+  });
+
+  it("closes on an answer", async () => {
+    const b = circuit();
+    await expect(breaker("ledger", b)(failing(timedOut("ledger", 10, false)).next)(callOf())).rejects.toBeDefined();
+    await breaker("ledger", b)(async () => ({ data: {} }))(callOf());
+    await expect(breaker("ledger", b)(failing(timedOut("ledger", 10, false)).next)(callOf())).rejects.toBeDefined();
+    expect(b.state).toBe("closed");
   });
 });

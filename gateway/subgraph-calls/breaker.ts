@@ -1,3 +1,6 @@
+import type { Wrapper } from "./call";
+import { CallFailure, circuitOpen } from "./failures";
+
 /**
  * A circuit breaker for one subgraph. After `failures` consecutive failed
  * calls it opens: calls fail fast, so a dead unit costs a request nothing and
@@ -65,4 +68,28 @@ export class CircuitBreaker {
     this.current = to;
     this.options.onChange?.(to, from);
   }
+}
+
+/**
+ * The breaker around one call to the unit. It sits outside retry.ts: a call
+ * and its retries are one outcome, so a unit is not judged dead on one bad
+ * moment counted three times. What counts against it is the unit not
+ * answering properly (timeouts, connection errors, 5xx, unreadable answers);
+ * a 4xx is the unit answering, and counts as a success. An open breaker
+ * fails the call at once with `CIRCUIT_OPEN`, naming the unit.
+ */
+export function breaker(unit: string, circuit: CircuitBreaker): Wrapper {
+  return (next) => async (call) => {
+    if (!circuit.tryAcquire()) throw circuitOpen(unit);
+    try {
+      const response = await next(call);
+      circuit.success();
+      return response;
+    } catch (err) {
+      // Anything but a classified failure is the gateway's own fault, and says nothing good of the call either.
+      if (!(err instanceof CallFailure) || err.unhealthy) circuit.failure();
+      else circuit.success();
+      throw err;
+    }
+  };
 }

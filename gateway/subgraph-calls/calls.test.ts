@@ -3,14 +3,15 @@ import { type IncomingHttpHeaders, type Server, createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { type GraphQLError, buildSchema, graphql } from "graphql";
 import { type Identity, IDENTITY_HEADER, decodeIdentity } from "../../kit/identity";
+import type { GraphQLDataSource } from "@apollo/gateway";
 import { CircuitBreaker } from "./breaker";
 import { type SharingOptions, bodyOf, nextSequence } from "./calls";
+import { unitDataSource } from "./chain";
 import type { GatewayContext } from "../context";
-import { UnitDataSource } from "./datasource";
 import { type Transport, createTransport } from "./transport";
 
 /**
- * Shared subgraph calls (calls.ts) through the data source, against a
+ * Shared subgraph calls (calls.ts) through the gateway's whole chain (chain.ts), against a
  * loopback subgraph that executes real GraphQL, records every request and,
  * on demand, holds its answers, answers 503 or drops the connection.
  */
@@ -153,8 +154,8 @@ describe("UnitCalls: query fetches to one unit shared", () => {
   });
 
   const source = (sharing: SharingOptions = { batch: true, dedupe: true }, retries = 0) =>
-    new UnitDataSource("ledger", url, { timeoutMs: 2000, retries, retryBaseMs: 5 }, new CircuitBreaker({ failures: 100, cooldownMs: 60_000 }), transport, "test-signing-secret", sharing);
-  const fetchOf = (ds: UnitDataSource, context: GatewayContext, query: string, variables: Record<string, unknown> = {}) =>
+    unitDataSource("ledger", url, { timeoutMs: 2000, retries, retryBaseMs: 5, breaker: new CircuitBreaker({ failures: 100, cooldownMs: 60_000 }), sharing }, transport, "test-signing-secret");
+  const fetchOf = (ds: GraphQLDataSource<GatewayContext>, context: GatewayContext, query: string, variables: Record<string, unknown> = {}) =>
     // The kind enum is not exported by @apollo/gateway; this is its value.
     ds.process({ kind: "incoming operation" as never, request: { query, variables }, incomingRequestContext: { context } as never, context });
   /** Holds the subgraph's answers until the returned function is called. */
@@ -457,7 +458,7 @@ describe("UnitCalls: query fetches to one unit shared", () => {
   });
 
   describe("a unit that fails the merged request fails every fetch it stood for, naming the unit", () => {
-    const fetches = (ds: UnitDataSource) => {
+    const fetches = (ds: GraphQLDataSource<GatewayContext>) => {
       const [a, b] = [contextOf(), contextOf()];
       return [fetchOf(ds, a, CUSTOMERS, { representations: customers("C1") }), fetchOf(ds, b, CUSTOMERS, { representations: customers("C2") }), fetchOf(ds, a, PRODUCTS), fetchOf(ds, b, PRICES, { representations: products("S1") })];
     };

@@ -1,9 +1,9 @@
 import type { GatewayGraphQLResponse } from "@apollo/server-gateway-interface";
 import type { GraphQLFormattedError } from "graphql";
 import { encodeIdentity } from "../../kit/identity";
+import type { Call, CallRequest } from "./call";
 import { type Coalesced, coalesce } from "./coalesce";
 import type { GatewayContext } from "../context";
-import type { RawAnswer } from "./transport";
 
 /**
  * How query fetches to one subgraph are shared, so that the same work is
@@ -43,34 +43,8 @@ export interface SharingOptions {
   concurrency?: number;
 }
 
-/** What the data source asks of the subgraph for one fetch of a query plan. */
-export interface Ask {
-  context: GatewayContext;
-  query: string;
-  operationName?: string;
-  variables: Record<string, unknown>;
-  /** Trace headers of the fetch span the ask belongs to. */
-  trace: Record<string, string>;
-  /** Set when its own headers (request id, trace) went on the wire; an ask served by another's request is not. */
-  led?: boolean;
-}
-
-/** One HTTP exchange with the unit, standing for one or more asks. */
-export interface Outgoing {
-  body: string;
-  /** The client request whose headers it carries (request id, identity, forwarded headers); the first ask's. Null for calls of the gateway's own. */
-  context: GatewayContext | null;
-  trace: Record<string, string>;
-  /**
-   * The latest deadline among the client requests it serves: a request with
-   * little time left must not cut short the call for one with more. Each
-   * fetch is still bounded by its own request's deadline (datasource.ts).
-   */
-  deadline: number;
-}
-
-/** Sends one exchange (with the data source's timeouts, retries and breaker) and returns the 2xx answer, or throws. */
-export type Exchange = (outgoing: Outgoing) => Promise<RawAnswer>;
+/** A query fetch of a client request: the only kind of call that is shared. */
+export type Ask = CallRequest & { context: GatewayContext };
 
 let clock = 0;
 /** A point in the gateway's order of events: client request arrivals and subgraph sends. */
@@ -113,7 +87,7 @@ const MOST_MERGED_CHARS = 512 * 1024;
 
 interface InFlight {
   sentAt: number;
-  answer: Promise<RawAnswer>;
+  answer: Promise<GatewayGraphQLResponse>;
 }
 
 export class UnitCalls {
@@ -126,11 +100,8 @@ export class UnitCalls {
 
   constructor(
     private readonly options: SharingOptions,
-    private readonly exchange: Exchange,
-    /** Reads an answer's body (throws when it is not a GraphQL response). */
-    private readonly parse: (answer: RawAnswer) => GatewayGraphQLResponse,
-    /** Called once per client request and answer (provenance). */
-    private readonly received: (context: GatewayContext, response: GatewayGraphQLResponse) => void,
+    /** The rest of the chain (breaker, retries, timeouts, the transport), once per request actually sent. */
+    private readonly exchange: Call,
   ) {}
 
   /** Answers one query fetch, sharing its request with others where the options allow. */
@@ -220,12 +191,17 @@ export class UnitCalls {
       deadline = Math.max(deadline, c.deadline);
     }
     const key = `${groups[0].caller}\n${body}`;
-    let flight = this.options.dedupe ? this.inFlight.get(key) : undefined;
+    const flight = this.options.dedupe ? this.inFlight.get(key) : undefined;
+    let answer: Promise<GatewayGraphQLResponse>;
     if (!flight || flight.sentAt < lastArrival) {
       const lead = groups[0].members[0].ask;
-      lead.led = true;
-      const sent: InFlight = { sentAt: nextSequence(), answer: this.exchange({ body, context: lead.context, trace: lead.trace, deadline }) };
-      flight = sent;
+      for (const g of groups) for (const m of g.members) m.ask.carried = m.ask !== lead;
+      // The lead's request id, identity, forwarded and trace headers go on the wire, with the latest
+      // deadline among those served: one with little time left must not cut short the call for one
+      // with more (each fetch still ends by its own deadline, timeout.ts).
+      const { query, variables = {}, operationName } = merged.request;
+      const outgoing: CallRequest = { ...lead, query, variables, operationName, document: query === lead.query ? lead.document : undefined, body, deadline };
+      const sent: InFlight = { sentAt: nextSequence(), answer: this.exchange(outgoing) };
       const caller = groups[0].caller;
       this.busy.set(caller, (this.busy.get(caller) ?? 0) + 1);
       const done = () => {
@@ -242,9 +218,14 @@ export class UnitCalls {
         };
         sent.answer.then(forget, forget);
       }
+      answer = sent.answer;
+    } else {
+      for (const g of groups) for (const m of g.members) m.ask.carried = true;
+      // The sender's requests take the answer as it is; whoever joins gets a copy.
+      answer = flight.answer.then((response) => ({ ...response, data: copy(response.data) as GatewayGraphQLResponse["data"] }));
     }
-    flight.answer.then(
-      (answer) => this.answer(groups, merged, contexts, answer),
+    answer.then(
+      (response) => this.answer(groups, merged, response),
       (err: unknown) => {
         for (const g of groups) for (const m of g.members) m.reject(err);
       },
@@ -259,16 +240,14 @@ export class UnitCalls {
   }
 
   /**
-   * The answer is parsed once; the first client request to use a part of it
+   * The answer was parsed once; the first client request to use a part of it
    * takes it as it is, any other gets its own copy, so no two requests'
    * results share an object (the executor merges into what it is given).
    */
-  private answer(groups: Group[], merged: Coalesced, contexts: ReadonlySet<GatewayContext>, answer: RawAnswer): void {
+  private answer(groups: Group[], merged: Coalesced, answer: GatewayGraphQLResponse): void {
     let parts: GatewayGraphQLResponse[];
     try {
-      const parsed = this.parse(answer);
-      for (const c of contexts) this.received(c, parsed);
-      parts = merged.split(parsed) as GatewayGraphQLResponse[];
+      parts = merged.split(answer) as GatewayGraphQLResponse[];
     } catch (err) {
       for (const g of groups) for (const m of g.members) m.reject(err);
       return;

@@ -1,4 +1,8 @@
+import type { GatewayGraphQLResponse } from "@apollo/server-gateway-interface";
 import { Agent, request } from "undici";
+import type { Call } from "./call";
+import { bodyOf } from "./calls";
+import { badStatus, connectionFailed, unreadable } from "./failures";
 
 /**
  * The gateway's one connection pool to its subgraphs: keep-alive
@@ -53,4 +57,43 @@ export function createTransport(options: TransportOptions): Transport {
     // answer any more, so whatever is still open can be dropped.
     close: () => agent.destroy(),
   };
+}
+
+const JSON_TYPES = /^application\/(graphql-response\+)?json/i;
+
+/**
+ * The innermost step of the gateway's own chain: POSTs the call's body (as
+ * sign.ts signed it) to the unit over the pool, and reads the answer. Any
+ * answer that is not a 2xx GraphQL response is a failure saying why
+ * (failures.ts); the pool's errors never reach a client, as they name the
+ * unit's address.
+ */
+export function overHttp(pool: Transport, url: string, unit: string): Call {
+  return async (call) => {
+    let answer: RawAnswer;
+    try {
+      answer = await pool.post(url, { ...call.headers, "content-type": "application/json" }, call.body ?? bodyOf(call), call.signal ?? NEVER);
+    } catch {
+      // Refused, reset or dropped connections, or timeout.ts's abort (which has answered already).
+      throw connectionFailed(unit);
+    }
+    if (answer.status < 200 || answer.status > 299) throw badStatus(unit, answer.status);
+    if (!JSON_TYPES.test(answer.contentType)) throw unreadable(unit);
+    return readResponse(answer.body, unit);
+  };
+}
+
+/** A signal that never aborts, for calls no step bounds (the chain always has timeout.ts). */
+const NEVER = new AbortController().signal;
+
+/** A 2xx answer's GraphQL response; a body that is not one is the unit failing. */
+function readResponse(body: string, unit: string): GatewayGraphQLResponse {
+  let response: unknown;
+  try {
+    response = JSON.parse(body);
+  } catch {
+    response = undefined;
+  }
+  if (response === null || typeof response !== "object" || Array.isArray(response)) throw unreadable(unit);
+  return response as GatewayGraphQLResponse;
 }

@@ -1,16 +1,17 @@
-import type { ServiceEndpointDefinition } from "@apollo/gateway";
+import type { GraphQLDataSource, ServiceEndpointDefinition } from "@apollo/gateway";
 import type { Logger } from "../../kit/log";
 import { type BreakerState, CircuitBreaker } from "./breaker";
+import type { SharingOptions } from "./calls";
+import { type CallSettings, unitDataSource, wrapDataSource } from "./chain";
 import type { GatewayConfig } from "../config";
-import type { UnitDataSource } from "./datasource";
-import { ObservedDataSource } from "../operations/telemetry";
+import type { GatewayContext } from "../context";
 import type { Transport } from "./transport";
 
 /**
  * What the gateway keeps per subgraph across supergraph reloads: its URL
- * override, its timeout and its circuit breaker. ApolloGateway builds a new
- * data source when a reload changes a subgraph's URL; the breaker and the
- * override stay with the subgraph's name.
+ * override, its timeout and its circuit breaker. A reload that changes a
+ * subgraph's URL builds a new data source; the breaker and the override
+ * stay with the subgraph's name.
  */
 export class Units {
   private readonly breakers = new Map<string, CircuitBreaker>();
@@ -19,23 +20,18 @@ export class Units {
     private readonly config: GatewayConfig,
     readonly transport: Transport,
     private readonly logger: Logger,
+    /** Fetch sharing; tests turn parts of it off to compare (test/support), operators do not. */
+    private readonly sharing: Omit<SharingOptions, "concurrency"> = { batch: true, dedupe: true },
   ) {}
 
-  /** ApolloGateway's `buildService`. */
-  readonly buildService = ({ name, url }: ServiceEndpointDefinition): UnitDataSource =>
-    new ObservedDataSource(
-      name,
-      this.urlOf(name, url),
-      {
-        timeoutMs: this.config.subgraphTimeouts.get(name) ?? this.config.GATEWAY_SUBGRAPH_TIMEOUT_MS,
-        retries: this.config.GATEWAY_SUBGRAPH_RETRIES,
-        retryBaseMs: this.config.GATEWAY_RETRY_BASE_MS,
-      },
-      this.breakerOf(name),
-      this.transport,
-      this.config.GRAPH_SIGNING_SECRET,
-      { batch: this.config.GATEWAY_BATCH_FETCHES, dedupe: this.config.GATEWAY_DEDUPLICATE_FETCHES, concurrency: this.config.GATEWAY_BATCH_CONCURRENCY },
-    );
+  /** `buildService` as @apollo/gateway's configuration names it: the gateway's own data source for a unit. */
+  readonly buildService = ({ name, url }: ServiceEndpointDefinition): GraphQLDataSource<GatewayContext> =>
+    unitDataSource(name, this.urlOf(name, url), this.settingsOf(name), this.transport, this.config.GRAPH_SIGNING_SECRET);
+
+  /** A data source of the user's (their own `buildService`'s), inside the same chain of timeouts, retries, breaker and measurement. */
+  wrap(name: string, source: GraphQLDataSource<GatewayContext>): GraphQLDataSource<GatewayContext> {
+    return wrapDataSource(source, name, this.settingsOf(name));
+  }
 
   /** The URL the gateway calls: SUBGRAPH_<NAME>_URL if set, else the supergraph's. */
   urlOf(name: string, supergraphUrl = ""): string {
@@ -44,6 +40,21 @@ export class Units {
 
   breakerState(name: string): BreakerState {
     return this.breakers.get(name)?.state ?? "closed";
+  }
+
+  /** Every breaker made so far, by unit (operations/metrics.ts reads their states at each scrape). */
+  breakerStates(): Map<string, BreakerState> {
+    return new Map([...this.breakers].map(([name, breaker]) => [name, breaker.state]));
+  }
+
+  settingsOf(name: string): CallSettings {
+    return {
+      timeoutMs: this.config.subgraphTimeouts.get(name) ?? this.config.GATEWAY_SUBGRAPH_TIMEOUT_MS,
+      retries: this.config.GATEWAY_SUBGRAPH_RETRIES,
+      retryBaseMs: this.config.GATEWAY_RETRY_BASE_MS,
+      breaker: this.breakerOf(name),
+      sharing: { ...this.sharing, concurrency: this.config.GATEWAY_BATCH_CONCURRENCY },
+    };
   }
 
   private breakerOf(unit: string): CircuitBreaker {

@@ -1,4 +1,4 @@
-import type { IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from "node:http";
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import { type ExecutionResult, type FormattedExecutionResult, GraphQLError, type GraphQLFormattedError, type GraphQLSchema, type ValidationRule } from "graphql";
 import { decodeJwt } from "jose";
 import { Gauge, type Registry } from "prom-client";
@@ -12,7 +12,9 @@ import type { FederationGateway } from "../federation-gateway";
 import { nextSequence } from "../subgraph-calls/calls";
 import { serveEventStream, requestOf, serveMultipartSubscription, wantsEventStream, wantsMultipartSubscription } from "./http-streams";
 import { SubscriptionHub } from "./hub";
-import { type Admitted, LiveOperations } from "./live";
+import { type Admitted, LiveOperations, type SubscribeRequest } from "./live";
+import { admitMessage } from "./admit-message";
+import type { AdmissionChain } from "../admission/chain";
 import { openUpstream } from "./upstream";
 import { serveWebSockets } from "./ws";
 
@@ -22,20 +24,6 @@ import { serveWebSockets } from "./ws";
  * executor's deferred parts handed to the HTTP layer with errors formatted
  * as Apollo Server formats the primary part's.
  */
-
-/** What the admission steps read of a request, whichever transport brought it. */
-export interface Admissible {
-  headers: IncomingHttpHeaders;
-  body: unknown;
-  url: URL;
-  remoteAddress: string;
-}
-
-export type Admission = { ok: true; identity: Identity | null } | { ok: false; status: number; code: string; message: string; headers?: Record<string, string> };
-
-export function refuse(status: number, code: string, message: string, headers?: Record<string, string>): Admission {
-  return { ok: false, status, code, message, headers };
-}
 
 type Format = (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
 
@@ -57,8 +45,8 @@ export function deferredParts(incremental: IncrementalResponse, format: Format):
 export interface Live {
   /** Takes over an admitted HTTP request that is a subscription over SSE or multipart; false leaves it to Apollo Server. */
   http(req: IncomingMessage, res: ServerResponse, info: RequestInfo, identity: Identity | null): Promise<boolean>;
-  /** Serves WebSocket subscriptions on the gateway's HTTP server. */
-  attach(server: Server, admit: (info: Admissible) => Promise<Admission>): void;
+  /** Serves WebSocket subscriptions on the gateway's HTTP server; each subscribe message passes `admission` as a request does. */
+  attach(server: Server, admission: AdmissionChain): void;
   /** Ends every subscription with a reason; WebSockets are closed with `wsCode` (1012 reload: clients reconnect; 1001 shutdown). */
   restart(message: string, wsCode: number): void;
 }
@@ -120,16 +108,16 @@ export function liveOperations(
       else return false;
       return true;
     },
-    attach(server, admit) {
+    attach(server, admission) {
       sockets = serveWebSockets(server, "/graphql", {
         heartbeatMs: config.GATEWAY_SUBSCRIPTION_HEARTBEAT_MS,
         maxPayload: config.GATEWAY_MAX_BODY_BYTES,
         subscribe: async (request, headers, remoteAddress) => {
-          const info = { headers, body: request, url: new URL("http://localhost/graphql"), remoteAddress };
-          const verdict = await admit(info);
-          if (!verdict.ok) return { errors: [graphQLError(verdict.message, verdict.code)] };
           const requestId = headerValue(headers["x-request-id"]) ?? `ws-${process.pid}-${++sequence}`;
-          return live.start(request, admitted({ requestId, headers, remoteAddress }, verdict.identity));
+          const info: RequestInfo = { requestId, headers, rawBody: JSON.stringify(request), body: { ...request }, url: new URL("http://localhost/graphql"), remoteAddress };
+          const refusal = await admitMessage(admission, info);
+          if (refusal) return { errors: [graphQLError(refusal.message, refusal.code)] };
+          return live.start(info.body as SubscribeRequest, admitted(info, admission.identityOf(info)));
         },
       });
     },

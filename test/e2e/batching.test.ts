@@ -37,7 +37,7 @@ describe("batching across the graph", () => {
   describe("with the gateway's fetch sharing off", () => {
     let graph: InProcessGraph;
     beforeAll(async () => {
-      graph = await startInProcessGraph({ GATEWAY_BATCH_FETCHES: "false", GATEWAY_DEDUPLICATE_FETCHES: "false" });
+      graph = await startInProcessGraph({}, { sharing: { batch: false, dedupe: false } });
     }, 60_000);
     afterAll(() => graph?.stop());
 

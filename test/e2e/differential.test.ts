@@ -1,12 +1,8 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { loadGatewayConfig } from "../../gateway/config";
-import { createGateway } from "../../gateway/server";
-import type { RunningServer } from "../../kit";
-import { apolloGateway } from "../support/apollo-reference";
-import { type DelayProxy, startDelayProxy } from "../support/delay-proxy";
 import { type RandomOperation, generateOperations, publicApiSchema } from "../support/random-operations";
-import { type Stack, startStack } from "../support/stack";
+
+import { type ComparedGateways, startComparedGateways, whileDown } from "../support/compared-gateways";
 
 type GraphQLErrorJson = { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> };
 type Answer = { data?: unknown; errors?: GraphQLErrorJson[] };
@@ -41,43 +37,23 @@ const LIMITS = { GATEWAY_MAX_DEPTH: "24", GATEWAY_MAX_ALIASES: "200", GATEWAY_MA
 
 describe("random operations: own gateway under both planners against stock Apollo Gateway", () => {
   const schema = publicApiSchema(join(__dirname, "..", ".."));
-  let stack: Stack;
-  let otherPlannerUrl = "";
-  let reference: RunningServer;
-  let ownBookings: DelayProxy;
-  let apolloBookings: DelayProxy;
-  const tokens = new Map<string, string>();
-
+  let graph: ComparedGateways;
   beforeAll(async () => {
-    [ownBookings, apolloBookings] = await Promise.all([startDelayProxy(), startDelayProxy()]);
-    stack = await startStack({ env: { GATEWAY_LOG_LEVEL: "error" }, gatewayEnv: { ...LIMITS, GATEWAY_PLANNER: "hive", SUBGRAPH_BOOKINGS_URL: ownBookings.url } });
-    ownBookings.target = apolloBookings.target = new URL(stack.unitUrls.get("bookings")!).origin;
-    otherPlannerUrl = await stack.startGateway("gateway-apollo-planner", { ...LIMITS, GATEWAY_PLANNER: "apollo", SUBGRAPH_BOOKINGS_URL: ownBookings.url });
-    const env: Record<string, string> = { ...LIMITS, GATEWAY_PORT: "0", GATEWAY_LOG_LEVEL: "error", SUBGRAPH_BOOKINGS_URL: apolloBookings.url };
-    for (const [name, url] of stack.unitUrls) if (name !== "bookings") env[`SUBGRAPH_${name.toUpperCase()}_URL`] = url;
-    reference = await (await createGateway(loadGatewayConfig(env), undefined, { engine: apolloGateway })).listen();
-    tokens.set("agent", `Bearer ${await stack.token("agent")}`);
-    tokens.set("customer C000001", `Bearer ${await stack.token("customer", "C000001")}`);
-    tokens.set("partner", `Bearer ${await stack.token("partner", "partner-travel-co")}`);
+    graph = await startComparedGateways(LIMITS);
   }, 120_000);
-  afterAll(async () => {
-    await reference?.close(1000);
-    await stack?.stop();
-    await ownBookings?.close();
-    await apolloBookings?.close();
-  });
+  afterAll(() => graph?.stop());
 
   const post = async (url: string, caller: string, op: RandomOperation): Promise<Answer> => {
-    const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json", "x-channel": "WEB", authorization: tokens.get(caller)! }, body: JSON.stringify({ query: op.query, variables: op.variables }) });
+    const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json", "x-channel": "WEB", authorization: graph.tokens.get(caller)! }, body: JSON.stringify({ query: op.query, variables: op.variables }) });
     const { data, errors } = (await res.json()) as Answer;
     return { data, errors };
   };
   const ask = async (caller: string, op: RandomOperation) => ({
-    own: await post(stack.gatewayUrl, caller, op),
-    other: await post(otherPlannerUrl, caller, op),
-    theirs: await post(reference.url, caller, op),
+    own: await post(graph.urls.hive, caller, op),
+    other: await post(graph.urls.apollo, caller, op),
+    theirs: await post(graph.urls.reference, caller, op),
   });
-  const distinct = ({ data, errors }: Answer) => ({ data, errors: [...new Set((errors ?? []).map((e) => JSON.stringify(e)))] });
+  const distinct = (answer: Answer) => whileDown(answer, "bookings");
   /** The answer without the response keys of `coordinates` (data under them, errors at paths through them). */
   const masked = (answer: Answer, op: RandomOperation, coordinates: string[]): Answer => {
     const keys = new Set(coordinates.flatMap((c) => [...(op.keysOf.get(c) ?? [])]));
@@ -118,8 +94,7 @@ describe("random operations: own gateway under both planners against stock Apoll
   }, 90_000);
 
   it("answers as the reference while bookings is down (fields requiring bookings' fields masked)", async () => {
-    const target = ownBookings.target;
-    ownBookings.target = apolloBookings.target = "";
+    graph.setBookingsDown(true);
     const differing: unknown[] = [];
     let run = 0;
     let bookingsErrors = 0;
@@ -135,7 +110,7 @@ describe("random operations: own gateway under both planners against stock Apoll
         if (!planners || !reference) differing.push({ seed: SEED + 100, query: op.query, variables: op.variables, own, other, theirs });
       }
     } finally {
-      ownBookings.target = apolloBookings.target = target;
+      graph.setBookingsDown(false);
     }
     console.log(`differential, bookings down: seed ${SEED + 100}, ${run} operations, ${run - differing.length} identical, ${differing.length} differing, ${bookingsErrors} naming bookings`);
     dump("down", differing);

@@ -13,7 +13,7 @@ import { type Stack, startStack } from "../support/stack";
  * units and answers its field through the gateway, as real processes.
  */
 const run = promisify(execFile);
-const COPIED = ["kit", "gateway", "subgraphs", "scripts", "demo", "schema", "deploy", "test/support", "package.json", "tsconfig.json", "tsconfig.build.json", "tsconfig.jest.json", "jest.config.js", "docker-compose.yml"];
+const COPIED = ["kit", "gateway", "subgraphs", "scripts", "demo", "schema", "deploy", "test/support", "test/unit/kubernetes.test.ts", "package.json", "tsconfig.json", "tsconfig.build.json", "tsconfig.jest.json", "jest.config.js", "docker-compose.yml", ".gitignore"];
 
 function copyRepository(): string {
   const copy = mkdtempSync(join(tmpdir(), "cg-scaffold-"));
@@ -54,7 +54,16 @@ describe("a unit scaffolded by npm run new-subgraph", () => {
     expect(compose.services.gateway.depends_on?.support).toEqual({ condition: "service_healthy" });
     expect(readFileSync(join(copy, "deploy", "postgres-init.sql"), "utf8")).toMatch(/CREATE DATABASE support;\n$/);
     expect(readFileSync(join(copy, "schema", "supergraph.graphql"), "utf8")).toMatch(/SUPPORT @join__graph\(name: "support", url: "http:\/\/127\.0\.0\.1:4005\/graphql"\)/);
+    expect(printed).toMatch(/Added support to deploy\/kubernetes: deploy\/kubernetes\/base\/support\.yaml/);
+    const scrape = parse(readFileSync(join(copy, "deploy", "prometheus.yml"), "utf8")) as { scrape_configs: { job_name: string; dns_sd_configs: unknown[] }[] };
+    expect(scrape.scrape_configs.at(-1)).toEqual({ job_name: "support", dns_sd_configs: [{ names: ["support"], type: "A", port: 4005 }] });
   });
+
+  it("lands in the Kubernetes manifests as the four units are, passing their checks", async () => {
+    const { stderr } = await node([require.resolve("jest/bin/jest"), "--selectProjects", "unit", "--", "test/unit/kubernetes.test.ts"]);
+    expect(stderr).toMatch(/Tests:\s+\d+ passed, \d+ total/);
+    expect(stderr).not.toMatch(/failed/);
+  }, 60_000);
 
   it("refuses a name that is taken or malformed", async () => {
     for (const name of ["support", "billing", "Bad-Name", "gateway"]) {

@@ -128,7 +128,8 @@ describe("a gateway that stays up (five real processes)", () => {
     const failed = samples.filter((s) => s.errors.length > 0);
     expect(failed.length).toBeGreaterThan(0);
     expect(failed.every((s) => s.data?.bookings === null && s.at + s.ms >= killedAt - 50)).toBe(true);
-    expect(new Set(failed.flatMap((s) => s.errors.map((e) => `${e.code}:${e.unit}`)))).toEqual(new Set(["UNAVAILABLE:bookings"]));
+    // Refused connections until the breaker opens, then failing fast with the breaker's own code.
+    expect(new Set(failed.flatMap((s) => s.errors.map((e) => `${e.code}:${e.unit}`)))).toEqual(new Set(["UNAVAILABLE:bookings", "CIRCUIT_OPEN:bookings"]));
     expect(JSON.stringify(failed)).not.toMatch(/127\.0\.0\.1|localhost|ECONNREFUSED|stack/i);
     expect(recoveredAt - restartedAt).toBeLessThan(COOLDOWN_MS + 3000);
 

@@ -24,10 +24,10 @@ describe("sharing subgraph calls, end to end", () => {
 
   beforeAll(async () => {
     [bookings, unsharedBookings] = await Promise.all([startDelayProxy(), startDelayProxy()]);
-    const on = { GATEWAY_BATCH_FETCHES: "true", GATEWAY_DEDUPLICATE_FETCHES: "true", SUBGRAPH_BOOKINGS_URL: bookings.url };
-    stack = await startStack({ env: { GATEWAY_LOG_LEVEL: "error" }, gatewayEnv: on });
+    stack = await startStack({ env: { GATEWAY_LOG_LEVEL: "error" }, gatewayEnv: { SUBGRAPH_BOOKINGS_URL: bookings.url } });
     bookings.target = unsharedBookings.target = new URL(stack.unitUrls.get("bookings")!).origin;
-    unsharedUrl = await stack.startGateway("gateway-unshared", { GATEWAY_BATCH_FETCHES: "false", GATEWAY_DEDUPLICATE_FETCHES: "false", SUBGRAPH_BOOKINGS_URL: unsharedBookings.url });
+    // Sharing is not a setting: the gateway without it runs in this process.
+    unsharedUrl = await stack.startGatewayHere({ SUBGRAPH_BOOKINGS_URL: unsharedBookings.url }, { sharing: { batch: false, dedupe: false } });
     agent = `Bearer ${await stack.token("agent")}`;
   }, 120_000);
   afterAll(async () => {

@@ -1,6 +1,6 @@
 import type { Knex } from "knex";
 import { loadGatewayConfig } from "../../gateway/config";
-import { createGateway } from "../../gateway/server";
+import { type GatewayInjections, createGateway } from "../../gateway/server";
 import type { RunningServer } from "../../kit";
 import { loadUnit, readManifest } from "../../scripts/manifest";
 import { mintToken } from "../../gateway/admission/token";
@@ -22,7 +22,8 @@ export interface InProcessGraph {
   stop(): Promise<void>;
 }
 
-export async function startInProcessGraph(env: Record<string, string> = {}): Promise<InProcessGraph> {
+/** `options` are what no operator sets, e.g. fetch sharing off to compare with it on. */
+export async function startInProcessGraph(env: Record<string, string> = {}, options: GatewayInjections = {}): Promise<InProcessGraph> {
   const silo = tempSiloDir();
   const servers: RunningServer[] = [];
   const dbs = new Map<string, Knex>();
@@ -41,7 +42,7 @@ export async function startInProcessGraph(env: Record<string, string> = {}): Pro
   }
   const config = loadGatewayConfig(gatewayEnv);
   const authorization = `Bearer ${await mintToken(config, { role: "agent", sub: "in-process-test" })}`;
-  const gateway = await (await createGateway(config)).listen();
+  const gateway = await (await createGateway(config, undefined, options)).listen();
   servers.push(gateway);
   return {
     gatewayUrl: gateway.url,

@@ -3,6 +3,8 @@ import { join } from "node:path";
 import { ROOT, readManifest } from "../../scripts/manifest";
 import { type ProcessSpec, type Supervised, launch, stopAll, waitHealthy } from "../../scripts/supervisor";
 import { loadGatewayConfig } from "../../gateway/config";
+import { type GatewayInjections, createGateway } from "../../gateway/server";
+import type { RunningServer } from "../../kit/http";
 import type { Role } from "../../kit/identity";
 import { mintToken } from "../../gateway/admission/token";
 import { type SiloKind, type SiloSet, provisionSilos } from "./silos";
@@ -30,6 +32,11 @@ export interface Stack {
   restart(name: string): Promise<void>;
   /** Starts another gateway over the same units, with `env` over the stack gateway's; stopped with the stack. Returns its /graphql URL. */
   startGateway(name: string, env: Record<string, string>): Promise<string>;
+  /**
+   * The same, in this process, with `options` no operator sets (e.g. fetch sharing off, to compare):
+   * they are not settings, so a gateway process cannot be given them. Returns its /graphql URL.
+   */
+  startGatewayHere(env: Record<string, string>, options: GatewayInjections): Promise<string>;
   /** Starts the units when the stack was started with `deferUnits` (the gateway first). */
   startUnits(): Promise<void>;
   stop(): Promise<void>;
@@ -70,6 +77,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   };
   const procs = new Map<string, Supervised>();
   const specs = new Map<string, ProcessSpec>();
+  const here: RunningServer[] = [];
   const unitUrls = new Map<string, string>();
   // Suites send bursts as one agent; the rate limit has its own test (protection.test.ts).
   const gatewayEnv: Record<string, string> = { GATEWAY_RATE_LIMIT_PER_MINUTE: "0", SUPERGRAPH_PATH: join(root, "schema", "supergraph.graphql"), ...options.env };
@@ -146,7 +154,14 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         await run({ ...gateway, name, env: { ...gateway.env, ...env, GATEWAY_PORT: String(port) }, healthUrl: `http://127.0.0.1:${port}/health` });
         return `http://127.0.0.1:${port}/graphql`;
       },
+      async startGatewayHere(env, gatewayOptions) {
+        const config = loadGatewayConfig({ ...specs.get("gateway")!.env, ...env, GATEWAY_PORT: "0" });
+        const running = await (await createGateway(config, undefined, gatewayOptions)).listen();
+        here.push(running);
+        return running.url;
+      },
       async stop() {
+        for (const gateway of here) await gateway.close(1000);
         await stopAll([...procs.values()]);
         await silos.cleanup();
       },

@@ -18,7 +18,10 @@ import { GATEWAY_NODE_ARGS, UNIT_NODE_ARGS, loadUnit, productionSiloOf, readMani
  */
 const ROOT = join(__dirname, "..", "..");
 const compose = parse(readFileSync(join(ROOT, "docker-compose.yml"), "utf8")) as {
-  services: Record<string, { command?: string[]; environment?: Record<string, string>; depends_on?: Record<string, unknown>; healthcheck?: unknown; ports?: string[]; profiles?: string[]; volumes?: string[] }>;
+  services: Record<
+    string,
+    { build?: string; image?: string; command?: string[]; environment?: Record<string, string>; depends_on?: Record<string, unknown>; deploy?: { replicas?: number }; healthcheck?: { test: string[] }; ports?: string[]; profiles?: string[]; volumes?: string[] }
+  >;
 };
 /** A service's environment as compose hands it over when the operator sets nothing: `${VAR:-default}` is the default. */
 const envOf = (service: string): Record<string, string> =>
@@ -61,7 +64,22 @@ describe("docker-compose.yml", () => {
       expect(env[`SUBGRAPH_${name.toUpperCase()}_URL`]).toBe(`http://${name}:${port}/graphql`);
       expect(gateway.depends_on?.[name]).toEqual({ condition: "service_healthy" });
     }
-    expect(gateway.ports).toContain(`${env.GATEWAY_PORT}:${env.GATEWAY_PORT}`);
+  });
+
+  it("runs two gateway replicas, reached only through the load balancer once they are ready", () => {
+    const gateway = compose.services.gateway;
+    expect(gateway.deploy?.replicas).toBeGreaterThanOrEqual(2);
+    // Two replicas cannot publish one host port; and a request must not reach a replica that bypasses lb.
+    expect(gateway.ports).toBeUndefined();
+    expect(gateway.healthcheck?.test.join(" ")).toContain(`http://127.0.0.1:${loadGatewayConfig(envOf("gateway")).GATEWAY_PORT}/ready`);
+    expect(compose.services.lb.depends_on?.gateway).toEqual({ condition: "service_healthy" });
+    const published = Object.entries(compose.services).filter(([, service]) => service.ports && !service.profiles);
+    expect(published.map(([name]) => name)).toEqual(["lb"]);
+  });
+
+  it("runs Redis and NATS beside the silos, reachable under their service names", () => {
+    expect(compose.services.redis).toMatchObject({ image: expect.stringMatching(/^redis:/), healthcheck: expect.anything() });
+    expect(compose.services.nats).toMatchObject({ image: expect.stringMatching(/^nats:/), healthcheck: expect.anything() });
   });
 
   it("keeps the observability services optional (profile observability), so a plain `up` is the production shape", () => {
@@ -70,15 +88,39 @@ describe("docker-compose.yml", () => {
   });
 });
 
+describe("deploy/nginx/customer-graph.conf", () => {
+  const conf = readFileSync(join(ROOT, "deploy", "nginx", "customer-graph.conf"), "utf8").replace(/#.*$/gm, "");
+  const directive = (name: string) => [...conf.matchAll(new RegExp(`^\\s*${name}\\s+([^;{]+);`, "gm"))].map((m) => m[1].trim());
+  const gateway = loadGatewayConfig(envOf("gateway"));
+  const size = (value: string) => Number(/^(\d+)([km]?)$/.exec(value)![1]) * { "": 1, k: 1024, m: 1024 * 1024 }[/^\d+([km]?)$/.exec(value)![1]]!;
+  const seconds = (value: string) => Number(/^(\d+)s$/.exec(value)![1]);
+
+  it("is the file the lb service mounts, listening on the port it publishes", () => {
+    expect(compose.services.lb.volumes).toContain("./deploy/nginx/customer-graph.conf:/etc/nginx/conf.d/default.conf:ro");
+    expect(compose.services.lb.ports).toEqual([`4000:${directive("listen")[0]}`]);
+  });
+
+  it("sends every request to the gateway service, re-resolving its replicas", () => {
+    expect(directive("server")).toEqual([`gateway:${gateway.GATEWAY_PORT} resolve`]);
+    expect(directive("proxy_pass")).toEqual(["http://gateway"]);
+    expect(directive("resolver")[0]).toMatch(/^127\.0\.0\.11 /);
+  });
+
+  it("leaves body limits and deadlines to the gateway, which answers them with GraphQL errors", () => {
+    expect(size(directive("client_max_body_size")[0])).toBeGreaterThan(gateway.GATEWAY_MAX_BODY_BYTES);
+    expect(seconds(directive("proxy_read_timeout")[0]) * 1000).toBeGreaterThan(gateway.GATEWAY_REQUEST_DEADLINE_MS);
+  });
+});
+
 describe("deploy/prometheus.yml", () => {
-  const scrape = parse(readFileSync(join(ROOT, "deploy", "prometheus.yml"), "utf8")) as { scrape_configs: { job_name: string; metrics_path?: string; static_configs: { targets: string[] }[] }[] };
+  const scrape = parse(readFileSync(join(ROOT, "deploy", "prometheus.yml"), "utf8")) as { scrape_configs: { job_name: string; metrics_path?: string; dns_sd_configs: { names: string[]; type: string; port: number }[] }[] };
   const jobs = new Map(scrape.scrape_configs.map((c) => [c.job_name, c]));
 
   it("is the file the prometheus service mounts", () => {
     expect(compose.services.prometheus.volumes).toContain("./deploy/prometheus.yml:/etc/prometheus/prometheus.yml:ro");
   });
 
-  it("scrapes /metrics of every process, as service:port the process's config reads", () => {
+  it("scrapes /metrics of every replica of every process, at the port the process's config reads", () => {
     const expected = new Map<string, string>([["gateway", `gateway:${loadGatewayConfig(envOf("gateway")).GATEWAY_PORT}`]]);
     for (const { name } of readManifest()) {
       const unit = loadUnit(name);
@@ -88,7 +130,9 @@ describe("deploy/prometheus.yml", () => {
     for (const [job, target] of expected) {
       const config = jobs.get(job)!;
       expect(config.metrics_path ?? "/metrics").toBe("/metrics");
-      expect(config.static_configs.flatMap((c) => c.targets)).toEqual([target]);
+      // Docker's DNS answers a service's name with the address of every replica.
+      expect(config.dns_sd_configs.map((c) => `${c.names.join(",")}:${c.port}`)).toEqual([target]);
+      expect(config.dns_sd_configs.map((c) => c.type)).toEqual(["A"]);
       expect(compose.services[target.split(":")[0]]).toBeDefined();
     }
   });
@@ -145,7 +189,7 @@ describe("Dockerfile", () => {
     expect(run).toMatch(/COPY --from=\S+ \/app\/dist dist/);
     expect(run).toMatch(/COPY --from=\S+ \/app\/schema schema/); // the gateway's supergraph
     for (const [name, service] of Object.entries(compose.services)) {
-      if (service.command) expect([name, service.command[0], service.command.at(-1)]).toEqual([name, "node", expect.stringMatching(/^dist\//)]);
+      if (service.build) expect([name, service.command?.[0], service.command?.at(-1)]).toEqual([name, "node", expect.stringMatching(/^dist\//)]);
     }
   });
 });

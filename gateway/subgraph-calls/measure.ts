@@ -1,0 +1,30 @@
+import { annotateActiveSpan, injectTraceContext } from "../../kit/telemetry";
+import { outcomeOfFailure, outcomeOfResponse, recordFetch } from "../operations/metrics";
+import type { Wrapper } from "./call";
+
+/**
+ * What operators see of each fetch a query plan makes: its time and outcome
+ * in the metrics and the request's log line (operations/metrics.ts), and the
+ * trace context of the executor's fetch span carried to the unit. Outermost,
+ * so it measures what the fetch cost the request, sharing, retries and the
+ * breaker included. A fetch whose request another fetch carried sent no
+ * trace context of its own; its span says so.
+ */
+export function measure(unit: string): Wrapper {
+  return (next) => async (call) => {
+    const headers = { ...call.headers };
+    // Read now, while the fetch span is the active one.
+    injectTraceContext({ set: (name, value) => (headers[name] = value) });
+    const measured = { ...call, headers };
+    const started = performance.now();
+    try {
+      const response = await next(measured);
+      if (call.context) recordFetch(call.context, unit, performance.now() - started, outcomeOfResponse(response.errors));
+      if (measured.carried) annotateActiveSpan({ "customer_graph.fetch.shared": true });
+      return response;
+    } catch (err) {
+      if (call.context) recordFetch(call.context, unit, performance.now() - started, outcomeOfFailure(err));
+      throw err;
+    }
+  };
+}
