@@ -93,10 +93,9 @@ export class FederationGateway implements GatewayInterface {
     await cleanup?.();
   }
 
-  /** Where a unit of the served supergraph is called (its data source's URL, overrides included). */
+  /** A unit's URL as the served supergraph gives it (a deployment may override it). */
   unitUrl(unit: string): string | undefined {
-    const source = this.loaded?.services[unit] as { url?: unknown } | undefined;
-    return typeof source?.url === "string" ? source.url : undefined;
+    return this.loaded ? subgraphsOf(this.loaded.sdl).find((s) => s.name === unit)?.url : undefined;
   }
 
   /** The supergraph now served (for readiness and explain). */

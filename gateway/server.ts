@@ -89,7 +89,7 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
     incremental: info.incremental && deferredParts(info.incremental, format),
   });
   // Subscriptions and their transports (subscriptions/); they need the gateway's own executor.
-  const live = gateway instanceof FederationGateway ? liveOperations(config, gateway, () => apiSchema, limits.validationRules, format, logger, contextOf, telemetry.metrics.registry) : null;
+  const live = gateway instanceof FederationGateway ? liveOperations(config, gateway, () => apiSchema, limits.validationRules, format, logger, contextOf, telemetry.metrics.registry, (unit) => units.urlOf(unit, gateway.unitUrl(unit)) || undefined) : null;
 
   return {
     apollo,

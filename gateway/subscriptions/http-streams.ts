@@ -47,7 +47,8 @@ export function serveEventStream(front: HttpStreamFront): (req: IncomingMessage,
     onSubscribe: (request, params) => {
       const { info, res } = request.context as unknown as { info: RequestInfo; res: ServerResponse };
       const outcome = front.subscribe(params, info);
-      if ("errors" in outcome) return refusalOf(outcome.errors) as never;
+      // graphql-sse recognises a result by its `data`.
+      if ("errors" in outcome) return { data: null, ...refusalOf(outcome.errors) } as never;
       // The handler's generator waits on the feed: a client gone must end the feed itself.
       res.once("close", () => void outcome.return());
       return outcome as never;

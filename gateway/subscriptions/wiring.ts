@@ -60,6 +60,8 @@ export function liveOperations(
   logger: Logger,
   contextOf: (info: Pick<RequestInfo, "requestId" | "headers" | "incremental">, identity: Identity | null) => GatewayContext,
   registry: Registry,
+  /** Where a unit is called (SUBGRAPH_<NAME>_URL, else the supergraph's URL). */
+  urlOf: (unit: string) => string | undefined,
 ): Live {
   const formatResult = (result: ExecutionResult): FormattedExecutionResult => {
     const out: FormattedExecutionResult = { data: result.data ?? null };
@@ -70,7 +72,7 @@ export function liveOperations(
   const hub = new SubscriptionHub(
     { perCaller: config.GATEWAY_SUBSCRIPTIONS_PER_CALLER, perProcess: config.GATEWAY_SUBSCRIPTIONS_MAX, buffer: config.GATEWAY_SUBSCRIPTION_BUFFER },
     (request, sink) => openUpstream({ ...request, secret: config.GRAPH_SIGNING_SECRET, keepAliveMs: config.GATEWAY_SUBSCRIPTION_HEARTBEAT_MS }, sink),
-    (unit) => gateway.unitUrl(unit),
+    urlOf,
     formatResult,
     (context) => ({ ...context, provenance: [], deadline: Date.now() + config.GATEWAY_REQUEST_DEADLINE_MS, arrival: nextSequence() }),
     logger,
