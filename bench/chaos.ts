@@ -3,6 +3,7 @@ import { PER_UNIT } from "../test/e2e/queries";
 import { startDelayProxy } from "../test/support/delay-proxy";
 import { type Sample, startLoad } from "../test/support/load";
 import { startStack } from "../test/support/stack";
+import { answerHelp, usageError } from "../scripts/cli";
 
 /**
  * `npm run chaos [-- --seconds=40]`: the graph as real processes on loopback
@@ -27,9 +28,15 @@ interface Phase {
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
+const USAGE = `usage: npm run chaos [-- --seconds=N]
+The graph on loopback under load for N seconds (10 to 120, default 40) while bookings is killed
+and restarted and retail turns slower than its timeout, in turns; prints what clients saw per
+phase. Exit 1 if the gateway died, answered anything but 200, or lost a healthy unit's fields.`;
+
 async function main(): Promise<number> {
+  answerHelp(USAGE);
   const seconds = Number(/^--seconds=(\d+)$/.exec(process.argv.find((a) => a.startsWith("--seconds=")) ?? "")?.[1] ?? 40);
-  if (!(seconds >= 10 && seconds <= 120)) throw new Error("--seconds must be between 10 and 120");
+  if (!(seconds >= 10 && seconds <= 120)) return usageError("--seconds must be between 10 and 120", USAGE);
 
   const retail = await startDelayProxy();
   const stack = await startStack({

@@ -41,14 +41,20 @@ export interface BenchStack {
   stop(): Promise<void>;
 }
 
+/** The gateways under test; `contender`: installed apart, in bench/contenders (bench/contenders.ts). */
 export const GATEWAYS = [
-  { key: "ours", label: "Customer Graph (production config)" },
-  { key: "apollo", label: "stock @apollo/gateway" },
-  { key: "hive", label: "Hive Gateway (default)" },
-  { key: "hive-nodedup", label: "Hive Gateway, dedup off" },
-  { key: "hive-rust", label: "Hive Gateway, Rust planner" },
+  { key: "ours", label: "Customer Graph (production config)", contender: false },
+  { key: "apollo", label: "stock @apollo/gateway", contender: false },
+  { key: "hive", label: "Hive Gateway (default)", contender: true },
+  { key: "hive-nodedup", label: "Hive Gateway, dedup off", contender: true },
+  { key: "hive-rust", label: "Hive Gateway, Rust planner", contender: true },
 ] as const;
 export type GatewayKey = (typeof GATEWAYS)[number]["key"];
+
+/** Of `only` (every gateway when absent), those that need bench/contenders installed. */
+export function contendersAmong(only?: readonly string[]): GatewayKey[] {
+  return GATEWAYS.filter((g) => g.contender && (!only || only.includes(g.key))).map((g) => g.key);
+}
 
 /** The agent identity stock gateways' unsigned requests are read as, and the subject our gateway's token carries. */
 const BENCH_AGENT = "bench";

@@ -4,11 +4,13 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
 import { isDeepStrictEqual } from "node:util";
+import { answerHelp, progress } from "../scripts/cli";
 import { ROOT } from "../scripts/manifest";
 import { CASES, type Case, LIST_CONNECTIONS, listCase } from "./cases";
 import { CEILING, type Ceiling, recordCeiling } from "./ceiling";
 import { type Measurement, answer, measure } from "./measure";
-import { type BenchStack, type GatewayKey, type GatewayUnderTest, processStats, startBench } from "./processes";
+import { contendersInstalled, installContenders } from "./contenders";
+import { type BenchStack, GATEWAYS, type GatewayKey, type GatewayUnderTest, contendersAmong, processStats, startBench } from "./processes";
 
 /**
  * `npm run bench [-- --quick] [--silos servers] [--only=ours,apollo,ceiling] [--cases=a,c] [--profile=ours] [--seconds=N] [--connections=N] [--no-write]`
@@ -18,6 +20,19 @@ import { type BenchStack, type GatewayKey, type GatewayUnderTest, processStats, 
  * Writes bench/results/<date>-<sha>.md (not with --only or --no-write).
  * Exits non-zero on any error or mismatch.
  */
+const USAGE = `usage: npm run bench [-- options]
+Every gateway side by side over the same units, supergraph and data; writes
+bench/results/<date>-<sha>.md (not with --only, --cases or --no-write).
+  --quick                  a few seconds per case, indicative only
+  --only=<keys>            a subset of ${[...GATEWAYS.map((g) => g.key), CEILING.key].join(", ")}
+  --cases=<keys>           a subset of the cases (a, b, c, d)
+  --silos servers          units on PostgreSQL and MariaDB instead of SQLite files
+  --seconds=N              seconds per timed round (default 8; 2 with --quick)
+  --rounds=N               timed rounds per gateway and case (default 2)
+  --connections=N          concurrent connections (default 50)
+  --profile=<keys>         V8 CPU profiles of these gateways (or "units") in bench/profiles/
+  --no-write               print only
+Hive Gateway comes from bench/contenders (npm run bench:setup; installed here when missing).`;
 interface Args {
   quick: boolean;
   kind: "sqlite" | "servers";
@@ -103,7 +118,9 @@ const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const f = (x: number, digits = 0) => (Number.isFinite(x) ? x.toFixed(digits) : "–");
 
 async function main(): Promise<number> {
+  answerHelp(USAGE);
   const args = parseArgs(process.argv.slice(2));
+  if (contendersAmong(args.only).length > 0 && !contendersInstalled()) installContenders();
   const stack = await startBench({ kind: args.kind, only: args.only?.filter((k): k is GatewayKey => k !== CEILING.key), profile: args.profile });
   let ceiling: Ceiling | undefined;
   try {
@@ -116,7 +133,7 @@ async function main(): Promise<number> {
       console.error(`responses differ or fail before timing:\n${mismatches.join("\n")}`);
       return 1;
     }
-    console.log(`responses equal across ${stack.gateways.map((g) => g.key).join(", ")}${rustPlan ? `; Rust planner active (plan ${rustPlan})` : ""}`);
+    progress(`responses equal across ${stack.gateways.map((g) => g.key).join(", ")}${rustPlan ? `; Rust planner active (plan ${rustPlan})` : ""}`);
 
     const target = (g: GatewayUnderTest) => ({ url: g.url, pid: g.pid, authorization: stack.authorization, callers: stack.callers, takeFetches: stack.takeFetches, unitsCpuMs: stack.unitsCpuMs });
     const contenders: Contender[] = stack.gateways.map((g) => ({ key: g.key, label: g.label, measure: (c, seconds) => measure(target(g), c, { seconds, connections: args.connections }) }));
@@ -124,7 +141,7 @@ async function main(): Promise<number> {
       const recording = await recordCeiling(stack, cases);
       ceiling = recording;
       contenders.push({ ...CEILING, measure: (c, seconds) => recording.measure(c, { seconds, connections: args.connections }) });
-      console.log(`ceiling recorded through stock Apollo: ${[...recording.recorded].map(([key, rs]) => `${key} ${rs.length} requests, ${f(mean(rs.map((r) => r.length)), 2)} fetches each`).join("; ")}`);
+      progress(`ceiling recorded through stock Apollo: ${[...recording.recorded].map(([key, rs]) => `${key} ${rs.length} requests, ${f(mean(rs.map((r) => r.length)), 2)} fetches each`).join("; ")}`);
     }
     // The ceiling has rows only for the cases it could record (reads only).
     const runs = (c: Case) => contenders.filter((x) => x.key !== CEILING.key || ceiling?.recorded.has(c.key));
@@ -133,7 +150,7 @@ async function main(): Promise<number> {
     const record = (g: Pick<Contender, "key">, c: Case, m: Measurement) => {
       const key = `${g.key}|${c.key}`;
       results.set(key, [...(results.get(key) ?? []), m]);
-      console.log(`${c.key.padEnd(4)} ${g.key.padEnd(13)} ${f(m.rps).padStart(6)} req/s  p50 ${m.p50} ms  p99 ${m.p99} ms  cpu ${f(m.cpuMsPerRequest, 2)} ms/req  units cpu ${f(m.unitsCpuMsPerRequest, 1)} ms/req  fetches ${f(m.fetchesPerRequest, 2)}/req  errors ${m.errors}${m.firstError ? ` (${m.firstError})` : ""}`);
+      progress(`${c.key.padEnd(4)} ${g.key.padEnd(13)} ${f(m.rps).padStart(6)} req/s  p50 ${m.p50} ms  p99 ${m.p99} ms  cpu ${f(m.cpuMsPerRequest, 2)} ms/req  units cpu ${f(m.unitsCpuMsPerRequest, 1)} ms/req  fetches ${f(m.fetchesPerRequest, 2)}/req  errors ${m.errors}${m.firstError ? ` (${m.firstError})` : ""}`);
     };
     const lists = args.cases && !args.cases.includes("lists") ? [] : [1, 10, 50, 100].map(listCase);
     for (const c of cases) {
@@ -160,7 +177,7 @@ async function main(): Promise<number> {
       mkdirSync(dir, { recursive: true });
       const file = join(dir, `${new Date().toISOString().slice(0, 10)}-${sha}.md`);
       writeFileSync(file, report);
-      console.log(`written to bench/results/${file.split("/").pop()}`);
+      progress(`written to bench/results/${file.split("/").pop()}`);
     }
     if (errors > 0) console.error(`${errors} failed requests: the run fails`);
     return errors > 0 ? 1 : 0;

@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { answerHelp, usageError } from "../scripts/cli";
 
 /**
  * The top frames of a V8 CPU profile (`npm run bench -- --profile=…` writes
@@ -68,11 +69,13 @@ export function summarise(profile: Profile, frames = 30, inclusive?: RegExp): st
   return lines;
 }
 
+const USAGE = `usage: node dist/bench/top.js <file.cpuprofile> [frames] [inclusive-regexp]
+The top frames of a V8 CPU profile (npm run bench -- --profile=...) by self time, default 30;
+with a regular expression, also the inclusive time of the frames whose names match it.`;
+
 if (require.main === module) {
+  answerHelp(USAGE);
   const [file, frames, pattern] = process.argv.slice(2);
-  if (!file) {
-    console.error("usage: node dist/bench/top.js <file.cpuprofile> [frames] [inclusive-regexp]");
-    process.exit(2);
-  }
+  if (!file) process.exit(usageError("which profile?", USAGE));
   console.log(summarise(JSON.parse(readFileSync(file, "utf8")) as Profile, Number(frames ?? 30), pattern ? new RegExp(pattern) : undefined).join("\n"));
 }

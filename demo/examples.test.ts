@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { buildASTSchema, parse, validate } from "graphql";
 import { examplesFile } from "../scripts/graphiql";
 import { OFFERS } from "./catalogue";
-import { EXAMPLES, HOME_SKU, SILVER_VOUCHER } from "./examples";
+import { EXAMPLES, HOME_SKU, MEMBERS_VOUCHER } from "./examples";
 import { NAMED, generateWorld } from "./world";
 
 const supergraph = buildASTSchema(parse(readFileSync(join(__dirname, "..", "schema", "supergraph.graphql"), "utf8")), { assumeValidSDL: true });
@@ -21,7 +21,7 @@ describe("GraphiQL's worked examples", () => {
   it("uses ids the demo world has", () => {
     const world = generateWorld();
     expect(world.products.find((p) => p.sku === HOME_SKU)?.category).toBe("Home");
-    expect(OFFERS.map((o) => o.code)).toContain(SILVER_VOUCHER);
+    expect(OFFERS.map((o) => o.code)).toContain(MEMBERS_VOUCHER);
     const ids = new Set<string>(Object.values(NAMED));
     for (const e of EXAMPLES) for (const id of JSON.stringify(e.variables).match(/C\d{6}/g) ?? []) expect(ids).toContain(id);
   });

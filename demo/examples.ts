@@ -18,8 +18,8 @@ export interface Example {
 
 /** A product in the Home category, where the newsletter offer applies. */
 export const HOME_SKU = "SKU-0002";
-/** A single-use voucher for Silver members and above. */
-export const SILVER_VOUCHER = "SILVER-20";
+/** A single-use voucher for loyalty members; not the README story's (SILVER-20), so the tab and the story never meet. */
+export const MEMBERS_VOUCHER = "MEMBERS-WELCOME";
 
 /** One product's price for one customer: the same question asked from two channels. */
 function priceQuery(name: string): string {
@@ -101,10 +101,11 @@ query Quote($customerId: ID, $lines: [QuoteLineInput!]!) {
   {
     title: "A redemption, exactly once",
     channel: "MOBILE",
-    variables: { customerId: NAMED.silverMember, code: SILVER_VOUCHER, idempotencyKey: "demo-1" },
+    variables: { customerId: NAMED.silverMember, code: MEMBERS_VOUCHER, idempotencyKey: "app-demo-1" },
     query: `# Redeem a single-use voucher from the app. The idempotency key makes a retry
-# safe: run it twice with the same key and it redeems once. Afterwards the offer
-# is gone from customer(id: "${NAMED.silverMember}") { offers } in every channel.
+# safe: run it twice with the same key and it redeems once, and answers the same.
+# Afterwards the offer is gone from customer(id: "${NAMED.silverMember}") { offers } in every
+# channel. \`npm run demo:reset\` makes it redeemable again.
 mutation Redeem($customerId: ID!, $code: ID!, $idempotencyKey: String) {
   redeemOffer(customerId: $customerId, code: $code, idempotencyKey: $idempotencyKey) {
     offer { code }

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { EXAMPLES } from "../demo/examples";
 import { CompositionError, composeUnits } from "./compose";
 import { compareApis, formatReport, isBreaking } from "./contract";
+import { answerHelp, usageError } from "./cli";
 import { ROOT, readManifest } from "./manifest";
 import { PUBLIC_CONTRACT } from "./public-contract";
 
@@ -50,12 +51,20 @@ function baseline(): Baseline {
   };
 }
 
+function usage(units: readonly string[]): string {
+  return `usage: npm run contract-check -- <unit> [--base <git ref> | --schema-dir <dir>]
+Builds <unit>'s subgraph from its code, composes it with the other units as deployed (their
+schema/<unit>.graphql at --base, default the main branch, or the files of --schema-dir) and
+compares the result with the supergraph there. Exit 1 on a breaking change, 0 otherwise.
+units: ${units.join(", ")}`;
+}
+
 async function main(): Promise<number> {
   const unit = process.argv[2];
   const entries = readManifest();
+  answerHelp(usage(entries.map((e) => e.name)));
   if (!unit || unit.startsWith("--") || !entries.some((e) => e.name === unit)) {
-    process.stderr.write(`usage: npm run contract-check -- <unit> [--base <git ref> | --schema-dir <dir>]\nunits: ${entries.map((e) => e.name).join(", ")}\n`);
-    return 2;
+    return usageError(unit && !unit.startsWith("--") ? `no unit "${unit}" in subgraphs/manifest.json` : "which unit?", usage(entries.map((e) => e.name)));
   }
   const base = baseline();
   const before = base.read("supergraph.graphql");

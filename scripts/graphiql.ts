@@ -2,6 +2,7 @@ import { copyFileSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { build } from "esbuild";
 import { EXAMPLES, type Example } from "../demo/examples";
+import { progress } from "./cli";
 import { ROOT } from "./manifest";
 
 /**
@@ -57,7 +58,8 @@ async function main(): Promise<void> {
   });
   copyFileSync(join(SOURCE, "index.html"), join(GRAPHIQL_DIR, "index.html"));
   writeFileSync(join(GRAPHIQL_DIR, "examples.json"), examplesFile(EXAMPLES));
-  process.stdout.write(`GraphiQL bundled into dist/graphiql in ${((Date.now() - began) / 1000).toFixed(1)} s\n`);
+  // Progress, on stderr: the build runs before commands whose stdout is their result.
+  progress(`GraphiQL bundled into dist/graphiql in ${((Date.now() - began) / 1000).toFixed(1)} s`);
 }
 
 if (require.main === module) {

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { parse as parseYaml } from "yaml";
+import { answerHelp, usageError } from "./cli";
 import { ROOT, type ManifestEntry, UNIT_NODE_ARGS, readManifest } from "./manifest";
 import { type KubernetesScaffold, addToKubernetes } from "./new-subgraph-kubernetes";
 
@@ -134,12 +135,18 @@ export function scaffold(name: string, root = ROOT): Scaffolded {
   return { name, port, field: values.__field__, files, composeSnippet: compose ? undefined : composeService(name, port), kubernetes };
 }
 
+const USAGE = `usage: npm run new-subgraph -- <name>
+Scaffolds a business unit in subgraphs/<name>/ (2-31 lower-case letters and digits) from
+scripts/templates/subgraph/, on the next free port, and adds it to subgraphs/manifest.json,
+docker-compose.yml and deploy/postgres-init.sql. Then: npm run schema, npm start.`;
+
 function main(): number {
+  answerHelp(USAGE);
   let done: Scaffolded;
   try {
     done = scaffold(process.argv[2] ?? "");
   } catch (err) {
-    process.stderr.write(`new-subgraph: ${(err as Error).message}\nusage: npm run new-subgraph -- <name>\n`);
+    usageError(`new-subgraph: ${(err as Error).message}`, USAGE);
     return 1;
   }
   const out = [

@@ -1,6 +1,6 @@
 /**
- * The public contract of DESIGN.md, verbatim in shape: every name and type
- * here is binding. The committed supergraph must offer each of them with
+ * The public contract (docs/architecture.md, "The consistency rules"): every
+ * name and type here is binding. The committed supergraph must offer each of them with
  * exactly this type and these arguments (it may offer more):
  * test/unit/contract.test.ts checks it, and `npm run contract-check` marks
  * a breaking change that touches it.

@@ -2,6 +2,7 @@ import "reflect-metadata";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { CompositionError, composeUnits } from "./compose";
+import { answerHelp } from "./cli";
 import { ROOT, readManifest } from "./manifest";
 
 /**
@@ -10,7 +11,12 @@ import { ROOT, readManifest } from "./manifest";
  * deploy/kubernetes/base/supergraph.graphql). `--check` changes nothing and fails
  * when the committed files differ from what the code produces (CI runs it).
  */
+const USAGE = `usage: npm run schema [-- --check]
+Prints each unit's SDL into schema/<unit>.graphql and composes schema/supergraph.graphql.
+  --check   change nothing; exit 1 when schema/ differs from what the code produces`;
+
 async function main(): Promise<number> {
+  answerHelp(USAGE);
   const check = process.argv.includes("--check");
   const entries = readManifest();
   const composed = await composeUnits(entries);

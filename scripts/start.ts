@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { loadGatewayConfig } from "../gateway/config";
 import { GATEWAY_NODE_ARGS, ROOT, UNIT_NODE_ARGS, loadUnit, readManifest } from "./manifest";
 import { mintToken } from "../gateway/admission/token";
+import { answerHelp } from "./cli";
 import { type ProcessSpec, type Supervised, launch, stopAll, waitHealthy } from "./supervisor";
 
 /**
@@ -15,7 +16,12 @@ const EXAMPLE = `{ customer(id: "C000001") { name bookings(first: 2) { property 
 const procs: Supervised[] = [];
 let stopping = false;
 
+const USAGE = `usage: npm start
+Builds, then runs the units of subgraphs/manifest.json and the gateway, each as its own process,
+configured by the environment (README.md, "Configuration"); Ctrl-C stops them all.`;
+
 async function main(): Promise<void> {
+  answerHelp(USAGE);
   const log = (name: string, line: string) => process.stdout.write(`${name.padEnd(10)} | ${line}\n`);
   const shutdown = async (code: number) => {
     if (stopping) return;

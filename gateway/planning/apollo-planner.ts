@@ -1,8 +1,7 @@
 import type { Supergraph } from "@apollo/federation-internals";
 import { type FetchDataRewrite, type FetchNode, type PlanNode as ApolloNode, QueryPlanner, type QueryPlanSelectionNode, type SubscriptionNode } from "@apollo/query-planner";
 import { Kind, parse } from "graphql";
-import type { FetchStep, PathStep, PlanNode, RequiredSelection, Rewrite } from "./plan";
-import type { Planner } from "./planner";
+import type { FetchStep, PathStep, PlanNode, Planner, RequiredSelection, Rewrite } from "./plan";
 
 /*
  * Apollo's query planner (@apollo/query-planner, Elastic License 2.0), through

@@ -1,7 +1,6 @@
 import { type PlanNode as HiveNode, QueryPlanner, type RequiresSelection } from "@graphql-hive/router-query-planner";
 import { Kind, parse, print } from "graphql";
-import type { FetchStep, PathStep, PlanNode, RequiredSelection, Rewrite } from "./plan";
-import type { Planner } from "./planner";
+import type { FetchStep, PathStep, PlanNode, Planner, RequiredSelection, Rewrite } from "./plan";
 
 /*
  * Hive Router's query planner (@graphql-hive/router-query-planner, MIT, a

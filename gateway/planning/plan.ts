@@ -1,3 +1,4 @@
+import type { Operation } from "@apollo/federation-internals";
 import type { DocumentNode } from "graphql";
 
 /*
@@ -117,4 +118,27 @@ export interface SubscriptionStep {
   readonly kind: "Subscription";
   readonly primary: FetchStep;
   readonly rest?: PlanNode;
+}
+
+/**
+ * The planner seam: a supergraph in, a plan for an operation out. Every
+ * planner writes the gateway's own plan form (plan.ts), so the executor
+ * does not know which one planned.
+ */
+export interface Planner {
+  /** The planner's name in GATEWAY_PLANNER. */
+  readonly name: string;
+  /**
+   * The plan for one operation of a validated document. `source` is the
+   * document's text (a planner may plan from text), `operation` the
+   * document in the federation library's form, built once per document.
+   */
+  plan(request: PlanRequest): Plan;
+}
+
+export interface PlanRequest {
+  document: DocumentNode;
+  source: string;
+  operationName: string | undefined;
+  operation: Operation;
 }

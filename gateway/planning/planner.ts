@@ -1,31 +1,11 @@
-import type { Operation, Supergraph } from "@apollo/federation-internals";
-import { type DocumentNode, GraphQLError, Kind, print } from "graphql";
+import type { Supergraph } from "@apollo/federation-internals";
+import { GraphQLError, Kind, print } from "graphql";
 import { createApolloPlanner } from "./apollo-planner";
 import { createHivePlanner } from "./hive-planner";
 import type { PlanObserver } from "../operations/metrics";
-import type { Plan, PlanNode } from "./plan";
+import type { Plan, PlanNode, PlanRequest, Planner } from "./plan";
 
-/**
- * The planner seam: a supergraph in, a plan for an operation out. Every
- * planner writes the gateway's own plan form (plan.ts), so the executor
- * does not know which one planned.
- */
-export interface Planner {
-  readonly name: PlannerName;
-  /**
-   * The plan for one operation of a validated document. `source` is the
-   * document's text (a planner may plan from text), `operation` the
-   * document in the federation library's form, built once per document.
-   */
-  plan(request: PlanRequest): Plan;
-}
-
-export interface PlanRequest {
-  document: DocumentNode;
-  source: string;
-  operationName: string | undefined;
-  operation: Operation;
-}
+export type { PlanRequest, Planner };
 
 export const PLANNERS = ["hive", "apollo"] as const;
 export type PlannerName = (typeof PLANNERS)[number];

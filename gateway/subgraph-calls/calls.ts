@@ -25,7 +25,7 @@ import type { GatewayContext } from "../context";
  *   if that request was sent after every client request it would serve had
  *   arrived. An answer is therefore never older than the request it serves:
  *   whatever a silo had committed when the client request arrived is in it
- *   (DESIGN.md, rule 3: no stale reads).
+ *   (docs/architecture.md, rule 3: no stale reads).
  *
  * Never across callers (identity, channel, bearer token), never for
  * mutations. Each client request parses its own copy of an answer, so no
