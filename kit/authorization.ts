@@ -1,6 +1,7 @@
 import type { GraphQLResolveInfo } from "graphql";
 import type { AuthChecker } from "type-graphql";
 import { ForbiddenError, UnauthenticatedError } from "./errors";
+import type { Identity } from "./identity";
 import type { RequestBase } from "./request";
 
 /**
@@ -43,3 +44,15 @@ export const authChecker: AuthChecker<RequestBase, Access> = ({ root, args, cont
   if (who.role === "customer" && who.customerId === owner) return true;
   throw new ForbiddenError(who.role === "customer" ? `a customer may read only their own data (${what} of another customer)` : `partners may not read customer data (${what})`);
 };
+
+/**
+ * For a stream about one customer (a subscription): agents, or that very
+ * customer. Anonymous callers and partners are refused with FORBIDDEN, at
+ * subscribe time and again for every event.
+ */
+export function assertMayFollow(who: Identity | null, customerId: string, what: string): void {
+  if (who?.role === "agent") return;
+  if (who?.role === "customer" && who.customerId === customerId) return;
+  if (!who) throw new ForbiddenError(`sign in as the customer or an agent to follow ${what}`);
+  throw new ForbiddenError(who.role === "customer" ? `a customer may follow only their own changes (${what} of another customer)` : `partners may not follow customer data (${what})`);
+}

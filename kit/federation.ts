@@ -2,7 +2,7 @@ import { buildSubgraphSchema } from "@apollo/subgraph";
 import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper";
 import { printSchemaWithDirectives } from "@graphql-tools/utils";
 import { type GraphQLSchema, parse } from "graphql";
-import { type BuildSchemaOptions, buildSchema, createResolversMap, getMetadataStorage } from "type-graphql";
+import { type BuildSchemaOptions, type PubSub, buildSchema, createResolversMap, getMetadataStorage } from "type-graphql";
 import { authChecker } from "./authorization";
 import { tracedResolver, tracingEnabled } from "./telemetry";
 
@@ -13,6 +13,20 @@ import { tracedResolver, tracingEnabled } from "./telemetry";
  * the same resolvers.
  */
 const FEDERATION_LINK = `extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@shareable", "@external", "@requires", "@provides", "@inaccessible"])`;
+
+/**
+ * type-graphql wants a PubSub as soon as a schema has a subscription. Ours
+ * are fed by the event broker through `subscribe` functions (events/), never
+ * by an in-process PubSub, which would reach only this process's subscribers.
+ */
+const NO_IN_PROCESS_PUBSUB: PubSub = {
+  publish() {
+    throw new Error("no in-process PubSub: subscriptions are fed by the event broker (kit/events)");
+  },
+  subscribe() {
+    throw new Error("no in-process PubSub: give @Subscription a `subscribe` function fed by the event broker (kit/events)");
+  },
+};
 
 export interface FederatedSchema {
   schema: GraphQLSchema;
@@ -27,7 +41,7 @@ export async function buildFederatedSchema(
   referenceResolvers: ReferenceResolvers = {},
 ): Promise<FederatedSchema> {
   // skipCheck: a subgraph may contribute only entity fields and no Query.
-  const local = await buildSchema({ authChecker, ...options, skipCheck: true });
+  const local = await buildSchema({ authChecker, pubSub: NO_IN_PROCESS_PUBSUB, ...options, skipCheck: true });
   const sdl = `${FEDERATION_LINK}\n\n${printSchemaWithDirectives(local)}\n`;
   const resolvers = createResolversMap(local) as GraphQLResolverMap<unknown>;
   // Without tracing, the resolvers stay as they are: not even a check per call.

@@ -15,6 +15,9 @@ export type { RequestBase } from "./request";
 import { type Logger, createLogger, loggableError } from "./log";
 import { processTelemetry } from "./observe";
 import { observeSilo, siloScope } from "./silo-telemetry";
+import { type SubscriptionServer, serveSubscriptions } from "./subscriptions";
+import type { EventBus } from "./events/bus";
+import type { OutboxRelay } from "./events/relay";
 import type { TracingSettings } from "./telemetry";
 
 /**
@@ -50,6 +53,12 @@ export interface SubgraphOptions<C extends BaseContext> {
   logger?: Logger;
   /** Export traces (OpenTelemetry); off when absent or without an endpoint. */
   tracing?: TracingSettings;
+  /**
+   * The unit's events (events/): its broker connection and its outbox relay,
+   * running while the subgraph listens. Tests that only execute in-process
+   * leave them idle.
+   */
+  events?: { bus: EventBus; relay: OutboxRelay };
 }
 
 export interface Subgraph<C extends BaseContext> {
@@ -111,11 +120,12 @@ export function maskError(name: string, logger: Logger) {
 
 export async function createSubgraph<C extends BaseContext>(options: SubgraphOptions<C>): Promise<Subgraph<C>> {
   const logger = options.logger ?? createLogger(options.name);
+  const maskErrors = maskError(options.name, logger);
   const telemetry = processTelemetry({ name: options.name, logger, tracing: options.tracing, continueTrace: true, scope: siloScope });
   observeSilo(options.db, options.name, telemetry.metrics.registry);
   const apollo = new ApolloServer<C>({
     schema: options.schema.schema,
-    formatError: maskError(options.name, logger),
+    formatError: maskErrors,
     includeStacktraceInErrorResponses: false,
     // runMain owns SIGTERM/SIGINT: it closes the HTTP server first, then Apollo.
     stopOnTerminationSignals: false,
@@ -187,11 +197,27 @@ export async function createSubgraph<C extends BaseContext>(options: SubgraphOpt
         port,
         host,
       );
+      // Subscriptions (a unit whose schema has them) on the same path, over WebSocket.
+      let subscriptions: SubscriptionServer | undefined;
+      if (options.schema.schema.getSubscriptionType()) {
+        subscriptions = serveSubscriptions(running.server, "/graphql", {
+          name: options.name,
+          schema: options.schema.schema,
+          signing: options.signing,
+          context: options.context,
+          formatError: maskErrors,
+          logger,
+        });
+      }
+      options.events?.relay.start();
       const close = running.close;
       return {
         ...running,
         async close(graceMs?: number) {
+          await subscriptions?.close();
           await close(graceMs);
+          await options.events?.relay.stop();
+          await options.events?.bus.close();
           await apollo.stop();
         },
       };

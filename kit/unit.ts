@@ -12,6 +12,9 @@ import type { RunningServer } from "./http";
 import { describeGap, missingFromSilo } from "./silo-schema";
 import { type RequestBase, type Subgraph, createSubgraph } from "./subgraph";
 import { attributeRepositories } from "./silo-telemetry";
+import { EventBus } from "./events/bus";
+import { Outbox, type OutboxTable } from "./events/outbox";
+import { OutboxRelay } from "./events/relay";
 
 /**
  * What a business unit hands to the tooling: how to read its config, build
@@ -61,8 +64,8 @@ export function runUnit<Config>(unit: UnitDefinition<Config>, logger: Logger = c
 }
 
 /** The settings every unit has, under its own prefix (BILLING_PORT, BILLING_DB_URL, ...). */
-export type UnitSettings<P extends string> = { [K in `${P}_PORT` | `${P}_DB_POOL_MAX` | `${P}_DB_STATEMENT_TIMEOUT_MS` | `${P}_SEED` | `${P}_SIGNATURE_MAX_AGE_MS` | `${P}_SHUTDOWN_GRACE_MS`]: Setting<number> } & {
-  [K in `${P}_HOST` | `${P}_DB_URL`]: Setting<string>;
+export type UnitSettings<P extends string> = { [K in `${P}_PORT` | `${P}_DB_POOL_MAX` | `${P}_DB_STATEMENT_TIMEOUT_MS` | `${P}_SEED` | `${P}_SIGNATURE_MAX_AGE_MS` | `${P}_SHUTDOWN_GRACE_MS` | `${P}_OUTBOX_POLL_MS`]: Setting<number> } & {
+  [K in `${P}_HOST` | `${P}_DB_URL` | `${P}_BROKER_URL`]: Setting<string>;
 } & { [K in `${P}_REQUIRE_SIGNATURE` | `${P}_DB_MIGRATE` | `${P}_BENCH_COUNTERS`]: Setting<boolean> } & { [K in `${P}_UNSIGNED_AS`]: Setting<string> } & { [K in `${P}_LOG_LEVEL`]: Setting<LogLevel> } & typeof sharedSettings;
 
 
@@ -83,7 +86,24 @@ export function unitSettings<P extends string>(prefix: P, name: string, port: nu
     [`${prefix}_LOG_LEVEL`]: oneOf("Log level; `info` writes one line per request.", LOG_LEVELS, "info"),
     ...sharedSettings,
     [`${prefix}_SHUTDOWN_GRACE_MS`]: integer("On SIGTERM/SIGINT, how long in-flight requests may take to finish.", 10_000, 0, 600_000),
+    [`${prefix}_BROKER_URL`]: natsUrl(`The event broker (NATS protocol) the ${name} unit publishes its outbox to and listens on; \`npm start\` runs an embedded one there when none answers.`),
+    [`${prefix}_OUTBOX_POLL_MS`]: integer("How often the outbox relay looks for unsent events when no write of this process woke it (rows of other replicas, a backlog).", 250, 10, 60_000),
   } as UnitSettings<P>;
+}
+
+/** The default broker: NATS's own port on this host (a nats-server, or the embedded broker of `npm start`). */
+export const DEFAULT_BROKER_URL = "nats://127.0.0.1:4222";
+
+function natsUrl(doc: string): Setting<string> {
+  return {
+    doc,
+    default: DEFAULT_BROKER_URL,
+    parse(raw) {
+      const url = new URL(raw);
+      if (url.protocol !== "nats:" || !url.hostname || !url.port) throw new Error(`expected nats://host:port, got "${raw}"`);
+      return raw;
+    },
+  };
 }
 
 export interface UnitRuntime {
@@ -100,6 +120,8 @@ export interface UnitRuntime {
   shutdownGraceMs: number;
   logLevel: LogLevel;
   tracing: TracingSettings;
+  brokerUrl: string;
+  outboxPollMs: number;
 }
 
 /** A unit's common settings out of its loaded config. */
@@ -130,6 +152,8 @@ export function unitRuntime<P extends string>(config: ConfigOf<UnitSettings<P>>,
     shutdownGraceMs: c[`${prefix}_SHUTDOWN_GRACE_MS`],
     logLevel: c[`${prefix}_LOG_LEVEL`] as LogLevel,
     tracing: { endpoint: c.OTEL_EXPORTER_OTLP_ENDPOINT, samplePercent: c.TRACING_SAMPLE_PERCENT },
+    brokerUrl: c[`${prefix}_BROKER_URL`],
+    outboxPollMs: c[`${prefix}_OUTBOX_POLL_MS`],
   };
 }
 
@@ -148,9 +172,17 @@ export interface BootOptions<C extends BaseContext, R> {
   /** A table that is empty exactly when the silo has never been seeded. */
   seedProbeTable: string;
   seed(db: Knex, seed: number): Promise<void>;
-  repositories(db: Knex): R;
+  /** The unit's outbox table (events/outbox.ts), created by one of its migrations. */
+  outbox: OutboxTable;
+  repositories(db: Knex, events: UnitEvents): R;
   buildSchema(): Promise<FederatedSchema>;
   context(base: RequestBase, repos: R): C;
+}
+
+/** What a unit's repositories and context get to record and follow events. */
+export interface UnitEvents {
+  outbox: Outbox;
+  bus: EventBus;
 }
 
 /**
@@ -181,14 +213,19 @@ export async function bootSubgraph<C extends BaseContext, R>(o: BootOptions<C, R
     }
     // Before the schema is built: resolvers get spans only if tracing is on by then.
     startTracing(o.name, o.runtime.tracing);
-    const repos = attributeRepositories(o.repositories(db));
+    const logger = createLogger(o.name, o.runtime.logLevel);
+    const outbox = new Outbox(o.name, o.outbox, db);
+    const bus = new EventBus(o.runtime.brokerUrl, `${o.name}-unit`, logger);
+    const relay = new OutboxRelay(outbox, bus, logger, { pollMs: o.runtime.outboxPollMs });
+    const repos = attributeRepositories(o.repositories(db, { outbox, bus }));
     const subgraph = await createSubgraph<C>({
       name: o.name,
       schema: await o.buildSchema(),
       db,
       context: (base) => o.context(base, repos),
       signing: o.runtime.signing,
-      logger: createLogger(o.name, o.runtime.logLevel),
+      logger,
+      events: { bus, relay },
       tracing: o.runtime.tracing,
       benchCounters: o.runtime.benchCounters,
     });

@@ -5,10 +5,18 @@ import { GATEWAY_NODE_ARGS, ROOT, UNIT_NODE_ARGS, loadUnit, readManifest } from 
 import { mintToken } from "../gateway/admission/token";
 import { answerHelp } from "./cli";
 import { type ProcessSpec, type Supervised, launch, stopAll, waitHealthy } from "./supervisor";
+import { brokerAnswers } from "../kit/events/probe";
+
+const LOOPBACK = new Set(["127.0.0.1", "localhost", "::1", "[::1]"]);
+
+function unitBrokerUrl(config: Record<string, unknown>, name: string): string {
+  return String(config[`${name.toUpperCase()}_BROKER_URL`]);
+}
 
 /**
  * `npm start`: the four subgraphs and the gateway as separate processes, on
- * the embedded default unless configured otherwise. Ctrl-C stops them all;
+ * the embedded default unless configured otherwise (SQLite silos; the
+ * embedded event broker when no NATS server answers at the units' broker URL). Ctrl-C stops them all;
  * if one dies, it is named and the others are stopped.
  */
 const EXAMPLE = `{ customer(id: "C000001") { name bookings(first: 2) { property { name } checkIn } stayCount loyalty { tier } offers { code title } timeline(first: 5) { at unit summary } } }`;
@@ -44,6 +52,20 @@ async function main(): Promise<void> {
   };
 
   const began = Date.now();
+  // The units' event broker: a NATS server if one answers at their broker URL, else our embedded one there.
+  const brokers = new Set(readManifest().map(({ name }) => loadUnit(name)).map((unit) => unitBrokerUrl(unit.loadConfig(process.env) as Record<string, unknown>, unit.name)));
+  for (const url of brokers) {
+    const { hostname, port } = new URL(url);
+    if (await brokerAnswers(url)) {
+      log("broker", `using the NATS server at ${url}`);
+      continue;
+    }
+    if (!LOOPBACK.has(hostname)) {
+      log("broker", `no broker answers at ${url} yet; the units keep their events in their outboxes until one does`);
+      continue;
+    }
+    await start({ name: "broker", script: join(ROOT, "dist", "scripts", "embedded-broker.js"), args: [port, hostname], env: {}, healthUrl: url, ready: () => brokerAnswers(url) });
+  }
   await Promise.all(
     readManifest().map(async ({ name }) => {
       const unit = loadUnit(name);

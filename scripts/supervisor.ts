@@ -11,6 +11,10 @@ export interface ProcessSpec {
   script: string;
   env: Record<string, string>;
   healthUrl: string;
+  /** Readiness other than an HTTP 200 at healthUrl (a process that speaks no HTTP, like the embedded broker). */
+  ready?: () => Promise<boolean>;
+  /** Arguments after the script. */
+  args?: readonly string[];
   /** Options for node itself, before the script (e.g. --cpu-prof). */
   nodeArgs?: readonly string[];
 }
@@ -23,7 +27,7 @@ export interface Supervised {
 }
 
 export function launch(spec: ProcessSpec, log: (name: string, line: string) => void): Supervised {
-  const child = spawn(process.execPath, [...(spec.nodeArgs ?? []), spec.script], { env: { ...process.env, ...spec.env }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [...(spec.nodeArgs ?? []), spec.script, ...(spec.args ?? [])], { env: { ...process.env, ...spec.env }, stdio: ["ignore", "pipe", "pipe"] });
   for (const stream of [child.stdout, child.stderr]) {
     if (stream) createInterface({ input: stream }).on("line", (line) => log(spec.name, line));
   }
@@ -39,8 +43,7 @@ export async function waitHealthy(spec: ProcessSpec, proc: Supervised, timeoutMs
   while (Date.now() < deadline) {
     if (ended !== undefined) throw new Error(`${spec.name} exited (${ended}) before it was ready`);
     try {
-      const res = await fetch(spec.healthUrl, { signal: AbortSignal.timeout(1000) });
-      if (res.ok) return;
+      if (spec.ready ? await spec.ready() : (await fetch(spec.healthUrl, { signal: AbortSignal.timeout(1000) })).ok) return;
     } catch {
       /* not listening yet */
     }

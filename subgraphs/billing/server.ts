@@ -8,6 +8,7 @@ import { InvoiceRepository } from "./invoice/invoice.repository";
 import { createLoaders } from "./loaders";
 import { buildBillingSchema } from "./schema";
 import { billingMigrations } from "./silo/migrations";
+import { billingOutbox } from "./silo/outbox";
 import { seedBilling } from "./silo/seed";
 
 export interface BillingServer {
@@ -23,6 +24,8 @@ export function createBillingServer(config: BillingConfig): Promise<BillingServe
     runtime: unitRuntime(config, "BILLING"),
     migrations: billingMigrations,
     seedProbeTable: "acct_holder",
+    // No write of the graph reaches billing yet; its outbox and relay are ready for the first one.
+    outbox: billingOutbox(timeZone),
     seed: (db, seed) => seedBilling(db, generateWorld(seed), timeZone),
     repositories: (db) => ({ accounts: new AccountRepository(db, timeZone), invoices: new InvoiceRepository(db, timeZone) }),
     buildSchema: buildBillingSchema,

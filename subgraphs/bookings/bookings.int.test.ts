@@ -1,6 +1,10 @@
 import { describeOnEveryDialect, expectEveryDialectToRead } from "../../test/support/dialects";
 import { loadBookingsConfig } from "./config";
 import { createBookingsServer } from "./server";
+import { Channel, Outbox } from "../../kit";
+import { recordedKinds, withoutOutbox } from "../../test/support/outbox";
+import { PreferenceRepository } from "./preference/preference.repository";
+import { bookingsOutbox } from "./silo/outbox";
 
 const customers = (...ids: string[]) => ids.map((id) => ({ __typename: "Customer", id }));
 
@@ -51,4 +55,18 @@ describeOnEveryDialect("bookings", (url) => createBookingsServer(loadBookingsCon
         ],
       },
     ));
+
+  it("commits a new stay preference with its event, or neither, on each dialect", async () => {
+    for (const { dialect, server } of booted()) {
+      const preferences = new PreferenceRepository(server.db, new Outbox("bookings", bookingsOutbox, server.db));
+      await preferences.remember("C900002", "quiet room", Channel.WEB, Date.parse("2026-05-01T10:00:00Z"));
+      await preferences.remember("C900002", "quiet room", Channel.STORE, Date.parse("2026-05-02T10:00:00Z")); // known: no write, no event
+      expect(await recordedKinds(server.db, bookingsOutbox, "C900002")).toEqual(["stay-preference-set"]);
+
+      const outcome = await withoutOutbox(server.db, bookingsOutbox, () => preferences.remember("C900003", "high floor", Channel.WEB, Date.now()).then(() => "written", (err: Error) => err.message));
+      expect([dialect, outcome]).toEqual([dialect, expect.stringMatching(/guest_event_out/)]);
+      expect(await server.db("guest_pref").where({ guest_ref: "C900003" })).toEqual([]);
+      expect(await recordedKinds(server.db, bookingsOutbox, "C900003")).toEqual([]);
+    }
+  });
 });

@@ -9,6 +9,7 @@ import type { BookingsContext } from "./context";
 import { createLoaders } from "./loaders";
 import { buildBookingsSchema } from "./schema";
 import { bookingsMigrations } from "./silo/migrations";
+import { bookingsOutbox } from "./silo/outbox";
 import { seedBookings } from "./silo/seed";
 
 export interface BookingsServer {
@@ -24,8 +25,9 @@ export function createBookingsServer(config: BookingsConfig): Promise<BookingsSe
     runtime: unitRuntime(config, "BOOKINGS"),
     migrations: bookingsMigrations,
     seedProbeTable: "guest_stay",
+    outbox: bookingsOutbox,
     seed: (db, seed) => seedBookings(db, generateWorld(seed)),
-    repositories: (db) => ({ bookings: new BookingRepository(db), properties: new PropertyRepository(db), preferences: new PreferenceRepository(db) }),
+    repositories: (db, { outbox }) => ({ bookings: new BookingRepository(db), properties: new PropertyRepository(db), preferences: new PreferenceRepository(db, outbox) }),
     buildSchema: buildBookingsSchema,
     context: (base, repos): BookingsContext => ({ ...base, repos, loaders: createLoaders(repos), graph }),
   });

@@ -1,4 +1,4 @@
-import type { GraphReader, RequestBase } from "../../kit";
+import type { EventBus, GraphReader, RequestBase } from "../../kit";
 import type { PromotionsLoaders, PromotionsRepositories } from "./loaders";
 import type { Redeemer } from "./redemption/redeem";
 
@@ -10,4 +10,6 @@ export interface PromotionsContext extends RequestBase {
   /** The live graph, to check writes that depend on other units. */
   graph: GraphReader;
   redeemer: Redeemer;
+  /** The event broker, for `customerChanged` subscribers. */
+  bus: EventBus;
 }

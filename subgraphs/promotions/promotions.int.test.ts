@@ -3,6 +3,11 @@ import { type Dialect, createSilo } from "../../kit";
 import { describeOnEveryDialect, expectEveryDialectToRead } from "../../test/support/dialects";
 import { loadPromotionsConfig } from "./config";
 import { createPromotionsServer } from "./server";
+import { Channel, Outbox } from "../../kit";
+import { recordedKinds, withoutOutbox } from "../../test/support/outbox";
+import { ConsentRepository } from "./consent/consent.repository";
+import { RedemptionRepository } from "./redemption/redemption.repository";
+import { promotionsOutbox } from "./silo/outbox";
 
 const NOW = Date.parse("2026-11-26T12:00:00Z");
 const customer = (id: string, extra: Record<string, unknown> = {}) => ({ __typename: "Customer", id, stayCount: 0, loyalty: null, bookingsTouchPoints: [], billingTouchPoints: [], retailTouchPoints: [], ...extra });
@@ -51,4 +56,28 @@ describeOnEveryDialect("promotions", (url) => createPromotionsServer(loadPromoti
       { query: `query($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { redemptions { redeemedAt offer { amountOff { amount } validUntil } } } } }`, variables: { r: [customer("C900001")] } },
       { _entities: [{ redemptions: [{ redeemedAt: "2026-07-01T12:00:00.000Z", offer: { amountOff: { amount: "21474836.47" }, validUntil: "2026-12-31T23:59:59.999Z" } }] }] },
     ));
+
+  it("commits each write with its event, or neither, on each dialect", async () => {
+    for (const { server } of booted()) {
+      const outbox = new Outbox("promotions", promotionsOutbox, server.db);
+      const redemptions = new RedemptionRepository(server.db, outbox);
+      const consent = new ConsentRepository(server.db, outbox);
+      const redeem = (customerId: string) => redemptions.record({ customerId, offerCode: "SILVER-20", channel: Channel.STORE, at: NOW, idempotencyKey: null, singleUse: false, needsEmailConsent: false });
+      const how = { channel: Channel.CALL_CENTER, actor: "agent", at: NOW };
+
+      await redeem("C900002");
+      await consent.set("C900002", { sms: true, push: true }, how);
+      await consent.set("C900002", { sms: true }, how); // no change: no write, no event
+      expect(await recordedKinds(server.db, promotionsOutbox, "C900002")).toEqual(["offer-redeemed", "consent-changed"]);
+
+      await withoutOutbox(server.db, promotionsOutbox, async () => {
+        await expect(redeem("C900003")).rejects.toThrow();
+        await expect(consent.set("C900003", { email: true }, how)).rejects.toThrow();
+      });
+      expect(await server.db("promo_redemption").where({ customer_id: "C900003" })).toEqual([]);
+      expect(await server.db("promo_consent").where({ customer_id: "C900003" })).toEqual([]);
+      expect(await server.db("promo_consent_audit").where({ customer_id: "C900003" })).toEqual([]);
+      expect(await recordedKinds(server.db, promotionsOutbox, "C900003")).toEqual([]);
+    }
+  });
 });

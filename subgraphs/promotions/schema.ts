@@ -1,5 +1,6 @@
 import { type FederatedSchema, buildFederatedSchema, decodeQuoteKey } from "../../kit";
 import type { PromotionsContext } from "./context";
+import { CustomerChangeResolver } from "./change/change.resolver";
 import { ConsentResolver } from "./consent/consent.resolver";
 import { CustomerResolver, RedemptionResolver } from "./customer/customer.resolver";
 import { RedeemResolver } from "./redemption/redemption.resolver";
@@ -12,7 +13,7 @@ import { Quote } from "./quote/quote.type";
 /** Promotions' subgraph schema; needs no database, so composition can build it. */
 export function buildPromotionsSchema(): Promise<FederatedSchema> {
   return buildFederatedSchema(
-    { resolvers: [OfferResolver, PriceResolver, CustomerResolver, RedemptionResolver, QuoteResolver, RedeemResolver, ConsentResolver], orphanedTypes: [Customer] },
+    { resolvers: [OfferResolver, PriceResolver, CustomerResolver, RedemptionResolver, QuoteResolver, RedeemResolver, ConsentResolver, CustomerChangeResolver], orphanedTypes: [Customer] },
     {
       Customer: { __resolveReference: (ref: Customer) => Object.assign(new Customer(), ref) },
       Offer: { __resolveReference: (ref: { code: string }, ctx: PromotionsContext) => ctx.loaders.offer.load(ref.code) },

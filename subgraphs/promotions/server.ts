@@ -10,6 +10,7 @@ import { Redeemer } from "./redemption/redeem";
 import { RedemptionRepository } from "./redemption/redemption.repository";
 import { buildPromotionsSchema } from "./schema";
 import { promotionsMigrations } from "./silo/migrations";
+import { promotionsOutbox } from "./silo/outbox";
 import { seedPromotions } from "./silo/seed";
 
 export interface PromotionsServer {
@@ -25,14 +26,15 @@ export function createPromotionsServer(config: PromotionsConfig, clock: () => nu
     runtime: unitRuntime(config, "PROMOTIONS"),
     migrations: promotionsMigrations,
     seedProbeTable: "promo_offer",
+    outbox: promotionsOutbox,
     seed: (db, seed) => seedPromotions(db, generateWorld(seed)),
-    repositories: (db) => {
+    repositories: (db, { outbox, bus }) => {
       const offers = new OfferRepository(db);
-      const redemptions = new RedemptionRepository(db);
+      const redemptions = new RedemptionRepository(db, outbox);
       // Stateless, so built once at start-up rather than on every request.
-      return { offers, redemptions, consent: new ConsentRepository(db), redeemer: new Redeemer(offers, redemptions, graph) };
+      return { offers, redemptions, consent: new ConsentRepository(db, outbox), redeemer: new Redeemer(offers, redemptions, graph), bus };
     },
     buildSchema: buildPromotionsSchema,
-    context: (base, { redeemer, ...repos }): PromotionsContext => ({ ...base, repos, loaders: createLoaders(repos), now: clock(), graph, redeemer }),
+    context: (base, { redeemer, bus, ...repos }): PromotionsContext => ({ ...base, repos, loaders: createLoaders(repos), now: clock(), graph, redeemer, bus }),
   });
 }

@@ -9,6 +9,7 @@ import type { RetailContext } from "./context";
 import { createLoaders } from "./loaders";
 import { buildRetailSchema } from "./schema";
 import { retailMigrations } from "./silo/migrations";
+import { retailOutbox } from "./silo/outbox";
 import { seedRetail } from "./silo/seed";
 
 export interface RetailServer {
@@ -23,6 +24,8 @@ export function createRetailServer(config: RetailConfig): Promise<RetailServer> 
     runtime: unitRuntime(config, "RETAIL"),
     migrations: retailMigrations,
     seedProbeTable: "rt_product",
+    // No write of the graph reaches retail yet; its outbox and relay are ready for the first one.
+    outbox: retailOutbox,
     seed: (db, seed) => seedRetail(db, generateWorld(seed)),
     repositories: (db) => ({ products: new ProductRepository(db), orders: new OrderRepository(db), loyalty: new LoyaltyRepository(db) }),
     buildSchema: buildRetailSchema,

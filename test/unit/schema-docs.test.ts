@@ -9,7 +9,7 @@ import { type GraphQLNamedType, buildASTSchema, isInputObjectType, isInterfaceTy
  */
 const OWNER = /\b(bookings|billing|retail|promotions|every unit)\b/i;
 const supergraph = buildASTSchema(parse(readFileSync(join(__dirname, "..", "..", "schema", "supergraph.graphql"), "utf8")), { assumeValidSDL: true });
-const roots = new Set([supergraph.getQueryType(), supergraph.getMutationType()].filter(Boolean).map((t) => t!.name));
+const roots = new Set([supergraph.getQueryType(), supergraph.getMutationType(), supergraph.getSubscriptionType()].filter(Boolean).map((t) => t!.name));
 const types = Object.values(supergraph.getTypeMap()).filter(
   (t: GraphQLNamedType) => !t.name.startsWith("__") && !/^(join|link)__/.test(t.name) && !(isScalarType(t) && isSpecifiedScalarType(t)),
 );

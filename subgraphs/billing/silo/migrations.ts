@@ -50,4 +50,21 @@ export const billingMigrations: Record<string, Migration> = {
       await db.schema.dropTable("acct_holder");
     },
   },
+  "0002_evt_outbox": {
+    // Billing's outbox (kit/events/outbox.ts), in its silo's conventions: local wall-clock DATETIMEs, abbreviated names.
+    async up(db) {
+      await db.schema.createTable("evt_outbox", (t) => {
+        t.increments("evt_no").primary();
+        t.string("cust_no", 8).notNullable();
+        t.string("evt_cd", 40).notNullable();
+        t.dateTime("evt_local", { useTz: false }).notNullable();
+        t.text("evt_body").notNullable();
+        t.dateTime("sent_local", { useTz: false }).nullable();
+        t.index(["sent_local", "evt_no"], "evt_outbox_unsent");
+      });
+    },
+    async down(db) {
+      await db.schema.dropTable("evt_outbox");
+    },
+  },
 };

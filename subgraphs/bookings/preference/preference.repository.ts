@@ -1,5 +1,5 @@
 import type { Knex } from "knex";
-import { type Channel, TIMELINE_MAX, groupBy, newestPerKey } from "../../../kit";
+import { type Channel, type Outbox, TIMELINE_MAX, groupBy, insertedId, isUniqueViolation, newestPerKey } from "../../../kit";
 import { LETTER_BY_CHANNEL } from "../silo/codes";
 import { type PreferenceRow, toPreference } from "./preference.mapper";
 import type { StayPreference } from "./preference.type";
@@ -13,7 +13,10 @@ export const PREFERENCES_MAX = TIMELINE_MAX;
 
 /** Every statement bookings runs against `guest_pref`. */
 export class PreferenceRepository {
-  constructor(private readonly db: Knex) {}
+  constructor(
+    private readonly db: Knex,
+    private readonly outbox: Outbox,
+  ) {}
 
   /** Newest first, at most PREFERENCES_MAX per customer, for many customers in one statement. */
   async byCustomers(customerIds: readonly string[]): Promise<Map<string, StayPreference[]>> {
@@ -25,11 +28,26 @@ export class PreferenceRepository {
   /**
    * Remembers a preference. Idempotent by the silo's unique (guest_ref,
    * pref_text): saying the same thing again keeps the first record (its
-   * time and channel) and writes nothing.
+   * time and channel) and writes nothing, so it is no event either. A new
+   * preference and its `stay-preference-set` event commit together.
    */
   async remember(customerId: string, text: string, channel: Channel, at: number): Promise<StayPreference> {
-    await this.db("guest_pref").insert({ guest_ref: customerId, pref_text: text, noted_ms: at, chan_cd: LETTER_BY_CHANNEL[channel] }).onConflict(["guest_ref", "pref_text"]).ignore();
-    const row: PreferenceRow = await this.db("guest_pref").where({ guest_ref: customerId, pref_text: text }).first();
-    return toPreference(row);
+    const first = () => this.db("guest_pref").where({ guest_ref: customerId, pref_text: text }).first() as Promise<PreferenceRow | undefined>;
+    const known = await first();
+    if (known) return toPreference(known);
+    try {
+      return await this.db.transaction(async (trx) => {
+        const ids = await trx("guest_pref").insert({ guest_ref: customerId, pref_text: text, noted_ms: at, chan_cd: LETTER_BY_CHANNEL[channel] }, ["pref_id"]);
+        const ref = String(insertedId(ids, "pref_id"));
+        await this.outbox.record(trx, { at, kind: "stay-preference-set", customerId, channel, ref });
+        const row: PreferenceRow = await trx("guest_pref").where({ pref_id: ref }).first();
+        return toPreference(row);
+      });
+    } catch (err) {
+      // A concurrent request remembered the same text first: its record (and its event) stand.
+      const winner = isUniqueViolation(err) ? await first() : undefined;
+      if (winner) return toPreference(winner);
+      throw err;
+    }
   }
 }

@@ -45,4 +45,21 @@ export const bookingsMigrations: Record<string, Migration> = {
       await db.schema.dropTable("hotel");
     },
   },
+  "0002_guest_event_out": {
+    // Bookings' outbox (kit/events/outbox.ts), in its silo's conventions: epoch milliseconds, short names.
+    async up(db) {
+      await db.schema.createTable("guest_event_out", (t) => {
+        t.increments("evt_seq").primary();
+        t.string("guest_ref", 16).notNullable();
+        t.string("evt_kind", 40).notNullable();
+        t.bigInteger("noted_ms").notNullable();
+        t.text("evt_json").notNullable();
+        t.bigInteger("relayed_ms").nullable();
+        t.index(["relayed_ms", "evt_seq"], "guest_event_out_unsent");
+      });
+    },
+    async down(db) {
+      await db.schema.dropTable("guest_event_out");
+    },
+  },
 };

@@ -1,5 +1,5 @@
 import type { Knex } from "knex";
-import { BusinessUnit, type Channel, type TouchPoint, dialectOf, groupBy, isoFromUtc, newestPerKey, parseChannel, touchPoint } from "../../../kit";
+import { BusinessUnit, type Channel, type Outbox, type TouchPoint, dialectOf, groupBy, isoFromUtc, newestPerKey, parseChannel, touchPoint } from "../../../kit";
 import { MarketingConsent } from "./consent.type";
 
 interface ConsentRow {
@@ -27,7 +27,10 @@ export function noConsent(customerId: string): MarketingConsent {
 
 /** Consent in `promo_consent`, its history in `promo_consent_audit`. */
 export class ConsentRepository {
-  constructor(private readonly db: Knex) {}
+  constructor(
+    private readonly db: Knex,
+    private readonly outbox: Outbox,
+  ) {}
 
   async byCustomers(customerIds: readonly string[]): Promise<Map<string, MarketingConsent>> {
     const rows: ConsentRow[] = await this.db("promo_consent").whereIn("customer_id", customerIds);
@@ -71,7 +74,9 @@ export class ConsentRepository {
   /**
    * Changes consent for the media given, in one transaction, and writes one
    * audit row per medium that actually changed (who, when, which channel).
-   * Setting the same value again changes nothing and audits nothing.
+   * Setting the same value again changes nothing and audits nothing. A change
+   * records one `consent-changed` event in the same transaction (its ref: the
+   * newest audit row).
    */
   async set(customerId: string, changes: Partial<Record<Medium, boolean>>, how: { channel: Channel; actor: string; at: number }): Promise<MarketingConsent> {
     await this.db.transaction(async (trx) => {
@@ -89,6 +94,9 @@ export class ConsentRepository {
         .onConflict("customer_id")
         .merge();
       await trx("promo_consent_audit").insert(changed.map((medium) => ({ customer_id: customerId, medium, granted: after[medium], changed_at: at, channel: how.channel, actor: how.actor })));
+      // Drivers disagree on which id a multi-row insert returns; the newest audit row is the same everywhere.
+      const [{ newest }] = await trx("promo_consent_audit").where({ customer_id: customerId }).max({ newest: "audit_id" });
+      await this.outbox.record(trx, { at: how.at, kind: "consent-changed", customerId, channel: how.channel, ref: String(newest) });
     });
     return (await this.byCustomers([customerId])).get(customerId) ?? noConsent(customerId);
   }

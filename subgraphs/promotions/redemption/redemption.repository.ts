@@ -1,5 +1,5 @@
 import type { Knex } from "knex";
-import { BusinessUnit, type Channel, SiloDataError, type TouchPoint, groupBy, insertedId, isoFromUtc, newestPerKey, parseChannel, touchPoint } from "../../../kit";
+import { BusinessUnit, type Channel, type Outbox, SiloDataError, type TouchPoint, groupBy, insertedId, isoFromUtc, newestPerKey, parseChannel, touchPoint } from "../../../kit";
 import { Redemption } from "./redemption.type";
 
 interface RedemptionRow {
@@ -29,7 +29,10 @@ export function redemptionTouchPoint(r: Redemption): TouchPoint {
 
 /** Redemptions in `promo_redemption`. */
 export class RedemptionRepository {
-  constructor(private readonly db: Knex) {}
+  constructor(
+    private readonly db: Knex,
+    private readonly outbox: Outbox,
+  ) {}
 
   /** Newest first, at most `first` per customer. */
   async byCustomers(customerIds: readonly string[], first: number): Promise<Map<string, Redemption[]>> {
@@ -65,6 +68,7 @@ export class RedemptionRepository {
    * per customer). Consent is promotions' own and re-read here, inside the
    * transaction, so a withdrawal a moment earlier is honoured. Returns null
    * when consent is missing; lets a unique violation through to the caller.
+   * The `offer-redeemed` event is recorded in the same transaction.
    */
   async record(r: { customerId: string; offerCode: string; channel: Channel; at: number; idempotencyKey: string | null; singleUse: boolean; needsEmailConsent: boolean }): Promise<Redemption | null> {
     return this.db.transaction(async (trx) => {
@@ -84,7 +88,9 @@ export class RedemptionRepository {
         ["redemption_id"],
       );
       const row: RedemptionRow = await trx("promo_redemption").where({ redemption_id: insertedId(ids, "redemption_id") }).first();
-      return toRedemption(row);
+      const redemption = toRedemption(row);
+      await this.outbox.record(trx, { at: r.at, kind: "offer-redeemed", customerId: r.customerId, channel: r.channel, ref: redemption.id });
+      return redemption;
     });
   }
 }

@@ -66,4 +66,21 @@ export const promotionsMigrations: Record<string, Migration> = {
       for (const table of ["promo_consent_audit", "promo_consent", "promo_redemption", "promo_offer"]) await db.schema.dropTable(table);
     },
   },
+  "0002_promo_event_outbox": {
+    // Promotions' outbox (kit/events/outbox.ts), in its silo's conventions: UTC timestamps, promo_ names.
+    async up(db) {
+      await db.schema.createTable("promo_event_outbox", (t) => {
+        t.increments("event_id").primary();
+        t.string("customer_id", 16).notNullable();
+        t.string("event_kind", 40).notNullable();
+        t.timestamp("occurred_at", { useTz: true }).notNullable();
+        t.text("payload").notNullable();
+        t.timestamp("published_at", { useTz: true }).nullable();
+        t.index(["published_at", "event_id"], "promo_event_outbox_unsent");
+      });
+    },
+    async down(db) {
+      await db.schema.dropTable("promo_event_outbox");
+    },
+  },
 };

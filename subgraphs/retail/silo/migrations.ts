@@ -49,4 +49,21 @@ export const retailMigrations: Record<string, Migration> = {
       await db.schema.dropTable("rt_product");
     },
   },
+  "0002_rt_event_outbox": {
+    // Retail's outbox (kit/events/outbox.ts), in its silo's conventions: UTC DATETIMEs, rt_ names.
+    async up(db) {
+      await db.schema.createTable("rt_event_outbox", (t) => {
+        t.increments("event_id").primary();
+        t.string("customer_code", 8).notNullable();
+        t.string("event_type", 40).notNullable();
+        t.dateTime("occurred_utc", { useTz: false }).notNullable();
+        t.text("payload").notNullable();
+        t.dateTime("published_utc", { useTz: false }).nullable();
+        t.index(["published_utc", "event_id"], "rt_event_outbox_unsent");
+      });
+    },
+    async down(db) {
+      await db.schema.dropTable("rt_event_outbox");
+    },
+  },
 };
