@@ -4,14 +4,16 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { composeServices } from "@apollo/composition";
 import { buildSubgraphSchema } from "@apollo/subgraph";
-import { GraphQLError, parse, subscribe, validate } from "graphql";
+import { type DefinitionNode, type DocumentNode, GraphQLError, Kind, OperationTypeNode, parse, subscribe, validate } from "graphql";
 import { CloseCode, makeServer } from "graphql-ws";
 import { WebSocketServer } from "ws";
 import { DEV_SIGNING_SECRET, IDENTITY_HEADER, type Identity, SIGNATURE_HEADER, TIMESTAMP_HEADER, verifySigned } from "../kit/identity";
 import { ROOT, readManifest } from "../scripts/manifest";
 
 /**
- * A unit of the tests' own that owns `Subscription.customerChanged` and
+ * A stand-in for the unit that owns `Subscription.customerChanged`
+ * (promotions, composed here without it), for the live tests that count
+ * upstream streams and the fan-out bench that needs events on demand. It
  * serves it over WebSocket (`graphql-transport-ws`, the graphql-ws library)
  * as a business unit does: it accepts only a gateway that signs
  * `connection_init` (kit/identity.ts over `{ query, variables }` of the
@@ -170,9 +172,18 @@ function stream(listeners: Map<string, Set<Listener>>, id: string, count: (delta
   };
 }
 
-/** The committed units' SDL composed with the events unit's, for a gateway that serves both. */
+/** A unit's SDL without the subscription it may own itself: here the events unit stands in for it. */
+function withoutOwnEvents(document: DocumentNode): DocumentNode {
+  const owned = new Set(["Subscription", "CustomerChange"]);
+  const definitions = document.definitions
+    .filter((d) => !("name" in d && d.name && owned.has(d.name.value)))
+    .map((d) => (d.kind === Kind.SCHEMA_DEFINITION || d.kind === Kind.SCHEMA_EXTENSION ? ({ ...d, operationTypes: d.operationTypes?.filter((t) => t.operation !== OperationTypeNode.SUBSCRIPTION) } as DefinitionNode) : d));
+  return { ...document, definitions };
+}
+
+/** The committed units' SDL composed with the events unit's (which owns customerChanged in their place), for a gateway that serves both. */
 export function supergraphWithEvents(eventsUrl: string, unitUrls: Map<string, string> = new Map()): string {
-  const services = readManifest().map(({ name, port }) => ({ name, typeDefs: parse(readFileSync(join(ROOT, "schema", `${name}.graphql`), "utf8")), url: unitUrls.get(name) ?? `http://127.0.0.1:${port}/graphql` }));
+  const services = readManifest().map(({ name, port }) => ({ name, typeDefs: withoutOwnEvents(parse(readFileSync(join(ROOT, "schema", `${name}.graphql`), "utf8"))), url: unitUrls.get(name) ?? `http://127.0.0.1:${port}/graphql` }));
   services.push({ name: "events", typeDefs: parse(EVENTS_SDL), url: eventsUrl });
   const result = composeServices(services);
   if (result.errors) throw new Error(`composition failed: ${result.errors.map((e) => e.message).join("; ")}`);

@@ -153,10 +153,9 @@ query PartnerCatalogue($category: String, $sku: ID!) {
 ];
 
 /**
- * Live examples: GraphiQL opens them over a WebSocket. Kept apart from
- * EXAMPLES (which the README test runs over HTTP and the contract check
- * validates) until the unit owning `customerChanged` is in the committed
- * supergraph; GraphiQL shows them all the same.
+ * Live examples: GraphiQL runs them over a WebSocket. Kept apart from
+ * EXAMPLES, which the README test sends as plain HTTP requests (where a
+ * subscription is refused); GraphiQL shows them after the others.
  */
 export const LIVE_EXAMPLES: readonly Example[] = [
   {
