@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { CATEGORIES } from "../demo/catalogue";
 import { generateWorld } from "../demo/world";
 import { ROOT } from "../scripts/manifest";
 
@@ -30,6 +31,12 @@ export const OPERATIONS = {
   trivial: operation("trivial.graphql"),
   customersList: operation("customers-list.graphql"),
   setPreference: operation("set-preference.graphql"),
+  productPage: operation("product-page.graphql"),
+  orderHistory: operation("order-history.graphql"),
+  stays: operation("stays.graphql"),
+  catalogue: operation("catalogue.graphql"),
+  offers: operation("offers.graphql"),
+  setConsent: operation("set-consent.graphql"),
 };
 
 /** C000005..C000900, spread by a multiplicative step so neighbouring requests hit different customers. */
@@ -78,10 +85,17 @@ function searchText(first: number, n: number): string {
 const PREFERENCES = ["quiet room", "high floor", "late check-out", "feather-free pillows"];
 
 export const HOT_ID = "C000001";
-/** Distinct agents of the many-callers case. */
+/** Distinct agents of the crowd: each request of a crowd case carries the next one's token. */
 export const CALLERS = 50;
 
-export const CASES: Case[] = [
+/** SKU-0001..SKU-0040, spread like the customer ids. */
+function spreadSku(n: number): string {
+  return `SKU-${String(1 + ((n * 7919) % 40)).padStart(4, "0")}`;
+}
+const CATEGORY_NAMES = Object.keys(CATEGORIES);
+
+/** The operations, each from any caller; `crowd` and `oneCaller` say whose token each request carries. */
+const OPERATION_CASES: Case[] = [
   { key: "a", label: "(a) 360° customer view, spread ids", body: (n) => ({ query: OPERATIONS.customer360, variables: { id: spreadId(n) } }) },
   { key: "b", label: "(b) trivial one-unit query, spread ids", body: (n) => ({ query: OPERATIONS.trivial, variables: { id: spreadId(n) } }) },
   { key: "c", label: "(c) list of 50 customers, every unit, spread pages", body: (n) => ({ query: OPERATIONS.customersList, variables: { text: searchText(50, n), first: 50 } }) },
@@ -93,12 +107,25 @@ export const CASES: Case[] = [
         ? { query: OPERATIONS.setPreference, variables: { id: spreadId(n), preference: PREFERENCES[n % PREFERENCES.length] }, write: true }
         : { query: OPERATIONS.customer360, variables: { id: spreadId(n) } },
   },
-  { key: "hot", label: "hot key: (a) with one id", body: () => ({ query: OPERATIONS.customer360, variables: { id: HOT_ID } }) },
+  { key: "e", label: "(e) product page priced for a customer (@requires path), spread SKUs and ids", body: (n) => ({ query: OPERATIONS.productPage, variables: { sku: spreadSku(n), customer: spreadId(n) } }) },
+  { key: "f", label: "(f) order history: orders → lines → product → price, and invoices", body: (n) => ({ query: OPERATIONS.orderHistory, variables: { id: spreadId(n) } }) },
+  { key: "g", label: "(g) stays: bookings → property, invoice → lines, preferences", body: (n) => ({ query: OPERATIONS.stays, variables: { id: spreadId(n) } }) },
+  { key: "h", label: "(h) catalogue page of 20 with prices, spread categories", body: (n) => ({ query: OPERATIONS.catalogue, variables: { category: CATEGORY_NAMES[n % CATEGORY_NAMES.length], first: 20 } }) },
+  { key: "i", label: "(i) offers, redemptions, consent and timeline", body: (n) => ({ query: OPERATIONS.offers, variables: { id: spreadId(n) } }) },
   {
-    key: "a-callers",
-    label: `(a) from ${CALLERS} callers, each with a token of its own (a gateway may merge fetches only within one caller)`,
-    body: (n) => ({ query: OPERATIONS.customer360, variables: { id: spreadId(n) }, caller: n }),
+    key: "j",
+    label: "(j) 90% (i) + 10% setMarketingConsent",
+    body: (n) => (n % 10 === 9 ? { query: OPERATIONS.setConsent, variables: { id: spreadId(n), sms: n % 20 === 9 }, write: true } : { query: OPERATIONS.offers, variables: { id: spreadId(n) } }),
   },
+];
+
+/** Each request from a different one of the bench's callers (a token each): what a gateway meets in production. */
+export const CASES: Case[] = OPERATION_CASES.map((c) => ({ ...c, body: (n) => ({ ...c.body(n), caller: n }) }));
+
+/** The same operations with every request carrying one agent's token: a gateway may merge fetches across them. */
+export const ONE_CALLER_CASES: Case[] = [
+  ...OPERATION_CASES.filter((c) => ["a", "b", "c", "d"].includes(c.key)).map((c) => ({ ...c, key: `${c.key}1`, label: `${c.label}, one caller` })),
+  { key: "hot", label: "hot key: (a) with one id, one caller", body: () => ({ query: OPERATIONS.customer360, variables: { id: HOT_ID } }) },
 ];
 
 /** Connections of the list-size runs: few, so latency shows the work a page takes rather than the queue in front of it. */

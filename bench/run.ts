@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { isDeepStrictEqual } from "node:util";
 import { answerHelp, progress } from "../scripts/cli";
 import { ROOT } from "../scripts/manifest";
-import { CASES, type Case, LIST_CONNECTIONS, listCase } from "./cases";
+import { CALLERS, CASES, type Case, LIST_CONNECTIONS, ONE_CALLER_CASES, listCase } from "./cases";
 import { CEILING, type Ceiling, recordCeiling } from "./ceiling";
 import { type Measurement, answer, measure } from "./measure";
 import { contendersInstalled, installContenders } from "./contenders";
@@ -127,7 +127,8 @@ async function main(): Promise<number> {
     const rust = stack.gateways.find((g) => g.key === "hive-rust");
     const rustPlan = rust ? await checkRustPlanner(rust, stack.authorization) : undefined;
     const idle = new Map(stack.gateways.map((g) => [g.key, processStats(g.pid).rssMb]));
-    const cases = args.cases ? CASES.filter((c) => args.cases!.includes(c.key)) : CASES;
+    const all = [...CASES, ...ONE_CALLER_CASES];
+    const cases = args.cases ? all.filter((c) => args.cases!.includes(c.key)) : all;
     const mismatches = await checkEqual(stack, cases);
     if (mismatches.length > 0) {
       console.error(`responses differ or fail before timing:\n${mismatches.join("\n")}`);
@@ -211,9 +212,12 @@ function renderReport(args: Args, stack: BenchStack, contenders: Contender[], re
         "No CPU or RSS: there is no gateway process. Cases with writes, (d), have no ceiling row: a write is not replayed, and the reads are (a)'s.",
     );
   }
+  let heading = "";
   for (const c of cases) {
     const rows = contenders.filter((g) => results.has(`${g.key}|${c.key}`));
     if (rows.length === 0) continue;
+    const section = CASES.includes(c) ? `# ${CALLERS} distinct callers, a token each (the default: what a gateway meets in production)` : ONE_CALLER_CASES.includes(c) ? "# One caller: every request with one agent's token (a gateway may merge fetches across requests)" : "# List sizes";
+    if (section !== heading) lines.push("", (heading = section));
     const apollo = results.get(`apollo|${c.key}`);
     lines.push("", `## ${c.label}`, "", "| gateway | req/s | ×Apollo | p50 ms | p99 ms | errors | CPU ms/req | CPU ×Apollo | RSS peak MB | fetches/req | units CPU ms/req |", "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for (const g of rows) {
@@ -232,7 +236,7 @@ function renderReport(args: Args, stack: BenchStack, contenders: Contender[], re
   }
   lines.push(
     "",
-    "How the gateways ran: ours with NODE_ENV=production, fresh secrets, signing every subgraph request and verifying the client's JWT, introspection and GraphiQL off, its rate limiter on with a budget out of reach (every request is the one bench agent). " +
+    "How the gateways ran: ours with NODE_ENV=production, fresh secrets, signing every subgraph request and verifying the client's JWT, introspection and GraphiQL off, its rate limiter on with a budget out of reach (the crowd: 50 bench agents, a token each; the one-caller table: one bench agent). " +
       "Stock gateways cannot sign: the units run with `<UNIT>_REQUIRE_SIGNATURE=false` and `<UNIT>_UNSIGNED_AS=agent:bench` (bench-only, loopback; production refuses both), and still verify our gateway's signatures. " +
       "Stock Apollo and Hive forward `x-channel` and `authorization` to the subgraphs and otherwise run on defaults. Writes are checked by the units through a separate reference gateway, the same for every gateway under test.",
     "",

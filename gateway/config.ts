@@ -9,6 +9,17 @@ export const DEV_JWT_SECRET = "customer-graph-dev-jwt-secret-change-me";
 /** An optional http(s) URL: empty means "not set". */
 const optionalUrl = (doc: string): Setting<string> => ({ doc, default: "", parse: (raw) => (raw === "" ? "" : httpUrl(doc).parse(raw)) });
 
+/** An optional redis:// or rediss:// URL: empty means "not set". */
+const optionalRedisUrl = (doc: string): Setting<string> => ({
+  doc,
+  default: "",
+  parse(raw) {
+    if (raw === "") return "";
+    if (!/^rediss?:$/.test(new URL(raw).protocol)) throw new Error(`expected a redis:// or rediss:// URL, got "${raw}"`);
+    return raw;
+  },
+});
+
 const subgraphTimeout = (doc: string, fallback?: number) => integer(doc, fallback, 50, 120_000);
 
 /** The gateway's settings. It is generic: nothing here names a business unit. */
@@ -40,8 +51,12 @@ export const gatewaySettings = {
   GATEWAY_MAX_DIRECTIVES: integer("Most directives in one operation.", 50, 0, 10_000),
   GATEWAY_MAX_COST: integer("Highest static cost of one operation (GraphQL Armor's cost model).", 20_000, 1, 100_000_000),
   GATEWAY_CORS_ORIGINS: text("Browser origins allowed to call the gateway, comma-separated (empty: same-origin only).", ""),
-  GATEWAY_RATE_LIMIT_PER_MINUTE: integer("Requests a minute per caller (token subject, or address when anonymous); 0 turns limiting off.", 1200, 0),
+  GATEWAY_RATE_LIMIT_PER_MINUTE: integer("Requests a minute per caller (token subject, or address when anonymous), across every replica sharing GATEWAY_REDIS_URL (else per replica); 0 turns limiting off.", 1200, 0),
   GATEWAY_RATE_LIMIT_BURST: integer("Requests a caller may send at once before the per-minute budget applies.", 200, 1),
+  GATEWAY_RATE_LIMIT_ON_REDIS_DOWN: oneOf("While GATEWAY_REDIS_URL is set but Redis does not answer: open lets requests through unchecked, closed refuses them (503 RATE_LIMIT_UNAVAILABLE).", ["open", "closed"] as const, "open"),
+  GATEWAY_REDIS_URL: optionalRedisUrl("Redis (redis:// or rediss://) shared by every gateway replica: rate-limit budgets and automatic persisted queries; empty: each replica keeps its own."),
+  GATEWAY_REDIS_PREFIX: text("Prefix of every key the gateway keeps in Redis, so several graphs can share one server.", "customer-graph:"),
+  GATEWAY_REDIS_TIMEOUT_MS: integer("Longest a request waits for Redis; past it, Redis counts as down for that request.", 250, 10, 10_000),
   GATEWAY_PERSISTED_OPERATIONS: text("Path of a JSON manifest (sha256 -> document); when set, only those operations run.", ""),
   GATEWAY_SUBSCRIPTION_ROLES: text("Roles that may subscribe (comma-separated: customer, agent, partner, anonymous); the unit owning a subscription still decides what each may follow.", "customer,agent"),
   GATEWAY_SUBSCRIPTIONS_PER_CALLER: integer("Most open subscriptions of one caller (token subject, or address), per gateway replica.", 20, 1, 100_000),

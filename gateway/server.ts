@@ -23,7 +23,10 @@ import { createTransport } from "./subgraph-calls/transport";
 import { nextSequence } from "./subgraph-calls/calls";
 import { Units } from "./subgraph-calls/units";
 import { gatewayTelemetry } from "./operations/telemetry";
-import { registerBreakerStates } from "./operations/metrics";
+import { registerBreakerStates, sharedStateMetrics } from "./operations/metrics";
+import { type SharedState, connectSharedState } from "./shared-state/redis";
+import { SharedApqCache } from "./shared-state/apq-cache";
+import { SharedRateLimiter } from "./admission/shared-rate-limit";
 
 export interface Gateway {
   apollo: ApolloServer<GatewayContext>;
@@ -58,12 +61,17 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
     apiSchema = update.apiSchema;
   });
   const limits = operationLimits(config);
+  // What replicas must agree on, in Redis when it is configured (shared-state/); else each keeps its own.
+  const stateMetrics = config.GATEWAY_REDIS_URL ? sharedStateMetrics(telemetry.metrics.registry) : null;
+  const shared: SharedState | null = stateMetrics ? await connectSharedState(config, logger, stateMetrics, config.GATEWAY_RATE_LIMIT_ON_REDIS_DOWN) : null;
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     introspection: introspectionEnabled(config),
     validationRules: limits.validationRules,
     // One operation per request: a batch of a thousand would dodge every per-operation limit.
     allowBatchedHttpRequests: false,
+    // Automatic persisted queries: registered on one replica, served by every one.
+    ...(shared ? { persistedQueries: { cache: new SharedApqCache(shared) } } : {}),
     includeStacktraceInErrorResponses: false,
     // runMain owns SIGTERM/SIGINT: it closes the HTTP server first, then Apollo.
     stopOnTerminationSignals: false,
@@ -76,7 +84,8 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
   await apollo.start();
 
   // Every check before Apollo sees a request, in order (admission/chain.ts).
-  const admission = gatewayAdmission(config, () => channels);
+  const budgets = shared && stateMetrics && config.GATEWAY_RATE_LIMIT_PER_MINUTE > 0 ? new SharedRateLimiter(shared, stateMetrics, config.GATEWAY_RATE_LIMIT_PER_MINUTE, config.GATEWAY_RATE_LIMIT_BURST, config.GATEWAY_RATE_LIMIT_ON_REDIS_DOWN) : undefined;
+  const admission = gatewayAdmission(config, () => channels, budgets);
   const format = formatGatewayError(logger);
   const contextOf = (info: Pick<RequestInfo, "requestId" | "headers" | "incremental">, identity: Identity | null): GatewayContext => ({
     requestId: info.requestId,
@@ -121,6 +130,7 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
           await running.close(graceMs);
           await apollo.stop();
           await transport.close();
+          await shared?.close();
         },
       };
     },

@@ -6,7 +6,7 @@ import { createAuthenticator } from "./auth";
 import { channel } from "./channel";
 import { identity } from "./identity";
 import { PersistedOperations, persistedOperations } from "./persisted";
-import { RateLimiter, rateLimit } from "./rate-limit";
+import { type CallerBudget, RateLimiter, rateLimit } from "./rate-limit";
 import type { Admission, AdmissionStep } from "./step";
 import { tokenLimit } from "./token-limit";
 
@@ -29,12 +29,19 @@ export interface AdmissionChain {
  *
  * Limits that need the parsed document and the schema (depth, aliases,
  * directives, cost) are validation rules, in protection.ts.
+ *
+ * `budgets` is where callers' rate-limit budgets are kept: in Redis when
+ * replicas share them (shared-rate-limit.ts), else in this process.
  */
-export function gatewayAdmission(config: GatewayConfig, channels: () => ReadonlySet<string> | null): AdmissionChain {
+export function gatewayAdmission(
+  config: GatewayConfig,
+  channels: () => ReadonlySet<string> | null,
+  budgets: CallerBudget = new RateLimiter(config.GATEWAY_RATE_LIMIT_PER_MINUTE, config.GATEWAY_RATE_LIMIT_BURST),
+): AdmissionChain {
   return admissionChain([
     channel(channels),
     identity(createAuthenticator(config)),
-    rateLimit(new RateLimiter(config.GATEWAY_RATE_LIMIT_PER_MINUTE, config.GATEWAY_RATE_LIMIT_BURST), config.GATEWAY_RATE_LIMIT_PER_MINUTE),
+    rateLimit(budgets, config.GATEWAY_RATE_LIMIT_PER_MINUTE),
     tokenLimit(config.GATEWAY_MAX_TOKENS),
     ...(config.GATEWAY_PERSISTED_OPERATIONS ? [persistedOperations(new PersistedOperations(config.GATEWAY_PERSISTED_OPERATIONS))] : []),
   ]);

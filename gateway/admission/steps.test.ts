@@ -8,6 +8,7 @@ import { channel } from "./channel";
 import { identity } from "./identity";
 import { PersistedOperations, persistedOperations, sha256 } from "./persisted";
 import { RateLimiter, rateLimit } from "./rate-limit";
+import { windowOf } from "./shared-rate-limit";
 import { tokenLimit } from "./token-limit";
 import { mintToken } from "./token";
 
@@ -42,6 +43,19 @@ describe("admission steps", () => {
     expect(await step(caller("a2"))).toBeUndefined();
     expect(await step(caller(null))).toBeUndefined();
     expect(await step(caller(null))).toMatchObject({ status: 429 });
+  });
+
+  it("rate limit: a budget that cannot be read (its shared store down, failing closed) is a 503 RATE_LIMIT_UNAVAILABLE, with Retry-After", async () => {
+    const step = rateLimit({ take: async () => "unavailable" as const }, 60);
+    expect(await step({ ...admissionOf(), identity: { role: "agent", subject: "a1" } })).toMatchObject({ status: 503, code: "RATE_LIMIT_UNAVAILABLE", headers: { "retry-after": "1" } });
+  });
+
+  it("rate limit in Redis: a window holding one burst, at the per-minute rate", () => {
+    expect(windowOf(1200, 200)).toEqual({ points: 200, duration: 10 });
+    expect(windowOf(60, 5)).toEqual({ points: 5, duration: 5 });
+    // A burst earned in less than a second: one-second windows at the rate.
+    expect(windowOf(6000, 10)).toEqual({ points: 100, duration: 1 });
+    expect(windowOf(1, 6)).toEqual({ points: 6, duration: 360 });
   });
 
   it("token limit: counts POST and GET documents, refuses past the limit in plain words, leaves syntax errors to Apollo", async () => {

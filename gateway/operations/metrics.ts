@@ -102,3 +102,38 @@ export function planCacheMetrics(registry: Registry): PlanObserver {
   const miss = lookups.labels("miss");
   return { lookup: (found) => (found ? hit : miss).inc(), planned: (seconds) => planning.observe(seconds) };
 }
+
+/** What the shared state in Redis (shared-state/) reports. */
+export interface SharedStateMetrics {
+  /** Read at every scrape: Redis is connected. */
+  watch(up: () => boolean): void;
+  /** A command for one use of Redis (rate_limit, apq) failed. */
+  failure(use: string): void;
+  /** A request the rate limit could not check against Redis: let through (fail open) or refused (fail closed). */
+  unchecked(action: "allowed" | "refused"): void;
+}
+
+/**
+ * Redis, counted, when GATEWAY_REDIS_URL is set: whether it is connected
+ * (alert on `gateway_redis_up == 0`), the commands it failed, and the
+ * requests the rate limit let through or refused without checking.
+ */
+export function sharedStateMetrics(registry: Registry): SharedStateMetrics {
+  let up: () => boolean = () => false;
+  new Gauge({
+    name: "gateway_redis_up",
+    help: "1 while the gateway's Redis (GATEWAY_REDIS_URL) is connected, else 0.",
+    registers: [registry],
+    collect() {
+      this.set(up() ? 1 : 0);
+    },
+  });
+  const failures = new Counter({ name: "gateway_redis_failures_total", help: "Redis commands that failed or timed out, by use (rate_limit, apq).", labelNames: ["use"] as const, registers: [registry] });
+  const unchecked = new Counter({
+    name: "gateway_rate_limit_unchecked_total",
+    help: "Requests the rate limit could not check because Redis did not answer, by action (allowed: GATEWAY_RATE_LIMIT_ON_REDIS_DOWN=open, refused: closed).",
+    labelNames: ["action"] as const,
+    registers: [registry],
+  });
+  return { watch: (probe) => (up = probe), failure: (use) => failures.inc({ use }), unchecked: (action) => unchecked.inc({ action }) };
+}

@@ -82,6 +82,12 @@ describe("docker-compose.yml", () => {
     expect(compose.services.nats).toMatchObject({ image: expect.stringMatching(/^nats:/), healthcheck: expect.anything() });
   });
 
+  it("has the gateway replicas share their budgets and APQ hashes through the redis service", () => {
+    const url = new URL(loadGatewayConfig(envOf("gateway")).GATEWAY_REDIS_URL);
+    expect(url.hostname).toBe("redis");
+    expect(compose.services.gateway.depends_on?.redis).toEqual({ condition: "service_healthy" });
+  });
+
   it("keeps the observability services optional (profile observability), so a plain `up` is the production shape", () => {
     for (const name of OBSERVABILITY) expect(compose.services[name]?.profiles).toEqual(["observability"]);
     for (const [name, service] of Object.entries(compose.services)) if (!OBSERVABILITY.includes(name)) expect(service.profiles).toBeUndefined();

@@ -47,6 +47,15 @@ describe("deploy/kubernetes, production overlay", () => {
     expect(new Set(objects.filter((o) => o.kind !== "Namespace").map((o) => o.metadata.namespace))).toEqual(new Set(["customer-graph"]));
   });
 
+  it("points every gateway replica at one Redis, a Service of the overlay's", () => {
+    const gateway = find(objects, "Deployment", "gateway") as unknown as { spec: { template: { spec: { containers: { env: { name: string; value?: string }[] }[] } } } };
+    const url = gateway.spec.template.spec.containers[0].env.find((e) => e.name === "GATEWAY_REDIS_URL")?.value;
+    expect(url).toMatch(/^redis:\/\//);
+    const redis = find(objects, "Service", new URL(url!).hostname) as unknown as { spec: { externalName?: string; ports: { port: number }[] } };
+    expect(redis.spec.ports.map((p) => String(p.port))).toContain(new URL(url!).port || "6379");
+    expect(redis.spec.externalName).not.toMatch(/\.invalid$/);
+  });
+
   it("mounts the committed supergraph (npm run schema copies it beside the base)", () => {
     const data = find(objects, "ConfigMap", "supergraph")?.data as Record<string, string>;
     expect(data["supergraph.graphql"]).toBe(readFileSync(join(ROOT, "schema", "supergraph.graphql"), "utf8"));
