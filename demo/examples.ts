@@ -57,6 +57,25 @@ query Customer360($id: ID!) {
 }`,
   },
   {
+    title: "The 360° view, its slow parts deferred",
+    channel: "CALL_CENTER",
+    variables: { id: NAMED.returningGuest },
+    query: `# The same view for a screen that shows the customer at once: the timeline
+# (every unit's touch points) and the offers (computed from three units) are
+# @defer-red, so name, balance and stays arrive first and the rest when ready.
+query Customer360Deferred($id: ID!) {
+  customer(id: $id) {
+    name
+    email
+    balance { amount currency }
+    stayCount
+    loyalty { tier points }
+    ... @defer(label: "timeline") { timeline(first: 10) { at unit channel kind summary } }
+    ... @defer(label: "offers") { offers { code title } }
+  }
+}`,
+  },
+  {
     title: "One price from the web…",
     channel: "WEB",
     variables: { sku: HOME_SKU, customerId: NAMED.returningGuest },
@@ -132,6 +151,30 @@ query PartnerCatalogue($category: String, $sku: ID!) {
   }
   product(sku: $sku) { name price { list { amount } discount { amount } final { amount } } }
   publicOffers { code title validUntil }
+}`,
+  },
+];
+
+/**
+ * Live examples: GraphiQL runs them over a WebSocket. Kept apart from
+ * EXAMPLES, which the README test sends as plain HTTP requests (where a
+ * subscription is refused); GraphiQL shows them after the others.
+ */
+export const LIVE_EXAMPLES: readonly Example[] = [
+  {
+    title: "Live: every change to a customer, from every unit",
+    channel: "CALL_CENTER",
+    variables: { id: NAMED.silverMember },
+    query: `# Keep this tab running, then redeem an offer for this customer in another
+# tab (the redemption example, or the README's story at the till): each change
+# arrives here with a fresh answer from every unit.
+subscription FollowCustomer($id: ID!) {
+  customerChanged(id: $id) {
+    at
+    unit
+    kind
+    customer { name offers { code } redemptions { offer { code } channel redeemedAt } loyalty { tier } }
+  }
 }`,
   },
 ];

@@ -1,3 +1,4 @@
+import type { GraphQLError } from "graphql";
 import type { Identity } from "../kit/identity";
 
 /** The gateway's per-request context. */
@@ -15,6 +16,13 @@ export interface GatewayContext {
   arrival: number;
   /** Epoch ms by which the whole request must be answered; subgraph fetches get only what is left. */
   deadline: number;
+  /** Set when the client takes `@defer` incrementally: the later parts, added as they start. */
+  incremental?: DeferredParts;
+}
+
+/** Where the executor hands the deferred parts of one response (written by the HTTP layer as they complete). */
+export interface DeferredParts {
+  add(path: readonly string[], part: Promise<{ items: { data: Record<string, unknown> | null; path: (string | number)[]; label?: string }[]; errors: readonly GraphQLError[] }>): void;
 }
 
 /** What one subgraph said about its part of an answer (kit/subgraph.ts). */

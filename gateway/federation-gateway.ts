@@ -3,12 +3,15 @@ import { ERRORS, type Operation, type Schema, Supergraph, operationFromDocument 
 import { type GraphQLDataSource, RemoteGraphQLDataSource, type SupergraphManager, type SupergraphSdlHook } from "@apollo/gateway";
 import type { GatewayExecutionResult, GatewayExecutor, GatewayGraphQLRequestContext, GatewayInterface, GatewaySchemaLoadOrUpdateCallback, GatewayUnsubscriber } from "@apollo/server-gateway-interface";
 import { type Span, SpanStatusCode, trace } from "@opentelemetry/api";
-import { type DocumentNode, GraphQLError, type GraphQLSchema, OperationTypeNode, getVariableValues } from "graphql";
-import { newRun, runPlan } from "./execution/execute-plan";
+import { type DocumentNode, type ExecutionResult, GraphQLError, type GraphQLSchema, OperationTypeNode, getOperationAST, getVariableValues } from "graphql";
+import type { GatewayContext } from "./context";
+import { type DeferredPart, type Run, newRun, runOnEvent, runPlan } from "./execution/execute-plan";
+import { clientLabel, labelDefers, objectsAt, partOperation, primaryOperation } from "./execution/incremental";
 import { HEALTH_CHECK } from "./execution/request-kinds";
 import { shapeResponse } from "./execution/respond";
 import type { PlanObserver } from "./operations/metrics";
 import { DEFAULT_PLANNER, PLANNERS, PlanCache, type PlannerName, createPlanner } from "./planning/planner";
+import type { FetchStep, PlanNode } from "./planning/plan";
 import { type EntityKeys, entityKeysOf, subgraphsOf } from "./planning/supergraph";
 
 /**
@@ -90,6 +93,11 @@ export class FederationGateway implements GatewayInterface {
     await cleanup?.();
   }
 
+  /** A unit's URL as the served supergraph gives it (a deployment may override it). */
+  unitUrl(unit: string): string | undefined {
+    return this.loaded ? subgraphsOf(this.loaded.sdl).find((s) => s.name === unit)?.url : undefined;
+  }
+
   /** The supergraph now served (for readiness and explain). */
   get supergraphSdl(): string | null {
     return this.loaded?.sdl ?? null;
@@ -114,7 +122,8 @@ export class FederationGateway implements GatewayInterface {
       id,
       sdl,
       apiSchema,
-      schema: apiSchema.toGraphQLJSSchema(),
+      // @defer is part of the served schema: clients may ask for incremental delivery.
+      schema: apiSchema.toGraphQLJSSchema({ includeDefer: true }),
       supergraphSchema: supergraph.schema.toGraphQLJSSchema(),
       keys: entityKeysOf(sdl),
       plans: new PlanCache(planner, this.options.planCacheSize ?? 2000, this.options.planMetrics),
@@ -169,7 +178,7 @@ export class FederationGateway implements GatewayInterface {
     // Apollo Server leaves the operation unset when the document has no operation of that name.
     if (!definition) return { errors: [ERRORS.INVALID_GRAPHQL.err(operationName ? `Unknown operation named "${operationName}".` : "Must provide an operation.")] };
     if (definition.operation === OperationTypeNode.SUBSCRIPTION) {
-      return { errors: [new GraphQLError("subscriptions are not served over this transport", { extensions: { code: "BAD_REQUEST" } })] };
+      return { errors: [new GraphQLError('subscribe over WebSocket (graphql-transport-ws), Server-Sent Events (accept: text/event-stream) or multipart HTTP (accept: multipart/mixed;subscriptionSpec="1.0")', { extensions: { code: "BAD_REQUEST" } })] };
     }
     const invalid = tracer.startActiveSpan("gateway.validate", (validate) => {
       try {
@@ -182,29 +191,25 @@ export class FederationGateway implements GatewayInterface {
       span.setStatus({ code: SpanStatusCode.ERROR });
       return { errors: invalid };
     }
+    // Every @defer gets a label before planning, so each deferred part is matched to its fragment.
+    const labelled = labelDefers(document);
     let operation: Operation;
     try {
-      operation = operationOf(loaded, document, operationName);
+      operation = operationOf(loaded, labelled, operationName);
     } catch (err) {
       if (err instanceof GraphQLError) return { errors: [err] };
       throw err;
     }
-    const key = `${requestContext.queryHash}\u0000${operationName ?? ""}`;
-    const request = () => ({ document, source: requestContext.source, operationName, operation });
-    const plan = loaded.plans.has(key)
-      ? loaded.plans.get(key, request)
-      : tracer.startActiveSpan("gateway.plan", (planning) => {
-          try {
-            return loaded.plans.get(key, request);
-          } finally {
-            planning.end();
-          }
-        });
+    const plan = this.planOf(loaded, requestContext.queryHash, labelled, requestContext.source, operationName, operation);
     return tracer.startActiveSpan("gateway.execute", async (execute) => {
       try {
         const run = newRun({ plan, services: loaded.services, requestContext, supergraphSchema: loaded.supergraphSchema, keys: loaded.keys, operation });
+        const incremental = (requestContext.context as Partial<GatewayContext>).incremental;
+        if (incremental && operation.selectionSet.hasDefer()) {
+          run.onDeferred = (part) => incremental.add(part.path, part.done.then((errors) => deferredPayload(loaded, labelled, operationName, run, part, errors)));
+        }
         await runPlan(run);
-        const result = shapeResponse(run);
+        const result = run.onDeferred ? shapeResponse({ ...run, operation: primaryOperation(loaded.apiSchema, labelled, operationName, run.variables) }) : shapeResponse(run);
         if (result.errors) execute.setStatus({ code: SpanStatusCode.ERROR });
         return result;
       } finally {
@@ -212,6 +217,64 @@ export class FederationGateway implements GatewayInterface {
       }
     });
   }
+
+  private planOf(loaded: Loaded, queryHash: string, document: DocumentNode, source: string | undefined, operationName: string | undefined, operation: Operation) {
+    const key = `${queryHash}\u0000${operationName ?? ""}`;
+    const request = () => ({ document, source: source ?? "", operationName, operation });
+    if (loaded.plans.has(key)) return loaded.plans.get(key, request);
+    return tracer.startActiveSpan("gateway.plan", (planning) => {
+      try {
+        return loaded.plans.get(key, request);
+      } finally {
+        planning.end();
+      }
+    });
+  }
+
+  /**
+   * A subscription on the supergraph now served: its plan's primary fetch
+   * (the owning unit's event stream) and how to answer one event of it (the
+   * rest of the plan, then shaping, as for a query). The document must be
+   * validated already; `queryHash` keys the plan cache.
+   */
+  subscription(document: DocumentNode, queryHash: string, operationName: string | undefined): PreparedSubscription {
+    const loaded = this.loaded;
+    if (!loaded) throw new GraphQLError("the gateway has no supergraph yet", { extensions: { code: "UNAVAILABLE" } });
+    const definition = getOperationAST(document, operationName);
+    if (!definition || definition.operation !== OperationTypeNode.SUBSCRIPTION) throw new GraphQLError("not a subscription operation", { extensions: { code: "BAD_REQUEST" } });
+    const operation = operationOf(loaded, document, operationName);
+    const plan = this.planOf(loaded, queryHash, document, undefined, operationName, operation);
+    if (plan.node?.kind !== "Subscription") throw new GraphQLError("the planner gave no subscription plan for this operation", { extensions: { code: "INTERNAL_SERVER_ERROR" } });
+    const { primary, rest } = plan.node;
+    return {
+      supergraphId: loaded.id,
+      primary,
+      answer: async (event, variables, context) => {
+        const requestContext = { request: { variables, operationName }, context, schema: loaded.schema, operation: definition, document, operationName: operationName ?? null } as unknown as GatewayGraphQLRequestContext;
+        const run = newRun({ plan: { node: rest ?? null, planner: plan.planner }, services: loaded.services, requestContext, supergraphSchema: loaded.supergraphSchema, keys: loaded.keys, operation });
+        await runOnEvent(run, rest as PlanNode | undefined, event);
+        return shapeResponse(run) as ExecutionResult;
+      },
+    };
+  }
+}
+
+/** What a subscriber's stream needs of the gateway: the event source, and the answer to each event. */
+export interface PreparedSubscription {
+  /** The supergraph it was planned on: a reload ends it. */
+  supergraphId: string;
+  /** The fetch that opens the owning unit's event stream. */
+  primary: FetchStep;
+  answer(event: Record<string, unknown>, variables: Record<string, unknown>, context: GatewayContext): Promise<ExecutionResult>;
+}
+
+/** One deferred part's payload items: the client's fragment, shaped, at each place it lands. */
+function deferredPayload(loaded: Loaded, document: DocumentNode, operationName: string | undefined, run: Run, part: DeferredPart, errors: GraphQLError[]) {
+  const label = part.label ?? "";
+  const shaping = partOperation(loaded.apiSchema, document, operationName, run.variables, label);
+  if (!shaping) return { items: [], errors };
+  const shaped = shapeResponse({ ...run, errors, operation: shaping.operation });
+  return { items: objectsAt(shaped.data, shaping.path).map((at) => ({ data: at.data, path: at.path, label: clientLabel(part.label) })), errors: (shaped.errors ?? []) as GraphQLError[] };
 }
 
 function operationOf(loaded: Loaded, document: DocumentNode, operationName: string | undefined): Operation {

@@ -2,12 +2,14 @@ import type { GatewayInterface } from "@apollo/server-gateway-interface";
 import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { type GraphQLFormattedError, type GraphQLSchema, isEnumType } from "graphql";
+import { deferredParts, liveOperations } from "./subscriptions/wiring";
 // The gateway takes only the generic parts of the kit (no type-graphql).
 import { PUBLIC_CODES } from "../kit/errors";
-import { type RunningServer, headerValue, sendJson, serveApollo } from "../kit/http";
+import { type RequestInfo, type RunningServer, headerValue, sendJson, serveApollo } from "../kit/http";
 import { type Logger, createLogger } from "../kit/log";
 import type { GatewayConfig } from "./config";
 import type { GatewayContext } from "./context";
+import type { Identity } from "../kit/identity";
 import { gatewayAdmission } from "./admission/chain";
 import { corsHandler } from "./http/cors";
 import { clientErrorStatus, introspectionEnabled, operationLimits } from "./admission/protection";
@@ -50,9 +52,13 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
   };
   const gateway = injected.engine ? injected.engine(options) : new FederationGateway(options);
   let channels: Set<string> | null = null;
-  gateway.onSchemaLoadOrUpdate(({ apiSchema, coreSupergraphSdl }) => {
-    channels = enumValues(apiSchema, "Channel");
-    readiness.loaded(coreSupergraphSdl);
+  let apiSchema: GraphQLSchema | null = null;
+  gateway.onSchemaLoadOrUpdate((update) => {
+    channels = enumValues(update.apiSchema, "Channel");
+    readiness.loaded(update.coreSupergraphSdl);
+    // Subscriptions were planned on the old supergraph: they end, and clients subscribe again on the new one.
+    if (apiSchema) live?.restart("the supergraph changed; subscribe again", 1012);
+    apiSchema = update.apiSchema;
   });
   const limits = operationLimits(config);
   // What replicas must agree on, in Redis when it is configured (shared-state/); else each keeps its own.
@@ -80,6 +86,19 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
   // Every check before Apollo sees a request, in order (admission/chain.ts).
   const budgets = shared && stateMetrics && config.GATEWAY_RATE_LIMIT_PER_MINUTE > 0 ? new SharedRateLimiter(shared, stateMetrics, config.GATEWAY_RATE_LIMIT_PER_MINUTE, config.GATEWAY_RATE_LIMIT_BURST, config.GATEWAY_RATE_LIMIT_ON_REDIS_DOWN) : undefined;
   const admission = gatewayAdmission(config, () => channels, budgets);
+  const format = formatGatewayError(logger);
+  const contextOf = (info: Pick<RequestInfo, "requestId" | "headers" | "incremental">, identity: Identity | null): GatewayContext => ({
+    requestId: info.requestId,
+    identity,
+    forward: { "x-channel": headerValue(info.headers["x-channel"]), authorization: headerValue(info.headers.authorization) },
+    wantProvenance: config.GATEWAY_PROVENANCE,
+    provenance: [],
+    deadline: Date.now() + config.GATEWAY_REQUEST_DEADLINE_MS,
+    arrival: nextSequence(),
+    incremental: info.incremental && deferredParts(info.incremental, format),
+  });
+  // Subscriptions and their transports (subscriptions/); they need the gateway's own executor.
+  const live = gateway instanceof FederationGateway ? liveOperations(config, gateway, () => apiSchema, limits.validationRules, format, logger, contextOf, telemetry.metrics.registry, (unit) => units.urlOf(unit, gateway.unitUrl(unit)) || undefined) : null;
 
   return {
     apollo,
@@ -99,25 +118,21 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
             maxJsonValues: config.GATEWAY_MAX_JSON_VALUES,
           },
           observer: telemetry.observer,
-          context: async (info) => ({
-            requestId: info.requestId,
-            identity: admission.identityOf(info),
-            forward: { "x-channel": headerValue(info.headers["x-channel"]), authorization: headerValue(info.headers.authorization) },
-            wantProvenance: config.GATEWAY_PROVENANCE,
-            provenance: [],
-            deadline: Date.now() + config.GATEWAY_REQUEST_DEADLINE_MS,
-            arrival: nextSequence(),
-          }),
+          context: async (info) => contextOf(info, admission.identityOf(info)),
+          stream: live ? (req, res, info) => live.http(req, res, info, admission.identityOf(info)) : undefined,
           routes: { "/health": (_req, res) => sendJson(res, 200, { status: "ok" }), "/ready": readiness.route, "/metrics": telemetry.metrics.route, ...ide.routes },
           html: ide.html,
         },
         config.GATEWAY_PORT,
         config.GATEWAY_HOST,
       );
+      live?.attach(running.server, admission);
       return {
         ...running,
         async close(graceMs = config.GATEWAY_SHUTDOWN_GRACE_MS) {
           readiness.drain();
+          // Open streams would hold the graceful close to its end: they end first, with a reason.
+          live?.restart("the gateway is shutting down; subscribe again", 1001);
           await running.close(graceMs);
           await apollo.stop();
           await transport.close();
@@ -151,7 +166,7 @@ function enumValues(schema: GraphQLSchema, name: string): Set<string> | null {
  * subgraphs mask their own internals, and anything unexpected in the gateway
  * itself is logged and masked here.
  */
-function formatGatewayError(logger: Logger) {
+export function formatGatewayError(logger: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const { stacktrace: _s, serviceName, ...extensions } = (formatted.extensions ?? {}) as Record<string, unknown>;
     // The planner's word for a document it cannot run (e.g. an unknown operation name).

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { type ApolloServer, type BaseContext, HeaderMap } from "@apollo/server";
+import { IncrementalResponse, acceptsIncremental } from "./incremental";
 import { type HttpObserver, linkContext, noteErrorCode, requestOf } from "./observe";
 import { DEFAULT_LIMITS, Refusal, type RequestLimits, answerClientError, checkJson, checkJsonText, readBody } from "./request-limits";
 
@@ -21,6 +22,8 @@ export interface RequestInfo {
   url: URL;
   /** The client's address, for limits on anonymous callers. */
   remoteAddress: string;
+  /** Set when the client takes incremental delivery (`@defer`): the executor adds later parts to it. */
+  incremental?: IncrementalResponse;
 }
 
 export type Route = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
@@ -40,6 +43,8 @@ export interface HttpOptions<C extends BaseContext> {
   html?: Route;
   /** Metrics, the request log line and the server span of every GraphQL request (observe.ts). */
   observer?: HttpObserver;
+  /** Called after the guard admitted a request; returns true once it has taken the request over (a subscription's stream). */
+  stream?(req: IncomingMessage, res: ServerResponse, info: RequestInfo): Promise<boolean> | boolean;
 }
 
 export interface RunningServer {
@@ -115,20 +120,26 @@ export async function serveApollo<C extends BaseContext>(options: HttpOptions<C>
       // A refused body may still be arriving: answer, then close the connection.
       return sendError(res, err.status, err.code, err.message, err.status === 413 || err.status === 408 ? { connection: "close" } : {});
     }
-    const info: RequestInfo = { requestId, headers: req.headers, rawBody, body, url, remoteAddress: req.socket.remoteAddress ?? "unknown" };
+    const incremental = acceptsIncremental(headerValue(req.headers.accept)) ? new IncrementalResponse() : undefined;
+    const info: RequestInfo = { requestId, headers: req.headers, rawBody, body, url, remoteAddress: req.socket.remoteAddress ?? "unknown", incremental };
     if (options.guard && !(await options.guard(req, res, info))) return;
+    if (options.stream && (await options.stream(req, res, info))) return;
 
     const headers = new HeaderMap();
     for (const [key, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(", ") : value);
     }
+    // Apollo Server answers the primary part as JSON; the later parts are written below.
+    if (incremental) headers.set("accept", "application/json");
     const response = await options.apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method ?? "GET", headers, search: info.url.search, body: info.body },
       context: async () => linkContext(res, await options.context(info)),
     });
     for (const [key, value] of response.headers) res.setHeader(key, value);
     res.statusCode = response.status ?? 200;
-    if (response.body.kind === "complete") {
+    if (response.body.kind === "complete" && incremental?.used && res.statusCode === 200) {
+      await incremental.write(res, response.body.string);
+    } else if (response.body.kind === "complete") {
       res.end(response.body.string);
     } else {
       for await (const chunk of response.body.asyncIterator) res.write(chunk);

@@ -1,7 +1,7 @@
 import { copyFileSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { build } from "esbuild";
-import { EXAMPLES, type Example } from "../demo/examples";
+import { EXAMPLES, type Example, LIVE_EXAMPLES } from "../demo/examples";
 import { progress } from "./cli";
 import { ROOT } from "./manifest";
 
@@ -57,7 +57,7 @@ async function main(): Promise<void> {
     logLevel: "warning",
   });
   copyFileSync(join(SOURCE, "index.html"), join(GRAPHIQL_DIR, "index.html"));
-  writeFileSync(join(GRAPHIQL_DIR, "examples.json"), examplesFile(EXAMPLES));
+  writeFileSync(join(GRAPHIQL_DIR, "examples.json"), examplesFile([...EXAMPLES, ...LIVE_EXAMPLES]));
   // Progress, on stderr: the build runs before commands whose stdout is their result.
   progress(`GraphiQL bundled into dist/graphiql in ${((Date.now() - began) / 1000).toFixed(1)} s`);
 }

@@ -41,12 +41,26 @@ export interface Run {
   variables: Record<string, unknown>;
   data: Data;
   errors: GraphQLError[];
+  /**
+   * Set when the client takes incremental delivery: a Defer node then runs
+   * its primary part only and hands each deferred part over as it starts
+   * (its errors are its own), instead of waiting for them.
+   */
+  onDeferred?: (part: DeferredPart) => void;
+}
+
+/** One deferred part under way: where it lands and, once its fetches are done, its errors. */
+export interface DeferredPart {
+  label: string | undefined;
+  /** Response names from the root to the object the fragment is on. */
+  path: readonly string[];
+  done: Promise<GraphQLError[]>;
 }
 
 const tracer = trace.getTracer("customer-graph-gateway");
 const hasOwn = Object.prototype.hasOwnProperty;
 
-export function newRun(fields: Omit<Run, "data" | "errors" | "variables">): Run {
+export function newRun(fields: Omit<Run, "data" | "errors" | "variables" | "onDeferred">): Run {
   const provided = fields.requestContext.request.variables ?? {};
   return { ...fields, variables: { ...fields.operation.collectDefaultedVariableValues(), ...provided }, data: new Output(), errors: [] };
 }
@@ -54,6 +68,15 @@ export function newRun(fields: Omit<Run, "data" | "errors" | "variables">): Run 
 /** Runs the whole plan; errors of fetches are collected in `run.errors`, never thrown. */
 export async function runPlan(run: Run): Promise<void> {
   if (run.plan.node) await runNode(run, run.plan.node, { path: [], data: run.data });
+}
+
+/**
+ * Runs the rest of a subscription's plan on one event: the event (the
+ * owning unit's answer to the primary fetch) is the result so far.
+ */
+export async function runOnEvent(run: Run, rest: PlanNode | undefined, event: Data): Promise<void> {
+  deepMerge(run.data, event);
+  if (rest) await runNode(run, rest, { path: [], data: run.data });
 }
 
 interface Cursor {
@@ -87,8 +110,17 @@ async function runNode(run: Run, node: PlanNode, cursor: Cursor): Promise<void> 
       return;
     }
     case "Defer":
-      // Without incremental delivery the deferred parts complete the one answer.
       if (node.primary) await runNode(run, node.primary, cursor);
+      if (run.onDeferred) {
+        for (const part of node.deferred) {
+          // Each part collects its own errors: they travel with its incremental payload.
+          const own: Run = { ...run, errors: [] };
+          const done = part.node ? runNode(own, part.node, cursor).then(() => own.errors) : Promise.resolve([]);
+          run.onDeferred({ label: part.label, path: part.path, done });
+        }
+        return;
+      }
+      // Without incremental delivery the deferred parts complete the one answer.
       await Promise.all(node.deferred.map((part) => (part.node ? runNode(run, part.node, cursor) : undefined)));
       return;
     case "Subscription":

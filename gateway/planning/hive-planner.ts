@@ -76,7 +76,12 @@ function node(from: HiveNode): PlanNode {
           outputRewrites: alias.outputRewrites?.map(rewrite),
         })),
       };
-    case "Sequence":
+    case "Sequence": {
+      // Hive writes a subscription as a Sequence opening with the Subscription node; the steps after it complete each event.
+      const [first, ...rest] = from.nodes;
+      if (first?.kind === "Subscription") return { kind: "Subscription", primary: fetch(first.primary), rest: rest.length === 0 ? undefined : rest.length === 1 ? node(rest[0]) : { kind: "Sequence", nodes: rest.map(node) } };
+      return { kind: from.kind, nodes: from.nodes.map(node) };
+    }
     case "Parallel":
       return { kind: from.kind, nodes: from.nodes.map(node) };
     case "Flatten":

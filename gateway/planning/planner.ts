@@ -18,7 +18,9 @@ export const DEFAULT_PLANNER: PlannerName = "hive";
  * refuses to plan (Hive's refuses a few deep chains through `@requires`
  * fields that Apollo's plans right): an operation either planner can plan
  * is answered. Each fallback is reported once per operation (plans are
- * cached) through `onFallback`.
+ * cached) through `onFallback`. An operation with `@defer` under Hive's is
+ * planned by Apollo's: Hive's plans deferred fragments with the rest (no
+ * Defer node), and incremental delivery needs the parts apart.
  */
 export function createPlanner(name: PlannerName, supergraph: Supergraph, sdl: string, onFallback: (error: Error, request: PlanRequest) => void = () => undefined): Planner {
   const build = (which: PlannerName) => (which === "apollo" ? createApolloPlanner(supergraph) : createHivePlanner(sdl));
@@ -27,6 +29,11 @@ export function createPlanner(name: PlannerName, supergraph: Supergraph, sdl: st
   return {
     name,
     plan(request) {
+      // Hive's planner plans a deferred fragment with the rest (no Defer node): incremental delivery needs Apollo's.
+      if (name === "hive" && request.operation.selectionSet.hasDefer()) {
+        fallback ??= build("apollo");
+        return fallback.plan(request);
+      }
       let refused: Error;
       try {
         const plan = primary.plan(request);

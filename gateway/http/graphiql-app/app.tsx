@@ -2,7 +2,9 @@ import "./workers";
 import "graphiql/style.css";
 import "./app.css";
 import { type GraphiQLPlugin, useGraphiQL, useGraphiQLActions } from "@graphiql/react";
+import { createGraphiQLFetcher } from "@graphiql/toolkit";
 import { GraphiQL, type GraphiQLProps } from "graphiql";
+import { createClient } from "graphql-ws";
 import { createRoot } from "react-dom/client";
 
 /**
@@ -25,13 +27,33 @@ interface Examples {
 
 const endpoint = new URL("graphql", document.baseURI).toString();
 
-const fetcher: GraphiQLProps["fetcher"] = async (params, options) => {
-  const res = await fetch(endpoint, {
-    method: "POST",
-    headers: { "content-type": "application/json", accept: "application/graphql-response+json, application/json", ...options?.headers },
-    body: JSON.stringify(params),
-  });
-  return res.json();
+// Queries and mutations over HTTP, `@defer` as multipart parts shown as they arrive.
+const overHttp = createGraphiQLFetcher({ url: endpoint, headers: { accept: "multipart/mixed; deferSpec=20220824, application/graphql-response+json, application/json" } });
+
+/**
+ * Subscriptions over a WebSocket of their own (graphql-transport-ws), the
+ * tab's headers (token, channel) in `connection_init`: a browser cannot set
+ * headers on a WebSocket. The socket closes when the tab stops listening.
+ */
+function overWebSocket(params: { query: string; variables?: unknown; operationName?: string | null }, headers: Record<string, string>) {
+  const client = createClient({ url: endpoint.replace(/^http/, "ws"), connectionParams: headers, retryAttempts: 0, lazyCloseTimeout: 0 });
+  const events = client.iterate({ query: params.query, variables: (params.variables ?? undefined) as Record<string, unknown> | undefined, operationName: params.operationName ?? undefined });
+  const close = () => void client.dispose();
+  return {
+    [Symbol.asyncIterator]: () => ({
+      next: () => events.next(),
+      return: async () => {
+        await events.return?.();
+        close();
+        return { done: true as const, value: undefined };
+      },
+    }),
+  };
+}
+
+const fetcher: GraphiQLProps["fetcher"] = (params, options) => {
+  if (/^\s*subscription\b/m.test(params.query.replace(/#.*$/gm, ""))) return overWebSocket(params, (options?.headers ?? {}) as Record<string, string>) as never;
+  return overHttp(params, options);
 };
 
 function ExamplesIcon() {
