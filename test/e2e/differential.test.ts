@@ -1,8 +1,8 @@
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { type RandomOperation, generateOperations, publicApiSchema } from "../support/random-operations";
 
-import { type ComparedGateways, startComparedGateways, whileDown } from "../support/compared-gateways";
+import { type ComparedGateways, requiringFields, startComparedGateways, whileDown } from "../support/compared-gateways";
 
 type GraphQLErrorJson = { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> };
 type Answer = { data?: unknown; errors?: GraphQLErrorJson[] };
@@ -19,7 +19,7 @@ type Answer = { data?: unknown; errors?: GraphQLErrorJson[] };
  * One deliberate difference while a unit is down: where a fetch fails, our
  * executor leaves null (not absent) in the fields it would have supplied, so
  * fetches that `@requires` those fields still run; Apollo skips them. Fields
- * that require bookings' fields (Customer.offers, Customer.timeline) may then
+ * computed from other units' fields (every `@join__field(requires:)` of the supergraph: Customer.offers, Customer.timeline, ...) may then
  * answer differently from the reference: our two planners are compared with
  * each other exactly, and with the reference with those fields (and errors
  * under them) masked. Those fields are non-null, so in Apollo's answer their
@@ -31,7 +31,7 @@ type Answer = { data?: unknown; errors?: GraphQLErrorJson[] };
  * file DIFFERENTIAL_DUMP names, when set, for reducing a case).
  */
 const SEED = Number(process.env.DIFFERENTIAL_SEED ?? 20_261_204);
-const REQUIRES_BOOKINGS = ["Customer.offers", "Customer.timeline"];
+const REQUIRES_BOOKINGS = requiringFields(readFileSync(join(__dirname, "..", "..", "schema", "supergraph.graphql"), "utf8"));
 // Generated operations go deeper and use more aliases than a typical client: the limits are raised for this test's gateways.
 const LIMITS = { GATEWAY_MAX_DEPTH: "24", GATEWAY_MAX_ALIASES: "200", GATEWAY_MAX_DIRECTIVES: "500", GATEWAY_MAX_COST: "100000000", GATEWAY_MAX_TOKENS: "100000" };
 

@@ -1,3 +1,4 @@
+import { Kind, parse } from "graphql";
 import { loadGatewayConfig } from "../../gateway/config";
 import { createGateway } from "../../gateway/server";
 import type { RunningServer } from "../../kit";
@@ -73,4 +74,23 @@ export type AnswerJson = { data?: unknown; errors?: { message: string; extension
 export function whileDown(answer: AnswerJson, unit: string): { data: unknown; errors: string[] } {
   const errors = (answer.errors ?? []).map((e) => JSON.stringify(e.extensions?.unit === unit ? { ...e, message: `${unit} failed`, extensions: { unit } } : e));
   return { data: answer.data, errors: [...new Set(errors)] };
+}
+
+/**
+ * The fields of the supergraph computed from other units' fields
+ * (`@join__field(requires: …)`), as "Type.field". While a unit is down our
+ * executor still runs them with null for what the unit would have given
+ * (so they can say which unit is missing); stock Apollo skips them. So
+ * they are compared between our planners, not with the reference.
+ */
+export function requiringFields(supergraphSdl: string): string[] {
+  const coordinates: string[] = [];
+  for (const definition of parse(supergraphSdl).definitions) {
+    if (definition.kind !== Kind.OBJECT_TYPE_DEFINITION && definition.kind !== Kind.OBJECT_TYPE_EXTENSION) continue;
+    for (const field of definition.fields ?? []) {
+      const requires = field.directives?.some((d) => d.name.value === "join__field" && d.arguments?.some((a) => a.name.value === "requires"));
+      if (requires) coordinates.push(`${definition.name.value}.${field.name.value}`);
+    }
+  }
+  return coordinates;
 }
