@@ -12,12 +12,16 @@ import { CUSTOMERS_360 } from "./queries";
  */
 type Counts = Map<number, Record<string, number>>;
 
+/** The units' outbox tables (evt_outbox, promo_event_outbox, rt_event_outbox, guest_event_out). */
+const OUTBOX = /\b\w*(outbox|event_out)\b/i;
+
 async function statementsFor(graph: InProcessGraph): Promise<Counts> {
   const perSize: Counts = new Map();
   // Ten customers already reach every path of the view (a single one may have no invoice line with a product),
   // so from there on a statement more would be a statement per entity.
   for (const first of [10, 50]) {
-    const counters = [...graph.dbs].map(([name, db]) => [name, countStatements(db)] as const);
+    // Each unit's relay polls its outbox meanwhile (every 250 ms): not part of answering the view.
+    const counters = [...graph.dbs].map(([name, db]) => [name, countStatements(db, OUTBOX)] as const);
     const res = await graph.post({ query: CUSTOMERS_360, variables: { text: "@example.com", first } });
     const body = res.body as { data: { searchCustomers: unknown[] }; errors?: unknown[] };
     for (const [, c] of counters) c.stop();

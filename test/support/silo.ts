@@ -13,10 +13,13 @@ export function tempSiloDir(prefix = "cg-test-"): { dir: string; url(unit: strin
 }
 
 /** Counts the SQL statements a knex pool runs (its `query` event). */
-export function countStatements(db: { on(event: "query", fn: () => void): unknown; off(event: "query", fn: () => void): unknown }): { readonly count: number; reset(): void; stop(): void } {
+export function countStatements(
+  db: { on(event: "query", fn: (query: { sql?: string }) => void): unknown; off(event: "query", fn: (query: { sql?: string }) => void): unknown },
+  except?: RegExp,
+): { readonly count: number; reset(): void; stop(): void } {
   let count = 0;
-  const listener = () => {
-    count += 1;
+  const listener = (query: { sql?: string }) => {
+    if (!except || !except.test(query.sql ?? "")) count += 1;
   };
   db.on("query", listener);
   return {
