@@ -15,7 +15,9 @@ import { type Stack, startStack } from "../support/stack";
  * code changed.
  */
 const run = promisify(execFile);
-const COPIED = ["kit", "gateway", "subgraphs", "scripts", "demo", "schema", "deploy", "test/support", "test/unit/kubernetes.test.ts", "package.json", "tsconfig.json", "tsconfig.build.json", "tsconfig.jest.json", "jest.config.js", "docker-compose.yml", ".gitignore"];
+// Everything tsconfig.json type-checks that the copy's code leans on: bench/ holds
+// the autocannon declaration test/support's load script compiles against.
+const COPIED = ["kit", "gateway", "subgraphs", "scripts", "demo", "schema", "deploy", "bench", "test/support", "test/unit/kubernetes.test.ts", "package.json", "tsconfig.json", "tsconfig.build.json", "tsconfig.jest.json", "jest.config.js", "docker-compose.yml", ".gitignore"];
 
 function copyRepository(): string {
   const copy = mkdtempSync(join(tmpdir(), "cg-scaffold-"));
