@@ -13,7 +13,9 @@ import { type ScratchSilo, scratchSilo } from "../support/silos";
  * A unit over a database it did not create (BILLING_DB_MIGRATE=false or
  * --no-migrate): it changes nothing, checks at start that the tables and
  * columns its migrations define are there, and refuses to start naming
- * whatever is missing. Billing, on each dialect.
+ * whatever is missing. Billing, on each dialect. Its outbox table
+ * (evt_outbox) is among them: every write records its event there in the same
+ * transaction, and the relay reads it.
  */
 const readOnly = (url: string) => createBillingServer(loadBillingConfig({ BILLING_DB_URL: url, BILLING_DB_MIGRATE: "false" }));
 const quiet = createLogger("test", "silent");
@@ -29,7 +31,7 @@ describeEachDialect("billing over an existing database", (dialect) => {
 
   it("refuses to start over an empty database, naming every table it reads, and creates none", async () => {
     await expect(readOnly(silo.url)).rejects.toThrow(
-      /the billing silo at .* lacks what the billing subgraph reads: tables acct_holder, inv_hdr, inv_line\. Point BILLING_DB_URL at the unit's database, or let the unit create its tables \(BILLING_DB_MIGRATE=true\)/,
+      /the billing silo at .* lacks what the billing subgraph reads: tables acct_holder, evt_outbox, inv_hdr, inv_line\. Point BILLING_DB_URL at the unit's database, or let the unit create its tables \(BILLING_DB_MIGRATE=true\)/,
     );
     const db = createSilo(silo.url, { logger: quiet });
     expect([...(await siloSchema(db)).keys()]).toEqual([]);
@@ -57,7 +59,7 @@ describeEachDialect("billing over an existing database", (dialect) => {
         await billing.db.destroy();
       }
       // Read-only: no migration bookkeeping was written.
-      expect([...(await siloSchema(db)).keys()].sort()).toEqual(["acct_holder", "inv_hdr", "inv_line"]);
+      expect([...(await siloSchema(db)).keys()].sort()).toEqual(["acct_holder", "evt_outbox", "inv_hdr", "inv_line"]);
     } finally {
       await db.destroy();
     }
@@ -71,7 +73,7 @@ describeEachDialect("billing over an existing database", (dialect) => {
       // One JSON log line says why (on stdout, as every log line).
       const output = run.stdout + run.stderr;
       expect(output).toMatch(/failed to start/);
-      expect(output).toMatch(/lacks what the billing subgraph reads: tables acct_holder, inv_hdr, inv_line/);
+      expect(output).toMatch(/lacks what the billing subgraph reads: tables acct_holder, evt_outbox, inv_hdr, inv_line/);
     });
   }
 });
