@@ -58,7 +58,7 @@ describeOnEveryDialect("promotions", (url) => createPromotionsServer(loadPromoti
     ));
 
   it("commits each write with its event, or neither, on each dialect", async () => {
-    for (const { server } of booted()) {
+    for (const { dialect, server } of booted()) {
       const outbox = new Outbox("promotions", promotionsOutbox, server.db);
       const redemptions = new RedemptionRepository(server.db, outbox);
       const consent = new ConsentRepository(server.db, outbox);
@@ -71,6 +71,8 @@ describeOnEveryDialect("promotions", (url) => createPromotionsServer(loadPromoti
       expect(await recordedKinds(server.db, promotionsOutbox, "C900002")).toEqual(["offer-redeemed", "consent-changed"]);
 
       await withoutOutbox(server.db, promotionsOutbox, async () => {
+        // The premise, checked: should a write get through, the failure says on which dialect and whether the table was really away.
+        expect({ dialect, outbox: await server.db.schema.hasTable(promotionsOutbox.table) }).toEqual({ dialect, outbox: false });
         await expect(redeem("C900003")).rejects.toThrow();
         await expect(consent.set("C900003", { email: true }, how)).rejects.toThrow();
       });
