@@ -1,7 +1,7 @@
 import type { Supergraph } from "@apollo/federation-internals";
 import { type FetchDataRewrite, type FetchNode, type PlanNode as ApolloNode, QueryPlanner, type QueryPlanSelectionNode, type SubscriptionNode } from "@apollo/query-planner";
 import { Kind, parse } from "graphql";
-import type { FetchStep, PathStep, PlanNode, Planner, RequiredSelection, Rewrite } from "./plan";
+import { type FetchStep, type PathStep, type PlanNode, type Planner, type RequiredSelection, type Rewrite, conditionStep, deferStep } from "./plan";
 
 /*
  * Apollo's query planner (@apollo/query-planner, Elastic License 2.0), through
@@ -32,13 +32,9 @@ function node(from: ApolloNode | SubscriptionNode): PlanNode {
     case "Flatten":
       return { kind: "Flatten", path: from.path.map((step) => pathStep(step as string | number)), node: node(from.node) };
     case "Condition":
-      return { kind: "Condition", variable: from.condition, ifClause: from.ifClause && node(from.ifClause), elseClause: from.elseClause && node(from.elseClause) };
+      return conditionStep(from, node);
     case "Defer":
-      return {
-        kind: "Defer",
-        primary: from.primary.node && node(from.primary.node),
-        deferred: from.deferred.map((d) => ({ label: d.label, path: d.queryPath, node: d.node && node(d.node) })),
-      };
+      return deferStep(from, node);
     case "Subscription":
       return { kind: "Subscription", primary: fetch(from.primary), rest: from.rest && node(from.rest) };
   }

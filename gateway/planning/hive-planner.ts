@@ -1,6 +1,6 @@
 import { type PlanNode as HiveNode, QueryPlanner, type RequiresSelection } from "@graphql-hive/router-query-planner";
 import { Kind, parse, print } from "graphql";
-import type { FetchStep, PathStep, PlanNode, Planner, RequiredSelection, Rewrite } from "./plan";
+import { type FetchStep, type PathStep, type PlanNode, type Planner, type RequiredSelection, type Rewrite, conditionStep, deferStep } from "./plan";
 
 /*
  * Hive Router's query planner (@graphql-hive/router-query-planner, MIT, a
@@ -87,13 +87,9 @@ function node(from: HiveNode): PlanNode {
     case "Flatten":
       return { kind: "Flatten", path: from.path.map(segment), node: node(from.node) };
     case "Condition":
-      return { kind: "Condition", variable: from.condition, ifClause: from.ifClause && node(from.ifClause), elseClause: from.elseClause && node(from.elseClause) };
+      return conditionStep(from, node);
     case "Defer":
-      return {
-        kind: "Defer",
-        primary: from.primary.node && node(from.primary.node),
-        deferred: from.deferred.map((d) => ({ label: d.label, path: d.queryPath, node: d.node && node(d.node) })),
-      };
+      return deferStep(from, node);
     case "Subscription":
       return { kind: "Subscription", primary: fetch(from.primary) };
   }

@@ -142,3 +142,20 @@ export interface PlanRequest {
   operationName: string | undefined;
   operation: Operation;
 }
+
+/*
+ * The nodes both planners write in one shape (Apollo's and Hive's Condition
+ * and Defer nodes have the same fields), mapped once for both adapters.
+ */
+
+export function conditionStep<N>(from: { condition: string; ifClause?: N; elseClause?: N }, node: (n: N) => PlanNode): ConditionStep {
+  return { kind: "Condition", variable: from.condition, ifClause: from.ifClause && node(from.ifClause), elseClause: from.elseClause && node(from.elseClause) };
+}
+
+export function deferStep<N>(from: { primary: { node?: N }; deferred: readonly { label?: string; queryPath: string[]; node?: N }[] }, node: (n: N) => PlanNode): DeferStep {
+  return {
+    kind: "Defer",
+    primary: from.primary.node && node(from.primary.node),
+    deferred: from.deferred.map((d) => ({ label: d.label, path: d.queryPath, node: d.node && node(d.node) })),
+  };
+}
