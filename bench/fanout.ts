@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Client, createClient } from "graphql-ws";
 import WebSocket from "ws";
+import { answerHelp } from "../scripts/cli";
 import { startStack } from "../test/support/stack";
 import { startEventsFixture, supergraphWithEvents } from "./events-unit";
 
@@ -29,7 +30,10 @@ async function gatewayProcess(url: string): Promise<{ cpuSeconds: number; rssByt
   return { cpuSeconds: value("process_cpu_seconds_total"), rssBytes: value("process_resident_memory_bytes") };
 }
 
+const USAGE = 'usage: npm run bench:fanout [-- --subscribers=N --events=E]\n\nOpens N WebSocket subscribers following one customer, sends E events through a test unit\nand prints events and deliveries per second, with the gateway\'s CPU and memory.\n';
+
 async function main(): Promise<void> {
+  answerHelp(USAGE);
   const events = await startEventsFixture();
   const dir = mkdtempSync(join(tmpdir(), "fanout-"));
   const supergraph = join(dir, "supergraph.graphql");

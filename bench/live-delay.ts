@@ -1,5 +1,6 @@
 import { type Client, createClient } from "graphql-ws";
 import WebSocket from "ws";
+import { answerHelp } from "../scripts/cli";
 import { startStack } from "../test/support/stack";
 
 /*
@@ -21,7 +22,10 @@ const CUSTOMER = "C000007";
 const FOLLOW = `subscription Follow($id: ID!) { customerChanged(id: $id) { at unit kind customer { name consent { sms } } } }`;
 const WRITE = `mutation Consent($id: ID!, $sms: Boolean!) { setMarketingConsent(customerId: $id, sms: $sms) { sms } }`;
 
+const USAGE = 'usage: npm run bench:live-delay [-- --writes=N]\n\nTimes N consent writes at the store, one at a time, from each write\'s answer to the\ncall centre subscriber\'s event (the real units and broker); prints p50, p99 and max.\n';
+
 async function main(): Promise<void> {
+  answerHelp(USAGE);
   const stack = await startStack({ env: { GATEWAY_LOG_LEVEL: "warn" } });
   let client: Client | undefined;
   try {

@@ -23,7 +23,7 @@ async function outcome(file: string, args: string[], env: Record<string, string>
  * (`npm run <command>` builds first where it must; that is npm's part).
  */
 describe("the project's commands", () => {
-  const commands = ["scripts/start", "scripts/token", "scripts/demo-reset", "scripts/schema", "scripts/contract-check", "scripts/new-subgraph", "bench/run", "bench/chaos", "bench/soak", "bench/top"];
+  const commands = ["scripts/start", "scripts/token", "scripts/demo-reset", "scripts/schema", "scripts/contract-check", "scripts/new-subgraph", "bench/run", "bench/chaos", "bench/soak", "bench/top", "bench/fanout", "bench/live-delay"];
 
   it.each(commands)("%s answers --help with its usage on stdout, and nothing else", async (command) => {
     const { code, stdout, stderr } = await outcome(process.execPath, [join(ROOT, "dist", `${command}.js`), "--help"]);
