@@ -1,3 +1,4 @@
+export * from "./cache-hints";
 export * from "./config";
 export * from "./db";
 export * from "./errors";

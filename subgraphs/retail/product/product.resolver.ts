@@ -1,5 +1,5 @@
-import { Arg, Ctx, ID, Int, Query, Resolver } from "type-graphql";
-import { checkFirst } from "../../../kit";
+import { Arg, Ctx, Directive, ID, Int, Query, Resolver } from "type-graphql";
+import { checkFirst, CATALOGUE } from "../../../kit";
 import type { RetailContext } from "../context";
 import { decodeCursor, encodeCursor } from "./product.cursor";
 import { Product, ProductPage } from "./product.type";
@@ -25,6 +25,7 @@ export class ProductResolver {
     return Object.assign(new ProductPage(), { ...slice, endCursor: last ? encodeCursor(last.sku) : null });
   }
 
+  @Directive(CATALOGUE)
   @Query(() => [String], { nullable: true, description: "Every catalogue category, alphabetically. Resolved by retail." })
   categories(@Ctx() ctx: RetailContext): Promise<string[]> {
     return ctx.repos.products.categories();
