@@ -13,6 +13,8 @@ import { corsHandler } from "./http/cors";
 import { clientErrorStatus, introspectionEnabled, operationLimits } from "./admission/protection";
 import { provenancePlugin } from "./execution/provenance";
 import { serveGraphiQL } from "./http/graphiql";
+import { cacheHeaders } from "./http/cache-headers";
+import { explainLog } from "./execution/explain";
 import { mintToken, onDevelopmentSecrets } from "./admission/token";
 import { Readiness } from "./operations/readiness";
 import { supergraphSource } from "./planning/supergraph";
@@ -64,7 +66,7 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
     // A custom header forces a CORS preflight, so it proves a request is not a
     // simple cross-site form post; `x-channel` counts, so GET works from curl.
     csrfPrevention: { requestHeaders: ["x-apollo-operation-name", "apollo-require-preflight", "x-channel"] },
-    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), clientErrorStatus(), ...limits.plugins, ...(config.GATEWAY_PROVENANCE ? [provenancePlugin()] : []), ...telemetry.plugins],
+    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), cacheHeaders(), clientErrorStatus(), ...limits.plugins, ...(config.GATEWAY_PROVENANCE ? [provenancePlugin()] : []), ...telemetry.plugins],
     formatError: formatGatewayError(logger),
   });
   await apollo.start();
@@ -90,15 +92,19 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
             maxJsonValues: config.GATEWAY_MAX_JSON_VALUES,
           },
           observer: telemetry.observer,
-          context: async (info) => ({
+          context: async (info) => {
+            const identity = admission.identityOf(info);
+            return {
             requestId: info.requestId,
-            identity: admission.identityOf(info),
+            identity,
+            explain: explainLog(config, identity, headerValue(info.headers["x-explain"])),
             forward: { "x-channel": headerValue(info.headers["x-channel"]), authorization: headerValue(info.headers.authorization) },
             wantProvenance: config.GATEWAY_PROVENANCE,
             provenance: [],
             deadline: Date.now() + config.GATEWAY_REQUEST_DEADLINE_MS,
             arrival: nextSequence(),
-          }),
+            };
+          },
           routes: { "/health": (_req, res) => sendJson(res, 200, { status: "ok" }), "/ready": readiness.route, "/metrics": telemetry.metrics.route, ...ide.routes },
           html: ide.html,
         },

@@ -128,6 +128,8 @@ export async function serveApollo<C extends BaseContext>(options: HttpOptions<C>
     });
     for (const [key, value] of response.headers) res.setHeader(key, value);
     res.statusCode = response.status ?? 200;
+    // Not modified (the gateway's cache validators): the headers say it all, a body is not allowed.
+    if (res.statusCode === 304) return void res.end();
     if (response.body.kind === "complete") {
       res.end(response.body.string);
     } else {
