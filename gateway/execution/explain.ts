@@ -92,9 +92,12 @@ export function nullReasons(data: unknown, errors: readonly GraphQLError[], owne
     else if (typeof value === "object") for (const [key, child] of Object.entries(value as object)) visit(child, [...path, key]);
   };
   const reasonFor = (path: (string | number)[]): NullReason => {
-    const error = errors.find((e) => e.path && path.every((step, i) => e.path![i] === step));
     const at = typeAt(path);
     const owner = at ? (owners.get(`${at.parent}.${at.field}`) ?? null) : null;
+    // The error at or below the null; else one of the owning unit's that landed above it or nowhere (a failed fetch).
+    const error =
+      errors.find((e) => e.path && path.every((step, i) => e.path![i] === step)) ??
+      errors.find((e) => (!e.path || e.path.every((step, i) => path[i] === step)) && owner !== null && (e.extensions?.unit ?? e.extensions?.serviceName) === owner);
     if (error) {
       const code = String(error.extensions?.code ?? "INTERNAL_SERVER_ERROR");
       const unit = (error.extensions?.unit ?? error.extensions?.serviceName ?? owner) as string | null;

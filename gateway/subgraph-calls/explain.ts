@@ -31,9 +31,11 @@ export function explain(unit: string): Wrapper {
   };
 }
 
-/** Representations sent: `representations`, or one list per batch in a batched entity fetch. */
+/** Representations sent: every list of entity representations (one per batch in a batched entity fetch, whatever its variable's name). */
 function entitiesIn(variables: Record<string, unknown>): number {
   let count = 0;
-  for (const [name, value] of Object.entries(variables)) if (name.startsWith("representations") && Array.isArray(value)) count += value.length;
+  for (const value of Object.values(variables)) {
+    if (Array.isArray(value) && value.length > 0 && typeof (value[0] as { __typename?: unknown })?.__typename === "string") count += value.length;
+  }
   return count;
 }
