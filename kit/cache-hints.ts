@@ -22,7 +22,7 @@ export const CACHE_CONTROL_SPEC = "https://customer-graph.dev/cache-control/v1.0
 
 export const CacheControlScope = new GraphQLEnumType({
   name: "CacheControlScope",
-  description: "Who may keep an answer: PUBLIC (any cache, a CDN included) or PRIVATE (no shared cache).",
+  description: "Who may keep an answer: PUBLIC (any cache, a CDN included) or PRIVATE (no shared cache). Declared by every unit for its cache hints.",
   values: { PUBLIC: {}, PRIVATE: {} },
 });
 
