@@ -57,7 +57,8 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
 
 export function sendError(res: ServerResponse, status: number, code: string, message: string, headers: Record<string, string> = {}): void {
   noteErrorCode(requestOf(res), code);
-  sendJson(res, status, { errors: [{ message, extensions: { code } }] }, headers);
+  // A refusal (rate limit, bad input) is about this request: no cache may keep it for the next one.
+  sendJson(res, status, { errors: [{ message, extensions: { code } }] }, { "cache-control": "no-store", ...headers });
 }
 
 export async function serveApollo<C extends BaseContext>(options: HttpOptions<C>, port: number, host = "127.0.0.1"): Promise<RunningServer> {

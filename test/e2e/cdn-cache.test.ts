@@ -120,6 +120,10 @@ describeWithNginx("a CDN (nginx) in front of the gateway", () => {
     const failed = await get({ query: `{ product(sku: "SKU-0001") { name } customer(id: "C000001") { name } }` });
     expect((await failed.json()).errors.length).toBeGreaterThan(0);
     expect(failed.headers.get("cache-control")).toBe("private, no-store");
+    // Refused before GraphQL (admission): about this request only.
+    const refused = await get({ query: CATALOGUE }, { "x-channel": "FAX" });
+    expect(refused.status).toBe(400);
+    expect(refused.headers.get("cache-control")).toBe("no-store");
   });
 });
 
