@@ -15,6 +15,7 @@ import { provenancePlugin } from "./execution/provenance";
 import { serveGraphiQL } from "./http/graphiql";
 import { cacheHeaders } from "./http/cache-headers";
 import { explainLog } from "./execution/explain";
+import { type CostHints, costHintsOf, demandControl, parseBudgets } from "./admission/demand-control";
 import { mintToken, onDevelopmentSecrets } from "./admission/token";
 import { Readiness } from "./operations/readiness";
 import { supergraphSource } from "./planning/supergraph";
@@ -49,8 +50,10 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
   };
   const gateway = injected.engine ? injected.engine(options) : new FederationGateway(options);
   let channels: Set<string> | null = null;
+  let costHints: CostHints | null = null;
   gateway.onSchemaLoadOrUpdate(({ apiSchema, coreSupergraphSdl }) => {
     channels = enumValues(apiSchema, "Channel");
+    costHints = costHintsOf(coreSupergraphSdl);
     readiness.loaded(coreSupergraphSdl);
   });
   const limits = operationLimits(config);
@@ -66,7 +69,7 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
     // A custom header forces a CORS preflight, so it proves a request is not a
     // simple cross-site form post; `x-channel` counts, so GET works from curl.
     csrfPrevention: { requestHeaders: ["x-apollo-operation-name", "apollo-require-preflight", "x-channel"] },
-    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), cacheHeaders(), clientErrorStatus(), ...limits.plugins, ...(config.GATEWAY_PROVENANCE ? [provenancePlugin()] : []), ...telemetry.plugins],
+    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), cacheHeaders(), clientErrorStatus(), ...limits.plugins, demandControl(parseBudgets(config.GATEWAY_COST_BUDGETS), config.GATEWAY_DEFAULT_LIST_SIZE, () => costHints), ...(config.GATEWAY_PROVENANCE ? [provenancePlugin()] : []), ...telemetry.plugins],
     formatError: formatGatewayError(logger),
   });
   await apollo.start();

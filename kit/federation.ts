@@ -14,7 +14,7 @@ import { tracedResolver, tracingEnabled } from "./telemetry";
  * `@composeDirective`), and let @apollo/subgraph add `_entities`/`_service` around
  * the same resolvers.
  */
-const FEDERATION_LINK = `extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@shareable", "@external", "@requires", "@provides", "@inaccessible", "@composeDirective"])
+const FEDERATION_LINK = `extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key", "@shareable", "@external", "@requires", "@provides", "@inaccessible", "@composeDirective", "@cost", "@listSize"])
   @link(url: "${CACHE_CONTROL_SPEC}", import: ["@cacheControl"])
   @composeDirective(name: "@cacheControl")`;
 
