@@ -43,7 +43,7 @@ export const gatewaySettings = {
   GATEWAY_MAX_ALIASES: integer("Most aliases in one operation.", 30, 0, 10_000),
   GATEWAY_MAX_TOKENS: integer("Most lexical tokens in one document (checked while parsing).", 5000, 10, 1_000_000),
   GATEWAY_MAX_DIRECTIVES: integer("Most directives in one operation.", 50, 0, 10_000),
-  GATEWAY_COST_BUDGETS: text("Highest estimated cost of one operation per role (the units' @cost and @listSize; admission/demand-control.ts), as role=cost pairs.", "anonymous=1000,partner=2000,customer=3000,agent=10000"),
+  GATEWAY_COST_BUDGETS: text("Highest estimated cost of one operation per role (the units' @cost and @listSize; admission/demand-control.ts), as role=cost pairs.", "anonymous=1000,partner=2000,customer=3000,agent=50000"),
   GATEWAY_DEFAULT_LIST_SIZE: integer("Size assumed for a list field whose unit declares neither a slicing argument nor an assumed size.", 10, 1, 10_000),
   GATEWAY_CORS_ORIGINS: text("Browser origins allowed to call the gateway, comma-separated (empty: same-origin only).", ""),
   GATEWAY_RATE_LIMIT_PER_MINUTE: integer("Requests a minute per caller (token subject, or address when anonymous); 0 turns limiting off.", 1200, 0),

@@ -36,7 +36,7 @@ export class CustomerResolver {
   }
 
   @Authorized(Access.OWNER)
-  @Directive(assumedSize(TIMELINE_MAX))
+  @Directive(assumedSize(10))
   @FieldResolver(() => [StayPreference], { nullable: true, description: "Stay preferences, newest first (at most 200). Owned by bookings." })
   preferences(@Root() customer: Customer, @Ctx() ctx: BookingsContext): Promise<StayPreference[]> {
     return ctx.loaders.preferencesOf.load(customer.id);

@@ -49,7 +49,7 @@ export class CustomerResolver {
   }
 
   @Authorized(Access.OWNER)
-  @Directive(assumedSize(TIMELINE_MAX))
+  @Directive(assumedSize(20))
   @FieldResolver(() => [Redemption], { nullable: true, description: `Offers this customer redeemed, newest first (at most ${TIMELINE_MAX}). Owned by promotions.` })
   redemptions(@Root() customer: Customer, @Ctx() ctx: PromotionsContext): Promise<Redemption[]> {
     return ctx.loaders.redemptionsOf.load(customer.id);
