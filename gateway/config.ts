@@ -2,6 +2,7 @@ import { type ConfigOf, type Setting, ConfigError, flag, httpUrl, integer, loadC
 import { LOG_LEVELS } from "../kit/log";
 import { checkProductionSecrets, sharedSettings } from "../kit/shared-settings";
 import { DEFAULT_PLANNER, PLANNERS } from "./planning/planner";
+import { parseBudgets } from "./admission/demand-control";
 
 /** The development default; production configuration refuses it. */
 export const DEV_JWT_SECRET = "customer-graph-dev-jwt-secret-change-me";
@@ -53,7 +54,8 @@ export const gatewaySettings = {
   GATEWAY_MAX_ALIASES: integer("Most aliases in one operation.", 30, 0, 10_000),
   GATEWAY_MAX_TOKENS: integer("Most lexical tokens in one document (checked while parsing).", 5000, 10, 1_000_000),
   GATEWAY_MAX_DIRECTIVES: integer("Most directives in one operation.", 50, 0, 10_000),
-  GATEWAY_MAX_COST: integer("Highest static cost of one operation (GraphQL Armor's cost model).", 20_000, 1, 100_000_000),
+  GATEWAY_COST_BUDGETS: text("Highest estimated cost of one operation per role (the units' @cost and @listSize; admission/demand-control.ts), as role=cost pairs.", "anonymous=1000,partner=2000,customer=3000,agent=50000"),
+  GATEWAY_DEFAULT_LIST_SIZE: integer("Size assumed for a list field whose unit declares neither a slicing argument nor an assumed size.", 10, 1, 10_000),
   GATEWAY_CORS_ORIGINS: text("Browser origins allowed to call the gateway, comma-separated (empty: same-origin only).", ""),
   GATEWAY_RATE_LIMIT_PER_MINUTE: integer("Requests a minute per caller (token subject, or address when anonymous), across every replica sharing GATEWAY_REDIS_URL (else per replica); 0 turns limiting off.", 1200, 0),
   GATEWAY_RATE_LIMIT_BURST: integer("Requests a caller may send at once before the per-minute budget applies.", 200, 1),
@@ -108,6 +110,13 @@ export function loadGatewayConfig(env: Record<string, string | undefined>): Gate
       else subgraphTimeouts.set(name, subgraphTimeout(`fetch timeout of subgraph ${name}`).parse(value));
     } catch (err) {
       problems.push(`${key}: ${(err as Error).message}`);
+    }
+  }
+  if (base) {
+    try {
+      parseBudgets(base.GATEWAY_COST_BUDGETS);
+    } catch (err) {
+      problems.push(`GATEWAY_COST_BUDGETS: ${(err as Error).message}`);
     }
   }
   if (problems.length > 0 || !base) throw new ConfigError(problems);

@@ -1,5 +1,6 @@
 import type { GraphQLError } from "graphql";
 import type { Identity } from "../kit/identity";
+import type { ExplainLog } from "./execution/explain";
 
 /** The gateway's per-request context. */
 export interface GatewayContext {
@@ -14,6 +15,11 @@ export interface GatewayContext {
   provenance: UnitProvenance[];
   /** When the gateway took the request, in calls.ts's order of events: no shared subgraph answer may be older. */
   arrival: number;
+  /**
+   * What this request's fetches did, when the caller asked with `x-explain: 1`
+   * and may see it (execution/explain.ts); null otherwise.
+   */
+  explain?: ExplainLog | null;
   /** Epoch ms by which the whole request must be answered; subgraph fetches get only what is left. */
   deadline: number;
   /** Set when the client takes `@defer` incrementally: the later parts, added as they start. */

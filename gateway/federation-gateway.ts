@@ -5,7 +5,9 @@ import type { GatewayExecutionResult, GatewayExecutor, GatewayGraphQLRequestCont
 import { type Span, SpanStatusCode, trace } from "@opentelemetry/api";
 import { type DocumentNode, type ExecutionResult, GraphQLError, type GraphQLSchema, OperationTypeNode, getOperationAST, getVariableValues } from "graphql";
 import type { GatewayContext } from "./context";
+import { type CacheHints, PRIVATE, cacheHintsOf, policyOfAnswer } from "./execution/cache-policy";
 import { type DeferredPart, type Run, newRun, runOnEvent, runPlan } from "./execution/execute-plan";
+import { fieldAtPath, fieldOwners, nullReasons, planForExplain } from "./execution/explain";
 import { clientLabel, labelDefers, objectsAt, partOperation, primaryOperation } from "./execution/incremental";
 import { HEALTH_CHECK } from "./execution/request-kinds";
 import { shapeResponse } from "./execution/respond";
@@ -43,6 +45,10 @@ interface Loaded {
   schema: GraphQLSchema;
   supergraphSchema: GraphQLSchema;
   keys: EntityKeys;
+  /** The units' `@cacheControl` hints, for each answer's HTTP cache policy. */
+  cacheHints: CacheHints;
+  /** Which unit resolves each field, for explain's null reasons. */
+  owners: Map<string, string>;
   plans: PlanCache;
   services: Record<string, GraphQLDataSource>;
   /** The federation library's form of each operation of each parsed document. */
@@ -126,6 +132,8 @@ export class FederationGateway implements GatewayInterface {
       schema: apiSchema.toGraphQLJSSchema({ includeDefer: true }),
       supergraphSchema: supergraph.schema.toGraphQLJSSchema(),
       keys: entityKeysOf(sdl),
+      cacheHints: cacheHintsOf(sdl),
+      owners: fieldOwners(sdl),
       plans: new PlanCache(planner, this.options.planCacheSize ?? 2000, this.options.planMetrics),
       services,
       operations: new WeakMap(),
@@ -211,6 +219,15 @@ export class FederationGateway implements GatewayInterface {
         await runPlan(run);
         const result = run.onDeferred ? shapeResponse({ ...run, operation: primaryOperation(loaded.apiSchema, labelled, operationName, run.variables) }) : shapeResponse(run);
         if (result.errors) execute.setStatus({ code: SpanStatusCode.ERROR });
+        // Apollo's contract for a gateway's cache policy (maxAge 0 and PUBLIC: revalidate every time);
+        // an error, a missing unit among them, makes the answer uncacheable.
+        const policy = result.errors?.length ? PRIVATE : policyOfAnswer(requestContext.schema, loaded.cacheHints, document, definition, result.data);
+        requestContext.overallCachePolicy.replace(policy.kind === "public" ? { maxAge: policy.maxAge, scope: "PUBLIC" } : { maxAge: 0, scope: policy.kind === "private" ? "PRIVATE" : "PUBLIC" });
+        const explain = (requestContext.context as Partial<GatewayContext>).explain;
+        if (explain) {
+          const nulls = nullReasons(result.data, result.errors ?? [], loaded.owners, (path) => fieldAtPath(requestContext.schema, document, definition, path));
+          result.extensions = { ...result.extensions, explain: { planner: plan.planner, plan: planForExplain(plan.node), fetches: explain.fetches, nulls } };
+        }
         return result;
       } finally {
         execute.end();

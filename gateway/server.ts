@@ -15,6 +15,9 @@ import { corsHandler } from "./http/cors";
 import { clientErrorStatus, introspectionEnabled, operationLimits } from "./admission/protection";
 import { provenancePlugin } from "./execution/provenance";
 import { serveGraphiQL } from "./http/graphiql";
+import { cacheHeaders } from "./http/cache-headers";
+import { explainLog } from "./execution/explain";
+import { type CostHints, costHintsOf, demandControl, parseBudgets } from "./admission/demand-control";
 import { mintToken, onDevelopmentSecrets } from "./admission/token";
 import { Readiness } from "./operations/readiness";
 import { supergraphSource } from "./planning/supergraph";
@@ -53,8 +56,10 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
   const gateway = injected.engine ? injected.engine(options) : new FederationGateway(options);
   let channels: Set<string> | null = null;
   let apiSchema: GraphQLSchema | null = null;
+  let costHints: CostHints | null = null;
   gateway.onSchemaLoadOrUpdate((update) => {
     channels = enumValues(update.apiSchema, "Channel");
+    costHints = costHintsOf(update.coreSupergraphSdl);
     readiness.loaded(update.coreSupergraphSdl);
     // Subscriptions were planned on the old supergraph: they end, and clients subscribe again on the new one.
     if (apiSchema) live?.restart("the supergraph changed; subscribe again", 1012);
@@ -78,7 +83,7 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
     // A custom header forces a CORS preflight, so it proves a request is not a
     // simple cross-site form post; `x-channel` counts, so GET works from curl.
     csrfPrevention: { requestHeaders: ["x-apollo-operation-name", "apollo-require-preflight", "x-channel"] },
-    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), clientErrorStatus(), ...limits.plugins, ...(config.GATEWAY_PROVENANCE ? [provenancePlugin()] : []), ...telemetry.plugins],
+    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), cacheHeaders(), clientErrorStatus(), ...limits.plugins, demandControl(parseBudgets(config.GATEWAY_COST_BUDGETS), config.GATEWAY_DEFAULT_LIST_SIZE, () => costHints), ...(config.GATEWAY_PROVENANCE ? [provenancePlugin()] : []), ...telemetry.plugins],
     formatError: formatGatewayError(logger),
   });
   await apollo.start();
@@ -90,6 +95,7 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
   const contextOf = (info: Pick<RequestInfo, "requestId" | "headers" | "incremental">, identity: Identity | null): GatewayContext => ({
     requestId: info.requestId,
     identity,
+    explain: explainLog(config, identity, headerValue(info.headers["x-explain"])),
     forward: { "x-channel": headerValue(info.headers["x-channel"]), authorization: headerValue(info.headers.authorization) },
     wantProvenance: config.GATEWAY_PROVENANCE,
     provenance: [],

@@ -4,15 +4,19 @@ import { printSchemaWithDirectives } from "@graphql-tools/utils";
 import { type GraphQLSchema, parse } from "graphql";
 import { type BuildSchemaOptions, type PubSub, buildSchema, createResolversMap, getMetadataStorage } from "type-graphql";
 import { authChecker } from "./authorization";
+import { CACHE_CONTROL_SPEC, cacheControlDirective } from "./cache-hints";
 import { tracedResolver, tracingEnabled } from "./telemetry";
 
 /**
  * Federation plumbing, written once for every unit: build the type-graphql
  * schema, print it with its directives (`@key`, `@requires`...), declare
- * Federation 2, and let @apollo/subgraph add `_entities`/`_service` around
+ * Federation 2 (and the cache hints, kept in the supergraph by
+ * `@composeDirective`), and let @apollo/subgraph add `_entities`/`_service` around
  * the same resolvers.
  */
-const FEDERATION_LINK = `extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@shareable", "@external", "@requires", "@provides", "@inaccessible"])`;
+const FEDERATION_LINK = `extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key", "@shareable", "@external", "@requires", "@provides", "@inaccessible", "@composeDirective", "@cost", "@listSize"])
+  @link(url: "${CACHE_CONTROL_SPEC}", import: ["@cacheControl"])
+  @composeDirective(name: "@cacheControl")`;
 
 /**
  * type-graphql wants a PubSub as soon as a schema has a subscription. Ours
@@ -41,7 +45,7 @@ export async function buildFederatedSchema(
   referenceResolvers: ReferenceResolvers = {},
 ): Promise<FederatedSchema> {
   // skipCheck: a subgraph may contribute only entity fields and no Query.
-  const local = await buildSchema({ authChecker, pubSub: NO_IN_PROCESS_PUBSUB, ...options, skipCheck: true });
+  const local = await buildSchema({ authChecker, pubSub: NO_IN_PROCESS_PUBSUB, ...options, directives: [...(options.directives ?? []), cacheControlDirective], skipCheck: true });
   const sdl = `${FEDERATION_LINK}\n\n${printSchemaWithDirectives(local)}\n`;
   const resolvers = createResolversMap(local) as GraphQLResolverMap<unknown>;
   // Without tracing, the resolvers stay as they are: not even a check per call.

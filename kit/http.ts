@@ -62,7 +62,8 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
 
 export function sendError(res: ServerResponse, status: number, code: string, message: string, headers: Record<string, string> = {}): void {
   noteErrorCode(requestOf(res), code);
-  sendJson(res, status, { errors: [{ message, extensions: { code } }] }, headers);
+  // A refusal (rate limit, bad input) is about this request: no cache may keep it for the next one.
+  sendJson(res, status, { errors: [{ message, extensions: { code } }] }, { "cache-control": "no-store", ...headers });
 }
 
 export async function serveApollo<C extends BaseContext>(options: HttpOptions<C>, port: number, host = "127.0.0.1"): Promise<RunningServer> {
@@ -137,6 +138,8 @@ export async function serveApollo<C extends BaseContext>(options: HttpOptions<C>
     });
     for (const [key, value] of response.headers) res.setHeader(key, value);
     res.statusCode = response.status ?? 200;
+    // Not modified (the gateway's cache validators): the headers say it all, a body is not allowed.
+    if (res.statusCode === 304) return void res.end();
     if (response.body.kind === "complete" && incremental?.used && res.statusCode === 200) {
       await incremental.write(res, response.body.string);
     } else if (response.body.kind === "complete") {

@@ -1,4 +1,6 @@
+export * from "./cache-hints";
 export * from "./config";
+export * from "./demand";
 export * from "./db";
 export * from "./errors";
 export * from "./federation";

@@ -1,5 +1,6 @@
 import { Directive, Field, ObjectType } from "type-graphql";
 import { SiloDataError } from "./errors";
+import { INHERIT } from "./cache-hints";
 
 /**
  * The graph's one money language: a decimal string with two places and a
@@ -9,6 +10,7 @@ import { SiloDataError } from "./errors";
  */
 @ObjectType({ description: "An exact amount of money: a decimal string (e.g. \"129.90\") and an ISO-4217 currency. Shared by every unit." })
 @Directive("@shareable")
+@Directive(INHERIT)
 export class Money {
   @Field({ description: "Decimal amount with two places, e.g. \"129.90\". Never a float." })
   amount!: string;

@@ -7,9 +7,10 @@ import type { GatewayConfig } from "../config";
  * Limits on what one operation may ask, counted by GraphQL Armor's
  * validation rules and refused in our own words: which limit, what this
  * operation has, the most allowed, and a stable code per limit
- * (`MAX_DEPTH_EXCEEDED`, `MAX_ALIASES_EXCEEDED`, `MAX_DIRECTIVES_EXCEEDED`,
- * `MAX_COST_EXCEEDED`), as a 400. Armor's own words ("Syntax Error: Query
- * Cost limit of 20000 exceeded, found 8.26e+35") call a limit a syntax error.
+ * (`MAX_DEPTH_EXCEEDED`, `MAX_ALIASES_EXCEEDED`, `MAX_DIRECTIVES_EXCEEDED`),
+ * as a 400. Armor's own words ("Syntax Error: Max depth exceeded...") call a
+ * limit a syntax error. Cost is not Armor's static count but the units' own
+ * cost hints against a budget per role (demand-control.ts).
  * Field suggestions ("did you mean …?") would map the schema for an
  * attacker, so production hides them.
  */
@@ -23,7 +24,8 @@ export function operationLimits(config: GatewayConfig): { plugins: ApolloServerP
     // Counted before Apollo parses, in the admission chain (token-limit.ts).
     maxTokens: { enabled: false },
     maxDirectives: { n: config.GATEWAY_MAX_DIRECTIVES, ...refuse("directives", config.GATEWAY_MAX_DIRECTIVES) },
-    costLimit: { maxCost: config.GATEWAY_MAX_COST, ...refuse("cost", config.GATEWAY_MAX_COST) },
+    // Estimated from the units' @cost/@listSize against the caller's budget instead (demand-control.ts).
+    costLimit: { enabled: false },
     blockFieldSuggestion: { enabled: config.GATEWAY_FIELD_SUGGESTIONS === "off" || (config.GATEWAY_FIELD_SUGGESTIONS === "auto" && production) },
   });
   const { plugins, validationRules } = armor.protect();
@@ -35,11 +37,6 @@ const LIMITS = {
   depth: { code: "MAX_DEPTH_EXCEEDED", words: (max: number, found?: string) => `the operation is nested too deeply: ${found ? `${found} levels` : "more levels"} where this gateway allows at most ${max}` },
   aliases: { code: "MAX_ALIASES_EXCEEDED", words: (max: number, found?: string) => `the operation uses too many aliases: ${found ?? "more"} where this gateway allows at most ${max}` },
   directives: { code: "MAX_DIRECTIVES_EXCEEDED", words: (max: number, found?: string) => `the operation uses too many directives: ${found ?? "more"} where this gateway allows at most ${max}` },
-  cost: {
-    code: "MAX_COST_EXCEEDED",
-    words: (max: number, found?: string) =>
-      `the operation would cost too much to run: its estimated cost is ${found ? readable(found) : "higher"} where this gateway allows at most ${max} (each field counts, and a list field's count multiplies what it selects by its size, e.g. first: 50)`,
-  },
 } as const;
 
 /** A limit refused by Armor, in our words; limitCodes() gives it its code back after Apollo's validation wrapper. */
@@ -58,12 +55,6 @@ function reportAs(limit: keyof typeof LIMITS, max: number) {
     const found = /found (\S+?)\.?$/.exec(error.message)?.[1];
     context?.reportError(new LimitExceeded(LIMITS[limit].words(max, found), LIMITS[limit].code));
   };
-}
-
-/** A cost of 8.26e+35 reads as such; one that fits in an integer reads whole. */
-function readable(found: string): string {
-  const n = Number(found);
-  return Number.isFinite(n) && n < 1e15 ? String(Math.round(n)) : Number.isFinite(n) ? n.toPrecision(3) : found;
 }
 
 /**
@@ -99,6 +90,7 @@ const CLIENT_CODES = new Set([
   "OPERATION_RESOLUTION_FAILURE",
   "INVALID_GRAPHQL",
   ...Object.values(LIMITS).map((l) => l.code),
+  "MAX_COST_EXCEEDED",
 ]);
 
 /**

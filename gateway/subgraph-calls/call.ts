@@ -30,6 +30,8 @@ export interface CallRequest {
   incoming: GraphQLDataSourceProcessOptions<GatewayContext>;
   /** Set by share.ts when another fetch's request carried this one; measure.ts marks its span. */
   carried?: boolean;
+  /** Set by share.ts when the fetch went out merged into one request with other fetches (explain.ts reports it). */
+  merged?: boolean;
 }
 
 /** Answers one call: the unit's GraphQL response, or a thrown failure (failures.ts). */

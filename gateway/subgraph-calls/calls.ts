@@ -195,7 +195,10 @@ export class UnitCalls {
     let answer: Promise<GatewayGraphQLResponse>;
     if (!flight || flight.sentAt < lastArrival) {
       const lead = groups[0].members[0].ask;
-      for (const g of groups) for (const m of g.members) m.ask.carried = m.ask !== lead;
+      for (const g of groups) for (const m of g.members) {
+        m.ask.carried = m.ask !== lead;
+        m.ask.merged = requests.length > 1;
+      }
       // The lead's request id, identity, forwarded and trace headers go on the wire, with the latest
       // deadline among those served: one with little time left must not cut short the call for one
       // with more (each fetch still ends by its own deadline, timeout.ts).

@@ -4,6 +4,7 @@ import { type CircuitBreaker, breaker } from "./breaker";
 import { type Wrapper, compose } from "./call";
 import type { SharingOptions } from "./calls";
 import { ChainedDataSource } from "./data-source";
+import { explain } from "./explain";
 import { measure } from "./measure";
 import { provenance } from "./provenance";
 import { type RetryPolicy, retry } from "./retry";
@@ -29,6 +30,7 @@ export interface CallSettings extends RetryPolicy {
  * - measure: the fetch as the request paid for it, everything below included;
  * - deadline: each fetch ends by its own request's deadline, even when shared;
  * - provenance: per fetch, so every client request keeps what its answer said;
+ * - explain: per fetch, just above share, which marks the fetch shared or merged;
  * - share: below here a call is one request on the wire, standing for many fetches;
  * - breaker: one verdict per request, its retries included, and no retry once open;
  * - retry: each attempt under its own timeout;
@@ -37,7 +39,7 @@ export interface CallSettings extends RetryPolicy {
  * Our own transport adds `sign` under these (each attempt signed afresh).
  */
 export function callWrappers(unit: string, settings: CallSettings): Wrapper[] {
-  return [measure(unit), deadline(unit), provenance(), share(settings.sharing), breaker(unit, settings.breaker), retry(settings), timeout(unit, settings.timeoutMs)];
+  return [measure(unit), deadline(unit), provenance(), explain(unit), share(settings.sharing), breaker(unit, settings.breaker), retry(settings), timeout(unit, settings.timeoutMs)];
 }
 
 /** The gateway's own data source for a unit: the chain, then signing, then HTTP over the shared pool. */

@@ -33,7 +33,7 @@ type Answer = { data?: unknown; errors?: GraphQLErrorJson[] };
 const SEED = Number(process.env.DIFFERENTIAL_SEED ?? 20_261_204);
 const REQUIRES_BOOKINGS = requiringFields(readFileSync(join(__dirname, "..", "..", "schema", "supergraph.graphql"), "utf8"));
 // Generated operations go deeper and use more aliases than a typical client: the limits are raised for this test's gateways.
-const LIMITS = { GATEWAY_MAX_DEPTH: "24", GATEWAY_MAX_ALIASES: "200", GATEWAY_MAX_DIRECTIVES: "500", GATEWAY_MAX_COST: "100000000", GATEWAY_MAX_TOKENS: "100000" };
+const LIMITS = { GATEWAY_MAX_DEPTH: "24", GATEWAY_MAX_ALIASES: "200", GATEWAY_MAX_DIRECTIVES: "500", GATEWAY_COST_BUDGETS: "anonymous=1000000000,partner=1000000000,customer=1000000000,agent=1000000000", GATEWAY_MAX_TOKENS: "100000" };
 
 describe("random operations: own gateway under both planners against stock Apollo Gateway", () => {
   const schema = publicApiSchema(join(__dirname, "..", ".."));

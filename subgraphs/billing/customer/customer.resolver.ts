@@ -1,5 +1,5 @@
 import { Arg, Authorized, Ctx, Directive, FieldResolver, ID, Int, Query, Resolver, Root } from "type-graphql";
-import { Access, BadUserInputError, ForbiddenError, checkFirst, Money, TIMELINE_MAX, TouchPoint } from "../../../kit";
+import { Access, BadUserInputError, ForbiddenError, checkFirst, Money, TIMELINE_MAX, TouchPoint, SLICED_BY_FIRST } from "../../../kit";
 import type { BillingContext } from "../context";
 import { invoiceTouchPoint } from "../invoice/invoice.mapper";
 import { Invoice, InvoiceStatus } from "../invoice/invoice.type";
@@ -29,6 +29,7 @@ export class CustomerResolver {
   }
 
   @Authorized(Access.AGENT)
+  @Directive(SLICED_BY_FIRST)
   @Query(() => [Customer], { nullable: true, description: "Customers whose name, e-mail or id contains the text. For agents. Resolved by billing." })
   async searchCustomers(
     @Arg("text") text: string,
@@ -68,6 +69,7 @@ export class CustomerResolver {
   }
 
   @Authorized(Access.OWNER)
+  @Directive(SLICED_BY_FIRST)
   @FieldResolver(() => [Invoice], { nullable: true, description: "Invoices, newest first (at most 100). Owned by billing." })
   invoices(
     @Root() customer: Customer,

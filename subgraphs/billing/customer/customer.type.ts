@@ -1,5 +1,5 @@
 import { Authorized, Directive, Field, ID, ObjectType, registerEnumType } from "type-graphql";
-import { Access, Money } from "../../../kit";
+import { Access, Money, PERSONAL } from "../../../kit";
 
 export enum AccountStatus {
   ACTIVE = "ACTIVE",
@@ -33,6 +33,7 @@ export class BillingAccount {
  */
 @ObjectType({ description: "One customer, as every unit sees them. Keyed by the enterprise customer id; each unit contributes its fields." })
 @Directive(`@key(fields: "id")`)
+@Directive(PERSONAL)
 export class Customer {
   @Field(() => ID, { description: "Enterprise customer id, e.g. C000042." })
   id!: string;

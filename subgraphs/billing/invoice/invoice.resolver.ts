@@ -1,5 +1,5 @@
-import { Authorized, Ctx, FieldResolver, Resolver, Root } from "type-graphql";
-import { Access } from "../../../kit";
+import { Directive, Authorized, Ctx, FieldResolver, Resolver, Root } from "type-graphql";
+import { Access, assumedSize } from "../../../kit";
 import type { BillingContext } from "../context";
 import { Customer } from "../customer/customer.type";
 import { Booking, Invoice, InvoiceLine, Order, ProductRef } from "./invoice.type";
@@ -7,6 +7,7 @@ import { Booking, Invoice, InvoiceLine, Order, ProductRef } from "./invoice.type
 @Resolver(() => Invoice)
 export class InvoiceResolver {
   @Authorized(Access.OWNER)
+  @Directive(assumedSize(10))
   @FieldResolver(() => [InvoiceLine], { description: "The invoice's lines, in printed order. Owned by billing." })
   lines(@Root() invoice: Invoice, @Ctx() ctx: BillingContext): Promise<InvoiceLine[]> {
     return ctx.loaders.invoiceLines.load(invoice.number);

@@ -1,5 +1,5 @@
 import { Arg, Authorized, Ctx, Directive, FieldResolver, Int, Query, Resolver, Root } from "type-graphql";
-import { Access, checkFirst, TIMELINE_MAX, TouchPoint } from "../../../kit";
+import { Access, checkFirst, TIMELINE_MAX, TouchPoint, SLICED_BY_FIRST, assumedSize } from "../../../kit";
 import { bookingTouchPoint } from "../booking/booking.mapper";
 import { Booking, BookingStatus } from "../booking/booking.type";
 import type { BookingsContext } from "../context";
@@ -18,6 +18,7 @@ export class CustomerResolver {
   }
 
   @Authorized(Access.OWNER)
+  @Directive(SLICED_BY_FIRST)
   @FieldResolver(() => [Booking], { nullable: true, description: "Hotel bookings, newest arrival first (at most 100). Owned by bookings." })
   bookings(
     @Root() customer: Customer,
@@ -35,6 +36,7 @@ export class CustomerResolver {
   }
 
   @Authorized(Access.OWNER)
+  @Directive(assumedSize(10))
   @FieldResolver(() => [StayPreference], { nullable: true, description: "Stay preferences, newest first (at most 200). Owned by bookings." })
   preferences(@Root() customer: Customer, @Ctx() ctx: BookingsContext): Promise<StayPreference[]> {
     return ctx.loaders.preferencesOf.load(customer.id);

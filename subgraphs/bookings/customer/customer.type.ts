@@ -1,4 +1,5 @@
 import { Directive, Field, ID, ObjectType } from "type-graphql";
+import { PERSONAL } from "../../../kit";
 
 /**
  * The customer as bookings knows them: only the enterprise id, held as
@@ -7,6 +8,7 @@ import { Directive, Field, ID, ObjectType } from "type-graphql";
  */
 @ObjectType({ description: "One customer, as every unit sees them. Keyed by the enterprise customer id; each unit contributes its fields." })
 @Directive(`@key(fields: "id")`)
+@Directive(PERSONAL)
 export class Customer {
   @Field(() => ID, { description: "Enterprise customer id, e.g. C000042." })
   id!: string;

@@ -1,6 +1,6 @@
 import type { GraphQLResolveInfo } from "graphql";
 import { Arg, Authorized, Ctx, Directive, FieldResolver, Info, Int, Query, Resolver, Root } from "type-graphql";
-import { Access, BUSINESS_UNIT, type BusinessUnit, businessUnit, checkFirst, reportBeside, TIMELINE_MAX, TouchPoint, touchPointsField } from "../../../kit";
+import { Access, BUSINESS_UNIT, type BusinessUnit, businessUnit, checkFirst, reportBeside, TIMELINE_MAX, TouchPoint, touchPointsField, assumedSize, SLICED_BY_FIRST } from "../../../kit";
 import { MarketingConsent } from "../consent/consent.type";
 import type { PromotionsContext } from "../context";
 import { isEligible } from "../offer/offer.rules";
@@ -31,6 +31,7 @@ export class CustomerResolver {
    */
   @Directive(`@requires(fields: "stayCount loyaltyStanding { tier }")`)
   @Authorized(Access.OWNER)
+  @Directive(assumedSize(20))
   @FieldResolver(() => [Offer], {
     nullable: true,
     description:
@@ -48,6 +49,7 @@ export class CustomerResolver {
   }
 
   @Authorized(Access.OWNER)
+  @Directive(assumedSize(20))
   @FieldResolver(() => [Redemption], { nullable: true, description: `Offers this customer redeemed, newest first (at most ${TIMELINE_MAX}). Owned by promotions.` })
   redemptions(@Root() customer: Customer, @Ctx() ctx: PromotionsContext): Promise<Redemption[]> {
     return ctx.loaders.redemptionsOf.load(customer.id);
@@ -71,6 +73,7 @@ export class CustomerResolver {
    */
   @Directive(`@requires(fields: "${TIMELINE_REQUIRES}")`)
   @Authorized(Access.OWNER)
+  @Directive(SLICED_BY_FIRST)
   @FieldResolver(() => [TouchPoint], {
     nullable: true,
     description: `Touch points of every unit, newest first (first: 1..${TIMELINE_MAX}). Merged by promotions from each unit's own. A unit that does not answer is left out, with an error naming it at this path; timelineMissingUnits lists such units.`,

@@ -1,5 +1,5 @@
 import { Directive, Field, ID, Int, ObjectType } from "type-graphql";
-import { LoyaltyTier, TouchPoint, touchPointsField, unitNames } from "../../../kit";
+import { LoyaltyTier, TouchPoint, touchPointsField, unitNames, PERSONAL } from "../../../kit";
 
 /** Retail's loyalty standing, as far as promotions reads it: the tier only, live. */
 // Described by its owner, retail.
@@ -20,6 +20,7 @@ export class LoyaltyStanding {
  */
 @ObjectType({ description: "One customer, as every unit sees them. Keyed by the enterprise customer id; each unit contributes its fields." })
 @Directive(`@key(fields: "id")`)
+@Directive(PERSONAL)
 export class Customer {
   @Field(() => ID)
   id!: string;

@@ -1,5 +1,5 @@
-import { Arg, Authorized, Ctx, ID, Query, Resolver } from "type-graphql";
-import { Access, ForbiddenError } from "../../../kit";
+import { Directive, Arg, Authorized, Ctx, ID, Query, Resolver } from "type-graphql";
+import { Access, ForbiddenError, assumedSize } from "../../../kit";
 import type { PromotionsContext } from "../context";
 import { isLive } from "./offer.rules";
 import { Offer } from "./offer.type";
@@ -16,6 +16,7 @@ export class OfferResolver {
   }
 
   @Authorized(Access.SIGNED_IN)
+  @Directive(assumedSize(20))
   @Query(() => [Offer], { nullable: true, description: "Offers valid now that anyone may see (partners included), by code. Resolved by promotions." })
   async publicOffers(@Ctx() ctx: PromotionsContext): Promise<Offer[]> {
     const catalogue = await ctx.loaders.catalogue.load("all");

@@ -1,5 +1,5 @@
 import { Directive, Field, ID, Int, ObjectType, registerEnumType } from "type-graphql";
-import { LoyaltyTier, Money } from "../../../kit";
+import { LoyaltyTier, Money, REVALIDATE } from "../../../kit";
 
 export enum OfferKind {
   PRICE = "PRICE",
@@ -12,6 +12,7 @@ registerEnumType(OfferKind, {
 
 @ObjectType({ description: "An offer from the promotions catalogue. Owned by promotions." })
 @Directive(`@key(fields: "code")`)
+@Directive(REVALIDATE)
 export class Offer {
   @Field(() => ID, { description: "Offer code, e.g. OUTDOOR15." })
   code!: string;
@@ -65,6 +66,7 @@ export class Offer {
 }
 
 @ObjectType({ description: "The price of a product, computed only by the promotions price engine. Owned by promotions." })
+@Directive(REVALIDATE)
 export class Price {
   @Field(() => Money, { description: "Retail's list price." })
   list!: Money;

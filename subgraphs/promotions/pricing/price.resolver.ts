@@ -1,5 +1,5 @@
 import { Arg, Authorized, Ctx, Directive, FieldResolver, ID, Resolver, Root } from "type-graphql";
-import { Access, UnavailableError, toMinor } from "../../../kit";
+import { Access, UnavailableError, costs, toMinor } from "../../../kit";
 import type { PromotionsContext } from "../context";
 import { priceOf } from "../offer/offer.rules";
 import { Price, Product } from "../offer/offer.type";
@@ -12,6 +12,8 @@ export class PriceResolver {
    * The channel a request came from is never consulted.
    */
   @Directive(`@requires(fields: "listPrice { amount currency } category")`)
+  // The price engine: the catalogue of offers and, for a customer, their facts.
+  @Directive(costs(3))
   @Authorized(Access.OWNER)
   @FieldResolver(() => Price, { nullable: true, description: "Price for everyone, or for one customer (their eligible offers applied). Computed only by promotions from retail's list price." })
   async price(

@@ -1,5 +1,5 @@
 import { Arg, Authorized, Ctx, Directive, FieldResolver, ID, Query, Resolver, Root } from "type-graphql";
-import { Access, BadUserInputError, decodeQuoteKey, encodeQuoteKey, Money, toMinor, UnavailableError } from "../../../kit";
+import { Access, BadUserInputError, decodeQuoteKey, encodeQuoteKey, Money, toMinor, UnavailableError, assumedSize } from "../../../kit";
 import type { PromotionsContext } from "../context";
 import { priceOf } from "../offer/offer.rules";
 import { Product } from "../offer/offer.type";
@@ -20,6 +20,7 @@ export class QuoteResolver {
 
   @Directive(`@requires(fields: "${BASKET}")`)
   @Authorized(Access.OWNER)
+  @Directive(assumedSize(20))
   @FieldResolver(() => [QuoteLine], { nullable: true, description: "The basket's lines, each priced. Null, with an error naming retail, while retail does not answer." })
   async lines(@Root() quote: Quote, @Ctx() ctx: PromotionsContext): Promise<QuoteLine[]> {
     return priceLines(quote, ctx);

@@ -1,5 +1,5 @@
 import { Directive, Field, ID, InputType, Int, ObjectType } from "type-graphql";
-import { Money } from "../../../kit";
+import { Money, REVALIDATE } from "../../../kit";
 import { Price, Product } from "../offer/offer.type";
 
 @InputType({ description: "One line of a basket to price. Read by promotions." })
@@ -34,6 +34,7 @@ export class BasketItem {
 
 @ObjectType({ description: "A priced basket. Its id encodes the basket, so the same basket always gets the same id and the same prices. Priced by promotions." })
 @Directive(`@key(fields: "id")`)
+@Directive(REVALIDATE)
 export class Quote {
   @Field(() => ID)
   id!: string;
@@ -48,6 +49,7 @@ export class Quote {
 }
 
 @ObjectType({ description: "One priced line of a quote. Owned by promotions." })
+@Directive(REVALIDATE)
 export class QuoteLine {
   // Nullable: retail owns the product and may fail after promotions priced the line.
   @Field(() => Product, { nullable: true, description: "The product priced; its details come from retail." })

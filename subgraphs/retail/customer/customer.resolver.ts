@@ -1,5 +1,5 @@
 import { Arg, Authorized, Ctx, Directive, FieldResolver, Int, Query, Resolver, Root } from "type-graphql";
-import { Access, checkFirst, TIMELINE_MAX, TouchPoint } from "../../../kit";
+import { Access, checkFirst, TIMELINE_MAX, TouchPoint, SLICED_BY_FIRST } from "../../../kit";
 import type { RetailContext } from "../context";
 import { loyaltyTouchPoint } from "../loyalty/loyalty.mapper";
 import { LoyaltyMembership, LoyaltyStanding } from "../loyalty/loyalty.type";
@@ -18,6 +18,7 @@ export class CustomerResolver {
   }
 
   @Authorized(Access.OWNER)
+  @Directive(SLICED_BY_FIRST)
   @FieldResolver(() => [Order], { nullable: true, description: "Retail orders, newest first (first at most 100). Owned by retail." })
   orders(@Root() customer: Customer, @Arg("first", () => Int, { nullable: true, defaultValue: 20 }) first: number | null, @Ctx() ctx: RetailContext): Promise<Order[]> {
     return ctx.loaders.ordersOf({ first: checkFirst(first ?? 20, 100) }).load(customer.id);

@@ -1,5 +1,5 @@
-import { Authorized, Ctx, FieldResolver, Resolver, Root } from "type-graphql";
-import { Access, Money, SiloDataError } from "../../../kit";
+import { Directive, Authorized, Ctx, FieldResolver, Resolver, Root } from "type-graphql";
+import { Access, Money, SiloDataError, assumedSize } from "../../../kit";
 import type { RetailContext } from "../context";
 import { Customer, customerRef } from "../customer/customer.type";
 import { Product } from "../product/product.type";
@@ -9,6 +9,7 @@ import { Order, OrderLine } from "./order.type";
 @Resolver(() => Order)
 export class OrderResolver {
   @Authorized(Access.OWNER)
+  @Directive(assumedSize(10))
   @FieldResolver(() => [OrderLine], { description: "What was bought, in item order. Owned by retail." })
   lines(@Root() order: Order, @Ctx() ctx: RetailContext): Promise<OrderLine[]> {
     return ctx.loaders.orderLines.load(order.id);

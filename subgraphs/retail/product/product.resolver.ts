@@ -1,5 +1,5 @@
-import { Arg, Ctx, ID, Int, Query, Resolver } from "type-graphql";
-import { checkFirst } from "../../../kit";
+import { Arg, Ctx, Directive, ID, Int, Query, Resolver } from "type-graphql";
+import { checkFirst, CATALOGUE, PAGE_SLICED_BY_FIRST } from "../../../kit";
 import type { RetailContext } from "../context";
 import { decodeCursor, encodeCursor } from "./product.cursor";
 import { Product, ProductPage } from "./product.type";
@@ -11,6 +11,7 @@ export class ProductResolver {
     return ctx.loaders.product.load(sku);
   }
 
+  @Directive(PAGE_SLICED_BY_FIRST)
   @Query(() => ProductPage, { nullable: true, description: "The catalogue ordered by SKU, optionally one category, a page at a time (first at most 100). Resolved by retail." })
   async products(
     @Arg("category", () => String, { nullable: true, description: "Only this category (exact name, see `categories`)." }) category: string | null | undefined,
@@ -25,6 +26,7 @@ export class ProductResolver {
     return Object.assign(new ProductPage(), { ...slice, endCursor: last ? encodeCursor(last.sku) : null });
   }
 
+  @Directive(CATALOGUE)
   @Query(() => [String], { nullable: true, description: "Every catalogue category, alphabetically. Resolved by retail." })
   categories(@Ctx() ctx: RetailContext): Promise<string[]> {
     return ctx.repos.products.categories();

@@ -1,5 +1,5 @@
 import { Directive, Field, ID, Int, ObjectType } from "type-graphql";
-import { Money } from "../../../kit";
+import { Money, CATALOGUE, REVALIDATE } from "../../../kit";
 
 /**
  * A product in retail's catalogue. Retail owns the list price; promotions
@@ -8,6 +8,7 @@ import { Money } from "../../../kit";
  */
 @ObjectType({ description: "A product in the shop's catalogue. Owned by retail; promotions adds its price." })
 @Directive(`@key(fields: "sku")`)
+@Directive(CATALOGUE)
 export class Product {
   @Field(() => ID, { description: "Stock-keeping unit, e.g. SKU-0001. Owned by retail." })
   sku!: string;
@@ -18,10 +19,13 @@ export class Product {
   @Field({ description: "Catalogue category, e.g. \"Outdoor\". Owned by retail." })
   category!: string;
 
+  // A price: revalidated on every request, never served stale.
+  @Directive(REVALIDATE)
   @Field(() => Money, { description: "List price before any offer. Owned by retail; the final price is promotions' Product.price." })
   listPrice!: Money;
 }
 
+@Directive(CATALOGUE)
 @ObjectType({ description: "One page of the retail catalogue, ordered by SKU. Owned by retail." })
 export class ProductPage {
   @Field(() => [Product], { description: "The products on this page. Owned by retail." })

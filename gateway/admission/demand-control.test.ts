@@ -1,0 +1,54 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { Supergraph } from "@apollo/federation-internals";
+import { type OperationDefinitionNode, parse } from "graphql";
+import { EXAMPLES } from "../../demo/examples";
+import { costHintsOf, estimateCost, parseBudgets } from "./demand-control";
+import { gatewaySettings } from "../config";
+
+// The committed supergraph, with the units' own @cost and @listSize.
+const sdl = readFileSync(join(__dirname, "..", "..", "schema", "supergraph.graphql"), "utf8");
+const schema = Supergraph.build(sdl).apiSchema().toGraphQLJSSchema();
+const hints = costHintsOf(sdl);
+const budgets = parseBudgets(gatewaySettings.GATEWAY_COST_BUDGETS.default!);
+const LIST = Number(gatewaySettings.GATEWAY_DEFAULT_LIST_SIZE.default);
+
+const cost = (query: string, variables: Record<string, unknown> = {}) => {
+  const document = parse(query);
+  return estimateCost(schema, hints, document, document.definitions.find((d) => d.kind === "OperationDefinition") as OperationDefinitionNode, variables, LIST);
+};
+
+describe("demand control", () => {
+  it.each(EXAMPLES.map((e) => [e.title, e] as const))("lets the worked example %s through, for the role it is written for", (_title, example) => {
+    const estimated = cost(example.query, example.variables);
+    // Each within the budget of the caller it is written for: a partner, or a customer on their own channels.
+    expect(estimated).toBeLessThanOrEqual(example.channel === "PARTNER" ? budgets.partner : budgets.customer);
+    expect(estimated).toBeGreaterThan(0);
+  });
+
+  it("counts a list by its slicing argument, its default, or what the unit assumes", () => {
+    const one = cost(`{ customer(id: "C") { orders(first: 1) { id } } }`);
+    const ten = cost(`{ customer(id: "C") { orders(first: 10) { id } } }`);
+    expect(ten - one).toBe(9);
+    expect(cost(`query($n: Int) { customer(id: "C") { orders(first: $n) { id } } }`, { n: 10 })).toBe(ten);
+    expect(cost(`{ customer(id: "C") { orders { id } } }`)).toBe(cost(`{ customer(id: "C") { orders(first: 20) { id } } }`));
+    expect(cost(`{ products(first: 5) { items { sku } } }`)).toBe(1 + 5);
+  });
+
+  it("refuses a 100 x 100 x 100 list and a fragment bomb, at once and with a finite figure", () => {
+    const nested = cost(`{ products(first: 100) { items { sku } } searchCustomers(text: "a", first: 100) { orders(first: 100) { lines { product { name } } } invoices(first: 100) { lines { description } } } }`);
+    expect(nested).toBeGreaterThan(budgets.agent);
+    const levels = Array.from({ length: 30 }, (_, i) => `fragment F${i} on Customer { orders(first: 100) { id } ...F${i + 1} ...F${i + 1} }`);
+    const bomb = `{ customer(id: "C") { ...F0 } } ${levels.join(" ")} fragment F30 on Customer { id }`;
+    const started = Date.now();
+    expect(cost(bomb)).toBeGreaterThan(budgets.agent);
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+
+  it("gives each role a budget, and reads budgets strictly", () => {
+    expect(budgets.anonymous).toBeLessThanOrEqual(budgets.partner);
+    expect(budgets.partner).toBeLessThanOrEqual(budgets.agent);
+    expect(() => parseBudgets("agent=10")).toThrow(/no budget for anonymous/);
+    expect(() => parseBudgets("root=1")).toThrow(/not role=budget/);
+  });
+});

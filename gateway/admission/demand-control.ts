@@ -1,0 +1,159 @@
+import type { ApolloServerPlugin } from "@apollo/server";
+import { type DocumentNode, type FieldNode, type FragmentDefinitionNode, GraphQLError, type GraphQLNamedType, type GraphQLSchema, Kind, type OperationDefinitionNode, type SelectionSetNode, type ValueNode, getNamedType, isCompositeType, isListType, isNonNullType, isObjectType, isInterfaceType, parse, valueFromASTUntyped } from "graphql";
+import type { Role } from "../../kit/identity";
+import type { GatewayContext } from "../context";
+
+/**
+ * Demand control: an operation's cost estimated before it runs, from the
+ * units' `@cost` and `@listSize` (the IBM cost specification, as Apollo
+ * Router reads it), against a budget per role. An object costs 1 unless a
+ * unit says otherwise, a scalar 0, a mutation's root field 10; a list field
+ * costs its size times what one element selects, its size being its slicing
+ * argument (`first`, or that argument's default), else its `assumedSize`,
+ * else the gateway's default. Fragments are costed once each, so a fragment
+ * bomb is estimated in microseconds (and refused), never expanded.
+ */
+export interface CostHints {
+  weights: Map<string, number>;
+  lists: Map<string, { assumedSize?: number; slicingArguments: string[]; sizedFields: string[] }>;
+}
+
+const MUTATION_WEIGHT = 10;
+
+export function costHintsOf(supergraphSdl: string): CostHints {
+  const hints: CostHints = { weights: new Map(), lists: new Map() };
+  for (const d of parse(supergraphSdl, { noLocation: true }).definitions) {
+    if (d.kind !== Kind.OBJECT_TYPE_DEFINITION && d.kind !== Kind.INTERFACE_TYPE_DEFINITION) continue;
+    const typeCost = d.directives?.find((x) => x.name.value === "cost");
+    if (typeCost) hints.weights.set(d.name.value, Number(argOf(typeCost.arguments, "weight") ?? 1));
+    for (const field of d.fields ?? []) {
+      const coordinate = `${d.name.value}.${field.name.value}`;
+      for (const directive of field.directives ?? []) {
+        if (directive.name.value === "cost") hints.weights.set(coordinate, Number(argOf(directive.arguments, "weight") ?? 0));
+        if (directive.name.value === "listSize") {
+          const assumed = argOf(directive.arguments, "assumedSize");
+          hints.lists.set(coordinate, {
+            assumedSize: typeof assumed === "number" ? assumed : undefined,
+            slicingArguments: (argOf(directive.arguments, "slicingArguments") as string[] | undefined) ?? [],
+            sizedFields: (argOf(directive.arguments, "sizedFields") as string[] | undefined) ?? [],
+          });
+        }
+      }
+    }
+  }
+  return hints;
+}
+
+function argOf(args: readonly { name: { value: string }; value: ValueNode }[] | undefined, name: string): unknown {
+  const value = args?.find((a) => a.name.value === name)?.value;
+  return value ? valueFromASTUntyped(value) : undefined;
+}
+
+/** The estimated cost of one operation of `document`, with its variables. */
+export function estimateCost(schema: GraphQLSchema, hints: CostHints, document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown>, defaultListSize: number): number {
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
+  const memo = new Map<string, number>();
+  const root = schema.getRootType(operation.operation);
+  if (!root) return 0;
+
+  const argument = (node: FieldNode, name: string, defaults: Map<string, unknown>): unknown => {
+    const given = node.arguments?.find((a) => a.name.value === name)?.value;
+    if (!given) return defaults.get(name);
+    return given.kind === Kind.VARIABLE ? (variables[given.name.value] ?? defaults.get(name)) : valueFromASTUntyped(given, variables);
+  };
+
+  const selections = (set: SelectionSetNode, type: GraphQLNamedType, sized: Map<string, number>, onRoot: boolean): number => {
+    let total = 0;
+    for (const selection of set.selections) {
+      if (selection.kind === Kind.FIELD) total += field(selection, type, sized, onRoot);
+      else if (selection.kind === Kind.INLINE_FRAGMENT) {
+        const condition = selection.typeCondition ? (schema.getType(selection.typeCondition.name.value) ?? type) : type;
+        total += selections(selection.selectionSet, condition, sized, onRoot);
+      } else {
+        const fragment = fragments.get(selection.name.value);
+        if (!fragment) continue;
+        const key = sized.size === 0 ? selection.name.value : undefined;
+        const known = key !== undefined ? memo.get(key) : undefined;
+        if (known !== undefined) {
+          total += known;
+          continue;
+        }
+        if (key !== undefined) memo.set(key, 0); // a cycle is invalid GraphQL; never loop on one
+        const cost = selections(fragment.selectionSet, schema.getType(fragment.typeCondition.name.value) ?? type, sized, onRoot);
+        if (key !== undefined) memo.set(key, cost);
+        total += cost;
+      }
+    }
+    return total;
+  };
+
+  const field = (node: FieldNode, parent: GraphQLNamedType, sized: Map<string, number>, onRoot: boolean): number => {
+    if (node.name.value.startsWith("__") || !(isObjectType(parent) || isInterfaceType(parent))) return 0;
+    const definition = parent.getFields()[node.name.value];
+    if (!definition) return 0;
+    const named = getNamedType(definition.type);
+    const coordinate = `${parent.name}.${definition.name}`;
+    const weight = hints.weights.get(coordinate) ?? hints.weights.get(named.name) ?? (onRoot && parent === schema.getMutationType() ? MUTATION_WEIGHT : isCompositeType(named) ? 1 : 0);
+    const list = hints.lists.get(coordinate);
+    const defaults = new Map(definition.args.map((a) => [a.name, a.defaultValue]));
+    let size: number | undefined;
+    for (const name of list?.slicingArguments ?? []) {
+      const value = argument(node, name, defaults);
+      if (typeof value === "number") size = Math.max(size ?? 0, value);
+    }
+    size ??= list?.assumedSize;
+    const inner = new Map<string, number>();
+    // A page: the size belongs to its item list, not to the page object.
+    if (list && list.sizedFields.length > 0 && size !== undefined) for (const f of list.sizedFields) inner.set(f, size);
+    const own = isList(definition.type) ? (sized.get(definition.name) ?? (list?.sizedFields.length ? undefined : size) ?? defaultListSize) : 1;
+    const below = node.selectionSet && isCompositeType(named) ? selections(node.selectionSet, named, inner, false) : 0;
+    return own * (weight + below);
+  };
+
+  return selections(operation.selectionSet, root, new Map(), true);
+}
+
+function isList(type: unknown): boolean {
+  return isListType(isNonNullType(type) ? type.ofType : type);
+}
+
+/** Budgets by role, from `anonymous=…,partner=…,customer=…,agent=…`. */
+export function parseBudgets(text: string): Record<Role | "anonymous", number> {
+  const budgets: Record<string, number> = {};
+  for (const part of text.split(",").map((p) => p.trim()).filter(Boolean)) {
+    const [role, value] = part.split("=").map((p) => p.trim());
+    if (!["anonymous", "partner", "customer", "agent"].includes(role) || !/^\d+$/.test(value ?? "")) throw new Error(`"${part}" is not role=budget (roles: anonymous, partner, customer, agent)`);
+    budgets[role] = Number(value);
+  }
+  for (const role of ["anonymous", "partner", "customer", "agent"]) if (budgets[role] === undefined) throw new Error(`no budget for ${role}`);
+  return budgets as Record<Role | "anonymous", number>;
+}
+
+/**
+ * Refuses, before any fetch, an operation whose estimated cost is over its
+ * caller's budget: a 400 `MAX_COST_EXCEEDED` naming both figures.
+ */
+export function demandControl(budgets: Record<Role | "anonymous", number>, defaultListSize: number, hintsNow: () => CostHints | null): ApolloServerPlugin<GatewayContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ document, operation, request, contextValue, schema }) {
+          const hints = hintsNow();
+          if (!hints || !operation) return;
+          const role = contextValue.identity?.role ?? "anonymous";
+          const cost = estimateCost(schema, hints, document, operation, request.variables ?? {}, defaultListSize);
+          const budget = budgets[role];
+          if (cost <= budget) return;
+          throw new GraphQLError(`the operation would cost too much to run: its estimated cost is ${readable(cost)} where the budget of ${role === "anonymous" ? "an anonymous caller" : `a${role === "agent" ? "n" : ""} ${role}`} is ${budget} (a list field counts what it selects once per element, its size being \`first\` or what its unit declares)`, {
+            extensions: { code: "MAX_COST_EXCEEDED", estimatedCost: Number.isFinite(cost) ? cost : String(cost), budget, http: { status: 400 } },
+          });
+        },
+      };
+    },
+  };
+}
+
+function readable(n: number): string {
+  return n < 1e15 ? String(Math.round(n)) : Number.isFinite(n) ? n.toPrecision(3) : "beyond counting";
+}
