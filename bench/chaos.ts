@@ -1,167 +1,179 @@
 import "reflect-metadata";
-import { PER_UNIT } from "../test/e2e/queries";
-import { startDelayProxy } from "../test/support/delay-proxy";
-import { type Sample, startLoad } from "../test/support/load";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { EXAMPLES } from "../demo/examples";
+import { loadGatewayConfig } from "../gateway/config";
+import { mintToken } from "../gateway/admission/token";
+import { ROOT, readManifest } from "../scripts/manifest";
+import { type Dependencies, dependenciesOf, missingUnaffected, unitsTouched } from "../test/support/fail-alone";
+import { type Caller, type CallerSample, send, startCallers } from "../test/support/load";
 import { startStack } from "../test/support/stack";
 
 /**
- * `npm run chaos [-- --seconds=40]`: the graph as real processes on loopback
- * under a steady load, while bookings is killed and restarted and retail
- * (behind a delay proxy) turns slower than its timeout, in turns. Prints what
- * clients saw per phase and how long each unit took to be served again.
- * Exits non-zero if the gateway died, answered anything but 200, or lost a
- * healthy unit's fields.
+ * `npm run chaos [-- --seconds=6 --callers=12]`: the graph as real processes
+ * on loopback, under load from many distinct callers (a token each) running
+ * every GraphiQL worked example, while each unit in turn is killed, then hung
+ * (SIGSTOP), for `--seconds`, and comes back. Prints, per unit and mode, what
+ * callers saw: requests, answers with every field that does not depend on the
+ * unit (as with every unit up; "depends" read from the supergraph),
+ * whole-response losses, errors by code, p50/p99, and how long after the
+ * unit came back its fields were served again. Exits non-zero on any
+ * whole-response loss, any answer that lost an unaffected field, a unit
+ * never served again, or a gateway that died.
  */
-const FULL: Record<string, unknown> = { billing: { name: "Maria Schmidt" }, bookings: { stayCount: 5 }, retail: { loyalty: { tier: "GOLD" } }, promotions: { consent: { email: true } } };
-const BODY = { query: PER_UNIT, variables: { id: "C000001" } };
-const CLIENTS = 8;
-const RETAIL_TIMEOUT_MS = 800;
-
 interface Phase {
-  name: string;
-  /** The unit this phase hurts; any other unit's missing field is collateral damage. */
-  target?: string;
+  unit: string;
+  mode: "stopped" | "hung" | "-";
   from: number;
-  to: number;
+  /** When the unit was back (restarted and healthy, or continued). */
+  back: number;
+  recovered?: number;
+  requests: number;
+  complete: number;
+  losses: number;
+  codes: Map<string, number>;
+  latencies: number[];
+  /** A few answers that lacked an unaffected field, to say which. */
+  faults: string[];
 }
 
+const option = (name: string, fallback: number, min: number, max: number): number => {
+  const raw = process.argv.find((a) => a.startsWith(`--${name}=`))?.split("=")[1];
+  const value = raw === undefined ? fallback : Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) throw new Error(`--${name} must be a whole number from ${min} to ${max}`);
+  return value;
+};
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 async function main(): Promise<number> {
-  const seconds = Number(/^--seconds=(\d+)$/.exec(process.argv.find((a) => a.startsWith("--seconds=")) ?? "")?.[1] ?? 40);
-  if (!(seconds >= 10 && seconds <= 120)) throw new Error("--seconds must be between 10 and 120");
+  const seconds = option("seconds", 6, 2, 120);
+  const callerCount = option("callers", 12, 1, 200);
+  const units = readManifest().map((e) => e.name);
+  const supergraph = readFileSync(join(ROOT, "schema", "supergraph.graphql"), "utf8");
+  const dependencies = new Map<string, Dependencies>(EXAMPLES.map((e) => [e.title, dependenciesOf(supergraph, e.query)]));
 
-  const retail = await startDelayProxy();
   const stack = await startStack({
     env: { GATEWAY_LOG_LEVEL: "warn" },
-    gatewayEnv: { SUBGRAPH_RETAIL_URL: retail.url, SUBGRAPH_RETAIL_TIMEOUT_MS: String(RETAIL_TIMEOUT_MS), GATEWAY_REQUEST_DEADLINE_MS: "2500", GATEWAY_BREAKER_COOLDOWN_MS: "1000" },
-    deferUnits: true,
+    // Timeouts wide enough for a busy two-core machine (a healthy unit must not time out), short enough that a hung one costs seconds.
+    gatewayEnv: { GATEWAY_SUBGRAPH_TIMEOUT_MS: "2500", GATEWAY_REQUEST_DEADLINE_MS: "6000", GATEWAY_BREAKER_COOLDOWN_MS: "1000" },
   });
-  retail.target = new URL(stack.unitUrls.get("retail")!).origin;
-  await stack.startUnits();
-  // A unit's first queries warm its silo and code paths and may outlast the short timeout; that is not what this measures.
-  const warmUp = startLoad(stack.gatewayUrl, BODY, CLIENTS);
-  await sleep(1000);
-  await warmUp.stop();
+  const body = (e: (typeof EXAMPLES)[number]) => ({ query: e.query, variables: e.variables });
+  // The first round commits the redemption (its idempotency key replays it from then on); the second is the baseline.
+  for (const e of EXAMPLES) await send(stack.gatewayUrl, body(e), { "x-channel": e.channel });
+  const baseline = new Map<string, unknown>();
+  for (const e of EXAMPLES) {
+    const answer = await send(stack.gatewayUrl, body(e), { "x-channel": e.channel });
+    if (answer.status !== 200 || answer.errors.length > 0) throw new Error(`"${e.title}" fails with every unit up: ${JSON.stringify(answer.errors)}`);
+    baseline.set(e.title, answer.data);
+  }
+
+  const config = loadGatewayConfig({});
+  const callers: Caller[] = await Promise.all(
+    Array.from({ length: callerCount }, async (_, i) => {
+      let turn = i;
+      const authorization = `Bearer ${await mintToken(config, { role: "agent", sub: `chaos-caller-${i}` })}`;
+      return {
+        authorization,
+        next() {
+          const e = EXAMPLES[turn++ % EXAMPLES.length];
+          return { name: e.title, body: body(e), headers: { "x-channel": e.channel } };
+        },
+      };
+    }),
+  );
 
   const phases: Phase[] = [];
-  const recoveries: { what: string; ms: number }[] = [];
-  const load = startLoad(stack.gatewayUrl, BODY, CLIENTS);
-  const phase = async (name: string, target: string | undefined, run: () => Promise<void>) => {
-    const from = Date.now();
-    await run();
-    phases.push({ name, target, from, to: Date.now() });
+  const phase = (unit: string, mode: Phase["mode"]): Phase => {
+    const p: Phase = { unit, mode, from: Date.now(), back: Infinity, requests: 0, complete: 0, losses: 0, codes: new Map(), latencies: [], faults: [] };
+    phases.push(p);
+    return p;
   };
-  /** Time from `since` until the first answer sent after it that has the unit's fields. */
-  const recovered = async (unit: string, since: number) => {
-    for (;;) {
-      const good = load.samples.find((s) => s.at >= since && same(s.data?.[unit], FULL[unit]));
-      if (good) return good.at + good.ms - since;
-      await sleep(20);
-    }
+  let current = phase("none", "-");
+  const onSample = (s: CallerSample) => {
+    // The last phase the request was in flight during (a unit killed while
+    // it waited counts against that unit); else the one it was sent after.
+    let p = phases[0];
+    for (const ph of phases) if (s.at >= ph.from) p = ph;
+    for (const ph of phases) if (ph.from <= s.at + s.ms && s.at < ph.back) p = ph;
+    const deps = dependencies.get(s.name)!;
+    const full = s.status === 200 && s.errors.length === 0 && JSON.stringify(s.data) === JSON.stringify(baseline.get(s.name));
+    if (p.mode !== "-" && s.at >= p.back && p.recovered === undefined && full && unitsTouched(deps).has(p.unit)) p.recovered = s.at + s.ms - p.back;
+    if (s.at >= p.back) return; // after the unit came back: counted towards its recovery only
+    p.requests += 1;
+    p.latencies.push(s.ms);
+    const missing = missingUnaffected(baseline.get(s.name), s.data, deps, p.unit);
+    if (s.status !== 200 || s.data === null || s.data === undefined) p.losses += 1;
+    else if (missing.length === 0) p.complete += 1;
+    if (missing.length > 0 && p.faults.length < 3) p.faults.push(`"${s.name}" lacked ${missing.slice(0, 3).join(", ")} (errors: ${s.errors.map((e) => `${e.code}/${e.unit ?? "-"} ${e.message}`).join("; ")})`);
+    for (const e of s.errors) p.codes.set(`${e.code}/${e.unit ?? "-"}`, (p.codes.get(`${e.code}/${e.unit ?? "-"}`) ?? 0) + 1);
   };
 
-  const ends = Date.now() + seconds * 1000;
-  for (let round = 1; Date.now() < ends - 8000; round += 1) {
-    await phase("steady", undefined, () => sleep(1500));
-    await phase("bookings killed", "bookings", async () => {
-      const proc = stack.procs.get("bookings")!;
-      proc.child.kill("SIGKILL");
-      await proc.exited;
-      await sleep(2500);
-      await stack.restart("bookings");
-      const restarted = Date.now();
-      recoveries.push({ what: `bookings restart ${round}`, ms: await recovered("bookings", restarted) });
-    });
-    await phase("steady", undefined, () => sleep(1500));
-    await phase("retail slow", "retail", async () => {
-      retail.delayMs = RETAIL_TIMEOUT_MS * 3;
-      await sleep(2500);
-      retail.delayMs = 0;
-      const fixed = Date.now();
-      recoveries.push({ what: `retail fixed ${round}`, ms: await recovered("retail", fixed) });
-    });
+  // Warm every process's code paths first; that is not what this measures.
+  const warmUp = startCallers(stack.gatewayUrl, callers, () => undefined);
+  await sleep(3000);
+  await warmUp.stop();
+  current.from = Date.now();
+  const load = startCallers(stack.gatewayUrl, callers, onSample);
+  await sleep(seconds * 1000);
+  current.back = Date.now();
+  for (const unit of units) {
+    for (const mode of ["stopped", "hung"] as const) {
+      const proc = stack.procs.get(unit)!;
+      current = phase(unit, mode);
+      if (mode === "stopped") {
+        proc.child.kill("SIGKILL");
+        await proc.exited;
+        await sleep(seconds * 1000);
+        await stack.restart(unit);
+      } else {
+        proc.child.kill("SIGSTOP");
+        await sleep(seconds * 1000);
+        proc.child.kill("SIGCONT");
+      }
+      current.back = Date.now();
+      const giveUp = Date.now() + 30_000;
+      while (current.recovered === undefined && Date.now() < giveUp) await sleep(50);
+      // Steady again before the next unit is hurt.
+      await sleep(1000);
+    }
   }
-  await phase("steady", undefined, () => sleep(Math.max(1000, ends - Date.now())));
-  const samples = await load.stop();
+  await load.stop();
   const alive = stack.procs.get("gateway")!.child.exitCode === null;
   await stack.stop();
-  await retail.close();
 
-  const rows = summarize(samples, phases);
-  process.stdout.write(render(seconds, alive, rows, recoveries));
-  const total = rows[rows.length - 1];
-  return alive && total.failed === 0 && total.collateral === 0 ? 0 : 1;
+  process.stdout.write(render(seconds, callerCount, alive, phases));
+  const bad = phases.some((p) => p.losses > 0 || p.complete < p.requests || (p.mode !== "-" && p.recovered === undefined));
+  return alive && !bad ? 0 : 1;
 }
 
-interface Row {
-  phase: string;
-  requests: number;
-  ok: number;
-  partial: number;
-  failed: number;
-  collateral: number;
-  codes: Map<string, number>;
-  p50: number;
-  max: number;
+function percentile(sorted: number[], q: number): number {
+  return sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 }
 
-function summarize(samples: Sample[], phases: Phase[]): Row[] {
-  const rows = new Map<string, Row>();
-  const row = (name: string) => {
-    let r = rows.get(name);
-    if (!r) rows.set(name, (r = { phase: name, requests: 0, ok: 0, partial: 0, failed: 0, collateral: 0, codes: new Map(), p50: 0, max: 0 }));
-    return r;
-  };
-  const latencies = new Map<string, number[]>();
-  for (const s of samples) {
-    // A request counts where its answer arrived; it may blame any unit hurt while it was in flight.
-    const done = s.at + s.ms;
-    const p = phases.find((ph) => done >= ph.from && done < ph.to) ?? phases[phases.length - 1];
-    const hurt = new Set(phases.filter((ph) => ph.from <= done && ph.to >= s.at).map((ph) => ph.target));
-    for (const r of [row(p.name), row("all")]) {
-      r.requests += 1;
-      if (s.status !== 200) r.failed += 1;
-      else if (s.errors.length === 0) r.ok += 1;
-      else r.partial += 1;
-      const lost = Object.keys(FULL).filter((unit) => !same(s.data?.[unit], FULL[unit]) && !hurt.has(unit));
-      if (s.status === 200 && lost.length > 0) r.collateral += 1;
-      for (const e of s.errors) r.codes.set(`${e.code}/${e.unit ?? "-"}`, (r.codes.get(`${e.code}/${e.unit ?? "-"}`) ?? 0) + 1);
-      r.max = Math.max(r.max, s.ms);
-      latencies.set(r.phase, [...(latencies.get(r.phase) ?? []), s.ms]);
-    }
-  }
-  for (const r of rows.values()) {
-    const sorted = (latencies.get(r.phase) ?? [0]).sort((a, b) => a - b);
-    r.p50 = sorted[Math.floor(sorted.length / 2)];
-  }
-  const all = rows.get("all")!;
-  rows.delete("all");
-  return [...rows.values(), all];
-}
-
-function render(seconds: number, alive: boolean, rows: Row[], recoveries: { what: string; ms: number }[]): string {
-  const head = ["phase", "requests", "ok", "partial", "failed", "collateral", "errors by code/unit", "p50 ms", "max ms"];
-  const body = rows.map((r) => [r.phase, r.requests, r.ok, r.partial, r.failed, r.collateral, [...r.codes].map(([k, n]) => `${k} ${n}`).join(", ") || "-", r.p50, r.max].map(String));
-  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
-  const line = (cells: string[]) => `| ${cells.map((c, i) => (i === 0 || i === 6 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(" | ")} |`;
+function render(seconds: number, callers: number, alive: boolean, phases: Phase[]): string {
+  const head = ["unit", "mode", "requests", "unaffected fields all there", "whole-response losses", "errors by code/unit", "p50 ms", "p99 ms", "recovery s"];
+  const rows = phases.map((p) => {
+    const sorted = [...p.latencies].sort((a, b) => a - b);
+    const codes = [...p.codes].map(([k, n]) => `${k} ${n}`).join(", ") || "-";
+    const recovery = p.mode === "-" ? "-" : p.recovered === undefined ? "NEVER" : (p.recovered / 1000).toFixed(2);
+    return [p.unit, p.mode, p.requests, p.complete, p.losses, codes, percentile(sorted, 0.5), percentile(sorted, 0.99), recovery].map(String);
+  });
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => (i < 2 || i === 5 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(" | ")} |`;
   return [
     "",
-    `chaos: ${seconds} s, ${CLIENTS} clients, loopback; gateway still up at the end: ${alive ? "yes" : "NO"}`,
-    "(a request counts in the phase its answer arrived in; failed = no HTTP 200; collateral = fields lost of a unit nobody hurt)",
+    `chaos: ${callers} callers (a token each) running the ${EXAMPLES.length} GraphiQL worked examples; each unit killed, then hung (SIGSTOP), for ${seconds} s; loopback`,
+    `gateway still up at the end: ${alive ? "yes" : "NO"}`,
+    "(a request counts in the last phase it was in flight during; \"unaffected fields all there\" = every field not depending on the unit as with every unit up;",
+    " recovery = from the unit being back (restarted and healthy, or continued) to the first full answer of an example that needs it)",
     "",
     line(head),
     `|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`,
-    ...body.map(line),
+    ...rows.map(line),
     "",
-    "recoveries (restart or fix -> first full answer for that unit):",
-    ...recoveries.map((r) => `  ${r.what.padEnd(20)} ${(r.ms / 1000).toFixed(2)} s`),
+    ...phases.flatMap((p) => p.faults.map((f) => `  ${p.unit} ${p.mode}: ${f}`)),
     "",
   ].join("\n");
-}
-
-function same(a: unknown, b: unknown): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
 }
 
 main().then(

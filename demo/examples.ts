@@ -77,11 +77,14 @@ ${priceQuery("PriceAtTheTill")}`,
     title: "The timeline: every unit's touch points, newest first",
     channel: "CALL_CENTER",
     variables: { id: NAMED.returningGuest },
-    query: `# Touch points of all four units merged into one list, newest first.
+    query: `# Touch points of all four units merged into one list, newest first. A unit
+# that does not answer is left out and named: an error at customer.timeline, and
+# in timelineMissingUnits ([] when the timeline is complete).
 query Timeline($id: ID!) {
   customer(id: $id) {
     name
     timeline(first: 10) { at unit channel kind summary ref }
+    timelineMissingUnits
   }
 }`,
   },

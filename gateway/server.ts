@@ -82,7 +82,13 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
           apollo,
           guard: admission.guard,
           onRequest: corsHandler(config.GATEWAY_CORS_ORIGINS.split(",").map((o) => o.trim()).filter(Boolean)),
-          maxBodyBytes: config.GATEWAY_MAX_BODY_BYTES,
+          limits: {
+            maxBodyBytes: config.GATEWAY_MAX_BODY_BYTES,
+            bodyTimeoutMs: config.GATEWAY_BODY_TIMEOUT_MS,
+            headersTimeoutMs: config.GATEWAY_HEADERS_TIMEOUT_MS,
+            maxJsonDepth: config.GATEWAY_MAX_JSON_DEPTH,
+            maxJsonValues: config.GATEWAY_MAX_JSON_VALUES,
+          },
           observer: telemetry.observer,
           context: async (info) => ({
             requestId: info.requestId,

@@ -1,4 +1,5 @@
 import { Directive, Field, ID, ObjectType, registerEnumType } from "type-graphql";
+import { unitNames } from "./manifest";
 
 /**
  * Types every unit speaks identically: they are value types in Federation
@@ -16,13 +17,25 @@ registerEnumType(Channel, {
   description: "Where a request or a touch point came from. Recorded, never used to change a price, an offer or a history. Shared by every unit.",
 });
 
-export enum BusinessUnit {
-  BOOKINGS = "BOOKINGS",
-  BILLING = "BILLING",
-  RETAIL = "RETAIL",
-  PROMOTIONS = "PROMOTIONS",
+/**
+ * The business unit that owns a piece of data: one value per unit in
+ * subgraphs/manifest.json, upper case (BOOKINGS, BILLING...), so a unit added
+ * with `npm run new-subgraph` can name itself on the touch points it adds to
+ * the timeline without editing the kit. Every unit reads the same manifest,
+ * so every unit prints the same enum.
+ */
+export type BusinessUnit = string;
+
+/** The GraphQL enum BusinessUnit, for `@Field(() => BUSINESS_UNIT)`. */
+export const BUSINESS_UNIT: Record<string, BusinessUnit> = Object.fromEntries(unitNames().map((name) => [name.toUpperCase(), name.toUpperCase()]));
+registerEnumType(BUSINESS_UNIT, { name: "BusinessUnit", description: "The business unit that owns a piece of data. Shared by every unit." });
+
+/** A unit's BusinessUnit value by its manifest name ("bookings" -> BOOKINGS); throws for a name the manifest lacks. */
+export function businessUnit(name: string): BusinessUnit {
+  const value = BUSINESS_UNIT[name.toUpperCase()];
+  if (!value) throw new Error(`"${name}" is not a unit in subgraphs/manifest.json`);
+  return value;
 }
-registerEnumType(BusinessUnit, { name: "BusinessUnit", description: "The business unit that owns a piece of data. Shared by every unit." });
 
 export enum LoyaltyTier {
   BRONZE = "BRONZE",
@@ -44,7 +57,7 @@ export class TouchPoint {
   @Field({ description: "When it happened, ISO-8601 UTC." })
   at!: string;
 
-  @Field(() => BusinessUnit, { description: "The unit whose silo recorded it." })
+  @Field(() => BUSINESS_UNIT, { description: "The unit whose silo recorded it." })
   unit!: BusinessUnit;
 
   @Field(() => Channel, { nullable: true, description: "The channel it came through, where the unit records one." })

@@ -3,6 +3,7 @@ import { type IncomingMessage, type Server, type ServerResponse, createServer } 
 import type { AddressInfo } from "node:net";
 import { type ApolloServer, type BaseContext, HeaderMap } from "@apollo/server";
 import { type HttpObserver, linkContext, noteErrorCode, requestOf } from "./observe";
+import { DEFAULT_LIMITS, Refusal, type RequestLimits, answerClientError, checkJson, checkJsonText, readBody } from "./request-limits";
 
 /**
  * A small HTTP front for Apollo Server, shared by the gateway and every
@@ -28,7 +29,8 @@ export interface HttpOptions<C extends BaseContext> {
   apollo: ApolloServer<C>;
   context(info: RequestInfo): Promise<C>;
   routes?: Record<string, Route>;
-  maxBodyBytes?: number;
+  /** Size, depth and time limits on each request (request-limits.ts); each has a default. */
+  limits?: Partial<RequestLimits>;
   graphqlPath?: string;
   /** Called first for every request (CORS); return true once it has answered. */
   onRequest?(req: IncomingMessage, res: ServerResponse): boolean;
@@ -58,34 +60,8 @@ export function sendError(res: ServerResponse, status: number, code: string, mes
   sendJson(res, status, { errors: [{ message, extensions: { code } }] }, headers);
 }
 
-class BodyTooLarge extends Error {}
-
-function readBody(req: IncomingMessage, limit: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const declared = Number(req.headers["content-length"] ?? 0);
-    if (declared > limit) {
-      reject(new BodyTooLarge());
-      req.resume();
-      return;
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on("data", (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        reject(new BodyTooLarge());
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    req.on("error", reject);
-  });
-}
-
 export async function serveApollo<C extends BaseContext>(options: HttpOptions<C>, port: number, host = "127.0.0.1"): Promise<RunningServer> {
-  const limit = options.maxBodyBytes ?? 1_000_000;
+  const limits: RequestLimits = { ...DEFAULT_LIMITS, ...options.limits };
   const graphqlPath = options.graphqlPath ?? "/graphql";
   let inFlight = 0;
   let draining: (() => void) | undefined;
@@ -105,23 +81,39 @@ export async function serveApollo<C extends BaseContext>(options: HttpOptions<C>
   const graphql = async (req: IncomingMessage, res: ServerResponse, url: URL, requestId: string): Promise<void> => {
     let rawBody = "";
     let body: unknown = undefined;
-    if (req.method === "POST") {
-      try {
-        rawBody = await readBody(req, limit);
-      } catch (err) {
-        if (err instanceof BodyTooLarge) return sendError(res, 413, "BAD_REQUEST", `request body larger than the limit of ${limit} bytes`, { connection: "close" });
-        throw err;
-      }
-      const type = String(req.headers["content-type"] ?? "");
-      if (type.includes("application/json") || type.includes("application/graphql-response+json")) {
-        try {
-          body = rawBody === "" ? undefined : JSON.parse(rawBody);
-        } catch (err) {
-          return sendError(res, 400, "BAD_REQUEST", `malformed JSON body: ${(err as Error).message}`);
+    try {
+      if (req.method === "POST") {
+        rawBody = await readBody(req, limits);
+        const type = String(req.headers["content-type"] ?? "");
+        if (type.includes("application/json") || type.includes("application/graphql-response+json")) {
+          checkJsonText(rawBody, limits);
+          try {
+            body = rawBody === "" ? undefined : JSON.parse(rawBody);
+          } catch (err) {
+            return sendError(res, 400, "BAD_REQUEST", `malformed JSON body: ${(err as Error).message}`);
+          }
+          checkJson(body, limits);
+        } else {
+          body = rawBody;
         }
-      } else {
-        body = rawBody;
       }
+      // GET carries its JSON in parameters; Apollo parses them, the limits apply first.
+      for (const name of ["variables", "extensions"]) {
+        const param = url.searchParams.get(name);
+        if (param === null) continue;
+        checkJsonText(param, limits, `the ${name} parameter`);
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(param);
+        } catch {
+          continue; // Apollo answers malformed parameters in its own words.
+        }
+        checkJson(parsed, limits, `the ${name} parameter`);
+      }
+    } catch (err) {
+      if (!(err instanceof Refusal)) throw err;
+      // A refused body may still be arriving: answer, then close the connection.
+      return sendError(res, err.status, err.code, err.message, err.status === 413 || err.status === 408 ? { connection: "close" } : {});
     }
     const info: RequestInfo = { requestId, headers: req.headers, rawBody, body, url, remoteAddress: req.socket.remoteAddress ?? "unknown" };
     if (options.guard && !(await options.guard(req, res, info))) return;
@@ -144,7 +136,7 @@ export async function serveApollo<C extends BaseContext>(options: HttpOptions<C>
     }
   };
 
-  const server = createServer((req, res) => {
+  const server = createServer({ headersTimeout: limits.headersTimeoutMs, requestTimeout: limits.headersTimeoutMs + limits.bodyTimeoutMs + 5000, connectionsCheckingInterval: checkEvery(limits.headersTimeoutMs) }, (req, res) => {
     inFlight += 1;
     res.on("close", () => {
       inFlight -= 1;
@@ -157,6 +149,7 @@ export async function serveApollo<C extends BaseContext>(options: HttpOptions<C>
     });
   });
   server.keepAliveTimeout = 65_000;
+  server.on("clientError", answerClientError(limits));
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -179,6 +172,14 @@ export async function serveApollo<C extends BaseContext>(options: HttpOptions<C>
       await closed;
     },
   };
+}
+
+/**
+ * How often Node looks for requests whose headers are late: often enough that
+ * a late one is refused near its limit, not up to Node's default 30 s after.
+ */
+function checkEvery(headersTimeoutMs: number): number {
+  return Math.max(50, Math.min(1000, Math.floor(headersTimeoutMs / 4)));
 }
 
 /** Whether an Accept header asks for HTML before JSON, as a browser's navigation does and fetch() or curl do not. */

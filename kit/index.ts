@@ -18,3 +18,5 @@ export * from "./graph-client";
 export * from "./identity";
 export * from "./shared-settings";
 export * from "./authorization";
+export * from "./partial-answer";
+export * from "./manifest";

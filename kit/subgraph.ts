@@ -10,6 +10,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { type RequestInfo, type RunningServer, headerValue, sendError, sendJson, serveApollo } from "./http";
 import { type Identity, SIGNATURE_HEADER, type Verdict, verifySigned } from "./identity";
 import type { RequestBase } from "./request";
+import { partialAnswerPlugin } from "./partial-answer";
 
 export type { RequestBase } from "./request";
 import { type Logger, createLogger, loggableError } from "./log";
@@ -100,7 +101,8 @@ export function maskError(name: string, logger: Logger) {
     const code = String(formatted.extensions?.code ?? "INTERNAL_SERVER_ERROR");
     if (PUBLIC_CODES.has(code)) {
       const { stacktrace: _drop, ...extensions } = formatted.extensions ?? {};
-      return { ...formatted, extensions: { ...extensions, code, unit: name } };
+      // A resolver may name another unit, the one whose data it lacks (UnavailableError).
+      return { ...formatted, extensions: { ...extensions, code, unit: typeof extensions.unit === "string" ? extensions.unit : name } };
     }
     // Unknown failures (a driver error, a bug) are logged whole and reach the
     // client as one line naming the unit: no stack, no SQL.
@@ -123,7 +125,7 @@ export async function createSubgraph<C extends BaseContext>(options: SubgraphOpt
     csrfPrevention: true,
     // Inline tracing (ftv1) is for Apollo's hosted reporting, which we do not use.
     // No cache hints anywhere (no response caching of customer data), so no per-field cache-control bookkeeping either.
-    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled(), provenancePlugin(options.name), ...telemetry.plugins],
+    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled(), provenancePlugin(options.name), partialAnswerPlugin(), ...telemetry.plugins],
   });
   await apollo.start();
 

@@ -5,6 +5,8 @@ import { join } from "node:path";
 import { EXAMPLES } from "../demo/examples";
 import { CompositionError, composeUnits } from "./compose";
 import { compareApis, formatReport, isBreaking } from "./contract";
+import { failAloneViolations, timelineStanding } from "./fail-alone";
+import { touchPointsField } from "../kit/manifest";
 import { ROOT, readManifest } from "./manifest";
 import { PUBLIC_CONTRACT } from "./public-contract";
 
@@ -78,9 +80,16 @@ async function main(): Promise<number> {
   }
   process.stdout.write(`${unit} from code composes with ${others} as in ${base.label}.\n`);
 
+  const rule = failAloneReport(unit, after);
+  process.stdout.write(rule.text);
+
   const operations = EXAMPLES.map((e) => ({ name: `GraphiQL example "${e.title}"`, query: e.query }));
   const report = compareApis(before, after, { contract: PUBLIC_CONTRACT, operations });
   process.stdout.write(formatReport(report, `the supergraph in ${base.label}`));
+  if (!rule.ok) {
+    process.stdout.write(`✗ do not deploy ${unit}: it would not fail alone.\n`);
+    return 1;
+  }
   if (isBreaking(report)) {
     const count = report.breaking.length + report.brokenOperations.length;
     process.stdout.write(
@@ -90,6 +99,26 @@ async function main(): Promise<number> {
   }
   process.stdout.write(`✓ no breaking change: ${unit} can be deployed without the other units.\n`);
   return 0;
+}
+
+/**
+ * The fail-alone rule (scripts/fail-alone.ts) for the unit being deployed:
+ * no violation may involve its fields; and, unless it is the unit that merges
+ * the timeline, it hands its touch points over in `Customer.<unit>TouchPoints`.
+ */
+function failAloneReport(unit: string, supergraph: string): { ok: boolean; text: string } {
+  const lines: string[] = [];
+  const mine = failAloneViolations(supergraph).filter((v) => v.units.includes(unit));
+  for (const v of mine) lines.push(`  ✗ ${v.message}`);
+  const field = `Customer.${touchPointsField(unit)}`;
+  const standing = timelineStanding(supergraph, unit);
+  if (standing === "missing") lines.push(`  ✗ ${unit} hands no touch points to Customer.timeline: add ${field}: [TouchPoint!] (@inaccessible, nullable; an empty list if ${unit} has nothing to show). The timeline merges that field of every unit in subgraphs/manifest.json.`);
+  if (standing === "pending") lines.push(`  • ${field} joins Customer.timeline once the unit that merges it is next built and deployed (it reads the units from subgraphs/manifest.json; its code does not change).`);
+  const ok = mine.length === 0 && !lines.some((l) => l.startsWith("  ✗"));
+  const head = ok
+    ? `✓ ${unit} fails alone: its fields on shared types are nullable where another unit can fail independently.\n`
+    : `✗ ${unit} would not fail alone (a unit that fails must cost only its own fields and those that need them; see "When a unit fails" in the README):\n`;
+  return { ok, text: head + (lines.length ? `${lines.join("\n")}\n` : "") };
 }
 
 main().then(

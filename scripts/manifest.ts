@@ -1,13 +1,7 @@
-import { existsSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
 import type { UnitDefinition } from "../kit";
+import type { ManifestEntry } from "../kit/manifest";
 
-export interface ManifestEntry {
-  name: string;
-  port: number;
-  /** The database server the unit's silo runs on in production; see productionSiloOf. */
-  productionSilo?: "postgres" | "mysql";
-}
+export { type ManifestEntry, ROOT, readManifest } from "../kit/manifest";
 
 /** Where a unit's silo runs in production: as the manifest says, else on the shared PostgreSQL server. */
 export function productionSiloOf(entry: ManifestEntry): "postgres" | "mysql" {
@@ -43,22 +37,6 @@ export const UNIT_NODE_ARGS: readonly string[] = ["--max-semi-space-size=64"];
  * Measured in docs/scaling.md.
  */
 export const GATEWAY_NODE_ARGS: readonly string[] = ["--heap-growing-percent=50", "--max-semi-space-size=8"];
-
-/** The repository root: the nearest folder up holding subgraphs/manifest.json (works from sources and from dist/). */
-export const ROOT = findRoot(__dirname);
-
-function findRoot(from: string): string {
-  for (let dir = from; ; dir = dirname(dir)) {
-    if (existsSync(join(dir, "subgraphs", "manifest.json"))) return dir;
-    if (dirname(dir) === dir) throw new Error(`no subgraphs/manifest.json above ${from}`);
-  }
-}
-
-/** The units listed in subgraphs/manifest.json, in order. */
-export function readManifest(root = ROOT): ManifestEntry[] {
-  const parsed = JSON.parse(readFileSync(join(root, "subgraphs", "manifest.json"), "utf8")) as { subgraphs: ManifestEntry[] };
-  return parsed.subgraphs;
-}
 
 /** A unit's definition (subgraphs/<name>/unit.ts). */
 export function loadUnit(name: string): UnitDefinition<unknown> {

@@ -155,6 +155,7 @@ function main(): number {
     `  npm run schema                                      # prints schema/${done.name}.graphql, composes the supergraph`,
     `  npx jest --selectProjects unit -- subgraphs/${done.name}   # the unit's own test`,
     `  npm start                                           # then ask { customer(id: "C000001") { name ${done.field} } }`,
+    `Its touch points (Customer.${done.name}TouchPoints) join Customer.timeline once promotions is next built; no other unit changes.`,
     `Then replace the example field, table and seed with ${done.name}'s own domain; see "For business units" in README.md.`,
     "",
   ];

@@ -48,10 +48,34 @@ describe("billing subgraph over a fresh SQLite silo", () => {
     expect(statements.count).toBe(3);
   });
 
+  it("refuses an e-mail lookup by anyone but an agent in the same words, registered or not", async () => {
+    const as = (identity: { role: "customer" | "partner" | "agent"; subject: string; customerId?: string }) => ({ identity });
+    const tom = as({ role: "customer", subject: "C000002", customerId: "C000002" });
+    const lookup = (email: string, base: ReturnType<typeof as>) => execute(billing.subgraph, `query($e: String!) { customerByEmail(email: $e) { id } }`, { e: email }, base);
+    const registered = await lookup("maria.schmidt@example.com", tom);
+    const unknown = await lookup("nobody-here@example.com", tom);
+    // No oracle: the same answer, error and all, for an address that exists and one that does not.
+    expect(unknown).toEqual(registered);
+    expect(registered).toMatchObject({ data: { customerByEmail: null }, errors: [{ extensions: { code: "FORBIDDEN" } }] });
+    expect(await lookup("nobody-here@example.com", as({ role: "partner", subject: "travel-co" }))).toEqual(registered);
+    // Their own address, and any address for an agent, are answered.
+    expect((await lookup("tom.becker@example.com", tom)).data).toEqual({ customerByEmail: { id: "C000002" } });
+    expect((await lookup("maria.schmidt@example.com", as({ role: "agent", subject: "a1" }))).data).toEqual({ customerByEmail: { id: "C000001" } });
+    expect(await lookup("nobody-here@example.com", as({ role: "agent", subject: "a1" }))).toEqual({ data: { customerByEmail: null } });
+  });
+
+  it("answers me from the verified token, with billing's fields null when it keeps no account", async () => {
+    const me = (customerId: string) => execute(billing.subgraph, `{ me { id name } }`, undefined, { identity: { role: "customer", subject: customerId, customerId } });
+    expect((await me("C000001")).data).toEqual({ me: { id: "C000001", name: "Maria Schmidt" } });
+    expect(await me("C999999")).toEqual({ data: { me: { id: "C999999", name: null } } });
+    expect((await execute(billing.subgraph, `{ me { id } }`)).data).toEqual({ me: null }); // an agent is not a customer
+  });
+
   it("fails a field with a clear error naming the unit when a silo row holds invalid money", async () => {
     await billing.db("inv_hdr").insert({ inv_no: "INV-BROKEN", cust_no: "C000004", issued_local: "2026-11-20 10:00:00", due_date: "2026-12-20", stat_cd: 10, total_amt: "12,5x", curr_cd: "EUR" });
     const { data, errors } = await execute(billing.subgraph, `{ customer(id: "C000004") { name invoices(first: 1) { number total { amount } } } }`);
-    expect(data?.customer?.name ?? null).toBeNull();
+    // Only the invoices fail; the customer and billing's other fields stand.
+    expect(data!.customer).toEqual({ name: "Jonas Weber", invoices: null });
     expect(errors?.[0].message).toMatch(/billing silo, invoice INV-BROKEN, total_amt: invalid decimal amount/);
     expect(errors?.[0].extensions).toMatchObject({ code: "SILO_DATA_INVALID", unit: "billing" });
     await billing.db("inv_hdr").where({ inv_no: "INV-BROKEN" }).delete();

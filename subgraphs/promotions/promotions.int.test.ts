@@ -5,14 +5,14 @@ import { loadPromotionsConfig } from "./config";
 import { createPromotionsServer } from "./server";
 
 const NOW = Date.parse("2026-11-26T12:00:00Z");
-const customer = (id: string, extra: Record<string, unknown> = {}) => ({ __typename: "Customer", id, stayCount: 0, loyalty: null, bookingsTouchPoints: [], billingTouchPoints: [], retailTouchPoints: [], ...extra });
+const customer = (id: string, extra: Record<string, unknown> = {}) => ({ __typename: "Customer", id, stayCount: 0, loyaltyStanding: { tier: null }, bookingsTouchPoints: [], billingTouchPoints: [], retailTouchPoints: [], ...extra });
 
 /** Every statement promotions' repositories run, asked the same way of each dialect. */
 const OPERATIONS = {
   customers: {
     query: `query($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { id offers { code validFrom validUntil amountOff { amount } }
       consent { email sms push updatedAt updatedVia } redemptions { id channel redeemedAt offer { code } } timeline(first: 20) { at unit channel kind summary ref } } } }`,
-    variables: { r: [customer("C000001", { stayCount: 5, loyalty: { tier: "GOLD" } }), customer("C000002", { loyalty: { tier: "SILVER" } }), customer("C000003"), customer("C000640"), customer("C999999")] },
+    variables: { r: [customer("C000001", { stayCount: 5, loyaltyStanding: { tier: "GOLD" } }), customer("C000002", { loyaltyStanding: { tier: "SILVER" } }), customer("C000003"), customer("C000640"), customer("C999999")] },
   },
   catalogue: { query: `{ publicOffers { code kind percentOff amountOff { amount currency } validFrom validUntil } offer(code: "GOLD-BREAKFAST") { code requiresTier minStays } }` },
   prices: {

@@ -1,4 +1,6 @@
+import { touchPointsField } from "../../kit";
 import { countStatements, tempSiloDir } from "../../test/support/silo";
+import { TIMELINE_UNITS } from "./customer/customer.type";
 import { execute } from "../../test/support/execute";
 import { loadPromotionsConfig } from "./config";
 import { type PromotionsServer, createPromotionsServer } from "./server";
@@ -10,8 +12,10 @@ const ENTITIES = `query($r: [_Any!]!) { _entities(representations: $r) {
   ... on Quote { id total { amount } }
 } }`;
 
+/** A customer as the gateway hands it over when every unit answered: each other unit's touch points, stays, loyalty standing. */
 function customerRep(id: string, extra: Record<string, unknown> = {}) {
-  return { __typename: "Customer", id, stayCount: 0, loyalty: null, bookingsTouchPoints: [], billingTouchPoints: [], retailTouchPoints: [], ...extra };
+  const touchPoints = Object.fromEntries(TIMELINE_UNITS.map((unit) => [touchPointsField(unit), []]));
+  return { __typename: "Customer", id, stayCount: 0, loyaltyStanding: { tier: null }, ...touchPoints, ...extra };
 }
 
 describe("promotions subgraph over a fresh SQLite silo", () => {
@@ -28,8 +32,8 @@ describe("promotions subgraph over a fresh SQLite silo", () => {
 
   it("decides offers from the facts other units hand over via @requires", async () => {
     const reps = [
-      customerRep("C000001", { stayCount: 5, loyalty: { tier: "GOLD" } }),
-      customerRep("C000002", { loyalty: { tier: "SILVER" } }),
+      customerRep("C000001", { stayCount: 5, loyaltyStanding: { tier: "GOLD" } }),
+      customerRep("C000002", { loyaltyStanding: { tier: "SILVER" } }),
       customerRep("C000003"),
     ];
     const { data, errors } = await execute(promotions.subgraph, ENTITIES, { r: reps });
@@ -41,6 +45,47 @@ describe("promotions subgraph over a fresh SQLite silo", () => {
     expect(aisha).not.toContain("MEMBERS-WELCOME");
     expect(aisha).not.toContain("NEWS10HOME"); // withdrew e-mail consent
     expect(maria).not.toContain("TOYS2023"); // expired
+  });
+
+  it("answers offers null, naming each unit, when bookings or retail did not answer; never a shorter list", async () => {
+    const reps = [customerRep("C000001", { stayCount: null, loyaltyStanding: { tier: "GOLD" } }), customerRep("C000001", { stayCount: 5, loyaltyStanding: null }), customerRep("C000001", { stayCount: null, loyaltyStanding: null })];
+    const { data, errors } = await execute(promotions.subgraph, `query($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { offers { code } consent { email } } } }`, { r: reps });
+    expect(data!._entities).toEqual([
+      { offers: null, consent: { email: true } },
+      { offers: null, consent: { email: true } },
+      { offers: null, consent: { email: true } },
+    ]);
+    expect(errors!.map((e) => [e.path, e.extensions])).toEqual([
+      [["_entities", 0, "offers"], { code: "UNAVAILABLE", unit: "bookings" }],
+      [["_entities", 1, "offers"], { code: "UNAVAILABLE", unit: "retail" }],
+      [["_entities", 2, "offers"], { code: "UNAVAILABLE", unit: "bookings" }],
+      [["_entities", 2, "offers"], { code: "UNAVAILABLE", unit: "retail" }],
+    ]);
+    expect(errors![0].message).toMatch(/offers depend on the bookings unit, which did not answer/);
+  });
+
+  it("keeps the other units' touch points when one unit did not answer, and names it", async () => {
+    const billing = [{ at: "2020-01-01T10:00:00.000Z", unit: "BILLING", channel: null, kind: "invoice", summary: "old", ref: "INV-1" }];
+    const rep = customerRep("C000001", { bookingsTouchPoints: null, billingTouchPoints: billing });
+    const { data, errors } = await execute(promotions.subgraph, `query($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { timeline(first: 200) { unit ref } timelineMissingUnits } } }`, { r: [rep] });
+    const { timeline, timelineMissingUnits } = data!._entities[0];
+    expect(timeline).toContainEqual({ unit: "BILLING", ref: "INV-1" });
+    expect(timeline.some((t: { unit: string }) => t.unit === "PROMOTIONS")).toBe(true); // promotions' own
+    expect(timelineMissingUnits).toEqual(["BOOKINGS"]);
+    expect(errors).toEqual([{ message: "the timeline lacks the bookings unit's touch points: the bookings unit did not answer", path: ["_entities", 0, "timeline"], extensions: { code: "UNAVAILABLE", unit: "bookings" } }]);
+    const complete = await execute(promotions.subgraph, `query($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { timelineMissingUnits } } }`, { r: [customerRep("C000001")] });
+    expect(complete).toEqual({ data: { _entities: [{ timelineMissingUnits: [] }] } });
+  });
+
+  it("refuses a price or a quote without retail's list prices, naming retail", async () => {
+    const { data, errors } = await execute(promotions.subgraph, ENTITIES, {
+      r: [{ __typename: "Product", sku: "SKU-0002", category: null, listPrice: null }, { __typename: "Quote", id: "C000001|SKU-0002*2", basket: null }],
+    });
+    expect(data!._entities).toEqual([{ sku: "SKU-0002", price: null }, { id: "C000001|SKU-0002*2", total: null }]);
+    expect(errors!.map((e) => e.extensions)).toEqual([
+      { code: "UNAVAILABLE", unit: "retail" },
+      { code: "UNAVAILABLE", unit: "retail" },
+    ]);
   });
 
   it("merges every unit's touch points newest first", async () => {

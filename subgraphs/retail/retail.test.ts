@@ -171,6 +171,19 @@ describe("retail subgraph over a fresh SQLite silo", () => {
     expect(few).toBeLessThanOrEqual(6);
   });
 
+  it("hands other units a loyalty standing that is never null when retail answers, and answers me from the token", async () => {
+    const standing = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { loyalty { tier } loyaltyStanding { tier } } } }`;
+    const { data, errors } = await execute(retail.subgraph, standing, { r: [{ __typename: "Customer", id: "C000001" }, { __typename: "Customer", id: "C000003" }] });
+    expect(errors).toBeUndefined();
+    // A non-member: loyalty is null, the standing says so (null means only "retail did not answer").
+    expect(data!._entities).toEqual([
+      { loyalty: { tier: "GOLD" }, loyaltyStanding: { tier: "GOLD" } },
+      { loyalty: null, loyaltyStanding: { tier: null } },
+    ]);
+    const me = await execute(retail.subgraph, `{ me { id loyalty { tier } } }`, undefined, { identity: { role: "customer", subject: "C000001", customerId: "C000001" } });
+    expect(me).toEqual({ data: { me: { id: "C000001", loyalty: { tier: "GOLD" } } } });
+  });
+
   it("shows a change in the silo on the very next request, and names the unit when a row cannot be mapped", async () => {
     await retail.db("rt_loyalty").where({ customer_code: "C000002" }).update({ points_balance: 4321 });
     const fresh = await execute(retail.subgraph, CUSTOMER_SLICE.replace("loyalty { tier }", "loyalty { tier points }"), { r: [{ __typename: "Customer", id: "C000002" }] });
@@ -178,7 +191,8 @@ describe("retail subgraph over a fresh SQLite silo", () => {
 
     await retail.db("rt_order").insert({ order_no: "ORD-BROKEN", customer_code: "C000004", placed_utc: "2026-10-31 23:00:00", sales_channel: "fax" });
     const { data, errors } = await execute(retail.subgraph, CUSTOMER_SLICE, { r: [{ __typename: "Customer", id: "C000004" }] });
-    expect(data?._entities?.[0] ?? null).toBeNull();
+    // Only the fields that read the row fail; the customer and retail's other fields stand.
+    expect(data!._entities[0]).toMatchObject({ id: "C000004", orders: null });
     expect(errors?.[0].message).toMatch(/^retail silo, order ORD-BROKEN: unknown sales_channel "fax"/);
     expect(errors?.[0].extensions).toMatchObject({ code: "SILO_DATA_INVALID", unit: "retail" });
     await retail.db("rt_order").where({ order_no: "ORD-BROKEN" }).delete();

@@ -44,4 +44,17 @@ describe("npm run contract-check", () => {
     expect(added.out).toMatch(/✓ no breaking change: promotions can be deployed without the other units/);
     expect(added.code).toBe(0);
   }, 30_000);
+
+  it("fails a unit that would not fail alone, saying why", async () => {
+    // Deployed: billing made the customer's name non-null, so billing would own Customer; retail's
+    // Order.customer is non-null, so a billing outage would null retail's orders.
+    cpSync(join(ROOT, "schema"), dir, { recursive: true });
+    const billing = readFileSync(join(ROOT, "schema", "billing.graphql"), "utf8");
+    writeFileSync(join(dir, "billing.graphql"), billing.replace(/^(\s+name): String$/m, "$1: String!"));
+    const retail = await check("retail", dir);
+    expect(retail.out).toMatch(/✗ retail would not fail alone/);
+    expect(retail.out).toMatch(/Order\.customer \(retail\) is a non-null Customer, owned by billing: when billing fails, the null reaches retail's Order\. Make it nullable/);
+    expect(retail.code).toBe(1);
+    expect((await check("bookings", join(ROOT, "schema"))).out).toMatch(/✓ bookings fails alone/);
+  }, 30_000);
 });

@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -9,8 +9,10 @@ import { type Stack, startStack } from "../support/stack";
 
 /**
  * A new business unit from `npm run new-subgraph`, in a copy of the
- * repository: it type-checks, passes its own test, composes with the four
- * units and answers its field through the gateway, as real processes.
+ * repository: it type-checks, passes its own test and the contract check,
+ * composes with the four units, answers its field through the gateway and
+ * shows in the customer timeline, as real processes, with no other unit's
+ * code changed.
  */
 const run = promisify(execFile);
 const COPIED = ["kit", "gateway", "subgraphs", "scripts", "demo", "schema", "deploy", "test/support", "test/unit/kubernetes.test.ts", "package.json", "tsconfig.json", "tsconfig.build.json", "tsconfig.jest.json", "jest.config.js", "docker-compose.yml", ".gitignore"];
@@ -74,6 +76,26 @@ describe("a unit scaffolded by npm run new-subgraph", () => {
   it("passes the test it was generated with", async () => {
     const { stderr } = await node([require.resolve("jest/bin/jest"), "--selectProjects", "unit", "--", "subgraphs/support"]);
     expect(stderr).toMatch(/Tests:\s+1 passed, 1 total/);
+  }, 60_000);
+
+  it("joins the customer timeline, and no other unit's code changed for it", async () => {
+    const { data, errors } = await stack!.query(`{ customer(id: "C000004") { timeline(first: 200) { unit kind ref } timelineMissingUnits } }`);
+    expect(errors).toBeUndefined();
+    expect(data.customer.timeline).toContainEqual({ unit: "SUPPORT", kind: "first-contact", ref: "C000004" });
+    expect(data.customer.timelineMissingUnits).toEqual([]);
+    for (const unit of ["bookings", "billing", "retail", "promotions"]) {
+      const files = (dir: string) => (readdirSync(dir, { recursive: true }) as string[]).filter((f) => statSync(join(dir, f)).isFile()).sort();
+      const mine = join(ROOT, "subgraphs", unit);
+      expect(files(join(copy, "subgraphs", unit))).toEqual(files(mine));
+      for (const file of files(mine)) expect(readFileSync(join(copy, "subgraphs", unit, file), "utf8")).toBe(readFileSync(join(mine, file), "utf8"));
+    }
+  });
+
+  it("passes the contract check against the graph as deployed, told that the timeline reads it once promotions is next deployed", async () => {
+    const { stdout } = await node([join("dist", "scripts", "contract-check.js"), "support", "--schema-dir", join(ROOT, "schema")]);
+    expect(stdout).toMatch(/✓ support fails alone/);
+    expect(stdout).toMatch(/Customer\.supportTouchPoints joins Customer\.timeline once the unit that merges it is next built and deployed/);
+    expect(stdout).toMatch(/✓ no breaking change: support can be deployed without the other units/);
   }, 60_000);
 
   it("answers its new field through the gateway, beside the four units", async () => {

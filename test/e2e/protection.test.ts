@@ -5,6 +5,7 @@ import { loadGatewayConfig } from "../../gateway/config";
 import { sha256 } from "../../gateway/admission/persisted";
 import { createGateway } from "../../gateway/server";
 import type { RunningServer } from "../../kit/http";
+import { drip } from "../support/drip";
 import { type Stack, startStack } from "../support/stack";
 
 const PRODUCT = `{ product(sku: "SKU-0001") { sku name } }`;
@@ -55,7 +56,16 @@ describe("a gateway that protects itself", () => {
     ["an unknown operation name", () => stack.post({ query: `query A { __typename }`, operationName: "B" }), 400, /Unknown operation named .{1,3}B/],
     ["variables of the wrong type", () => stack.post({ query: `query($n: Int!) { products(first: $n) { totalCount } }`, variables: { n: { $gt: 1 } } }), 400, /Int cannot represent/],
     ["no query at all", () => stack.post({ variables: {} }), 400, /query/i],
+    ["variables 10,000 levels deep", () => stack.post(`{"query":"query($l: [QuoteLineInput!]!) { quote(lines: $l) { id } }","variables":{"l":${"[".repeat(10_000)}${"]".repeat(10_000)}}}`), 400, /request JSON is nested deeper than 16 levels.*JSON_TOO_DEEP/],
+    ["variables 1,000 levels deep in a GET", () => fetchGet(`query($l: [QuoteLineInput!]!) { quote(lines: $l) { id } }`, `{"l":${"[".repeat(1000)}${"]".repeat(1000)}}`), 400, /the variables parameter is nested deeper than 16 levels.*JSON_TOO_DEEP/],
+    ["a 40 KB URL", () => fetchGet(PRODUCT, JSON.stringify({ pad: "x".repeat(40_000) })), 431, /headers are larger than the server accepts.*HEADERS_TOO_LARGE/],
+    ["variables of 20,000 values", () => stack.post({ query: `query($l: [QuoteLineInput!]!) { quote(lines: $l) { id } }`, variables: { l: Array.from({ length: 20_000 }, () => 1) } }), 413, /holds more than 10000 values.*JSON_TOO_LARGE/],
   ];
+
+  async function fetchGet(query: string, variables: string) {
+    const res = await fetch(`${stack.gatewayUrl}?query=${encodeURIComponent(query)}&variables=${encodeURIComponent(variables)}`, { headers: { "x-channel": "WEB" } });
+    return { status: res.status, body: await res.json().catch(() => null) };
+  }
 
   async function fetchRaw(headers: Record<string, string>, body: string) {
     const res = await fetch(stack.gatewayUrl, { method: "POST", headers, body });
@@ -69,6 +79,33 @@ describe("a gateway that protects itself", () => {
     expect(JSON.stringify(res.body)).toMatch(message);
     const next = await stack.query(PRODUCT);
     expect(next.data.product.sku).toBe("SKU-0001");
+  });
+
+  it.each([
+    ["a body", (body: string) => `POST /graphql HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\n\r\n`, JSON.stringify({ query: PRODUCT }), "BODY_TIMEOUT", /request body did not arrive within 1000 ms/],
+    ["headers", () => "POST /graphql HTTP/1.1\r\n", "x-slow-header: a-long-value-sent-one-byte-at-a-time", "HEADERS_TIMEOUT", /request headers did not arrive within 1000 ms/],
+  ])("cuts off %s dripped one byte every 250 ms with a 408 and a GraphQL error, and keeps serving", async (_what, head, dripped, code, message) => {
+    const url = await gatewayWith({ GATEWAY_BODY_TIMEOUT_MS: "1000", GATEWAY_HEADERS_TIMEOUT_MS: "1000" });
+    const answer = await drip(Number(new URL(url).port), head(dripped), dripped);
+    corpus += 1;
+    expect(answer.status).toBe(408);
+    expect(answer.body.errors[0]).toMatchObject({ extensions: { code } });
+    expect(answer.body.errors[0].message).toMatch(message);
+    expect((await stack.query(PRODUCT)).data.product.sku).toBe("SKU-0001");
+  });
+
+  it("gives a non-agent the same refusal for customerByEmail whether or not the address is registered", async () => {
+    const tom = { authorization: `Bearer ${await stack.token("customer", "C000002")}` };
+    const ask = (email: string, headers: Record<string, string>) => stack.post({ query: `query($e: String!) { customerByEmail(email: $e) { id name } }`, variables: { e: email } }, headers);
+    const strip = (res: { status: number; body: any }) => ({ status: res.status, data: res.body.data, errors: res.body.errors.map((e: { message: string; extensions: { code: string } }) => [e.message, e.extensions.code]) });
+    const registered = strip(await ask("maria.schmidt@example.com", tom));
+    const unknown = strip(await ask("no-such-person@example.com", tom));
+    corpus += 2;
+    expect(unknown).toEqual(registered);
+    expect(registered.errors).toEqual([[expect.stringMatching(/only agents may look up customers by e-mail/), "FORBIDDEN"]]);
+    const partner = { authorization: `Bearer ${await stack.token("partner", "travel-co")}` };
+    expect(strip(await ask("no-such-person@example.com", partner))).toEqual(registered);
+    expect((await ask("tom.becker@example.com", tom)).body.data.customerByEmail).toEqual({ id: "C000002", name: "Tom Becker" });
   });
 
   it("lets a normal 360° operation through every limit", async () => {

@@ -59,3 +59,37 @@ export async function send(url: string, body: unknown, headers: Record<string, s
     return { at, ms: Date.now() - at, status: 0, errors: [{ code: "NO_RESPONSE", message: (err as Error).message }] };
   }
 }
+
+/** One of many distinct callers: its own credential, and what it sends next. */
+export interface Caller {
+  authorization: string;
+  next(): { name: string; body: unknown; headers?: Record<string, string> };
+}
+
+export interface CallerSample extends Sample {
+  /** Which operation this was (an example's title...). */
+  name: string;
+  caller: number;
+}
+
+/**
+ * Many distinct callers, each sending back to back until `stop()`; every
+ * answer goes to `onSample` as it arrives (nothing is kept here, so a long
+ * run holds no growing list).
+ */
+export function startCallers(url: string, callers: readonly Caller[], onSample: (sample: CallerSample) => void): { stop(): Promise<void> } {
+  let running = true;
+  const loops = callers.map(async (caller, i) => {
+    while (running) {
+      const { name, body, headers } = caller.next();
+      const sample = await send(url, body, { ...headers, authorization: caller.authorization });
+      onSample({ ...sample, name, caller: i });
+    }
+  });
+  return {
+    async stop() {
+      running = false;
+      await Promise.all(loops);
+    },
+  };
+}

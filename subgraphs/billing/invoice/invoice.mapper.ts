@@ -1,4 +1,4 @@
-import { BusinessUnit, SiloDataError, type TouchPoint, calendarDate, isoFromLocal, moneyFromDecimal, touchPoint } from "../../../kit";
+import { businessUnit, SiloDataError, type TouchPoint, calendarDate, isoFromLocal, moneyFromDecimal, touchPoint } from "../../../kit";
 import { Invoice, InvoiceLine, InvoiceStatus } from "./invoice.type";
 
 /** Rows as the billing silo stores them. */
@@ -53,7 +53,7 @@ export function toInvoiceLine(row: InvoiceLineRow, currency: string): InvoiceLin
 export function invoiceTouchPoint(invoice: Invoice): TouchPoint {
   return touchPoint({
     at: invoice.issuedAt,
-    unit: BusinessUnit.BILLING,
+    unit: businessUnit("billing"),
     channel: null,
     kind: "invoice",
     summary: `Invoice ${invoice.number} issued for ${invoice.total.amount} ${invoice.total.currency} (${invoice.status.toLowerCase()})`,

@@ -1,4 +1,4 @@
-import { BusinessUnit, SiloDataError, type TouchPoint, calendarDate, isoFromEpochMillis, isoFromLocal, moneyFromCents, touchPoint } from "../../../kit";
+import { businessUnit, SiloDataError, type TouchPoint, calendarDate, isoFromEpochMillis, isoFromLocal, moneyFromCents, touchPoint } from "../../../kit";
 import { channelOf, statusOf } from "../silo/codes";
 import { Booking, type BookingStatus } from "./booking.type";
 
@@ -71,7 +71,7 @@ const STATUS_WORDS: Record<BookingStatus, string> = {
 export function bookingTouchPoint(booking: Booking): TouchPoint {
   return touchPoint({
     at: booking.bookedAt,
-    unit: BusinessUnit.BOOKINGS,
+    unit: businessUnit("bookings"),
     channel: booking.bookedVia,
     kind: "booking",
     summary: `Booked ${booking.propertyName}, ${booking.nights} night${booking.nights === 1 ? "" : "s"} from ${booking.arriveDate} (${STATUS_WORDS[booking.status]})`,

@@ -1,16 +1,24 @@
-import { Arg, Authorized, Ctx, Directive, FieldResolver, Int, Resolver, Root } from "type-graphql";
+import { Arg, Authorized, Ctx, Directive, FieldResolver, Int, Query, Resolver, Root } from "type-graphql";
 import { Access, checkFirst, TIMELINE_MAX, TouchPoint } from "../../../kit";
 import { bookingTouchPoint } from "../booking/booking.mapper";
 import { Booking, BookingStatus } from "../booking/booking.type";
 import type { BookingsContext } from "../context";
 import { preferenceTouchPoint } from "../preference/preference.mapper";
 import { StayPreference } from "../preference/preference.type";
-import { Customer } from "./customer.type";
+import { Customer, customerRef } from "./customer.type";
 
 @Resolver(() => Customer)
 export class CustomerResolver {
+  // The token vouches for the id: every unit answers `me`, so each unit's
+  // fields are fetched from it directly and fail alone (see billing's).
+  @Directive("@shareable")
+  @Query(() => Customer, { nullable: true, description: "The signed-in customer; null when the caller is not a customer. Every unit answers it from the verified token." })
+  me(@Ctx() ctx: BookingsContext): Customer | null {
+    return ctx.identity?.customerId ? customerRef(ctx.identity.customerId) : null;
+  }
+
   @Authorized(Access.OWNER)
-  @FieldResolver(() => [Booking], { description: "Hotel bookings, newest arrival first (at most 100). Owned by bookings." })
+  @FieldResolver(() => [Booking], { nullable: true, description: "Hotel bookings, newest arrival first (at most 100). Owned by bookings." })
   bookings(
     @Root() customer: Customer,
     @Arg("status", () => BookingStatus, { nullable: true, description: "Only bookings in this status." }) status: BookingStatus | null,
@@ -21,13 +29,13 @@ export class CustomerResolver {
   }
 
   @Authorized(Access.OWNER)
-  @FieldResolver(() => Int, { description: "Completed (checked-out) stays; what returning-guest offers count. Owned by bookings." })
+  @FieldResolver(() => Int, { nullable: true, description: "Completed (checked-out) stays; what returning-guest offers count. Owned by bookings." })
   async stayCount(@Root() customer: Customer, @Ctx() ctx: BookingsContext): Promise<number> {
     return (await ctx.loaders.completedStays.load(customer.id)) ?? 0;
   }
 
   @Authorized(Access.OWNER)
-  @FieldResolver(() => [StayPreference], { description: "Stay preferences, newest first (at most 200). Owned by bookings." })
+  @FieldResolver(() => [StayPreference], { nullable: true, description: "Stay preferences, newest first (at most 200). Owned by bookings." })
   preferences(@Root() customer: Customer, @Ctx() ctx: BookingsContext): Promise<StayPreference[]> {
     return ctx.loaders.preferencesOf.load(customer.id);
   }
@@ -37,7 +45,7 @@ export class CustomerResolver {
   // *booked* first, since that is the time a booking's touch point carries.
   @Directive("@inaccessible")
   @Authorized(Access.OWNER)
-  @FieldResolver(() => [TouchPoint], { description: "Bookings' touch points (bookings and preferences), newest first (internal, for Customer.timeline). Owned by bookings." })
+  @FieldResolver(() => [TouchPoint], { nullable: true, description: "Bookings' touch points (bookings and preferences), newest first (internal, for Customer.timeline). Owned by bookings." })
   async bookingsTouchPoints(@Root() customer: Customer, @Ctx() ctx: BookingsContext): Promise<TouchPoint[]> {
     const [bookings, preferences] = await Promise.all([
       ctx.loaders.bookingsOf({ status: null, first: TIMELINE_MAX, newestBy: "booked" }).load(customer.id),

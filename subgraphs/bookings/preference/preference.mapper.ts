@@ -1,4 +1,4 @@
-import { BusinessUnit, type TouchPoint, isoFromEpochMillis, touchPoint } from "../../../kit";
+import { businessUnit, type TouchPoint, isoFromEpochMillis, touchPoint } from "../../../kit";
 import { channelOf } from "../silo/codes";
 import { StayPreference } from "./preference.type";
 
@@ -26,7 +26,7 @@ export function toPreference(row: PreferenceRow): StayPreference {
 export function preferenceTouchPoint(preference: StayPreference): TouchPoint {
   return touchPoint({
     at: preference.notedAt,
-    unit: BusinessUnit.BOOKINGS,
+    unit: businessUnit("bookings"),
     channel: preference.channel,
     kind: "preference",
     summary: `Stay preference noted: "${preference.preference}"`,

@@ -9,6 +9,7 @@ const EXISTS = `query PreferenceCheck($id: ID!) { customer(id: $id) { id } }`;
 @Resolver(() => StayPreference)
 export class PreferenceResolver {
   @Mutation(() => StayPreference, {
+    nullable: true,
     description: `Remember a stay preference (e.g. "high floor") for every future stay, seen by every channel at once. Setting the same text again returns the first record. Needs an x-channel header. Owned by bookings.`,
   })
   async setStayPreference(

@@ -1,5 +1,5 @@
 import type { Knex } from "knex";
-import { BusinessUnit, type Channel, type TouchPoint, dialectOf, groupBy, isoFromUtc, newestPerKey, parseChannel, touchPoint } from "../../../kit";
+import { businessUnit, type Channel, type TouchPoint, dialectOf, groupBy, isoFromUtc, newestPerKey, parseChannel, touchPoint } from "../../../kit";
 import { MarketingConsent } from "./consent.type";
 
 interface ConsentRow {
@@ -57,7 +57,7 @@ export class ConsentRepository {
         list.map((r) =>
           touchPoint({
             at: isoFromUtc(r.changed_at, `promotions silo, consent audit ${r.audit_id}`),
-            unit: BusinessUnit.PROMOTIONS,
+            unit: businessUnit("promotions"),
             channel: parseChannel(r.channel) ?? null,
             kind: "consent",
             summary: `Marketing ${r.medium} ${Boolean(r.granted) ? "accepted" : "declined"}`,

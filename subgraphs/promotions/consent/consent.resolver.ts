@@ -9,6 +9,7 @@ const EXISTS = `query ConsentCheck($id: ID!) { customer(id: $id) { id } }`;
 export class ConsentResolver {
   @Authorized(Access.OWNER)
   @Mutation(() => MarketingConsent, {
+    nullable: true,
     description: "Opt in or out of marketing per medium (omitted media stay as they are). Audited with who, when and channel; offers needing consent follow at once. Needs an x-channel header. Owned by promotions.",
   })
   async setMarketingConsent(

@@ -1,36 +1,60 @@
-import { Arg, Authorized, Ctx, Directive, FieldResolver, Int, Resolver, Root } from "type-graphql";
-import { Access, checkFirst, TIMELINE_MAX, TouchPoint } from "../../../kit";
+import type { GraphQLResolveInfo } from "graphql";
+import { Arg, Authorized, Ctx, Directive, FieldResolver, Info, Int, Query, Resolver, Root } from "type-graphql";
+import { Access, BUSINESS_UNIT, type BusinessUnit, businessUnit, checkFirst, reportBeside, TIMELINE_MAX, TouchPoint, touchPointsField } from "../../../kit";
 import { MarketingConsent } from "../consent/consent.type";
 import type { PromotionsContext } from "../context";
 import { isEligible } from "../offer/offer.rules";
 import { Offer } from "../offer/offer.type";
 import { redemptionTouchPoint } from "../redemption/redemption.repository";
 import { Redemption } from "../redemption/redemption.type";
-import { Customer } from "./customer.type";
+import { Customer, TIMELINE_UNITS, touchPointsOf } from "./customer.type";
 
 const TOUCH_POINT = "at unit channel kind summary ref";
+/** What the timeline requires: every other unit's touch points (see TIMELINE_UNITS). */
+const TIMELINE_REQUIRES = TIMELINE_UNITS.map((unit) => `${touchPointsField(unit)} { ${TOUCH_POINT} }`).join(" ");
 
 @Resolver(() => Customer)
 export class CustomerResolver {
-  @Directive(`@requires(fields: "stayCount loyalty { tier }")`)
+  // The token vouches for the id: every unit answers `me`, so each unit's
+  // fields are fetched from it directly and fail alone (see billing's).
+  @Directive("@shareable")
+  @Query(() => Customer, { nullable: true, description: "The signed-in customer; null when the caller is not a customer. Every unit answers it from the verified token." })
+  me(@Ctx() ctx: PromotionsContext): Customer | null {
+    return ctx.identity?.customerId ? Object.assign(new Customer(), { id: ctx.identity.customerId }) : null;
+  }
+
+  /**
+   * Eligibility needs bookings' stay count and retail's loyalty standing. If
+   * either unit did not answer (the gateway hands over null), the list is
+   * null with an error naming the unit: a shorter list would look complete,
+   * and a channel would show fewer offers than another.
+   */
+  @Directive(`@requires(fields: "stayCount loyaltyStanding { tier }")`)
   @Authorized(Access.OWNER)
   @FieldResolver(() => [Offer], {
-    description: "Offers this customer may use now, by code. Eligibility is decided by promotions from live data: loyalty tier (retail), completed stays (bookings), consent and past redemptions (promotions).",
+    nullable: true,
+    description:
+      "Offers this customer may use now, by code. Eligibility is decided by promotions from live data: loyalty tier (retail), completed stays (bookings), consent and past redemptions (promotions). Null, with an error naming the unit, while bookings or retail does not answer.",
   })
-  async offers(@Root() customer: Customer, @Ctx() ctx: PromotionsContext): Promise<Offer[]> {
+  async offers(@Root() customer: Customer, @Ctx() ctx: PromotionsContext, @Info() info: GraphQLResolveInfo): Promise<Offer[] | null> {
+    const missing = [...(customer.stayCount == null ? ["bookings"] : []), ...(customer.loyaltyStanding == null ? ["retail"] : [])];
+    if (missing.length > 0) {
+      for (const unit of missing) reportBeside(ctx, info, { code: "UNAVAILABLE", unit, message: `offers depend on the ${unit} unit, which did not answer; they are left out rather than shown incomplete` });
+      return null;
+    }
     const [catalogue, facts] = await Promise.all([ctx.loaders.catalogue.load("all"), ctx.loaders.facts.load(customer.id)]);
-    const live = { ...facts, tier: customer.loyalty?.tier ?? null, stayCount: customer.stayCount ?? 0 };
+    const live = { ...facts, tier: customer.loyaltyStanding?.tier ?? null, stayCount: customer.stayCount ?? 0 };
     return catalogue.filter((offer) => isEligible(offer, live, ctx.now));
   }
 
   @Authorized(Access.OWNER)
-  @FieldResolver(() => [Redemption], { description: `Offers this customer redeemed, newest first (at most ${TIMELINE_MAX}). Owned by promotions.` })
+  @FieldResolver(() => [Redemption], { nullable: true, description: `Offers this customer redeemed, newest first (at most ${TIMELINE_MAX}). Owned by promotions.` })
   redemptions(@Root() customer: Customer, @Ctx() ctx: PromotionsContext): Promise<Redemption[]> {
     return ctx.loaders.redemptionsOf.load(customer.id);
   }
 
   @Authorized(Access.OWNER)
-  @FieldResolver(() => MarketingConsent, { description: "Marketing consent per medium. Owned by promotions." })
+  @FieldResolver(() => MarketingConsent, { nullable: true, description: "Marketing consent per medium. Owned by promotions." })
   consent(@Root() customer: Customer, @Ctx() ctx: PromotionsContext): Promise<MarketingConsent> {
     return ctx.loaders.consent.load(customer.id);
   }
@@ -39,30 +63,42 @@ export class CustomerResolver {
    * Every unit's touch points, newest first, in one field. Each unit resolves
    * its own touch points (it alone can read its silo and knows what its rows
    * mean) in a hidden field; this field requires all of them, so the planner
-   * fetches them from the four units in parallel and promotions only merges.
+   * fetches them from every unit in parallel and promotions only merges.
    * Each unit hands over its newest TIMELINE_MAX, so the merge is exact for
-   * any `first` up to that bound.
+   * any `first` up to that bound. A unit that did not answer is left out
+   * and named: an error at this field's path per missing unit (the other
+   * units' touch points stand) and `timelineMissingUnits`.
    */
-  @Directive(`@requires(fields: "bookingsTouchPoints { ${TOUCH_POINT} } billingTouchPoints { ${TOUCH_POINT} } retailTouchPoints { ${TOUCH_POINT} }")`)
+  @Directive(`@requires(fields: "${TIMELINE_REQUIRES}")`)
   @Authorized(Access.OWNER)
-  @FieldResolver(() => [TouchPoint], { description: `Touch points of every unit, newest first (first: 1..${TIMELINE_MAX}). Merged by promotions from each unit's own.` })
+  @FieldResolver(() => [TouchPoint], {
+    nullable: true,
+    description: `Touch points of every unit, newest first (first: 1..${TIMELINE_MAX}). Merged by promotions from each unit's own. A unit that does not answer is left out, with an error naming it at this path; timelineMissingUnits lists such units.`,
+  })
   async timeline(
     @Root() customer: Customer,
     @Arg("first", () => Int, { nullable: true, defaultValue: 50 }) first: number | null,
     @Ctx() ctx: PromotionsContext,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<TouchPoint[]> {
     const limit = checkFirst(first ?? 50, TIMELINE_MAX);
     const [redemptions, consent] = await Promise.all([ctx.loaders.redemptionsOf.load(customer.id), ctx.loaders.consentHistory.load(customer.id)]);
-    const all = [
-      ...(customer.bookingsTouchPoints ?? []),
-      ...(customer.billingTouchPoints ?? []),
-      ...(customer.retailTouchPoints ?? []),
-      ...redemptions.map(redemptionTouchPoint),
-      ...consent,
-    ];
+    const all = [...redemptions.map(redemptionTouchPoint), ...consent];
+    for (const unit of TIMELINE_UNITS) {
+      const points = touchPointsOf(customer, unit);
+      if (points) all.push(...points);
+      else reportBeside(ctx, info, { code: "UNAVAILABLE", unit, message: `the timeline lacks the ${unit} unit's touch points: the ${unit} unit did not answer` });
+    }
     // ISO-8601 UTC strings of one format sort as time; unit and ref break ties stably.
     all.sort((a, b) => (a.at !== b.at ? (a.at < b.at ? 1 : -1) : a.unit !== b.unit ? (a.unit < b.unit ? -1 : 1) : a.ref < b.ref ? -1 : a.ref > b.ref ? 1 : 0));
     return all.slice(0, limit);
+  }
+
+  @Directive(`@requires(fields: "${TIMELINE_REQUIRES}")`)
+  @Authorized(Access.OWNER)
+  @FieldResolver(() => [BUSINESS_UNIT], { nullable: true, description: "Units whose touch points `timeline` lacks because they did not answer; empty when the timeline is complete. Merged by promotions." })
+  timelineMissingUnits(@Root() customer: Customer): BusinessUnit[] {
+    return TIMELINE_UNITS.filter((unit) => touchPointsOf(customer, unit) === null).map(businessUnit);
   }
 }
 

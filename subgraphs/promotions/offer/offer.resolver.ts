@@ -16,7 +16,7 @@ export class OfferResolver {
   }
 
   @Authorized(Access.SIGNED_IN)
-  @Query(() => [Offer], { description: "Offers valid now that anyone may see (partners included), by code. Resolved by promotions." })
+  @Query(() => [Offer], { nullable: true, description: "Offers valid now that anyone may see (partners included), by code. Resolved by promotions." })
   async publicOffers(@Ctx() ctx: PromotionsContext): Promise<Offer[]> {
     const catalogue = await ctx.loaders.catalogue.load("all");
     return catalogue.filter((o) => o.public && isLive(o, ctx.now));

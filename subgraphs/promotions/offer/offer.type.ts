@@ -87,11 +87,12 @@ export class Product {
   @Field(() => ID)
   sku!: string;
 
+  // Null when retail did not answer (the gateway hands over null for a failed unit's fields).
   @Directive("@external")
   @Field(() => Money)
-  listPrice!: Money;
+  listPrice!: Money | null;
 
   @Directive("@external")
-  @Field()
-  category!: string;
+  @Field(() => String)
+  category!: string | null;
 }

@@ -1,5 +1,5 @@
 import { Arg, Authorized, Ctx, Directive, FieldResolver, ID, Resolver, Root } from "type-graphql";
-import { Access, toMinor } from "../../../kit";
+import { Access, UnavailableError, toMinor } from "../../../kit";
 import type { PromotionsContext } from "../context";
 import { priceOf } from "../offer/offer.rules";
 import { Price, Product } from "../offer/offer.type";
@@ -13,12 +13,14 @@ export class PriceResolver {
    */
   @Directive(`@requires(fields: "listPrice { amount currency } category")`)
   @Authorized(Access.OWNER)
-  @FieldResolver(() => Price, { description: "Price for everyone, or for one customer (their eligible offers applied). Computed only by promotions from retail's list price." })
+  @FieldResolver(() => Price, { nullable: true, description: "Price for everyone, or for one customer (their eligible offers applied). Computed only by promotions from retail's list price." })
   async price(
     @Root() product: Product,
     @Arg("customerId", () => ID, { nullable: true }) customerId: string | null,
     @Ctx() ctx: PromotionsContext,
   ): Promise<Price> {
+    // A list price the gateway hands over as null: retail did not answer.
+    if (product.listPrice == null || product.category == null) throw new UnavailableError("a price needs retail's list price, and the retail unit did not answer", "retail");
     const [catalogue, facts] = await Promise.all([ctx.loaders.catalogue.load("all"), customerId ? ctx.loaders.facts.load(customerId) : null]);
     const listMinor = toMinor(product.listPrice);
     return priceOf({ sku: product.sku, category: product.category, listMinor, currency: product.listPrice.currency }, catalogue, facts, ctx.now);

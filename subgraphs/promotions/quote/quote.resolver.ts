@@ -1,5 +1,5 @@
 import { Arg, Authorized, Ctx, Directive, FieldResolver, ID, Query, Resolver, Root } from "type-graphql";
-import { Access, BadUserInputError, decodeQuoteKey, encodeQuoteKey, Money, toMinor } from "../../../kit";
+import { Access, BadUserInputError, decodeQuoteKey, encodeQuoteKey, Money, toMinor, UnavailableError } from "../../../kit";
 import type { PromotionsContext } from "../context";
 import { priceOf } from "../offer/offer.rules";
 import { Product } from "../offer/offer.type";
@@ -10,7 +10,7 @@ const BASKET = `basket { sku quantity category listPrice { amount currency } }`;
 @Resolver(() => Quote)
 export class QuoteResolver {
   @Authorized(Access.OWNER)
-  @Query(() => Quote, { description: "Prices a basket, for everyone or for one customer, with the same rules as Product.price. Resolved by promotions with retail's list prices." })
+  @Query(() => Quote, { nullable: true, description: "Prices a basket, for everyone or for one customer, with the same rules as Product.price. Resolved by promotions with retail's list prices." })
   quote(
     @Arg("customerId", () => ID, { nullable: true }) customerId: string | null,
     @Arg("lines", () => [QuoteLineInput]) lines: QuoteLineInput[],
@@ -20,14 +20,14 @@ export class QuoteResolver {
 
   @Directive(`@requires(fields: "${BASKET}")`)
   @Authorized(Access.OWNER)
-  @FieldResolver(() => [QuoteLine], { description: "The basket's lines, each priced." })
+  @FieldResolver(() => [QuoteLine], { nullable: true, description: "The basket's lines, each priced. Null, with an error naming retail, while retail does not answer." })
   async lines(@Root() quote: Quote, @Ctx() ctx: PromotionsContext): Promise<QuoteLine[]> {
     return priceLines(quote, ctx);
   }
 
   @Directive(`@requires(fields: "${BASKET}")`)
   @Authorized(Access.OWNER)
-  @FieldResolver(() => Money, { description: "Sum of the lines' totals." })
+  @FieldResolver(() => Money, { nullable: true, description: "Sum of the lines' totals. Null, with an error naming retail, while retail does not answer." })
   async total(@Root() quote: Quote, @Ctx() ctx: PromotionsContext): Promise<Money> {
     const lines = await priceLines(quote, ctx);
     const currencies = new Set(lines.map((l) => l.lineTotal.currency));
@@ -53,9 +53,11 @@ function priceLines(quote: Quote, ctx: PromotionsContext): Promise<QuoteLine[]> 
 }
 
 async function priceBasket(quote: Quote, ctx: PromotionsContext): Promise<QuoteLine[]> {
+  // No basket is not an empty basket: retail did not answer, and a quote of nothing would mislead.
+  if (quote.basket == null) throw new UnavailableError("a quote needs retail's list prices, and the retail unit did not answer", "retail");
   const { customerId } = decodeQuoteKey(quote.id);
   const [catalogue, facts] = await Promise.all([ctx.loaders.catalogue.load("all"), customerId ? ctx.loaders.facts.load(customerId) : null]);
-  return (quote.basket ?? []).map((item) => {
+  return quote.basket.map((item) => {
     const listMinor = toMinor(item.listPrice);
     const price = priceOf({ sku: item.sku, category: item.category, listMinor, currency: item.listPrice.currency }, catalogue, facts, ctx.now);
     return Object.assign(new QuoteLine(), {

@@ -38,9 +38,10 @@ export class Quote {
   @Field(() => ID)
   id!: string;
 
+  /** Null when retail did not answer. */
   @Directive("@external")
   @Field(() => [BasketItem])
-  basket?: BasketItem[];
+  basket?: BasketItem[] | null;
 
   /** Who the quote prices for (from the id); null for everyone. */
   customerId?: string | null;
@@ -48,7 +49,8 @@ export class Quote {
 
 @ObjectType({ description: "One priced line of a quote. Owned by promotions." })
 export class QuoteLine {
-  @Field(() => Product, { description: "The product priced; its details come from retail." })
+  // Nullable: retail owns the product and may fail after promotions priced the line.
+  @Field(() => Product, { nullable: true, description: "The product priced; its details come from retail." })
   product!: Product;
 
   @Field(() => Int, { description: "How many units are quoted." })

@@ -1,5 +1,5 @@
 import type { Knex } from "knex";
-import { BusinessUnit, type Channel, SiloDataError, type TouchPoint, groupBy, insertedId, isoFromUtc, newestPerKey, parseChannel, touchPoint } from "../../../kit";
+import { businessUnit, type Channel, SiloDataError, type TouchPoint, groupBy, insertedId, isoFromUtc, newestPerKey, parseChannel, touchPoint } from "../../../kit";
 import { Redemption } from "./redemption.type";
 
 interface RedemptionRow {
@@ -24,7 +24,7 @@ export function toRedemption(row: RedemptionRow): Redemption {
 }
 
 export function redemptionTouchPoint(r: Redemption): TouchPoint {
-  return touchPoint({ at: r.redeemedAt, unit: BusinessUnit.PROMOTIONS, channel: r.channel, kind: "redemption", summary: `Redeemed offer ${r.offerCode}`, ref: r.id });
+  return touchPoint({ at: r.redeemedAt, unit: businessUnit("promotions"), channel: r.channel, kind: "redemption", summary: `Redeemed offer ${r.offerCode}`, ref: r.id });
 }
 
 /** Redemptions in `promo_redemption`. */

@@ -7,6 +7,7 @@ import { Redemption } from "./redemption.type";
 export class RedeemResolver {
   @Authorized(Access.OWNER)
   @Mutation(() => Redemption, {
+    nullable: true,
     description:
       "Redeem an offer for a customer, exactly once. Eligibility is the customer's `offers`, read live. A retry with the same idempotency key returns the first result; the same key with other arguments is refused. Needs an x-channel header. Owned by promotions.",
   })

@@ -1,4 +1,4 @@
-import { BusinessUnit, LoyaltyTier, SiloDataError } from "../../../kit";
+import { businessUnit, LoyaltyTier, SiloDataError } from "../../../kit";
 import { LETTER_BY_TIER, type LoyaltyRow, loyaltyTouchPoint, toMembership } from "./loyalty.mapper";
 
 const buildLoyaltyRow = (overrides: Partial<LoyaltyRow> = {}): LoyaltyRow => ({
@@ -40,7 +40,7 @@ describe("loyaltyTouchPoint", () => {
   it("records joining the programme without a channel", () => {
     expect(loyaltyTouchPoint(toMembership(buildLoyaltyRow()))).toEqual({
       at: "2023-03-14T10:30:00.000Z",
-      unit: BusinessUnit.RETAIL,
+      unit: businessUnit("retail"),
       channel: null,
       kind: "loyalty",
       summary: "Joined the loyalty programme (GOLD)",

@@ -1,4 +1,4 @@
-import { BusinessUnit, LoyaltyTier, SiloDataError, type TouchPoint, touchPoint } from "../../../kit";
+import { businessUnit, LoyaltyTier, SiloDataError, type TouchPoint, touchPoint } from "../../../kit";
 import { isoFromUtcWallTime } from "../silo/utc-time";
 import { LoyaltyMembership } from "./loyalty.type";
 
@@ -39,7 +39,7 @@ export function toMembership(row: LoyaltyRow): LoyaltyMembership {
 export function loyaltyTouchPoint(membership: LoyaltyMembership): TouchPoint {
   return touchPoint({
     at: membership.joinedAt,
-    unit: BusinessUnit.RETAIL,
+    unit: businessUnit("retail"),
     // The shop does not record where a member enrolled.
     channel: null,
     kind: "loyalty",

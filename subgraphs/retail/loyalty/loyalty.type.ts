@@ -1,4 +1,4 @@
-import { Authorized, Field, ID, Int, ObjectType } from "type-graphql";
+import { Authorized, Directive, Field, ID, Int, ObjectType } from "type-graphql";
 import { Access, LoyaltyTier } from "../../../kit";
 
 @ObjectType({ description: "A customer's membership of the retail loyalty programme. Owned by retail; promotions reads the tier live for member offers." })
@@ -20,4 +20,12 @@ export class LoyaltyMembership {
   joinedAt!: string;
 
   customerId!: string;
+}
+
+/** What other units' rules need of the loyalty programme (Customer.loyaltyStanding, internal). */
+@ObjectType({ description: "A customer's standing in the loyalty programme, for other units' rules. Owned by retail." })
+@Directive("@inaccessible")
+export class LoyaltyStanding {
+  @Field(() => LoyaltyTier, { nullable: true, description: "Current tier; null when not a member." })
+  tier!: LoyaltyTier | null;
 }

@@ -1,4 +1,4 @@
-import { BusinessUnit, Channel, SiloDataError } from "../../../kit";
+import { businessUnit, Channel, SiloDataError } from "../../../kit";
 import { type OrderItemRow, type OrderRow, WORD_BY_CHANNEL, orderTotal, orderTouchPoint, toOrder, toOrderLine } from "./order.mapper";
 
 const buildOrderRow = (overrides: Partial<OrderRow> = {}): OrderRow => ({
@@ -75,7 +75,7 @@ describe("orderTouchPoint", () => {
     const lines = [buildItemRow({ unit_price: "49.95", qty: 2 }), buildItemRow({ item_seq: 2, unit_price: "30.00", qty: 1 })].map(toOrderLine);
     expect(orderTouchPoint(toOrder(buildOrderRow({ sales_channel: "store" })), lines)).toEqual({
       at: "2026-10-03T14:12:00.000Z",
-      unit: BusinessUnit.RETAIL,
+      unit: businessUnit("retail"),
       channel: Channel.STORE,
       kind: "order",
       summary: "Order ORD-0000042 placed: 3 items, 129.90 EUR",

@@ -1,4 +1,4 @@
-import { BusinessUnit, Channel, Money, SiloDataError, type TouchPoint, moneyFromDecimal, toMinor, touchPoint } from "../../../kit";
+import { businessUnit, Channel, Money, SiloDataError, type TouchPoint, moneyFromDecimal, toMinor, touchPoint } from "../../../kit";
 import { isoFromUtcWallTime } from "../silo/utc-time";
 import { Order, OrderLine } from "./order.type";
 
@@ -75,7 +75,7 @@ export function orderTouchPoint(order: Order, lines: readonly OrderLine[]): Touc
   const total = orderTotal(order, lines);
   return touchPoint({
     at: order.placedAt,
-    unit: BusinessUnit.RETAIL,
+    unit: businessUnit("retail"),
     channel: order.channel,
     kind: "order",
     summary: `Order ${order.id} placed: ${items} item${items === 1 ? "" : "s"}, ${total.amount} ${total.currency}`,

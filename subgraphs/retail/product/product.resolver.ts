@@ -11,7 +11,7 @@ export class ProductResolver {
     return ctx.loaders.product.load(sku);
   }
 
-  @Query(() => ProductPage, { description: "The catalogue ordered by SKU, optionally one category, a page at a time (first at most 100). Resolved by retail." })
+  @Query(() => ProductPage, { nullable: true, description: "The catalogue ordered by SKU, optionally one category, a page at a time (first at most 100). Resolved by retail." })
   async products(
     @Arg("category", () => String, { nullable: true, description: "Only this category (exact name, see `categories`)." }) category: string | null | undefined,
     @Arg("first", () => Int, { nullable: true, defaultValue: 50, description: "Page size, 1 to 100." }) first: number | null,
@@ -25,7 +25,7 @@ export class ProductResolver {
     return Object.assign(new ProductPage(), { ...slice, endCursor: last ? encodeCursor(last.sku) : null });
   }
 
-  @Query(() => [String], { description: "Every catalogue category, alphabetically. Resolved by retail." })
+  @Query(() => [String], { nullable: true, description: "Every catalogue category, alphabetically. Resolved by retail." })
   categories(@Ctx() ctx: RetailContext): Promise<string[]> {
     return ctx.repos.products.categories();
   }

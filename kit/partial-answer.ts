@@ -1,0 +1,35 @@
+import type { ApolloServerPlugin, BaseContext } from "@apollo/server";
+import { type GraphQLFormattedError, type GraphQLResolveInfo, responsePathAsArray } from "graphql";
+
+/**
+ * Errors that go beside a value instead of replacing it. GraphQL lets a
+ * resolver either answer or fail; a field that merges several units' data
+ * (Customer.timeline) can do better when one unit is missing: answer with
+ * the others' data and say, at the field's path, which unit is missing. The
+ * resolver notes the error here; the plugin adds it to the response, where
+ * the gateway maps its path as it maps any other subgraph error.
+ */
+const notes = new WeakMap<object, GraphQLFormattedError[]>();
+
+/** Notes an error about the field being resolved (its value stands); `unit` names the unit the gap is about. */
+export function reportBeside(context: object, info: GraphQLResolveInfo, error: { message: string; code: string; unit: string }): void {
+  const list = notes.get(context) ?? [];
+  list.push({ message: error.message, path: responsePathAsArray(info.path), extensions: { code: error.code, unit: error.unit } });
+  notes.set(context, list);
+}
+
+/** Adds the noted errors to each response, after the ones resolvers threw. */
+export function partialAnswerPlugin(): ApolloServerPlugin<BaseContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ response, contextValue }) {
+          const noted = notes.get(contextValue);
+          if (!noted || response.body.kind !== "single") return;
+          const result = response.body.singleResult;
+          result.errors = [...(result.errors ?? []), ...noted];
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,148 @@
+import { type IncomingMessage, STATUS_CODES } from "node:http";
+import type { Duplex } from "node:stream";
+
+/**
+ * What a request may cost the server before any GraphQL runs: how long its
+ * headers and body may take to arrive, how large and how deeply nested its
+ * JSON may be. A client that drips a body a byte at a time, or sends a
+ * variables object 10,000 levels deep, is refused with a 4xx, a GraphQL
+ * error body and a code naming the limit, and the server moves on.
+ */
+export interface RequestLimits {
+  /** Largest body, in bytes (413 BODY_TOO_LARGE). */
+  maxBodyBytes: number;
+  /** Longest the body may take to arrive once the headers are in (408 BODY_TIMEOUT). */
+  bodyTimeoutMs: number;
+  /** Longest the headers may take to arrive (408 HEADERS_TIMEOUT). */
+  headersTimeoutMs: number;
+  /** Deepest nesting of the request's JSON: body, variables, extensions (400 JSON_TOO_DEEP). */
+  maxJsonDepth: number;
+  /** Most values (objects, arrays, strings, numbers, booleans, nulls) in the request's JSON (413 JSON_TOO_LARGE). */
+  maxJsonValues: number;
+}
+
+/**
+ * Limits for a server that sets none (the subgraphs: their callers are the
+ * gateway, whose `_entities` batches are large and shallow). The gateway sets
+ * its own from its settings.
+ */
+export const DEFAULT_LIMITS: RequestLimits = { maxBodyBytes: 1_000_000, bodyTimeoutMs: 10_000, headersTimeoutMs: 10_000, maxJsonDepth: 64, maxJsonValues: Number.POSITIVE_INFINITY };
+
+/** A request refused before it reaches GraphQL: the status, the stable code and the words. */
+export class Refusal extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The body as text, within the size and time limits; rejects with a Refusal. */
+export function readBody(req: IncomingMessage, limits: Pick<RequestLimits, "maxBodyBytes" | "bodyTimeoutMs">): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const tooLarge = () => new Refusal(413, "BODY_TOO_LARGE", `request body larger than the limit of ${limits.maxBodyBytes} bytes`);
+    if (Number(req.headers["content-length"] ?? 0) > limits.maxBodyBytes) {
+      reject(tooLarge());
+      req.resume();
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    // The whole body within the limit, however it is paced: a byte every
+    // 250 ms never trips an idle timeout, and would hold a request forever.
+    const timer = setTimeout(() => {
+      req.pause();
+      reject(new Refusal(408, "BODY_TIMEOUT", `request body did not arrive within ${limits.bodyTimeoutMs} ms`));
+    }, limits.bodyTimeoutMs);
+    const done = () => clearTimeout(timer);
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limits.maxBodyBytes) {
+        done();
+        reject(tooLarge());
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on("end", () => {
+      done();
+      resolve(Buffer.concat(chunks).toString("utf8"));
+    });
+    req.on("error", (err) => {
+      done();
+      reject(err);
+    });
+  });
+}
+
+/**
+ * Checks parsed JSON against the depth and size limits, without recursion
+ * (a value nested 100,000 deep must not overflow the stack checking it).
+ * Throws a Refusal at the first limit crossed.
+ */
+export function checkJson(value: unknown, limits: Pick<RequestLimits, "maxJsonDepth" | "maxJsonValues">, what = "request JSON"): void {
+  const stack: [unknown, number][] = [[value, 1]];
+  let count = 0;
+  while (stack.length > 0) {
+    const [current, depth] = stack.pop()!;
+    count += 1;
+    if (count > limits.maxJsonValues) throw new Refusal(413, "JSON_TOO_LARGE", `${what} holds more than ${limits.maxJsonValues} values`);
+    if (current === null || typeof current !== "object") continue;
+    if (depth > limits.maxJsonDepth) throw new Refusal(400, "JSON_TOO_DEEP", `${what} is nested deeper than ${limits.maxJsonDepth} levels`);
+    for (const child of Array.isArray(current) ? current : Object.values(current)) stack.push([child, depth + 1]);
+  }
+}
+
+/**
+ * The nesting depth of JSON text, checked before parsing it: a body of a
+ * million opening brackets is refused for its depth, not parsed first (and
+ * JSON.parse's recursion is no limit to lean on).
+ */
+export function checkJsonText(text: string, limits: Pick<RequestLimits, "maxJsonDepth">, what = "request JSON"): void {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92 /* \ */) i += 1;
+      else if (c === 34 /* " */) inString = false;
+    } else if (c === 34) {
+      inString = true;
+    } else if (c === 123 /* { */ || c === 91 /* [ */) {
+      depth += 1;
+      if (depth > limits.maxJsonDepth) throw new Refusal(400, "JSON_TOO_DEEP", `${what} is nested deeper than ${limits.maxJsonDepth} levels`);
+    } else if (c === 125 /* } */ || c === 93 /* ] */) {
+      depth -= 1;
+    }
+  }
+}
+
+/** The GraphQL error body every refusal carries. */
+export function errorBody(code: string, message: string): string {
+  return JSON.stringify({ errors: [{ message, extensions: { code } }] });
+}
+
+/**
+ * Node answers a malformed request or headers that arrive too slowly itself,
+ * with a bare status line; this answers them as every other refusal: a JSON
+ * GraphQL error with a stable code, then the connection closes.
+ */
+export function answerClientError(limits: Pick<RequestLimits, "headersTimeoutMs">) {
+  return (err: Error & { code?: string }, socket: Duplex): void => {
+    if (!socket.writable || err.code === "ECONNRESET") {
+      socket.destroy();
+      return;
+    }
+    const [status, code, message] =
+      err.code === "ERR_HTTP_REQUEST_TIMEOUT"
+        ? [408, "HEADERS_TIMEOUT", `request headers did not arrive within ${limits.headersTimeoutMs} ms`]
+        : err.code === "HPE_HEADER_OVERFLOW"
+          ? [431, "HEADERS_TOO_LARGE", "request headers are larger than the server accepts"]
+          : [400, "BAD_REQUEST", "malformed HTTP request"];
+    const body = errorBody(code, message);
+    socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+  };
+}
