@@ -1,9 +1,10 @@
 import type { Knex } from "knex";
-import { type Subgraph, bootSubgraph, unitRuntime } from "../../kit";
+import { type GraphReader, type Subgraph, bootSubgraph, graphReader, unitRuntime } from "../../kit";
 import { generateWorld } from "../../demo/world";
 import type { CareConfig } from "./config";
 import type { CareContext } from "./context";
-import { CustomerRepository } from "./customer/customer.repository";
+import { CaseRepository } from "./case/case.repository";
+import { CaseWriter } from "./contact/case-writer";
 import { createLoaders } from "./loaders";
 import { buildCareSchema } from "./schema";
 import { careMigrations } from "./silo/migrations";
@@ -14,16 +15,20 @@ export interface CareServer {
   db: Knex;
 }
 
-/** Builds care over its silo: connect, migrate, seed an empty silo, build the schema. */
-export function createCareServer(config: CareConfig): Promise<CareServer> {
+/**
+ * Builds care over its silo: connect, migrate, seed an empty silo, build the
+ * schema. `graph` is injectable so a test over care alone can answer which
+ * customers exist.
+ */
+export function createCareServer(config: CareConfig, graph: GraphReader = graphReader(config.CARE_GRAPH_URL, config.CARE_DB_STATEMENT_TIMEOUT_MS * 2)): Promise<CareServer> {
   return bootSubgraph({
     name: "care",
     runtime: unitRuntime(config, "CARE"),
     migrations: careMigrations,
-    seedProbeTable: "care_customer",
+    seedProbeTable: "crm_case",
     seed: (db, seed) => seedCare(db, generateWorld(seed)),
-    repositories: (db) => ({ customers: new CustomerRepository(db) }),
+    repositories: (db) => ({ cases: new CaseRepository(db), writer: new CaseWriter(db) }),
     buildSchema: buildCareSchema,
-    context: (base, repos): CareContext => ({ ...base, loaders: createLoaders(repos) }),
+    context: (base, repos): CareContext => ({ ...base, repos, loaders: createLoaders(repos), graph, timeZone: config.CARE_TIME_ZONE }),
   });
 }

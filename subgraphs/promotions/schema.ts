@@ -3,6 +3,7 @@ import type { PromotionsContext } from "./context";
 import { ConsentResolver } from "./consent/consent.resolver";
 import { CustomerResolver, RedemptionResolver } from "./customer/customer.resolver";
 import { RedeemResolver } from "./redemption/redemption.resolver";
+import { SalesContactResolver } from "./customer/sales-contact";
 import { Customer } from "./customer/customer.type";
 import { OfferResolver } from "./offer/offer.resolver";
 import { PriceResolver, resolveProductReference } from "./pricing/price.resolver";
@@ -12,7 +13,7 @@ import { Quote } from "./quote/quote.type";
 /** Promotions' subgraph schema; needs no database, so composition can build it. */
 export function buildPromotionsSchema(): Promise<FederatedSchema> {
   return buildFederatedSchema(
-    { resolvers: [OfferResolver, PriceResolver, CustomerResolver, RedemptionResolver, QuoteResolver, RedeemResolver, ConsentResolver], orphanedTypes: [Customer] },
+    { resolvers: [OfferResolver, PriceResolver, CustomerResolver, RedemptionResolver, QuoteResolver, RedeemResolver, ConsentResolver, SalesContactResolver], orphanedTypes: [Customer] },
     {
       Customer: { __resolveReference: (ref: Customer) => Object.assign(new Customer(), ref) },
       Offer: { __resolveReference: (ref: { code: string }, ctx: PromotionsContext) => ctx.loaders.offer.load(ref.code) },
