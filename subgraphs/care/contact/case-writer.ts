@@ -29,6 +29,14 @@ export interface Resolution {
   timeZone: string;
 }
 
+const MOST_ATTEMPTS = 3;
+
+/** The database chose this transaction to undo so another could go on (MariaDB/MySQL, PostgreSQL). */
+function isDeadlock(err: unknown): boolean {
+  const e = err as { code?: string; errno?: number };
+  return e?.code === "ER_LOCK_DEADLOCK" || e?.errno === 1213 || e?.code === "40P01" || e?.code === "40001";
+}
+
 /**
  * Care's writes, exactly once. Each write is one logged contact whose
  * `idem_key` is unique in the silo, inserted in the same transaction as the
@@ -71,7 +79,12 @@ export class CaseWriter {
     );
   }
 
-  /** Runs `write` unless `key` already wrote; a retry gets the first answer, whatever this attempt ran into. */
+  /**
+   * Runs `write` unless `key` already wrote; a retry gets the first answer,
+   * whatever this attempt ran into. InnoDB answers concurrent inserts of the
+   * same unique key with a deadlock for all but one; the loser rolled back
+   * whole, so it is simply run again, and then finds the winner's contact.
+   */
   private async once(key: string | null, matches: (first: ContactRow) => boolean, write: () => Promise<CareCase>): Promise<CareCase> {
     const replay = async (): Promise<CareCase | null> => {
       if (!key) return null;
@@ -80,15 +93,18 @@ export class CaseWriter {
       if (!matches(first)) throw new BadUserInputError(`idempotency key ${key} was already used for another write (on case ${first.case_no})`, "idempotencyKey");
       return this.read(this.db, first.case_no);
     };
-    const earlier = await replay();
-    if (earlier) return earlier;
-    try {
-      return await write();
-    } catch (err) {
-      const first = await replay();
-      if (first) return first;
-      if (isUniqueViolation(err)) throw new ConflictError("a concurrent write got in first; read the case and try again");
-      throw err;
+    for (let attempt = 1; ; attempt += 1) {
+      const earlier = await replay();
+      if (earlier) return earlier;
+      try {
+        return await write();
+      } catch (err) {
+        const first = await replay();
+        if (first) return first;
+        if (isDeadlock(err) && attempt < MOST_ATTEMPTS) continue;
+        if (isUniqueViolation(err) || isDeadlock(err)) throw new ConflictError("a concurrent write got in first; read the case and try again");
+        throw err;
+      }
     }
   }
 
