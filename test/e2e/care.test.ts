@@ -1,3 +1,4 @@
+import { EXAMPLES } from "../../demo/examples";
 import { type Stack, startStack } from "../support/stack";
 
 const CHANNELS = ["WEB", "MOBILE", "STORE", "CALL_CENTER", "PARTNER"] as const;
@@ -37,6 +38,16 @@ describe("care's cases reach promotions' salesContact at once, in every channel"
     expect(other.errors?.[0].extensions.code).toBe("FORBIDDEN");
     const write = await stack.query(RESOLVE, { id: "CS-000002" }, maria);
     expect(write.errors?.[0].extensions.code).toBe("FORBIDDEN");
+  });
+
+  it("answers the worked examples with Maria's open complaint and no selling, saying why", async () => {
+    for (const title of ["The 360° view: every unit answers a part", "The complaint the store should know about"]) {
+      const example = EXAMPLES.find((e) => e.title === title)!;
+      const { data, errors } = await stack.query(example.query, example.variables, as(example.channel));
+      expect(errors).toBeUndefined();
+      expect(data.customer.salesContact).toEqual({ allowed: false, reasons: ["1 open care case: settle it before selling"] });
+      expect(data.customer.cases).toEqual([expect.objectContaining({ id: "CS-000002", topic: "Noisy room at Harbour House Lisbon", status: "OPEN" })]);
+    }
   });
 
   it("turns salesContact off on the next request after a complaint, from every channel, and on again after resolveCase", async () => {
