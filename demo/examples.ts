@@ -39,8 +39,9 @@ export const EXAMPLES: readonly Example[] = [
     channel: "CALL_CENTER",
     variables: { id: NAMED.returningGuest },
     query: `# The 360° customer view: name and balance from billing, stays and preferences
-# from bookings, orders and loyalty from retail, offers and consent from promotions.
-# One request; the gateway plans it across the four units.
+# from bookings, orders and loyalty from retail, offers and consent from promotions,
+# open cases from care, and whether to sell to her now (promotions, from care's data).
+# One request; the gateway plans it across the five units.
 query Customer360($id: ID!) {
   customer(id: $id) {
     name
@@ -53,6 +54,8 @@ query Customer360($id: ID!) {
     loyalty { tier points }
     offers { code title }
     consent { email sms push }
+    cases(status: OPEN) { id topic status }
+    salesContact { allowed reasons }
   }
 }`,
   },
@@ -104,6 +107,35 @@ query Timeline($id: ID!) {
     name
     timeline(first: 10) { at unit channel kind summary ref }
     timelineMissingUnits
+  }
+}`,
+  },
+  {
+    title: "The complaint the store should know about",
+    channel: "STORE",
+    variables: { id: NAMED.returningGuest },
+    query: `# Maria at the store's till. Care knows what the till does not: she complained
+# about a noisy room at the Lisbon concierge desk and by phone, and declined the
+# voucher offered. Her cases come from care; salesContact is decided by promotions
+# from care's openCaseCount (read live via @requires) and her consent: no selling
+# until the case is resolved. Agents only; the same answer in every channel.
+query ComplaintTheStoreShouldKnow($id: ID!) {
+  customer(id: $id) {
+    name
+    loyalty { tier }
+    stayCount
+    openCaseCount
+    salesContact { allowed reasons }
+    cases(status: OPEN) {
+      id
+      topic
+      openedAt
+      channel
+      status
+      history { at channel direction kind summary outcome }
+    }
+    offers { code title }
+    timeline(first: 5) { at unit channel kind summary }
   }
 }`,
   },

@@ -19,6 +19,9 @@ export interface DemoMember { customerId: string; tier: TierName; points: number
 export interface DemoOrder { id: string; customerId: string; placedAt: number; channel: ChannelName; lines: { sku: string; quantity: number; unitCents: number }[] }
 export interface DemoInvoice { number: string; customerId: string; issuedAt: number; dueAt: number; status: InvoiceState; lines: { description: string; amountCents: number; bookingId?: string; orderId?: string; sku?: string }[] }
 export interface DemoRedemption { customerId: string; code: string; channel: ChannelName; at: number }
+/** One contact on a care case: who spoke to whom, where, and what came of it. */
+export interface DemoContact { at: number; timeZone: string; channel: ChannelName; inbound: boolean; kind: string; summary: string; outcome: string | null }
+export interface DemoCase { customerId: string; topic: string; contacts: DemoContact[]; resolution: { at: number; timeZone: string; text: string } | null }
 
 export interface World {
   customers: DemoCustomer[];
@@ -29,6 +32,8 @@ export interface World {
   orders: DemoOrder[];
   invoices: DemoInvoice[];
   redemptions: DemoRedemption[];
+  /** Care cases, in the order of their case numbers. */
+  cases: DemoCase[];
 }
 
 /** "Now" in the demo world, fixed so the same seed gives the same rows. */
@@ -65,7 +70,7 @@ export function generateWorld(seed = 42, customerCount = 1000): World {
     products.push({ sku: `SKU-${String(i + 1).padStart(4, "0")}`, name: `${rnd.pick(ADJECTIVES)} ${rnd.pick(spec.nouns)}`, category, priceCents: Math.max(cents, 99) });
   }
 
-  const w: World = { customers: [], stays: [], preferences: [], products, members: [], orders: [], invoices: [], redemptions: [] };
+  const w: World = { customers: [], stays: [], preferences: [], products, members: [], orders: [], invoices: [], redemptions: [], cases: [] };
   let stayNo = 0;
   let orderNo = 0;
   let invoiceNo = 0;
@@ -129,6 +134,7 @@ export function generateWorld(seed = 42, customerCount = 1000): World {
   }
 
   addNamedCustomers(w, addStay, addOrder);
+  addCareCases(w, seed);
   return w;
 }
 
@@ -156,4 +162,47 @@ function addNamedCustomers(w: World, addStay: (cid: string, hotel: (typeof HOTEL
 
   set(NAMED.firstTimeGuest, "Jonas Weber", "jonas.weber@example.com", true);
   addStay(NAMED.firstTimeGuest, HOTELS[1], Date.UTC(2027, 0, 8), 2, "CONFIRMED");
+}
+
+const CARE_TOPICS = ["Invoice amount queried", "Late check-out refused", "Order arrived damaged", "Loyalty points missing", "Wi-Fi did not work", "Refund not received"];
+
+/**
+ * Care cases: the named customers' stories first, then a few more drawn from
+ * a generator of their own, so adding them changed no other unit's rows.
+ */
+function addCareCases(w: World, seed: number): void {
+  const lisbon = HOTELS[0].timeZone;
+  const berlin = HOTELS[1].timeZone;
+  const contact = (at: number, timeZone: string, channel: ChannelName, inbound: boolean, kind: string, summary: string, outcome: string | null = null): DemoContact => ({ at, timeZone, channel, inbound, kind, summary, outcome });
+  w.cases.push({
+    customerId: NAMED.silverMember,
+    topic: "Charged twice for order",
+    contacts: [
+      contact(Date.UTC(2026, 8, 23, 8, 5), berlin, "CALL_CENTER", true, "query", "Card statement shows the September order twice"),
+      contact(Date.UTC(2026, 8, 23, 8, 20), berlin, "CALL_CENTER", false, "proposal", "Duplicate authorisation only; it lapses within 5 days", "accepted, will check the statement"),
+    ],
+    resolution: { at: Date.UTC(2026, 8, 29, 10, 0), timeZone: berlin, text: "Authorisation lapsed; one charge remains" },
+  });
+  w.cases.push({
+    customerId: NAMED.returningGuest,
+    topic: "Noisy room at Harbour House Lisbon",
+    contacts: [
+      contact(Date.UTC(2025, 8, 16, 22, 40), lisbon, "STORE", true, "complaint", "Concierge desk: room 412 next to the lift, too noisy to sleep", "no free room tonight"),
+      contact(Date.UTC(2025, 8, 17, 9, 15), lisbon, "CALL_CENTER", true, "complaint", "Phoned: still no sleep, wants the stay made good"),
+      contact(Date.UTC(2025, 8, 17, 9, 30), berlin, "CALL_CENTER", false, "proposal", "Offered a 10% voucher on the next stay", "declined: wants a refund of one night"),
+    ],
+    resolution: null,
+  });
+  const rnd = new Random(seed ^ 0x0ca5e);
+  for (let n = 0; n < 40; n += 1) {
+    const c = w.customers[rnd.int(4, w.customers.length - 1)];
+    const zone = rnd.pick(HOTELS).timeZone;
+    const opened = Math.max(c.since, WORLD_NOW - rnd.int(2, 700) * DAY) + rnd.int(0, 86_000) * 1000;
+    const channel = rnd.weighted<ChannelName>([["CALL_CENTER", 50], ["WEB", 25], ["STORE", 15], ["MOBILE", 10]]);
+    const contacts = [contact(opened, zone, channel, true, rnd.pick(["query", "complaint"]), "Customer got in touch")];
+    if (rnd.chance(0.6)) contacts.push(contact(opened + rnd.int(1, 48) * 3_600_000, zone, "CALL_CENTER", false, "callback", "Agent called back", rnd.pick(["explained", "no answer", "customer satisfied"])));
+    const last = contacts[contacts.length - 1].at;
+    const resolved = last + 2 * DAY < WORLD_NOW && rnd.chance(0.85);
+    w.cases.push({ customerId: c.id, topic: rnd.pick(CARE_TOPICS), contacts, resolution: resolved ? { at: last + rnd.int(1, 20) * 3_600_000, timeZone: zone, text: "Explained and closed" } : null });
+  }
 }

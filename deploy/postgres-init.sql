@@ -2,3 +2,4 @@
 CREATE DATABASE bookings;
 CREATE DATABASE retail;
 CREATE DATABASE promotions;
+CREATE DATABASE care;

@@ -1,5 +1,5 @@
 import type { Knex } from "knex";
-import { type Dialect, createSilo } from "../../kit";
+import { type Dialect, createSilo, touchPointsField } from "../../kit";
 import { describeOnEveryDialect, expectEveryDialectToRead } from "../../test/support/dialects";
 import { loadPromotionsConfig } from "./config";
 import { createPromotionsServer } from "./server";
@@ -8,9 +8,12 @@ import { recordedKinds } from "../../test/support/outbox";
 import { ConsentRepository } from "./consent/consent.repository";
 import { RedemptionRepository } from "./redemption/redemption.repository";
 import { promotionsOutbox } from "./silo/outbox";
+import { TIMELINE_UNITS } from "./customer/customer.type";
 
 const NOW = Date.parse("2026-11-26T12:00:00Z");
-const customer = (id: string, extra: Record<string, unknown> = {}) => ({ __typename: "Customer", id, stayCount: 0, loyaltyStanding: { tier: null }, bookingsTouchPoints: [], billingTouchPoints: [], retailTouchPoints: [], ...extra });
+// Every other unit's touch points, from the manifest, as the gateway hands them over.
+const touchPoints = Object.fromEntries(TIMELINE_UNITS.map((unit) => [touchPointsField(unit), []]));
+const customer = (id: string, extra: Record<string, unknown> = {}) => ({ __typename: "Customer", id, stayCount: 0, loyaltyStanding: { tier: null }, ...touchPoints, ...extra });
 
 /** Every statement promotions' repositories run, asked the same way of each dialect. */
 const OPERATIONS = {

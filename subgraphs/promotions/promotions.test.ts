@@ -128,4 +128,18 @@ describe("promotions subgraph over a fresh SQLite silo", () => {
     const quote = await execute(promotions.subgraph, `{ quote(lines: []) { id } }`);
     expect(quote.errors?.[0].message).toMatch(/at least one line/);
   });
+
+  it("allows a sales contact only without an open care case and with some consent, saying why not; null naming care when care did not answer", async () => {
+    const reps = [customerRep("C000001", { openCaseCount: 1 }), customerRep("C000001", { openCaseCount: 0 }), customerRep("C000003", { openCaseCount: 2 }), customerRep("C000001", { openCaseCount: null })];
+    const { data, errors } = await execute(promotions.subgraph, `query($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { salesContact { allowed reasons } } } }`, { r: reps });
+    expect(data!._entities).toEqual([
+      { salesContact: { allowed: false, reasons: ["1 open care case: settle it before selling"] } },
+      { salesContact: { allowed: true, reasons: [] } },
+      { salesContact: { allowed: false, reasons: ["2 open care cases: settle them before selling", "marketing consent withdrawn for e-mail, SMS and push"] } },
+      { salesContact: null },
+    ]);
+    expect(errors!.map((e) => [e.path, e.extensions])).toEqual([[["_entities", 3, "salesContact"], { code: "UNAVAILABLE", unit: "care" }]]);
+    const asCustomer = await execute(promotions.subgraph, `query($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { salesContact { allowed } } } }`, { r: [customerRep("C000001", { openCaseCount: 0 })] }, { identity: { role: "customer", subject: "C000001", customerId: "C000001" } as never });
+    expect(asCustomer.errors?.[0].extensions?.code).toBe("FORBIDDEN");
+  });
 });

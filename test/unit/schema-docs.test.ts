@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { unitNames } from "../../kit/manifest";
 import { type GraphQLNamedType, buildASTSchema, isInputObjectType, isInterfaceType, isObjectType, isScalarType, isSpecifiedScalarType, parse } from "graphql";
 
 /**
@@ -7,7 +8,8 @@ import { type GraphQLNamedType, buildASTSchema, isInputObjectType, isInterfaceTy
  * unit owns it, every field says what it is, and every root field says which
  * unit answers it.
  */
-const OWNER = /\b(bookings|billing|retail|promotions|every unit)\b/i;
+// The units are the manifest's, so a unit added with new-subgraph is held to it too.
+const OWNER = new RegExp(`\\b(${[...unitNames(), "every unit"].join("|")})\\b`, "i");
 const supergraph = buildASTSchema(parse(readFileSync(join(__dirname, "..", "..", "schema", "supergraph.graphql"), "utf8")), { assumeValidSDL: true });
 const roots = new Set([supergraph.getQueryType(), supergraph.getMutationType(), supergraph.getSubscriptionType()].filter(Boolean).map((t) => t!.name));
 const types = Object.values(supergraph.getTypeMap()).filter(

@@ -32,6 +32,11 @@ export class Customer {
   @Directive("@external")
   @Field(() => LoyaltyStanding, { nullable: true })
   loyaltyStanding?: LoyaltyStanding | null;
+
+  /** Care's count of open cases, for salesContact. */
+  @Directive("@external")
+  @Field(() => Int, { nullable: true })
+  openCaseCount?: number | null;
 }
 
 /**
