@@ -1,7 +1,7 @@
 import { execFile } from "node:child_process";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { ROOT } from "../../scripts/manifest";
+import { ROOT, readManifest } from "../../scripts/manifest";
 
 const run = promisify(execFile);
 
@@ -50,7 +50,7 @@ describe("the project's commands", () => {
     expect({ code: production.code, stdout: production.stdout }).toEqual({ code: 1, stdout: "" });
     expect(production.stderr).toMatch(/refused with NODE_ENV=production/);
     // Every unit pointed at a server: nothing is touched, nothing is even connected to.
-    const servers = Object.fromEntries(["BOOKINGS", "BILLING", "RETAIL", "PROMOTIONS"].map((u) => [`${u}_DB_URL`, `postgres://nobody:secret@127.0.0.1:9/${u.toLowerCase()}`]));
+    const servers = Object.fromEntries(readManifest().map(({ name }) => [`${name.toUpperCase()}_DB_URL`, `postgres://nobody:secret@127.0.0.1:9/${name}`]));
     const onServers = await outcome(process.execPath, [script], servers);
     expect({ code: onServers.code, stdout: onServers.stdout }).toEqual({ code: 1, stdout: "" });
     expect(onServers.stderr).toMatch(/retail: not reset, on a database server \(postgres:\/\/nobody:\*\*\*@127\.0\.0\.1:9\/retail\)/);
