@@ -57,9 +57,11 @@ function isLocal(raw: string): boolean {
       const response = await page.goto(stack!.gatewayUrl, { waitUntil: "load" });
       expect(response?.headers()["content-type"]).toMatch(/^text\/html/);
       // The first tab is the 360° example; the picker lists them all.
-      await page.getByRole("tab", { name: "Customer360" }).waitFor({ timeout: 30_000 });
-      for (const name of ["PriceOnTheWeb", "PriceAtTheTill", "Timeline", "Quote", "Redeem", "PartnerCatalogue"]) {
-        expect(await page.getByRole("tab", { name }).count()).toBe(1);
+      // A tab's name is its title and its close button's ("Customer360 Close Tab"); titles may share a prefix.
+      const tab = (title: string) => page.getByRole("tab", { name: new RegExp(`^${title}( |$)`) });
+      await tab("Customer360").waitFor({ timeout: 30_000 });
+      for (const name of ["Customer360Deferred", "PriceOnTheWeb", "PriceAtTheTill", "Timeline", "ComplaintTheStoreShouldKnow", "Quote", "Redeem", "PartnerCatalogue"]) {
+        expect(await tab(name).count()).toBe(1);
       }
       await page.getByText("The 360° view: every unit answers a part").waitFor();
 
