@@ -152,7 +152,7 @@ async function runFetch(run: Run, fetch: FetchStep, cursor: Cursor): Promise<voi
   if (representations.length === 0) return;
   if ("representations" in variables) throw new Error(`Variables cannot contain key "representations"`);
   variables.representations = representations;
-  const pathOf = errorPaths(run.supergraphSchema, new Map([["_entities", { base: cursor.path, root: rootAt(run, cursor) }]]), cursor.path);
+  const pathOf = errorPaths(run.supergraphSchema, new Map([["_entities", { base: cursor.path, root: run.data }]]), cursor.path);
   const received = await send(run, fetch, variables, pathOf);
   const complete = received ? mergeEntities(run, received._entities, representations.length, entities, owners, fetch.outputRewrites) : false;
   if (!complete) fillFailed(run, fetch, "_entities", owners.map((i) => entities[i]));
@@ -313,11 +313,6 @@ function flatten(run: Run, value: unknown, path: readonly PathStep[], at: number
   if (typeof step !== "string") return isOfAnyType(run.supergraphSchema, value as Data, step.typeIn) ? flatten(run, value, path, at + 1) : undefined;
   const object = value as Data;
   return flatten(run, hasOwn.call(object, step) ? object[step] : undefined, path, at + 1);
-}
-
-/** What error paths of entity fetches are resolved against: the root of the result (cursor paths start there). */
-function rootAt(run: Run, _cursor: Cursor): unknown {
-  return run.data;
 }
 
 /** The fields an entity fetch supplies, per type condition, read once per plan step. */
