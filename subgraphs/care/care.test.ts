@@ -133,5 +133,13 @@ describe("care subgraph over a fresh SQLite silo", () => {
     expect((await execute(care.subgraph, ENTITIES, customers("C000002"), maria)).errors?.[0].extensions?.code).toBe("FORBIDDEN");
     expect((await execute(care.subgraph, LOG, { customerId: "C000001", caseId: "CS-000002", kind: "complaint", summary: "still noisy" }, maria)).errors?.[0].extensions?.code).toBe("FORBIDDEN");
     expect((await execute(care.subgraph, RESOLVE, { caseId: "CS-000002" }, maria)).errors?.[0].extensions?.code).toBe("FORBIDDEN");
+    // Nor partners or anonymous callers, on any channel; and none of them reads a case.
+    for (const [identity, code] of [[{ role: "partner", subject: "travel-co" }, "FORBIDDEN"], [null, "UNAUTHENTICATED"]] as [never, string][]) {
+      const as = { identity, channel: "PARTNER" as never };
+      expect((await execute(care.subgraph, LOG, { customerId: "C000001", caseId: "CS-000002", kind: "complaint", summary: "still noisy" }, as)).errors?.[0].extensions?.code).toBe(code);
+      expect((await execute(care.subgraph, RESOLVE, { caseId: "CS-000002" }, as)).errors?.[0].extensions?.code).toBe(code);
+      expect((await execute(care.subgraph, ENTITIES, customers("C000001"), as)).errors?.[0].extensions?.code).toBe(code);
+    }
+    expect(await care.db("crm_case").where({ case_no: "CS-000002" }).first()).toMatchObject({ state: "W" });
   });
 });
