@@ -94,3 +94,16 @@ export function describeConfig(spec: Record<string, Setting<unknown>>): string {
     .map(([key, s]) => `| \`${key}\` | ${s.default === undefined ? "(required)" : `\`${s.default}\``} | ${s.doc} |`)
     .join("\n");
 }
+
+/** An IANA time zone, refused at start when the runtime does not know it; read as the runtime's canonical name. */
+export const timeZone = (doc: string, fallback?: string): Setting<string> => ({
+  doc,
+  default: fallback,
+  parse(raw) {
+    try {
+      return new Intl.DateTimeFormat("en", { timeZone: raw }).resolvedOptions().timeZone;
+    } catch {
+      throw new Error(`unknown time zone ${JSON.stringify(raw)}`);
+    }
+  },
+});

@@ -1,7 +1,7 @@
 import type { GraphQLResolveInfo } from "graphql";
 import type { AuthChecker } from "type-graphql";
-import { ForbiddenError, UnauthenticatedError } from "./errors";
-import type { Identity } from "./identity";
+import { ForbiddenError, UnauthenticatedError } from "../errors";
+import type { Identity } from "../identity";
 import type { RequestBase } from "./request";
 
 /**

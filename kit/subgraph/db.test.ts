@@ -1,7 +1,7 @@
 import { GraphQLError } from "graphql";
 import { dialectOfUrl, siloFailureOf } from "./db";
-import { SiloDataError } from "./errors";
-import { createLogger } from "./log";
+import { SiloDataError } from "../errors";
+import { createLogger } from "../log";
 import { maskError } from "./subgraph";
 
 const driverError = (fields: Record<string, unknown>, message = "boom") => Object.assign(new Error(message), fields);

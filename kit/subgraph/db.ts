@@ -2,7 +2,7 @@ import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import knex, { type Knex } from "knex";
 import { types as pgTypes } from "pg";
-import type { Logger } from "./log";
+import type { Logger } from "../log";
 
 // Legacy silos keep wall-clock DATETIMEs and DATEs; node-postgres would read
 // them in this process's time zone. Hand them over as text, as mysql2

@@ -4,8 +4,8 @@ import { printSchemaWithDirectives } from "@graphql-tools/utils";
 import { type GraphQLSchema, parse } from "graphql";
 import { type BuildSchemaOptions, type PubSub, buildSchema, createResolversMap, getMetadataStorage } from "type-graphql";
 import { authChecker } from "./authorization";
-import { CACHE_CONTROL_SPEC, cacheControlDirective } from "./cache-hints";
-import { tracedResolver, tracingEnabled } from "./telemetry";
+import { CACHE_CONTROL_SPEC, cacheControlDirective } from "../cache-hints";
+import { tracedResolver, tracingEnabled } from "../telemetry";
 
 /**
  * Federation plumbing, written once for every unit: build the type-graphql

@@ -1,5 +1,5 @@
 import { GraphQLError } from "graphql";
-import { UnavailableError } from "./errors";
+import { UnavailableError } from "../errors";
 
 /**
  * A unit reading the customer graph, as any client does, through the

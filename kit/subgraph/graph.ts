@@ -1,17 +1,12 @@
 import { Directive, Field, ID, ObjectType, registerEnumType } from "type-graphql";
-import { unitNames } from "./manifest";
+import { Channel } from "../channel";
+import { unitNames } from "../manifest";
 
 /**
  * Types every unit speaks identically: they are value types in Federation
  * terms (`@shareable`, same fields everywhere), so they live once, here.
+ * `Channel` itself is common (../channel.ts); the units print it as an enum.
  */
-export enum Channel {
-  WEB = "WEB",
-  MOBILE = "MOBILE",
-  STORE = "STORE",
-  CALL_CENTER = "CALL_CENTER",
-  PARTNER = "PARTNER",
-}
 registerEnumType(Channel, {
   name: "Channel",
   description: "Where a request or a touch point came from. Recorded, never used to change a price, an offer or a history. Shared by every unit.",
@@ -46,10 +41,6 @@ export enum LoyaltyTier {
 registerEnumType(LoyaltyTier, { name: "LoyaltyTier", description: "Retail loyalty tiers, lowest first. Owned by retail; promotions reads it live for eligibility." });
 
 export const TIER_RANK: Record<LoyaltyTier, number> = { BRONZE: 1, SILVER: 2, GOLD: 3, PLATINUM: 4 };
-
-export function parseChannel(value: unknown): Channel | undefined {
-  return typeof value === "string" && value in Channel ? (value as Channel) : undefined;
-}
 
 @ObjectType({ description: "One thing that happened between the customer and a unit (a booking, an invoice, an order, a redemption...). Shared by every unit: each reports its own, promotions merges them into Customer.timeline." })
 @Directive("@shareable")

@@ -1,4 +1,4 @@
-import { SiloDataError } from "./errors";
+import { SiloDataError } from "../errors";
 import { Money, decimalToMinor, moneyFromCents, moneyFromDecimal, toMinor } from "./money";
 
 describe("money mapping", () => {

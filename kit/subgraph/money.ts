@@ -1,6 +1,6 @@
 import { Directive, Field, ObjectType } from "type-graphql";
-import { SiloDataError } from "./errors";
-import { INHERIT } from "./cache-hints";
+import { SiloDataError } from "../errors";
+import { INHERIT } from "../cache-hints";
 
 /**
  * The graph's one money language: a decimal string with two places and a

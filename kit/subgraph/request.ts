@@ -1,5 +1,5 @@
-import type { Channel } from "./graph";
-import type { Identity } from "./identity";
+import type { Channel } from "../channel";
+import type { Identity } from "../identity";
 
 /** What every unit knows about the request it is serving (the base of each unit's context). */
 export interface RequestBase {

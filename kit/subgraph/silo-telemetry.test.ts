@@ -1,9 +1,9 @@
 import knex from "knex";
 import { Registry } from "prom-client";
 import { attributeRepositories, observeSilo, siloScope } from "./silo-telemetry";
-import { createProcessMetrics } from "./metrics";
-import { httpObserver, requestOf } from "./observe";
-import { parsePrometheusText } from "../test/support/prometheus";
+import { createProcessMetrics } from "../metrics";
+import { httpObserver, requestOf } from "../observe";
+import { parsePrometheusText } from "../../test/support/prometheus";
 
 class WidgetRepository {
   constructor(private readonly db: knex.Knex) {}

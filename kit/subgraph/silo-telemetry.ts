@@ -3,8 +3,8 @@ import { type Span, SpanKind } from "@opentelemetry/api";
 import type { Knex } from "knex";
 import { Gauge, Histogram, type Registry } from "prom-client";
 import { dialectOf } from "./db";
-import { type RequestRecord, addTiming } from "./observe";
-import { fail, tracer, tracingEnabled } from "./telemetry";
+import { type RequestRecord, addTiming } from "../observe";
+import { fail, tracer, tracingEnabled } from "../telemetry";
 
 /**
  * What a unit's silo does for each request: SQL statements counted and timed

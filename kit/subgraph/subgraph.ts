@@ -3,23 +3,23 @@ import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDi
 import type { GraphQLFormattedError } from "graphql";
 import type { Knex } from "knex";
 import { siloFailureOf } from "./db";
-import { BadUserInputError, PUBLIC_CODES } from "./errors";
+import { BadUserInputError, PUBLIC_CODES } from "../errors";
 import type { FederatedSchema } from "./federation";
-import { type Channel, parseChannel } from "./graph";
+import { type Channel, parseChannel } from "../channel";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { type RequestInfo, type RunningServer, headerValue, sendError, sendJson, serveApollo } from "./http";
-import { type Identity, SIGNATURE_HEADER, type Verdict, verifySigned } from "./identity";
+import { type RequestInfo, type RunningServer, headerValue, sendError, sendJson, serveApollo } from "../http";
+import { type Identity, SIGNATURE_HEADER, type Verdict, verifySigned } from "../identity";
 import type { RequestBase } from "./request";
 import { partialAnswerPlugin } from "./partial-answer";
 
 export type { RequestBase } from "./request";
-import { type Logger, createLogger, loggableError } from "./log";
-import { processTelemetry } from "./observe";
+import { type Logger, createLogger, loggableError } from "../log";
+import { processTelemetry } from "../observe";
 import { observeSilo, siloScope } from "./silo-telemetry";
 import { type SubscriptionServer, serveSubscriptions } from "./subscriptions";
-import type { EventBus } from "./events/bus";
+import type { EventBus } from "../events/bus";
 import type { OutboxRelay } from "./events/relay";
-import type { TracingSettings } from "./telemetry";
+import type { TracingSettings } from "../telemetry";
 
 /**
  * What every subgraph shares: the HTTP front, error masking that names the

@@ -3,9 +3,9 @@ import type { IncomingMessage, Server } from "node:http";
 import { type GraphQLFormattedError, GraphQLError, type GraphQLSchema, getOperationAST, parse, validate } from "graphql";
 import { CloseCode, type ServerOptions, handleProtocols, makeServer } from "graphql-ws";
 import { WebSocket, WebSocketServer } from "ws";
-import { parseChannel } from "./graph";
-import { type Identity, IDENTITY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, verifySigned } from "./identity";
-import type { Logger } from "./log";
+import { parseChannel } from "../channel";
+import { type Identity, IDENTITY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, verifySigned } from "../identity";
+import type { Logger } from "../log";
 import type { RequestBase } from "./request";
 
 /**

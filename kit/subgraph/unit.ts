@@ -1,43 +1,29 @@
 import type { BaseContext } from "@apollo/server";
 import type { Knex } from "knex";
-import { type ConfigOf, type Setting, ConfigError, flag, httpUrl, integer, oneOf, text } from "./config";
-import { type Identity, ROLES, type Role } from "./identity";
-import { checkProductionSecrets, sharedSettings } from "./shared-settings";
+import { type ConfigOf, type Setting, ConfigError, flag, httpUrl, integer, oneOf, text } from "../config";
+import { type Identity, ROLES, type Role } from "../identity";
+import { checkProductionSecrets, sharedSettings } from "../shared-settings";
 import { type Migration, createSilo, prepareSilo, redactUrl } from "./db";
 import type { FederatedSchema } from "./federation";
-import { LOG_LEVELS, type LogLevel, type Logger, createLogger } from "./log";
-import { type TracingSettings, startTracing } from "./telemetry";
-import { runMain } from "./main";
-import type { RunningServer } from "./http";
+import { LOG_LEVELS, type LogLevel, type Logger, createLogger } from "../log";
+import { type TracingSettings, startTracing } from "../telemetry";
+import { runMain } from "../main";
+import type { RunningServer } from "../http";
 import { describeGap, missingFromSilo } from "./silo-schema";
 import { type RequestBase, type Subgraph, createSubgraph } from "./subgraph";
 import { attributeRepositories } from "./silo-telemetry";
-import { EventBus } from "./events/bus";
+import { EventBus } from "../events/bus";
+import type { Unit } from "./define-unit";
 import { Outbox, type OutboxTable } from "./events/outbox";
 import { OutboxRelay } from "./events/relay";
 
 /**
- * What a business unit hands to the tooling: how to read its config, build
- * its schema (for composition, without a database) and start it. The start
- * script, composition and the tests find units through `subgraphs/manifest.json`
- * and this one export per unit (`subgraphs/<name>/unit.ts`).
- */
-export interface UnitDefinition<Config> {
-  name: string;
-  settings: Record<string, Setting<unknown>>;
-  loadConfig(env: Record<string, string | undefined>): Config;
-  listenOn(config: Config): { port: number; host: string; shutdownGraceMs?: number };
-  buildSchema(): Promise<FederatedSchema>;
-  create(config: Config): Promise<{ subgraph: { listen(port: number, host?: string): Promise<RunningServer> }; db: Knex }>;
-}
-
-/**
- * A unit started as its `main.ts` starts it: config from `env` (and
+ * A unit started as its process starts it (subgraphs/main.ts): config from `env` (and
  * `--no-migrate` in `argv`, which is `<UNIT>_DB_MIGRATE=false`), its silo
  * connected, its subgraph listening. `stop()` lets requests finish, then
  * closes every pooled connection, so the silo keeps no stale sessions.
  */
-export async function startUnit<Config>(unit: UnitDefinition<Config>, env: Record<string, string | undefined>, argv: readonly string[] = []): Promise<{ url: string; stop(): Promise<void> }> {
+export async function startUnit<Config>(unit: Unit<Config, object>, env: Record<string, string | undefined>, argv: readonly string[] = []): Promise<{ url: string; stop(): Promise<void> }> {
   const noMigrate = argv.includes("--no-migrate") ? { [`${unit.name.toUpperCase()}_DB_MIGRATE`]: "false" } : {};
   const config = unit.loadConfig({ ...env, ...noMigrate });
   const { subgraph, db } = await unit.create(config);
@@ -58,8 +44,8 @@ export async function startUnit<Config>(unit: UnitDefinition<Config>, env: Recor
   };
 }
 
-/** `main.ts` of every unit: start, serve, stop cleanly on SIGTERM/SIGINT. */
-export function runUnit<Config>(unit: UnitDefinition<Config>, logger: Logger = createLogger(unit.name)): void {
+/** A unit's process (subgraphs/main.ts): start, serve, stop cleanly on SIGTERM/SIGINT. */
+export function runUnit<Config>(unit: Unit<Config, object>, logger: Logger = createLogger(unit.name)): void {
   runMain(logger, () => startUnit(unit, process.env, process.argv.slice(2)));
 }
 

@@ -1,8 +1,7 @@
-import type { GraphReader } from "../../kit";
+import type { GraphReader, UnitServer } from "../../kit/subgraph";
 import { execute } from "../../test/support/execute";
 import { countStatements, tempSiloDir } from "../../test/support/silo";
-import { loadCareConfig } from "./config";
-import { type CareServer, createCareServer } from "./server";
+import { type CareContext, unit } from "./unit";
 
 const ENTITIES = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Customer {
   id openCaseCount cases { id openedAt channel topic status history { at channel direction kind summary outcome } }
@@ -22,11 +21,11 @@ const RESOLVE = `mutation($caseId: ID!, $key: String) { resolveCase(caseId: $cas
 
 describe("care subgraph over a fresh SQLite silo", () => {
   const silo = tempSiloDir();
-  let care: CareServer;
+  let care: UnitServer<CareContext>;
   const asAgent = { channel: "CALL_CENTER" as never };
 
   beforeAll(async () => {
-    care = await createCareServer(loadCareConfig({ CARE_DB_URL: silo.url("care"), CARE_TIME_ZONE: "Europe/Lisbon" }), knownCustomers);
+    care = await unit.create(unit.loadConfig({ CARE_DB_URL: silo.url("care"), CARE_TIME_ZONE: "Europe/Lisbon" }), { graph: knownCustomers });
   });
   afterAll(async () => {
     await care.db.destroy();

@@ -5,10 +5,10 @@ import knex from "knex";
 import { parse } from "yaml";
 import { gatewaySettings, loadGatewayConfig } from "../../gateway/config";
 import { planCacheMetrics, registerGatewayMetrics } from "../../gateway/operations/metrics";
-import { dialectOfUrl } from "../../kit/db";
+import { dialectOfUrl } from "../../kit/subgraph/db";
 import { createProcessMetrics } from "../../kit/metrics";
-import { observeSilo } from "../../kit/silo-telemetry";
-import { GATEWAY_NODE_ARGS, UNIT_NODE_ARGS, loadUnit, productionSiloOf, readManifest } from "../../scripts/manifest";
+import { observeSilo } from "../../kit/subgraph/silo-telemetry";
+import { GATEWAY_NODE_ARGS, loadUnit, productionSiloOf, readManifest, unitCommand } from "../../scripts/manifest";
 
 /**
  * There is no Docker engine where the tests run, so the compose file and
@@ -33,7 +33,7 @@ describe("docker-compose.yml", () => {
     const { name, port } = entry;
     it(`runs the ${name} unit on its production database, as its config reads it`, () => {
       const service = compose.services[name];
-      expect(service.command).toEqual(["node", ...UNIT_NODE_ARGS, `dist/subgraphs/${name}/main.js`]);
+      expect(service.command).toEqual(unitCommand(name));
       const unit = loadUnit(name);
       const env = envOf(name);
       for (const key of Object.keys(env)) expect(Object.keys(unit.settings)).toContain(key);

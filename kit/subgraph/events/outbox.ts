@@ -1,6 +1,6 @@
 import type { Knex } from "knex";
 import { dialectOf } from "../db";
-import { type DomainEvent, type NewEvent, subjectOf } from "./event";
+import { type DomainEvent, type NewEvent, subjectOf } from "../../events/event";
 
 /**
  * The transactional outbox: a write records its event in a table of the

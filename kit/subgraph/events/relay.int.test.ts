@@ -1,13 +1,13 @@
 import { execFileSync } from "node:child_process";
 import type { Knex } from "knex";
 import { createSilo } from "../db";
-import { createLogger } from "../log";
-import { listen } from "../../test/support/events";
-import { eventually } from "../../test/support/eventually";
-import { tempSiloDir } from "../../test/support/silo";
-import { EventBus } from "./bus";
+import { createLogger } from "../../log";
+import { listen } from "../../../test/support/events";
+import { eventually } from "../../../test/support/eventually";
+import { tempSiloDir } from "../../../test/support/silo";
+import { EventBus } from "../../events/bus";
 import { Outbox, type OutboxTable } from "./outbox";
-import { brokerAnswers } from "./probe";
+import { brokerAnswers } from "../../events/probe";
 import { OutboxRelay } from "./relay";
 
 /**

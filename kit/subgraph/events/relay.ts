@@ -1,5 +1,5 @@
-import type { Logger } from "../log";
-import { type EventBus } from "./bus";
+import type { Logger } from "../../log";
+import { type EventBus } from "../../events/bus";
 import type { Outbox } from "./outbox";
 
 /**

@@ -1,13 +1,13 @@
 import { Outbox } from "./outbox";
-import { EventBus } from "./bus";
+import { EventBus } from "../../events/bus";
 import { OutboxRelay } from "./relay";
-import { startEmbeddedBroker, subjectMatches } from "./embedded-broker";
-import { followCustomer } from "./follow";
+import { startEmbeddedBroker, subjectMatches } from "../../events/embedded-broker";
+import { followCustomer } from "../../events/follow";
 import { createSilo } from "../db";
-import { createLogger } from "../log";
-import { listen } from "../../test/support/events";
-import { eventually } from "../../test/support/eventually";
-import { tempSiloDir } from "../../test/support/silo";
+import { createLogger } from "../../log";
+import { listen } from "../../../test/support/events";
+import { eventually } from "../../../test/support/eventually";
+import { tempSiloDir } from "../../../test/support/silo";
 import type { Knex } from "knex";
 import type { OutboxTable } from "./outbox";
 
