@@ -1,12 +1,13 @@
+// In this order: type-graphql prints types in the order their modules load, and schema/bookings.graphql keeps it.
+import { PreferenceResolver } from "./preference/preference.resolver";
 import { type ContextOf, byKey, defineUnit, listByKey, perArguments } from "../../kit/subgraph";
-import { generateWorld } from "../../demo/world";
-import { type BookingListArgs, BookingRepository } from "./booking/booking.repository";
 import { BookingResolver, resolveBookingReference } from "./booking/booking.resolver";
-import { Booking } from "./booking/booking.type";
 import { CustomerResolver } from "./customer/customer.resolver";
 import { Customer, customerRef } from "./customer/customer.type";
+import { Booking } from "./booking/booking.type";
+import { generateWorld } from "../../demo/world";
+import { type BookingListArgs, BookingRepository } from "./booking/booking.repository";
 import { PreferenceRepository } from "./preference/preference.repository";
-import { PreferenceResolver } from "./preference/preference.resolver";
 import { PropertyRepository } from "./property/property.repository";
 import { bookingsMigrations } from "./silo/migrations";
 import { bookingsOutbox } from "./silo/outbox";
