@@ -44,7 +44,9 @@ const boundaries = {
         const from = partOf(file);
         const check = (node, spec) => {
           if (typeof spec !== "string" || !spec.startsWith(".")) return;
-          const target = relative(ROOT, resolve(ROOT, dirname(file), spec)).split(sep).join("/");
+          const target = relative(ROOT, resolve(ROOT, dirname(file), spec))
+            .split(sep)
+            .join("/");
           const why = crossing(from, partOf(target));
           if (why) context.report({ node, messageId: "crossing", data: { why, spec } });
         };

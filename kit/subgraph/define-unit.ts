@@ -70,12 +70,13 @@ type GraphPart<G extends boolean> = G extends true ? { /** The live customer gra
 export type UnitConfig<N extends string, S extends Settings, G extends boolean> = ConfigOf<UnitSettings<Uppercase<N>> & GraphSettings<N, G> & S>;
 
 /** What a unit's repositories and context are made from. */
-export type UnitDeps<Config, G extends boolean> = UnitEvents & GraphPart<G> & {
-  db: Knex;
-  config: Config;
-  /** "Now", injectable so tests can fix it (Date.now otherwise). */
-  clock: () => number;
-};
+export type UnitDeps<Config, G extends boolean> = UnitEvents &
+  GraphPart<G> & {
+    db: Knex;
+    config: Config;
+    /** "Now", injectable so tests can fix it (Date.now otherwise). */
+    clock: () => number;
+  };
 
 /** A request's context in a unit: the request, the unit's repositories and loaders, and its extras. */
 export type UnitContext<R, L, G extends boolean, X> = RequestBase & GraphPart<G> & { repos: R; loaders: L } & X;
@@ -111,9 +112,7 @@ export type ConfigOfUnit<U> = U extends Unit<infer Config, object> ? Config : ne
 
 // The defaults matter: a unit without `settings`, `readsGraph` or `context` gets none of them.
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export function defineUnit<const N extends string, R, L, S extends Settings = {}, G extends boolean = false, X extends object = {}>(
-  d: UnitDeclaration<N, S, G, R, L, X>,
-): Unit<UnitConfig<N, S, G>, UnitContext<R, L, G, X>> {
+export function defineUnit<const N extends string, R, L, S extends Settings = {}, G extends boolean = false, X extends object = {}>(d: UnitDeclaration<N, S, G, R, L, X>): Unit<UnitConfig<N, S, G>, UnitContext<R, L, G, X>> {
   type Config = UnitConfig<N, S, G>;
   type C = UnitContext<R, L, G, X>;
   const prefix = d.name.toUpperCase() as Uppercase<N>;

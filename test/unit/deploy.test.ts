@@ -195,7 +195,8 @@ describe("Dockerfile", () => {
     expect(run).toMatch(/COPY --from=\S+ \/app\/dist dist/);
     expect(run).toMatch(/COPY --from=\S+ \/app\/schema schema/); // the gateway's supergraph
     for (const [name, service] of Object.entries(compose.services)) {
-      if (service.build) expect([name, service.command?.[0], service.command?.at(-1)]).toEqual([name, "node", expect.stringMatching(/^dist\//)]);
+      // The entry point is the first argument after node's own options (a unit's is followed by its name).
+      if (service.build) expect([name, service.command?.[0], service.command?.find((arg) => !arg.startsWith("-") && arg !== "node")]).toEqual([name, "node", expect.stringMatching(/^dist\//)]);
     }
   });
 });
