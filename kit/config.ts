@@ -1,6 +1,6 @@
 /**
  * Typed configuration from environment variables. Every process has one
- * `config.ts` that declares its settings with these helpers; nothing else in
+ * `config.ts` (a unit: its declaration) that declares its settings with these helpers; nothing else in
  * the code reads `process.env`. Loading validates everything at once and
  * fails with one message listing every bad key, so a misconfigured process
  * never starts half-right.
