@@ -3,7 +3,8 @@ import { join } from "node:path";
 import { Supergraph } from "@apollo/federation-internals";
 import { type OperationDefinitionNode, parse } from "graphql";
 import { EXAMPLES } from "../../demo/examples";
-import { costHintsOf, estimateCost, parseBudgets } from "./demand-control";
+import { estimateCost, parseBudgets } from "./demand-control";
+import { costHintsOf } from "./cost-hints";
 import { gatewaySettings } from "../config";
 
 // The committed supergraph, with the units' own @cost and @listSize.

@@ -11,14 +11,15 @@ import type { GatewayContext } from "../context";
  *   body but asks every time, and a matching `If-None-Match` is a `304`, so
  *   a price is never older than the request, and a revalidation saves only
  *   the body;
- * - personal data, a request carrying a token, explain, a mutation, any
- *   error: `private, no-store`.
+ * - personal data, a request carrying a token, explain or cost
+ *   (`x-explain`, `x-cost`: diagnostics of one run), a mutation, any error:
+ *   `private, no-store`.
  *
  * `Vary` names what changes an answer for the same URL. The ETag is over the
- * data and errors only: `extensions` (provenance, explain) change with every
+ * data and errors only: `extensions` (provenance, explain, cost) change with every
  * run and do not make an answer different.
  */
-export const VARY = "Accept, Authorization, X-Explain";
+export const VARY = "Accept, Authorization, X-Explain, X-Cost";
 export const NO_STORE = "private, no-store";
 
 export function cacheHeaders(): ApolloServerPlugin<GatewayContext> {
@@ -34,6 +35,7 @@ export function cacheHeaders(): ApolloServerPlugin<GatewayContext> {
             !body.singleResult.errors?.length &&
             !request.http?.headers.get("authorization") &&
             !contextValue.explain &&
+            !contextValue.wantCost &&
             overallCachePolicy.maxAge !== undefined &&
             overallCachePolicy.scope !== "PRIVATE";
           if (!cacheable || body.kind !== "single") {
