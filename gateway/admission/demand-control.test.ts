@@ -27,6 +27,15 @@ describe("demand control", () => {
     expect(estimated).toBeGreaterThan(0);
   });
 
+  it("estimates the 360° view at 54 and a partner's catalogue page at 63, as the README says", () => {
+    const estimate = (title: RegExp) => {
+      const example = EXAMPLES.find((e) => title.test(e.title))!;
+      return cost(example.query, example.variables);
+    };
+    expect(estimate(/^The 360° view: every unit/)).toBe(54);
+    expect(estimate(/^A partner's catalogue/)).toBe(63);
+  });
+
   it("counts a list by its slicing argument, its default, or what the unit assumes", () => {
     const one = cost(`{ customer(id: "C") { orders(first: 1) { id } } }`);
     const ten = cost(`{ customer(id: "C") { orders(first: 10) { id } } }`);
