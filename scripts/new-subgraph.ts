@@ -66,6 +66,7 @@ export function composeService(name: string, port: number): string {
     `      ${p}_HOST: 0.0.0.0`,
     `      ${p}_PORT: "${port}"`,
     `      ${p}_DB_URL: postgres://graph:graph@postgres:5432/${name}`,
+    `      ${p}_BROKER_URL: nats://nats:4222`,
     "    depends_on:",
     "      postgres: { condition: service_healthy }",
     "    healthcheck:",

@@ -21,6 +21,8 @@ export interface RawAnswer {
   status: number;
   contentType: string;
   body: string;
+  /** The answer's headers as they came (undici's object: lower-case names, `set-cookie` as a list). */
+  headers?: Record<string, string | string[] | undefined>;
 }
 
 export interface Transport {
@@ -42,7 +44,7 @@ export function createTransport(options: TransportOptions): Transport {
     async post(url, headers, body, signal) {
       const res = await request(url, { method: "POST", headers, body, signal, dispatcher: agent });
       const type = res.headers["content-type"];
-      return { status: res.statusCode, contentType: Array.isArray(type) ? type[0] : (type ?? ""), body: await res.body.text() };
+      return { status: res.statusCode, contentType: Array.isArray(type) ? type[0] : (type ?? ""), body: await res.body.text(), headers: res.headers };
     },
     async probe(url, timeoutMs) {
       try {
@@ -66,9 +68,11 @@ const JSON_TYPES = /^application\/(graphql-response\+)?json/i;
  * sign.ts signed it) to the unit over the pool, and reads the answer. Any
  * answer that is not a 2xx GraphQL response is a failure saying why
  * (failures.ts); the pool's errors never reach a client, as they name the
- * unit's address.
+ * unit's address. With `keepHeaders` (a header rule may let some of this
+ * unit's headers back to the client) the answer carries its headers in
+ * `http.headers`, as Apollo's RemoteGraphQLDataSource gives them.
  */
-export function overHttp(pool: Transport, url: string, unit: string): Call {
+export function overHttp(pool: Transport, url: string, unit: string, keepHeaders = false): Call {
   return async (call) => {
     let answer: RawAnswer;
     try {
@@ -79,8 +83,19 @@ export function overHttp(pool: Transport, url: string, unit: string): Call {
     }
     if (answer.status < 200 || answer.status > 299) throw badStatus(unit, answer.status);
     if (!JSON_TYPES.test(answer.contentType)) throw unreadable(unit);
-    return readResponse(answer.body, unit);
+    const response = readResponse(answer.body, unit);
+    return keepHeaders && answer.headers ? { ...response, http: { headers: headersOf(answer.headers) } } : response;
   };
+}
+
+/** undici's header object as Fetch `Headers`, every `set-cookie` line kept apart. */
+function headersOf(raw: Record<string, string | string[] | undefined>): Headers {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(raw)) {
+    if (value === undefined) continue;
+    for (const one of Array.isArray(value) ? value : [value]) headers.append(name, one);
+  }
+  return headers;
 }
 
 /** A signal that never aborts, for calls no step bounds (the chain always has timeout.ts). */

@@ -28,7 +28,7 @@ export function createCareServer(config: CareConfig, graph: GraphReader = graphR
     seedProbeTable: "crm_case",
     outbox: careOutbox,
     seed: (db, seed) => seedCare(db, generateWorld(seed)),
-    repositories: (db) => ({ cases: new CaseRepository(db), writer: new CaseWriter(db) }),
+    repositories: (db, { outbox }) => ({ cases: new CaseRepository(db), writer: new CaseWriter(db, outbox) }),
     buildSchema: buildCareSchema,
     context: (base, repos): CareContext => ({ ...base, repos, loaders: createLoaders(repos), graph, timeZone: config.CARE_TIME_ZONE }),
   });

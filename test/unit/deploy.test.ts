@@ -47,6 +47,8 @@ describe("docker-compose.yml", () => {
       expect(compose.services[dbService]?.healthcheck).toBeDefined();
       expect(service.depends_on?.[dbService]).toEqual({ condition: "service_healthy" });
       expect(service.healthcheck).toBeDefined();
+      // Its outbox relay publishes to the compose broker: the default, port 4222 of the container itself, is no one.
+      expect(new URL(String(config[`${name.toUpperCase()}_BROKER_URL`])).hostname).toBe("nats");
     });
   }
 

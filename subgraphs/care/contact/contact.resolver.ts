@@ -52,6 +52,7 @@ export class ContactResolver {
       caseId: caseId ?? null,
       topic: plainText(topic ?? text.split("\n")[0].slice(0, 200), "topic", 200),
       channel: via,
+      writtenVia: requested,
       direction,
       kind: plainText(kind, "kind", 40).toLowerCase(),
       summary: text,
