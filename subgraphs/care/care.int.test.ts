@@ -1,9 +1,8 @@
-import type { GraphReader } from "../../kit";
+import type { GraphReader } from "../../kit/subgraph";
 import { describeOnEveryDialect, expectEveryDialectToRead } from "../../test/support/dialects";
 import { execute } from "../../test/support/execute";
 import { recordedKinds, withoutOutbox } from "../../test/support/outbox";
-import { loadCareConfig } from "./config";
-import { createCareServer } from "./server";
+import { unit } from "./unit";
 import { careOutbox } from "./silo/migrations";
 
 const customers = (...ids: string[]) => ids.map((id) => ({ __typename: "Customer", id }));
@@ -27,7 +26,7 @@ const OPERATIONS = {
 const LOG = `mutation($c: ID!, $case: ID, $k: String) { logContact(customerId: $c, caseId: $case, channel: STORE, direction: INBOUND, kind: "complaint", summary: "Room too noisy", idempotencyKey: $k) { id status history { kind } } }`;
 const RESOLVE = `mutation($id: ID!, $text: String!, $k: String) { resolveCase(caseId: $id, resolution: $text, idempotencyKey: $k) { id status resolution } }`;
 
-describeOnEveryDialect("care", (url) => createCareServer(loadCareConfig({ CARE_DB_URL: url, CARE_TIME_ZONE: "Europe/Berlin" }), knownCustomers), OPERATIONS, (booted) => {
+describeOnEveryDialect("care", (url) => unit.create(unit.loadConfig({ CARE_DB_URL: url, CARE_TIME_ZONE: "Europe/Berlin" }), { graph: knownCustomers }), OPERATIONS, (booted) => {
   it("reads local times with their zone column as the same UTC instants on each dialect, across a change to summer time", () =>
     expectEveryDialectToRead(
       booted(),

@@ -1,9 +1,8 @@
-import type { GraphReader } from "../../kit";
+import type { GraphReader, UnitServer } from "../../kit/subgraph";
 import { execute } from "../../test/support/execute";
 import { recordedKinds, withoutOutbox } from "../../test/support/outbox";
 import { countStatements, tempSiloDir } from "../../test/support/silo";
-import { loadCareConfig } from "./config";
-import { type CareServer, createCareServer } from "./server";
+import { type CareContext, unit } from "./unit";
 import { careOutbox } from "./silo/migrations";
 
 const ENTITIES = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Customer {
@@ -24,11 +23,11 @@ const RESOLVE = `mutation($caseId: ID!, $key: String) { resolveCase(caseId: $cas
 
 describe("care subgraph over a fresh SQLite silo", () => {
   const silo = tempSiloDir();
-  let care: CareServer;
+  let care: UnitServer<CareContext>;
   const asAgent = { channel: "CALL_CENTER" as never };
 
   beforeAll(async () => {
-    care = await createCareServer(loadCareConfig({ CARE_DB_URL: silo.url("care"), CARE_TIME_ZONE: "Europe/Lisbon" }), knownCustomers);
+    care = await unit.create(unit.loadConfig({ CARE_DB_URL: silo.url("care"), CARE_TIME_ZONE: "Europe/Lisbon" }), { graph: knownCustomers });
   });
   afterAll(async () => {
     await care.db.destroy();

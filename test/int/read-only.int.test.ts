@@ -1,12 +1,10 @@
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
-import { createSilo, siloSchema } from "../../kit";
+import { createSilo, siloSchema } from "../../kit/subgraph";
 import { createLogger } from "../../kit/log";
-import { ROOT } from "../../scripts/manifest";
-import { loadBillingConfig } from "../../subgraphs/billing/config";
-import { createBillingServer } from "../../subgraphs/billing/server";
-import { loadCareConfig } from "../../subgraphs/care/config";
-import { createCareServer } from "../../subgraphs/care/server";
+import { ROOT, UNIT_ENTRY } from "../../scripts/manifest";
+import { unit as billing } from "../../subgraphs/billing/unit";
+import { unit as care } from "../../subgraphs/care/unit";
 import { careOutbox } from "../../subgraphs/care/silo/migrations";
 import { recordedKinds } from "../support/outbox";
 import { describeEachDialect } from "../support/dialects";
@@ -21,7 +19,7 @@ import { type ScratchSilo, scratchSilo } from "../support/silos";
  * (evt_outbox) is among them: every write records its event there in the same
  * transaction, and the relay reads it.
  */
-const readOnly = (url: string) => createBillingServer(loadBillingConfig({ BILLING_DB_URL: url, BILLING_DB_MIGRATE: "false" }));
+const readOnly = (url: string) => billing.create(billing.loadConfig({ BILLING_DB_URL: url, BILLING_DB_MIGRATE: "false" }));
 const quiet = createLogger("test", "silent");
 
 describeEachDialect("billing over an existing database", (dialect) => {
@@ -45,7 +43,7 @@ describeEachDialect("billing over an existing database", (dialect) => {
   it("names a missing column, then serves the database as it is once the column is back", async () => {
     // Someone else's silo: made and filled here by the unit itself, then
     // stripped of knex's bookkeeping and of one column billing reads.
-    await (await createBillingServer(loadBillingConfig({ BILLING_DB_URL: silo.url }))).db.destroy();
+    await (await billing.create(billing.loadConfig({ BILLING_DB_URL: silo.url }))).db.destroy();
     const db = createSilo(silo.url, { logger: quiet });
     try {
       await db.schema.dropTable("knex_migrations");
@@ -72,7 +70,7 @@ describeEachDialect("billing over an existing database", (dialect) => {
   if (dialect === "sqlite") {
     it("takes --no-migrate on the command line, and exits non-zero with the message", () => {
       const empty = silo.url.replace(/billingro\.sqlite$/, "empty.sqlite");
-      const run = spawnSync(process.execPath, [join(ROOT, "dist", "subgraphs", "billing", "main.js"), "--no-migrate"], { env: { ...process.env, BILLING_DB_URL: empty, BILLING_PORT: "0" }, encoding: "utf8", timeout: 30_000 });
+      const run = spawnSync(process.execPath, [join(ROOT, UNIT_ENTRY), "billing", "--no-migrate"], { env: { ...process.env, BILLING_DB_URL: empty, BILLING_PORT: "0" }, encoding: "utf8", timeout: 30_000 });
       expect(run.status).toBe(1);
       // One JSON log line says why (on stdout, as every log line).
       const output = run.stdout + run.stderr;
@@ -88,7 +86,7 @@ describeEachDialect("billing over an existing database", (dialect) => {
  * once it starts its reads are answered and its writes still record their
  * events, changing no table.
  */
-const careReadOnly = (url: string) => createCareServer(loadCareConfig({ CARE_DB_URL: url, CARE_DB_MIGRATE: "false", CARE_LOG_LEVEL: "error" }));
+const careReadOnly = (url: string) => care.create(care.loadConfig({ CARE_DB_URL: url, CARE_DB_MIGRATE: "false", CARE_LOG_LEVEL: "error" }));
 
 describeEachDialect("care over an existing database", (dialect) => {
   let silo: ScratchSilo;
@@ -109,7 +107,7 @@ describeEachDialect("care over an existing database", (dialect) => {
   });
 
   it("names a missing column, then answers reads and records each write's event, creating nothing", async () => {
-    await (await createCareServer(loadCareConfig({ CARE_DB_URL: silo.url, CARE_LOG_LEVEL: "error" }))).db.destroy();
+    await (await care.create(care.loadConfig({ CARE_DB_URL: silo.url, CARE_LOG_LEVEL: "error" }))).db.destroy();
     const db = createSilo(silo.url, { logger: quiet });
     try {
       await db.schema.dropTable("knex_migrations");

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Knex } from "knex";
-import { BadUserInputError, type Channel, ConflictError, NotFoundError, type Outbox, insertedId, isUniqueViolation, localFromUtcMillis } from "../../../kit";
+import { BadUserInputError, type Channel, ConflictError, NotFoundError, type Outbox, insertedId, isUniqueViolation, localFromUtcMillis } from "../../../kit/subgraph";
 import { type CaseRow, type ContactRow, VIA_OF_CHANNEL, caseNumber, toCareCase } from "../case/case.mapper";
 import type { CareCase, ContactDirection } from "../case/case.type";
 

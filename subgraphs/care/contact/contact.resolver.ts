@@ -1,7 +1,7 @@
 import { Arg, Authorized, Ctx, ID, Mutation, Resolver } from "type-graphql";
-import { Access, BadUserInputError, Channel, NotFoundError, requireChannel } from "../../../kit";
+import { Access, BadUserInputError, Channel, NotFoundError, requireChannel } from "../../../kit/subgraph";
 import { CareCase, ContactDirection } from "../case/case.type";
-import type { CareContext } from "../context";
+import type { CareContext } from "../unit";
 
 const EXISTS = `query CareContactCheck($id: ID!) { customer(id: $id) { id } }`;
 

@@ -1,4 +1,4 @@
-import type { Migration, OutboxTable } from "../../../kit";
+import type { Migration, OutboxTable } from "../../../kit/subgraph";
 
 /**
  * Care's legacy schema, as the service desk's CRM has it: cases keyed by a
