@@ -94,6 +94,8 @@ function isLocal(raw: string): boolean {
 
       // Back on the 360° view: a run of it lists each unit's fetch, bookings among them.
       await tab("Customer360").click();
+      // Run it once its editor shows it, not the tab left behind.
+      await page.getByText(/query\sCustomer360\(/).first().waitFor();
       await page.locator(".graphiql-execute-button").click();
       await fetches.getByRole("cell", { name: "bookings", exact: true }).first().waitFor({ timeout: 30_000 });
       for (const unit of ["billing", "retail", "promotions"]) expect(await fetches.getByRole("cell", { name: unit, exact: true }).count()).toBeGreaterThan(0);
