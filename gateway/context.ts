@@ -25,6 +25,8 @@ export interface GatewayContext {
    * and may see it (execution/explain.ts); null otherwise.
    */
   explain?: ExplainLog | null;
+  /** The caller asked with `x-cost: 1` for `extensions.cost` (admission/demand-control.ts). */
+  wantCost?: boolean;
   /** Epoch ms by which the whole request must be answered; subgraph fetches get only what is left. */
   deadline: number;
   /** Set when the client takes `@defer` incrementally: the later parts, added as they start. */

@@ -18,7 +18,8 @@ import { serveGraphiQL } from "./http/graphiql";
 import { cacheHeaders } from "./http/cache-headers";
 import { UnitHeaders, unitHeadersPlugin } from "./http/unit-headers";
 import { explainLog } from "./execution/explain";
-import { type CostHints, costHintsOf, demandControl, parseBudgets } from "./admission/demand-control";
+import { COST_HEADER, demandControl, parseBudgets } from "./admission/demand-control";
+import { type CostHints, costHintsOf } from "./admission/cost-hints";
 import { mintToken, onDevelopmentSecrets } from "./admission/token";
 import { Readiness } from "./operations/readiness";
 import { subgraphsOf, supergraphSource } from "./planning/supergraph";
@@ -87,7 +88,7 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
     // A custom header forces a CORS preflight, so it proves a request is not a
     // simple cross-site form post; `x-channel` counts, so GET works from curl.
     csrfPrevention: { requestHeaders: ["x-apollo-operation-name", "apollo-require-preflight", "x-channel"] },
-    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), cacheHeaders(headerRules.varyNames()), ...(headerRules.returnsHeaders ? [unitHeadersPlugin()] : []), clientErrorStatus(), ...limits.plugins, demandControl(parseBudgets(config.GATEWAY_COST_BUDGETS), config.GATEWAY_DEFAULT_LIST_SIZE, () => costHints), ...(config.GATEWAY_PROVENANCE ? [provenancePlugin()] : []), ...telemetry.plugins],
+    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), cacheHeaders(headerRules.varyNames()), ...(headerRules.returnsHeaders ? [unitHeadersPlugin()] : []), clientErrorStatus(), ...limits.plugins, demandControl(parseBudgets(config.GATEWAY_COST_BUDGETS), config.GATEWAY_DEFAULT_LIST_SIZE, () => costHints, telemetry.cost), ...(config.GATEWAY_PROVENANCE ? [provenancePlugin()] : []), ...telemetry.plugins],
     formatError: formatGatewayError(logger),
   });
   await apollo.start();
@@ -100,6 +101,7 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
     requestId: info.requestId,
     identity,
     explain: explainLog(config, identity, headerValue(info.headers["x-explain"])),
+    wantCost: headerValue(info.headers[COST_HEADER]) === "1",
     forward: { "x-channel": headerValue(info.headers["x-channel"]), authorization: headerValue(info.headers.authorization) },
     clientHeaders: headerRules.read(info.headers),
     unitHeaders: headerRules.returnsHeaders ? new UnitHeaders() : undefined,

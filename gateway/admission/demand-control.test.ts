@@ -3,7 +3,8 @@ import { join } from "node:path";
 import { Supergraph } from "@apollo/federation-internals";
 import { type OperationDefinitionNode, parse } from "graphql";
 import { EXAMPLES } from "../../demo/examples";
-import { costHintsOf, estimateCost, parseBudgets } from "./demand-control";
+import { estimateCost, parseBudgets } from "./demand-control";
+import { costHintsOf } from "./cost-hints";
 import { gatewaySettings } from "../config";
 
 // The committed supergraph, with the units' own @cost and @listSize.
@@ -24,6 +25,15 @@ describe("demand control", () => {
     // Each within the budget of the caller it is written for: a partner, or a customer on their own channels.
     expect(estimated).toBeLessThanOrEqual(example.channel === "PARTNER" ? budgets.partner : budgets.customer);
     expect(estimated).toBeGreaterThan(0);
+  });
+
+  it("estimates the 360° view at 54 and a partner's catalogue page at 63, as the README says", () => {
+    const estimate = (title: RegExp) => {
+      const example = EXAMPLES.find((e) => title.test(e.title))!;
+      return cost(example.query, example.variables);
+    };
+    expect(estimate(/^The 360° view: every unit/)).toBe(54);
+    expect(estimate(/^A partner's catalogue/)).toBe(63);
   });
 
   it("counts a list by its slicing argument, its default, or what the unit assumes", () => {

@@ -1,7 +1,10 @@
 import type { ApolloServerPlugin } from "@apollo/server";
-import { type DocumentNode, type FieldNode, type FragmentDefinitionNode, GraphQLError, type GraphQLNamedType, type GraphQLSchema, Kind, type OperationDefinitionNode, type SelectionSetNode, type ValueNode, getNamedType, isCompositeType, isListType, isNonNullType, isObjectType, isInterfaceType, parse, valueFromASTUntyped } from "graphql";
+import { type DocumentNode, type FieldNode, type FragmentDefinitionNode, GraphQLError, type GraphQLNamedType, type GraphQLSchema, Kind, type OperationDefinitionNode, type SelectionSetNode, getNamedType, isCompositeType, isListType, isNonNullType, isObjectType, isInterfaceType, valueFromASTUntyped } from "graphql";
 import type { Role } from "../../kit/identity";
 import type { GatewayContext } from "../context";
+import { actualCost } from "../execution/actual-cost";
+import { type CostHints, weightOf } from "./cost-hints";
+import type { CostObserver } from "../operations/metrics";
 
 /**
  * Demand control: an operation's cost estimated before it runs, from the
@@ -13,41 +16,6 @@ import type { GatewayContext } from "../context";
  * else the gateway's default. Fragments are costed once each, so a fragment
  * bomb is estimated in microseconds (and refused), never expanded.
  */
-export interface CostHints {
-  weights: Map<string, number>;
-  lists: Map<string, { assumedSize?: number; slicingArguments: string[]; sizedFields: string[] }>;
-}
-
-const MUTATION_WEIGHT = 10;
-
-export function costHintsOf(supergraphSdl: string): CostHints {
-  const hints: CostHints = { weights: new Map(), lists: new Map() };
-  for (const d of parse(supergraphSdl, { noLocation: true }).definitions) {
-    if (d.kind !== Kind.OBJECT_TYPE_DEFINITION && d.kind !== Kind.INTERFACE_TYPE_DEFINITION) continue;
-    const typeCost = d.directives?.find((x) => x.name.value === "cost");
-    if (typeCost) hints.weights.set(d.name.value, Number(argOf(typeCost.arguments, "weight") ?? 1));
-    for (const field of d.fields ?? []) {
-      const coordinate = `${d.name.value}.${field.name.value}`;
-      for (const directive of field.directives ?? []) {
-        if (directive.name.value === "cost") hints.weights.set(coordinate, Number(argOf(directive.arguments, "weight") ?? 0));
-        if (directive.name.value === "listSize") {
-          const assumed = argOf(directive.arguments, "assumedSize");
-          hints.lists.set(coordinate, {
-            assumedSize: typeof assumed === "number" ? assumed : undefined,
-            slicingArguments: (argOf(directive.arguments, "slicingArguments") as string[] | undefined) ?? [],
-            sizedFields: (argOf(directive.arguments, "sizedFields") as string[] | undefined) ?? [],
-          });
-        }
-      }
-    }
-  }
-  return hints;
-}
-
-function argOf(args: readonly { name: { value: string }; value: ValueNode }[] | undefined, name: string): unknown {
-  const value = args?.find((a) => a.name.value === name)?.value;
-  return value ? valueFromASTUntyped(value) : undefined;
-}
 
 /** The estimated cost of one operation of `document`, with its variables. */
 export function estimateCost(schema: GraphQLSchema, hints: CostHints, document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown>, defaultListSize: number): number {
@@ -94,7 +62,7 @@ export function estimateCost(schema: GraphQLSchema, hints: CostHints, document: 
     if (!definition) return 0;
     const named = getNamedType(definition.type);
     const coordinate = `${parent.name}.${definition.name}`;
-    const weight = hints.weights.get(coordinate) ?? hints.weights.get(named.name) ?? (onRoot && parent === schema.getMutationType() ? MUTATION_WEIGHT : isCompositeType(named) ? 1 : 0);
+    const weight = weightOf(hints, coordinate, named, onRoot && parent === schema.getMutationType());
     const list = hints.lists.get(coordinate);
     const defaults = new Map(definition.args.map((a) => [a.name, a.defaultValue]));
     let size: number | undefined;
@@ -130,13 +98,30 @@ export function parseBudgets(text: string): Record<Role | "anonymous", number> {
   return budgets as Record<Role | "anonymous", number>;
 }
 
+/** The request header with which a client asks for `extensions.cost`. */
+export const COST_HEADER = "x-cost";
+
+/** `extensions.cost`: what the operation was estimated to cost, what it cost, and against which budget. */
+export interface CostReport {
+  estimated: number;
+  /** Null for an answer sent in parts (`@defer`): it is not measured. */
+  actual: number | null;
+  budget: number;
+  role: Role | "anonymous";
+}
+
 /**
  * Refuses, before any fetch, an operation whose estimated cost is over its
- * caller's budget: a 400 `MAX_COST_EXCEEDED` naming both figures.
+ * caller's budget: a 400 `MAX_COST_EXCEEDED` naming both figures. After an
+ * admitted operation ran, measures its actual cost over the answer
+ * (execution/actual-cost.ts) for the metrics, and puts both figures in
+ * `extensions.cost` when the client asked with `x-cost: 1`. Anyone may ask:
+ * the figures are the caller's own, as a refusal would tell them.
  */
-export function demandControl(budgets: Record<Role | "anonymous", number>, defaultListSize: number, hintsNow: () => CostHints | null): ApolloServerPlugin<GatewayContext> {
+export function demandControl(budgets: Record<Role | "anonymous", number>, defaultListSize: number, hintsNow: () => CostHints | null, observer: CostObserver): ApolloServerPlugin<GatewayContext> {
   return {
     async requestDidStart() {
+      let admitted: { hints: CostHints; schema: GraphQLSchema; document: DocumentNode; operation: OperationDefinitionNode; estimated: number; role: Role | "anonymous" } | undefined;
       return {
         async didResolveOperation({ document, operation, request, contextValue, schema }) {
           const hints = hintsNow();
@@ -144,10 +129,28 @@ export function demandControl(budgets: Record<Role | "anonymous", number>, defau
           const role = contextValue.identity?.role ?? "anonymous";
           const cost = estimateCost(schema, hints, document, operation, request.variables ?? {}, defaultListSize);
           const budget = budgets[role];
-          if (cost <= budget) return;
+          if (cost <= budget) {
+            admitted = { hints, schema, document, operation, estimated: cost, role };
+            return;
+          }
+          observer.refused(role);
           throw new GraphQLError(`the operation would cost too much to run: its estimated cost is ${readable(cost)} where the budget of ${role === "anonymous" ? "an anonymous caller" : `a${role === "agent" ? "n" : ""} ${role}`} is ${budget} (a list field counts what it selects once per element, its size being \`first\` or what its unit declares)`, {
             extensions: { code: "MAX_COST_EXCEEDED", estimatedCost: Number.isFinite(cost) ? cost : String(cost), budget, http: { status: 400 } },
           });
+        },
+        async willSendResponse({ response, contextValue, operationName }) {
+          if (!admitted) return;
+          const { hints, schema, document, operation, estimated, role } = admitted;
+          const body = response.body;
+          let actual: number | null = null;
+          if (body.kind === "single") {
+            actual = actualCost(schema, hints, document, operation, body.singleResult.data);
+            observer.measured(operationName ?? null, role, estimated, actual);
+          }
+          if (!contextValue.wantCost) return;
+          const result = body.kind === "single" ? body.singleResult : body.initialResult;
+          const cost: CostReport = { estimated, actual, budget: budgets[role], role };
+          result.extensions = { ...result.extensions, cost };
         },
       };
     },

@@ -11,17 +11,18 @@ import type { GatewayContext } from "../context";
  *   body but asks every time, and a matching `If-None-Match` is a `304`, so
  *   a price is never older than the request, and a revalidation saves only
  *   the body;
- * - personal data, a request carrying a token, explain, a mutation, any
- *   error, a unit's `set-cookie` let back by a header rule: `private, no-store`.
+ * - personal data, a request carrying a token, explain or cost
+ *   (`x-explain`, `x-cost`: diagnostics of one run), a mutation, any error, a
+ *   unit's `set-cookie` let back by a header rule: `private, no-store`.
  *
  * `Vary` names what changes an answer for the same URL: the gateway's own
  * (`VARY`) and every client header the header rules send a unit by name
  * (subgraph-calls/header-rules.ts); `*` when a `matching` rule sends headers
  * no list can name, so no cache reuses an answer. The ETag is over the
- * data and errors only: `extensions` (provenance, explain) change with every
+ * data and errors only: `extensions` (provenance, explain, cost) change with every
  * run and do not make an answer different.
  */
-export const VARY = "Accept, Authorization, X-Explain";
+export const VARY = "Accept, Authorization, X-Explain, X-Cost";
 export const NO_STORE = "private, no-store";
 
 export function cacheHeaders(propagated: readonly string[] | "*" = []): ApolloServerPlugin<GatewayContext> {
@@ -38,6 +39,7 @@ export function cacheHeaders(propagated: readonly string[] | "*" = []): ApolloSe
             !body.singleResult.errors?.length &&
             !request.http?.headers.get("authorization") &&
             !contextValue.explain &&
+            !contextValue.wantCost &&
             // One caller's cookie must not be handed to the next by a CDN.
             !contextValue.unitHeaders?.setsCookie() &&
             overallCachePolicy.maxAge !== undefined &&

@@ -15,7 +15,7 @@ export function corsHandler(allowed: readonly string[]): (req: IncomingMessage, 
     if (req.method !== "OPTIONS") return false;
     res.writeHead(204, {
       "access-control-allow-methods": "GET, POST, OPTIONS",
-      "access-control-allow-headers": "authorization, content-type, x-channel, x-request-id, apollo-require-preflight, x-apollo-operation-name",
+      "access-control-allow-headers": "authorization, content-type, x-channel, x-request-id, x-cost, x-explain, apollo-require-preflight, x-apollo-operation-name",
       "access-control-max-age": "600",
     });
     res.end();

@@ -1,14 +1,29 @@
 import { Registry } from "prom-client";
-import { createProcessMetrics } from "../../kit/metrics";
+import { OperationLabels, createProcessMetrics } from "../../kit/metrics";
 import { httpObserver, linkContext, requestOf } from "../../kit/observe";
 import { parsePrometheusText } from "../../test/support/prometheus";
 import { PlanCache } from "../planning/planner";
 import { badStatus, circuitOpen, timedOut } from "../subgraph-calls/failures";
-import { planCacheMetrics, outcomeOfFailure, outcomeOfResponse, recordFetch, registerBreakerStates, registerGatewayMetrics } from "./metrics";
+import { costMetrics, planCacheMetrics, outcomeOfFailure, outcomeOfResponse, recordFetch, registerBreakerStates, registerGatewayMetrics } from "./metrics";
 
 const value = async (registry: Registry, name: string, labels: Record<string, string> = {}) => parsePrometheusText(await registry.metrics()).sum(name, labels);
 
 describe("gateway metrics", () => {
+  it("records each operation's estimated and actual cost by operation and role, and refusals by role", async () => {
+    const registry = new Registry();
+    const cost = costMetrics(registry, new OperationLabels());
+    cost.measured("Customer360", "agent", 43, 30);
+    cost.measured("Customer360", "agent", 43, 40);
+    cost.measured(null, "anonymous", 12, 12);
+    cost.refused("anonymous");
+    expect(await value(registry, "gateway_operation_cost_estimated_sum", { operation: "Customer360", role: "agent" })).toBe(86);
+    expect(await value(registry, "gateway_operation_cost_actual_sum", { operation: "Customer360", role: "agent" })).toBe(70);
+    expect(await value(registry, "gateway_operation_cost_actual_count", { operation: "anonymous", role: "anonymous" })).toBe(1);
+    expect(await value(registry, "gateway_operation_cost_actual_bucket", { operation: "Customer360", le: "25" })).toBe(0);
+    expect(await value(registry, "gateway_operation_cost_actual_bucket", { operation: "Customer360", le: "50" })).toBe(2);
+    expect(await value(registry, "gateway_operation_cost_refusals_total", { role: "anonymous" })).toBe(1);
+  });
+
   it("counts plan cache hits and misses, and times planning after a miss", async () => {
     const registry = new Registry();
     const plans = new PlanCache({ name: "hive", plan: () => ({ planner: "hive", node: null }) }, 10, planCacheMetrics(registry));

@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, type Registry } from "prom-client";
-import { LATENCY_BUCKETS } from "../../kit/metrics";
+import { LATENCY_BUCKETS, type OperationLabels } from "../../kit/metrics";
 import { addTiming, requestOf } from "../../kit/observe";
 
 /**
@@ -101,6 +101,40 @@ export function planCacheMetrics(registry: Registry): PlanObserver {
   const hit = lookups.labels("hit");
   const miss = lookups.labels("miss");
   return { lookup: (found) => (found ? hit : miss).inc(), planned: (seconds) => planning.observe(seconds) };
+}
+
+/** What demand control (admission/demand-control.ts) reports of each operation. */
+export interface CostObserver {
+  /** An operation refused before it ran: its estimate was over the caller's budget. */
+  refused(role: string): void;
+  /** An operation that ran and was answered in one piece: its estimate, and its actual cost. */
+  measured(operation: string | null, role: string, estimated: number, actual: number): void;
+}
+
+/** Costs from a single object to a page of fifty customers with every unit's fields (the agent budget). */
+const COST_BUCKETS = [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 50000];
+
+/**
+ * Demand control, counted: the estimated and the actual cost of every
+ * operation that ran and was answered in one piece, by operation and role,
+ * so that `rate(…actual…_sum) / rate(…estimated…_sum)` says how far the
+ * units' `@listSize` are from what the lists hold; and the refusals by role.
+ * Both histograms observe the same operations, or the ratio would mean
+ * nothing; an operation answered in parts (`@defer`) is in neither.
+ */
+export function costMetrics(registry: Registry, operations: OperationLabels): CostObserver {
+  const help = (what: string) => `${what} cost of the operations the gateway ran and answered in one piece (the units' @cost and @listSize), by operation and role.`;
+  const estimated = new Histogram({ name: "gateway_operation_cost_estimated", help: help("Estimated (before running: lists as long as `first` or their assumed size)"), labelNames: ["operation", "role"] as const, buckets: COST_BUCKETS, registers: [registry] });
+  const actual = new Histogram({ name: "gateway_operation_cost_actual", help: help("Actual (over the answer: lists as long as they came back, nulls free)"), labelNames: ["operation", "role"] as const, buckets: COST_BUCKETS, registers: [registry] });
+  const refusals = new Counter({ name: "gateway_operation_cost_refusals_total", help: "Operations refused before running because their estimated cost was over the caller's budget (MAX_COST_EXCEEDED), by role.", labelNames: ["role"] as const, registers: [registry] });
+  return {
+    refused: (role) => refusals.inc({ role }),
+    measured(operation, role, estimate, cost) {
+      const labels = { operation: operations.label(operation), role };
+      estimated.observe(labels, estimate);
+      actual.observe(labels, cost);
+    },
+  };
 }
 
 /** What the shared state in Redis (shared-state/) reports. */

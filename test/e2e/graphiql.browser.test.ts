@@ -5,8 +5,9 @@ import { type Stack, startStack } from "../support/stack";
 
 /**
  * GraphiQL as a newcomer meets it: Debian's Chromium opens the gateway's
- * page, runs the first worked example and sees the customer, and the page
- * asks nothing of any host but this machine. A laptop without Chromium skips
+ * page, runs the first worked example and sees the customer, the Explain
+ * pane shows what each run fetched and cost, and the page asks nothing of
+ * any host but this machine. A laptop without Chromium skips
  * (saying so); CI installs it and fails without it.
  */
 const CHROMIUM = "/usr/bin/chromium";
@@ -42,7 +43,7 @@ function isLocal(raw: string): boolean {
     await stack?.stop();
   });
 
-  it("opens /graphql with the worked examples, runs the 360° view and a picked example, asking only this machine", async () => {
+  it("opens /graphql with the worked examples, runs the 360° view and a picked example, explains each run, asking only this machine", async () => {
     const page = await browser!.newPage({ viewport: { width: 1400, height: 900 } });
     const outside: string[] = [];
     const refused: string[] = [];
@@ -77,6 +78,27 @@ function isLocal(raw: string): boolean {
       await page.getByRole("tab", { name: "PartnerCatalogue" }).nth(1).waitFor();
       await page.locator(".graphiql-execute-button").click();
       await page.locator(".graphiql-response").getByText(/"totalCount"/).waitFor({ timeout: 30_000 });
+
+      // The Explain pane: the last run's cost, its fetches (retail's catalogue page), its nulls and its plan.
+      await page.getByRole("button", { name: "Show Explain" }).click();
+      const pane = page.locator(".explain");
+      const fetches = pane.getByRole("table", { name: "Fetches" });
+      await fetches.getByRole("cell", { name: "retail", exact: true }).first().waitFor({ timeout: 30_000 });
+      const cost = ((await pane.getByRole("table", { name: "Cost" }).textContent()) ?? "").replace(/\s+/g, " ");
+      expect(cost).toMatch(/Estimated\s*\d+/);
+      expect(cost).toMatch(/Actual\s*\d+/);
+      expect(cost).toMatch(/Budget\s*50000.*as an agent/);
+      // No offer applies to these prices: each `appliedOffer` is null, and the pane says which unit left it so.
+      expect(await pane.getByRole("list", { name: "Nulls" }).textContent()).toMatch(/products\.items\.0\.price\.appliedOffer\s*:\s*missing entity \(promotions\)/);
+      expect(await pane.locator(".explain-plan").getByText("retail", { exact: true }).count()).toBeGreaterThan(0);
+
+      // Back on the 360° view: a run of it lists each unit's fetch, bookings among them.
+      await tab("Customer360").click();
+      // Run it once its editor shows it, not the tab left behind.
+      await page.getByText(/query\sCustomer360\(/).first().waitFor();
+      await page.locator(".graphiql-execute-button").click();
+      await fetches.getByRole("cell", { name: "bookings", exact: true }).first().waitFor({ timeout: 30_000 });
+      for (const unit of ["billing", "retail", "promotions"]) expect(await fetches.getByRole("cell", { name: unit, exact: true }).count()).toBeGreaterThan(0);
     } finally {
       // Kept for a person to look at, pass or fail.
       mkdirSync(ARTIFACTS, { recursive: true });

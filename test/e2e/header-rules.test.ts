@@ -56,7 +56,7 @@ describe("header rules, end to end", () => {
     expect(res.headers.get("x-unit-version")).toBe("retail-7");
     expect(res.headers.get("x-internal-debug")).toBeNull();
     expect(res.headers.getSetCookie()).toEqual([]);
-    expect(res.headers.get("vary")).toBe("Accept, Authorization, X-Explain, Accept-Language, X-Tenant, X-Locale");
+    expect(res.headers.get("vary")).toBe("Accept, Authorization, X-Explain, X-Cost, Accept-Language, X-Tenant, X-Locale");
     // A public catalogue answer, still cacheable with its Vary.
     expect(res.headers.get("cache-control")).toBe("public, max-age=60");
   });

@@ -6,6 +6,7 @@ import { createGraphiQLFetcher } from "@graphiql/toolkit";
 import { GraphiQL, type GraphiQLProps } from "graphiql";
 import { createClient } from "graphql-ws";
 import { createRoot } from "react-dom/client";
+import { explainPlugin, explaining } from "./explain-pane";
 
 /**
  * GraphiQL as the gateway serves it: everything from this origin, nothing
@@ -27,8 +28,8 @@ interface Examples {
 
 const endpoint = new URL("graphql", document.baseURI).toString();
 
-// Queries and mutations over HTTP, `@defer` as multipart parts shown as they arrive.
-const overHttp = createGraphiQLFetcher({ url: endpoint, headers: { accept: "multipart/mixed; deferSpec=20220824, application/graphql-response+json, application/json" } });
+// Queries and mutations over HTTP, `@defer` as multipart parts shown as they arrive, each run explained in the Explain pane.
+const overHttp = explaining(createGraphiQLFetcher({ url: endpoint, headers: { accept: "multipart/mixed; deferSpec=20220824, application/graphql-response+json, application/json" } }));
 
 /**
  * Subscriptions over a WebSocket of their own (graphql-transport-ws), the
@@ -104,7 +105,7 @@ async function loadExamples(): Promise<Examples> {
 
 async function main(): Promise<void> {
   const { headers, examples } = await loadExamples();
-  const plugins = examples.length > 0 ? [examplesPlugin(examples)] : [];
+  const plugins = [...(examples.length > 0 ? [examplesPlugin(examples)] : []), explainPlugin];
   const [first] = examples;
   createRoot(document.getElementById("root")!).render(
     <GraphiQL
