@@ -1,5 +1,5 @@
-import { Authorized, Ctx, FieldResolver, Resolver, Root } from "type-graphql";
-import { Access } from "../../../kit";
+import { Ctx, FieldResolver, Resolver, Root } from "type-graphql";
+import { Access, Authorized } from "../../../kit";
 import type { CareContext } from "../context";
 import { CareCase, CaseEntry } from "./case.type";
 

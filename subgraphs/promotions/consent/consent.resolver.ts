@@ -1,5 +1,5 @@
-import { Arg, Authorized, Ctx, ID, Mutation, Resolver } from "type-graphql";
-import { Access, BadUserInputError, NotFoundError, requireChannel } from "../../../kit";
+import { Arg, Ctx, ID, Mutation, Resolver } from "type-graphql";
+import { Access, Authorized, BadUserInputError, NotFoundError, requireChannel } from "../../../kit";
 import type { PromotionsContext } from "../context";
 import { MarketingConsent } from "./consent.type";
 

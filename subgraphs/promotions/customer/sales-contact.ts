@@ -1,6 +1,6 @@
 import type { GraphQLResolveInfo } from "graphql";
-import { Authorized, Ctx, Directive, Field, FieldResolver, Info, ObjectType, Resolver, Root } from "type-graphql";
-import { Access, reportBeside } from "../../../kit";
+import { Ctx, Directive, Field, FieldResolver, Info, ObjectType, Resolver, Root } from "type-graphql";
+import { Access, Authorized, reportBeside } from "../../../kit";
 import type { MarketingConsent } from "../consent/consent.type";
 import type { PromotionsContext } from "../context";
 import { Customer } from "./customer.type";

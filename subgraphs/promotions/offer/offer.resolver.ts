@@ -1,5 +1,5 @@
-import { Directive, Arg, Authorized, Ctx, ID, Query, Resolver } from "type-graphql";
-import { Access, ForbiddenError, assumedSize } from "../../../kit";
+import { Directive, Arg, Ctx, ID, Query, Resolver } from "type-graphql";
+import { Access, Authorized, ForbiddenError, assumedSize } from "../../../kit";
 import type { PromotionsContext } from "../context";
 import { isLive } from "./offer.rules";
 import { Offer } from "./offer.type";

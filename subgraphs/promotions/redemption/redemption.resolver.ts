@@ -1,5 +1,5 @@
-import { Arg, Authorized, Ctx, ID, Mutation, Resolver } from "type-graphql";
-import { Access, BadUserInputError, requireChannel } from "../../../kit";
+import { Arg, Ctx, ID, Mutation, Resolver } from "type-graphql";
+import { Access, Authorized, BadUserInputError, requireChannel } from "../../../kit";
 import type { PromotionsContext } from "../context";
 import { Redemption } from "./redemption.type";
 
