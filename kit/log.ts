@@ -25,8 +25,21 @@ export function createLogger(name: string, level: LogLevel = "info"): Logger {
       formatters: { level: (label) => ({ level: label }) },
       redact: { paths: REDACTED, censor: "[redacted]" },
     },
-    prettyInTerminal() ?? pino.destination({ dest: 1, sync: true }),
+    prettyInTerminal() ?? stdout(),
   );
+}
+
+let stdoutDestination: DestinationStream | undefined;
+
+/**
+ * Stdout, shared by every logger of the process and written asynchronously:
+ * lines that come while a write is under way go out together in the next
+ * one. A synchronous write per line was a system call per request, 5 to 20 %
+ * of a unit's CPU under load. Lines keep their order; pino writes what is
+ * still buffered when the process exits.
+ */
+function stdout(): DestinationStream {
+  return (stdoutDestination ??= pino.destination({ dest: 1, sync: false }));
 }
 
 /**
