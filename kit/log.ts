@@ -25,8 +25,42 @@ export function createLogger(name: string, level: LogLevel = "info"): Logger {
       formatters: { level: (label) => ({ level: label }) },
       redact: { paths: REDACTED, censor: "[redacted]" },
     },
-    prettyInTerminal() ?? pino.destination({ dest: 1, sync: true }),
+    prettyInTerminal() ?? stdout(),
   );
+}
+
+let stdoutDestination: DestinationStream | undefined;
+
+/**
+ * Stdout, shared by every logger of the process: the lines of one turn of
+ * the event loop go out in one synchronous write at its end (setImmediate),
+ * in order. A write per line was a system call per request, 5 to 20 % of a
+ * unit's busy CPU under load; under load a turn finishes many requests.
+ * What is pending when the process exits is written then.
+ */
+function stdout(): DestinationStream {
+  if (stdoutDestination) return stdoutDestination;
+  const out = pino.destination({ dest: 1, sync: true });
+  let pending = "";
+  let scheduled = false;
+  const flush = () => {
+    scheduled = false;
+    if (pending === "") return;
+    const lines = pending;
+    pending = "";
+    out.write(lines);
+  };
+  process.on("exit", flush);
+  stdoutDestination = {
+    write(line: string) {
+      pending += line;
+      if (!scheduled) {
+        scheduled = true;
+        setImmediate(flush);
+      }
+    },
+  };
+  return stdoutDestination;
 }
 
 /**

@@ -28,3 +28,16 @@ describe("time mapping", () => {
     expect(() => isoFromUtc("not a time", "t")).toThrow(/invalid UTC time/);
   });
 });
+
+describe("zone offsets, asked of Intl once per day", () => {
+  it("give Intl's wall-clock time at every quarter hour of a year, changes included", () => {
+    for (const timeZone of ["Europe/Berlin", "America/St_Johns", "Australia/Lord_Howe", "Asia/Kolkata"]) {
+      const intl = new Intl.DateTimeFormat("sv-SE", { timeZone, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23" });
+      const wrong: string[] = [];
+      for (let utc = Date.UTC(2025, 0, 1); utc < Date.UTC(2026, 0, 1); utc += 15 * 60_000) {
+        if (localFromUtcMillis(utc, timeZone) !== intl.format(new Date(utc))) wrong.push(new Date(utc).toISOString());
+      }
+      expect([timeZone, wrong.slice(0, 3)]).toEqual([timeZone, []]);
+    }
+  });
+});

@@ -31,23 +31,41 @@ export function isoFromUtc(value: unknown, where: string): string {
 const LOCAL = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2}))?$/;
 const offsetFormatters = new Map<string, Intl.DateTimeFormat>();
 /**
- * Offsets by zone and quarter hour of UTC: zones change offset only at whole
- * quarter hours, and asking Intl is the dearest step of reading a local time.
+ * Offsets by zone, asked of Intl once per UTC day: a zone changes offset at
+ * most once a day, so a day whose first and last quarter hours agree has one
+ * offset throughout. A day with a change in it (two a year) keeps offsets by
+ * quarter hour of UTC (zones change offset only at whole quarter hours).
+ * Asking Intl is the dearest step of reading a local time.
  */
+const DAY = 86_400_000;
 const QUARTER_HOUR = 15 * 60_000;
-const offsets = new Map<string, Map<number, number>>();
+const CHANGES = Number.NaN;
+interface ZoneOffsets {
+  byDay: Map<number, number>;
+  byQuarter: Map<number, number>;
+}
+const offsets = new Map<string, ZoneOffsets>();
 const MOST_OFFSETS = 100_000;
 
 /** Offset of `timeZone` from UTC at the instant `utcMillis`, in minutes. */
 function zoneOffsetMinutes(utcMillis: number, timeZone: string): number {
-  let known = offsets.get(timeZone);
-  if (!known) offsets.set(timeZone, (known = new Map()));
+  let zone = offsets.get(timeZone);
+  if (!zone) offsets.set(timeZone, (zone = { byDay: new Map(), byQuarter: new Map() }));
+  const day = Math.floor(utcMillis / DAY);
+  let offset = zone.byDay.get(day);
+  if (offset === undefined) {
+    const first = askedOffsetMinutes(day * DAY, timeZone);
+    offset = first === askedOffsetMinutes((day + 1) * DAY - QUARTER_HOUR, timeZone) ? first : CHANGES;
+    if (zone.byDay.size >= MOST_OFFSETS) zone.byDay.clear();
+    zone.byDay.set(day, offset);
+  }
+  if (!Number.isNaN(offset)) return offset;
   const quarter = Math.floor(utcMillis / QUARTER_HOUR);
-  let offset = known.get(quarter);
+  offset = zone.byQuarter.get(quarter);
   if (offset === undefined) {
     offset = askedOffsetMinutes(quarter * QUARTER_HOUR, timeZone);
-    if (known.size >= MOST_OFFSETS) known.clear();
-    known.set(quarter, offset);
+    if (zone.byQuarter.size >= MOST_OFFSETS) zone.byQuarter.clear();
+    zone.byQuarter.set(quarter, offset);
   }
   return offset;
 }

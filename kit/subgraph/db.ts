@@ -3,6 +3,7 @@ import { dirname, resolve } from "node:path";
 import knex, { type Knex } from "knex";
 import { types as pgTypes } from "pg";
 import type { Logger } from "../log";
+import { type SqliteConnection, reusePreparedStatements } from "./sqlite-statements";
 
 // Legacy silos keep wall-clock DATETIMEs and DATEs; node-postgres would read
 // them in this process's time zone. Hand them over as text, as mysql2
@@ -65,11 +66,11 @@ export function createSilo(url: string, options: SiloOptions = {}): Knex {
         pool: {
           min: 1,
           max: 1,
-          afterCreate(conn: { pragma(s: string): unknown }, done: (err: Error | null, conn: unknown) => void) {
+          afterCreate(conn: SqliteConnection & { pragma(s: string): unknown }, done: (err: Error | null, conn: unknown) => void) {
             conn.pragma("journal_mode = WAL");
             conn.pragma(`busy_timeout = ${timeout}`);
             conn.pragma("foreign_keys = ON");
-            done(null, conn);
+            done(null, reusePreparedStatements(conn));
           },
         },
       });

@@ -3,7 +3,7 @@ import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper";
 import { printSchemaWithDirectives } from "@graphql-tools/utils";
 import { type GraphQLSchema, parse } from "graphql";
 import { type BuildSchemaOptions, type PubSub, buildSchema, createResolversMap, getMetadataStorage } from "type-graphql";
-import { authChecker } from "./authorization";
+import { enforceAccess } from "./authorization";
 import { CACHE_CONTROL_SPEC, cacheControlDirective } from "../cache-hints";
 import { tracedResolver, tracingEnabled } from "../telemetry";
 
@@ -45,9 +45,10 @@ export async function buildFederatedSchema(
   referenceResolvers: ReferenceResolvers = {},
 ): Promise<FederatedSchema> {
   // skipCheck: a subgraph may contribute only entity fields and no Query.
-  const local = await buildSchema({ authChecker, pubSub: NO_IN_PROCESS_PUBSUB, ...options, directives: [...(options.directives ?? []), cacheControlDirective], skipCheck: true });
+  const local = await buildSchema({ pubSub: NO_IN_PROCESS_PUBSUB, ...options, directives: [...(options.directives ?? []), cacheControlDirective], skipCheck: true });
   const sdl = `${FEDERATION_LINK}\n\n${printSchemaWithDirectives(local)}\n`;
   const resolvers = createResolversMap(local) as GraphQLResolverMap<unknown>;
+  enforceAccess(local, resolvers);
   // Without tracing, the resolvers stay as they are: not even a check per call.
   const coordinates = tracingEnabled() ? workingResolvers(options.resolvers) : [];
   for (const coordinate of coordinates) {

@@ -40,3 +40,25 @@ describe("money mapping", () => {
     expect(Money.of(toMinor({ amount: "0.07" }) * 3n, "EUR").amount).toBe("0.21");
   });
 });
+
+describe("amounts read as floats", () => {
+  it("give the cents their two-place text gives, and refuse what has more places", () => {
+    const viaText = (value: number) => {
+      const text = value.toFixed(2);
+      if (Math.abs(Number(text) - value) > 1e-9) return "refused";
+      const [units, fraction] = text.replace("-", "").split(".");
+      const minor = BigInt(units) * 100n + BigInt(fraction);
+      return text.startsWith("-") ? -minor : minor;
+    };
+    const read = (value: number) => {
+      try {
+        return decimalToMinor(value, "t");
+      } catch {
+        return "refused";
+      }
+    };
+    const samples = [0, -0, 0.1, 0.2 + 0.1, 1.005, 129.9, -129.9, 19.99 * 3, 1e-10, -1e-10, 0.015, 99999999999.99, 4503599627370.49, 1234.5678];
+    for (let cents = -100_000; cents <= 100_000; cents += 7) samples.push(cents / 100, (cents / 100) * 1.0000000001, cents / 100 + 0.001);
+    for (const value of samples) expect([value, read(value)]).toEqual([value, viaText(value)]);
+  });
+});

@@ -64,6 +64,13 @@ export function moneyFromDecimal(value: unknown, currency: unknown, where: strin
 
 export function decimalToMinor(value: unknown, where: string): bigint {
   let text: string;
+  if (typeof value === "number" && Math.abs(value) < 1e13) {
+    // A float from SQLite, most rows' case: whole cents, without text. Within
+    // 1e-9 of a cent, value * 100 rounds to the digits toFixed(2) would give.
+    const minor = Math.round(value * 100);
+    if (Math.abs(minor / 100 - value) > 1e-9) throw new SiloDataError(`${where}: amount ${value} has more than two decimal places`);
+    return BigInt(minor);
+  }
   if (typeof value === "number" && Number.isFinite(value)) {
     // A float from SQLite: two places are exact to 15 significant digits.
     text = value.toFixed(2);

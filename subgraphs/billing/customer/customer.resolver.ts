@@ -1,5 +1,5 @@
-import { Arg, Authorized, Ctx, Directive, FieldResolver, ID, Int, Query, Resolver, Root } from "type-graphql";
-import { Access, BadUserInputError, ForbiddenError, checkFirst, Money, TIMELINE_MAX, TouchPoint, SLICED_BY_FIRST } from "../../../kit/subgraph";
+import { Arg, Ctx, Directive, FieldResolver, ID, Int, Query, Resolver, Root } from "type-graphql";
+import { Access, Authorized, BadUserInputError, ForbiddenError, checkFirst, Money, TIMELINE_MAX, TouchPoint, SLICED_BY_FIRST } from "../../../kit/subgraph";
 import type { BillingContext } from "../unit";
 import { invoiceTouchPoint } from "../invoice/invoice.mapper";
 import { Invoice, InvoiceStatus } from "../invoice/invoice.type";

@@ -1,5 +1,5 @@
-import { Directive, Authorized, Ctx, FieldResolver, Resolver, Root } from "type-graphql";
-import { Access, assumedSize } from "../../../kit/subgraph";
+import { Directive, Ctx, FieldResolver, Resolver, Root } from "type-graphql";
+import { Access, Authorized, assumedSize } from "../../../kit/subgraph";
 import type { BillingContext } from "../unit";
 import { Customer } from "../customer/customer.type";
 import { Booking, Invoice, InvoiceLine, Order, ProductRef } from "./invoice.type";

@@ -1,5 +1,5 @@
-import { Authorized, Directive, Field, ID, ObjectType, registerEnumType } from "type-graphql";
-import { Access, Money } from "../../../kit/subgraph";
+import { Directive, Field, ID, ObjectType, registerEnumType } from "type-graphql";
+import { Access, Authorized, Money } from "../../../kit/subgraph";
 
 export enum InvoiceStatus {
   OPEN = "OPEN",

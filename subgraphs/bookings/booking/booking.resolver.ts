@@ -1,5 +1,5 @@
-import { Authorized, Ctx, FieldResolver, Resolver, Root } from "type-graphql";
-import { Access, SiloDataError } from "../../../kit/subgraph";
+import { Ctx, FieldResolver, Resolver, Root } from "type-graphql";
+import { Access, Authorized, SiloDataError } from "../../../kit/subgraph";
 import type { BookingsContext } from "../unit";
 import { Customer, customerRef } from "../customer/customer.type";
 import { Property } from "../property/property.type";

@@ -1,5 +1,5 @@
-import { Arg, Authorized, Ctx, Directive, FieldResolver, Int, Query, Resolver, Root } from "type-graphql";
-import { Access, checkFirst, TIMELINE_MAX, TouchPoint, SLICED_BY_FIRST, assumedSize } from "../../../kit/subgraph";
+import { Arg, Ctx, Directive, FieldResolver, Int, Query, Resolver, Root } from "type-graphql";
+import { Access, Authorized, checkFirst, TIMELINE_MAX, TouchPoint, SLICED_BY_FIRST, assumedSize } from "../../../kit/subgraph";
 import { bookingTouchPoint } from "../booking/booking.mapper";
 import { Booking, BookingStatus } from "../booking/booking.type";
 import type { BookingsContext } from "../unit";

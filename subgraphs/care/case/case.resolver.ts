@@ -1,5 +1,5 @@
-import { Authorized, Ctx, FieldResolver, Resolver, Root } from "type-graphql";
-import { Access } from "../../../kit/subgraph";
+import { Ctx, FieldResolver, Resolver, Root } from "type-graphql";
+import { Authorized, Access } from "../../../kit/subgraph";
 import type { CareContext } from "../unit";
 import { CareCase, CaseEntry } from "./case.type";
 

@@ -1,5 +1,5 @@
-import { Arg, Authorized, Ctx, ID, Mutation, Resolver } from "type-graphql";
-import { Access, BadUserInputError, Channel, NotFoundError, requireChannel } from "../../../kit/subgraph";
+import { Arg, Ctx, ID, Mutation, Resolver } from "type-graphql";
+import { Access, Authorized, BadUserInputError, Channel, NotFoundError, requireChannel } from "../../../kit/subgraph";
 import { CareCase, ContactDirection } from "../case/case.type";
 import type { CareContext } from "../unit";
 

@@ -1,5 +1,5 @@
-import { Arg, Authorized, Ctx, Directive, FieldResolver, Int, Resolver, Root } from "type-graphql";
-import { Access, TIMELINE_MAX, TouchPoint, businessUnit, checkFirst, touchPoint } from "../../../kit/subgraph";
+import { Arg, Ctx, Directive, FieldResolver, Int, Resolver, Root } from "type-graphql";
+import { Access, Authorized, TIMELINE_MAX, TouchPoint, businessUnit, checkFirst, touchPoint } from "../../../kit/subgraph";
 import { CareCase, CaseStatus } from "../case/case.type";
 import type { CareContext } from "../unit";
 import { Customer } from "./customer.type";

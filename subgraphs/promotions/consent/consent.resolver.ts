@@ -1,5 +1,5 @@
-import { Arg, Authorized, Ctx, ID, Mutation, Resolver } from "type-graphql";
-import { Access, BadUserInputError, NotFoundError, requireChannel } from "../../../kit/subgraph";
+import { Arg, Ctx, ID, Mutation, Resolver } from "type-graphql";
+import { Access, Authorized, BadUserInputError, NotFoundError, requireChannel } from "../../../kit/subgraph";
 import type { PromotionsContext } from "../unit";
 import { MarketingConsent } from "./consent.type";
 

@@ -1,6 +1,6 @@
 import type { GraphQLResolveInfo } from "graphql";
-import { Authorized, Ctx, Directive, Field, FieldResolver, Info, ObjectType, Resolver, Root } from "type-graphql";
-import { Access, reportBeside } from "../../../kit/subgraph";
+import { Ctx, Directive, Field, FieldResolver, Info, ObjectType, Resolver, Root } from "type-graphql";
+import { Access, Authorized, reportBeside } from "../../../kit/subgraph";
 import type { MarketingConsent } from "../consent/consent.type";
 import type { PromotionsContext } from "../unit";
 import { Customer } from "./customer.type";

@@ -1,5 +1,5 @@
-import { Directive, Arg, Authorized, Ctx, ID, Query, Resolver } from "type-graphql";
-import { Access, ForbiddenError, assumedSize } from "../../../kit/subgraph";
+import { Directive, Arg, Ctx, ID, Query, Resolver } from "type-graphql";
+import { Access, Authorized, ForbiddenError, assumedSize } from "../../../kit/subgraph";
 import type { PromotionsContext } from "../unit";
 import { isLive } from "./offer.rules";
 import { Offer } from "./offer.type";

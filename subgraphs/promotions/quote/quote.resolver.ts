@@ -1,5 +1,5 @@
-import { Arg, Authorized, Ctx, Directive, FieldResolver, ID, Query, Resolver, Root } from "type-graphql";
-import { Access, BadUserInputError, decodeQuoteKey, encodeQuoteKey, Money, toMinor, UnavailableError, assumedSize } from "../../../kit/subgraph";
+import { Arg, Ctx, Directive, FieldResolver, ID, Query, Resolver, Root } from "type-graphql";
+import { Access, Authorized, BadUserInputError, decodeQuoteKey, encodeQuoteKey, Money, toMinor, UnavailableError, assumedSize } from "../../../kit/subgraph";
 import type { PromotionsContext } from "../unit";
 import { priceOf } from "../offer/offer.rules";
 import { Product } from "../offer/offer.type";

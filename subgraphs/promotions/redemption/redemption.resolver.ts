@@ -1,5 +1,5 @@
-import { Arg, Authorized, Ctx, ID, Mutation, Resolver } from "type-graphql";
-import { Access, BadUserInputError, requireChannel } from "../../../kit/subgraph";
+import { Arg, Ctx, ID, Mutation, Resolver } from "type-graphql";
+import { Access, Authorized, BadUserInputError, requireChannel } from "../../../kit/subgraph";
 import type { PromotionsContext } from "../unit";
 import { Redemption } from "./redemption.type";
 

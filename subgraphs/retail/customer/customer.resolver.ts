@@ -1,5 +1,5 @@
-import { Arg, Authorized, Ctx, Directive, FieldResolver, Int, Query, Resolver, Root } from "type-graphql";
-import { Access, checkFirst, TIMELINE_MAX, TouchPoint, SLICED_BY_FIRST } from "../../../kit/subgraph";
+import { Arg, Ctx, Directive, FieldResolver, Int, Query, Resolver, Root } from "type-graphql";
+import { Access, Authorized, checkFirst, TIMELINE_MAX, TouchPoint, SLICED_BY_FIRST } from "../../../kit/subgraph";
 import type { RetailContext } from "../unit";
 import { loyaltyTouchPoint } from "../loyalty/loyalty.mapper";
 import { LoyaltyMembership, LoyaltyStanding } from "../loyalty/loyalty.type";

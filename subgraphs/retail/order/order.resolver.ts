@@ -1,5 +1,5 @@
-import { Directive, Authorized, Ctx, FieldResolver, Resolver, Root } from "type-graphql";
-import { Access, Money, SiloDataError, assumedSize } from "../../../kit/subgraph";
+import { Directive, Ctx, FieldResolver, Resolver, Root } from "type-graphql";
+import { Access, Authorized, Money, SiloDataError, assumedSize } from "../../../kit/subgraph";
 import type { RetailContext } from "../unit";
 import { Customer, customerRef } from "../customer/customer.type";
 import { Product } from "../product/product.type";
