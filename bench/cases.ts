@@ -133,5 +133,5 @@ export const LIST_CONNECTIONS = 4;
 
 /** (c) at other page sizes, to show fetches per request stay constant and latency grows no worse than linearly. */
 export function listCase(first: number): Case {
-  return { key: `c${first}`, label: `(c) list of ${first}, ${LIST_CONNECTIONS} connections`, body: (n) => ({ query: OPERATIONS.customersList, variables: { text: searchText(first, n), first } }) };
+  return { key: `list${first}`, label: `(c) list of ${first}, ${LIST_CONNECTIONS} connections`, body: (n) => ({ query: OPERATIONS.customersList, variables: { text: searchText(first, n), first } }) };
 }
