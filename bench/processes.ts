@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { loadGatewayConfig } from "../gateway/config";
 import { mintToken } from "../gateway/admission/token";
 import { CALLERS } from "./cases";
-import { GATEWAY_NODE_ARGS, ROOT, UNIT_NODE_ARGS, readManifest } from "../scripts/manifest";
+import { GATEWAY_NODE_ARGS, ROOT, UNIT_ENTRY, UNIT_NODE_ARGS, readManifest } from "../scripts/manifest";
 import { type ProcessSpec, type Supervised, launch, stopAll, waitHealthy } from "../scripts/supervisor";
 import { freePort } from "../test/support/stack";
 import { type SiloKind, provisionSilos } from "../test/support/silos";
@@ -102,7 +102,7 @@ export async function startBench(options: { kind: SiloKind; only?: readonly Gate
           [`${key}_BENCH_COUNTERS`]: "true",
           [`${key}_DB_POOL_MAX`]: "10",
         };
-        const unit = await run({ name, script: join(ROOT, "dist", "subgraphs", name, "main.js"), env, healthUrl: `http://127.0.0.1:${port}/health`, nodeArgs: [...UNIT_NODE_ARGS, ...profileArgs("units", name)] });
+        const unit = await run({ name, script: join(ROOT, UNIT_ENTRY), args: [name], env, healthUrl: `http://127.0.0.1:${port}/health`, nodeArgs: [...UNIT_NODE_ARGS, ...profileArgs("units", name)] });
         unitPids.push(unit.child.pid!);
       }),
     );

@@ -3,6 +3,7 @@ import { LOG_LEVELS } from "../kit/log";
 import { checkProductionSecrets, sharedSettings } from "../kit/shared-settings";
 import { DEFAULT_PLANNER, PLANNERS } from "./planning/planner";
 import { parseBudgets } from "./admission/demand-control";
+import { DEFAULT_HEADER_RULES, type HeaderRules, parseHeaderRules } from "./subgraph-calls/header-rules";
 
 /** The development default; production configuration refuses it. */
 export const DEV_JWT_SECRET = "customer-graph-dev-jwt-secret-change-me";
@@ -20,6 +21,9 @@ const optionalRedisUrl = (doc: string): Setting<string> => ({
     return raw;
   },
 });
+
+/** Header rules: JSON or a JSON file's path, parsed and checked at boot (subgraph-calls/header-rules.ts). */
+const headerRules = (doc: string): Setting<HeaderRules> => ({ doc, default: DEFAULT_HEADER_RULES, parse: parseHeaderRules });
 
 const subgraphTimeout = (doc: string, fallback?: number) => integer(doc, fallback, 50, 120_000);
 
@@ -69,6 +73,7 @@ export const gatewaySettings = {
   GATEWAY_SUBSCRIPTIONS_MAX: integer("Most open subscriptions of this gateway process, all callers together.", 10_000, 1, 1_000_000),
   GATEWAY_SUBSCRIPTION_BUFFER: integer("Events one subscriber may leave unread before it is dropped with a message (and events one upstream stream may have waiting).", 50, 1, 10_000),
   GATEWAY_SUBSCRIPTION_HEARTBEAT_MS: integer("Heartbeat of open subscriptions (WebSocket ping, SSE comment, multipart `{}`); a WebSocket that misses one is closed.", 10_000, 100, 600_000),
+  GATEWAY_HEADER_RULES: headerRules("Which client headers go to which units, and which unit response headers come back to the client: JSON, or the path of a JSON file (README, \"Header rules\"); authorization, cookies, hop-by-hop and the gateway's own headers are never moved."),
   GATEWAY_PROVENANCE: flag("Add extensions.provenance (which units answered, when each read its silo) to every response.", true),
   GATEWAY_JWT_SECRET: text("HS256 secret client tokens are signed with (development; ignored when GATEWAY_JWKS_URL is set).", DEV_JWT_SECRET),
   GATEWAY_JWKS_URL: text("JWKS URL of the identity provider (production); keys are cached and rotated by kid.", ""),

@@ -1,6 +1,7 @@
 import type { GraphQLError } from "graphql";
 import type { Identity } from "../kit/identity";
 import type { ExplainLog } from "./execution/explain";
+import type { UnitHeaders } from "./http/unit-headers";
 
 /** The gateway's per-request context. */
 export interface GatewayContext {
@@ -9,6 +10,10 @@ export interface GatewayContext {
   identity: Identity | null;
   /** Client headers passed on to every subgraph. */
   forward: Partial<Record<"x-channel" | "authorization", string>>;
+  /** The client headers GATEWAY_HEADER_RULES read (lower-case names), for the units the rules send them to. */
+  clientHeaders?: Readonly<Record<string, string>>;
+  /** Unit response headers the rules let back, gathered per fetch; absent when no rule lets any back. */
+  unitHeaders?: UnitHeaders;
   /** Whether subgraphs are asked for provenance (GATEWAY_PROVENANCE). */
   wantProvenance: boolean;
   /** What each subgraph fetch reported, in arrival order. */

@@ -16,11 +16,12 @@ import { clientErrorStatus, introspectionEnabled, operationLimits } from "./admi
 import { provenancePlugin } from "./execution/provenance";
 import { serveGraphiQL } from "./http/graphiql";
 import { cacheHeaders } from "./http/cache-headers";
+import { UnitHeaders, unitHeadersPlugin } from "./http/unit-headers";
 import { explainLog } from "./execution/explain";
 import { type CostHints, costHintsOf, demandControl, parseBudgets } from "./admission/demand-control";
 import { mintToken, onDevelopmentSecrets } from "./admission/token";
 import { Readiness } from "./operations/readiness";
-import { supergraphSource } from "./planning/supergraph";
+import { subgraphsOf, supergraphSource } from "./planning/supergraph";
 import { FederationGateway, type FederationGatewayOptions } from "./federation-gateway";
 import { createTransport } from "./subgraph-calls/transport";
 import { nextSequence } from "./subgraph-calls/calls";
@@ -54,6 +55,7 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
     logger: { info: (m) => logger.info({}, m), warn: (m) => logger.warn({}, m), error: (m) => logger.error({}, m) },
   };
   const gateway = injected.engine ? injected.engine(options) : new FederationGateway(options);
+  const headerRules = config.GATEWAY_HEADER_RULES;
   let channels: Set<string> | null = null;
   let apiSchema: GraphQLSchema | null = null;
   let costHints: CostHints | null = null;
@@ -61,6 +63,8 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
     channels = enumValues(update.apiSchema, "Channel");
     costHints = costHintsOf(update.coreSupergraphSdl);
     readiness.loaded(update.coreSupergraphSdl);
+    const strays = headerRules.unknownUnits(subgraphsOf(update.coreSupergraphSdl).map((s) => s.name));
+    if (strays.length > 0) logger.warn({ rules: strays }, "GATEWAY_HEADER_RULES name units the supergraph does not have; those parts of the rules apply to no unit");
     // Subscriptions were planned on the old supergraph: they end, and clients subscribe again on the new one.
     if (apiSchema) live?.restart("the supergraph changed; subscribe again", 1012);
     apiSchema = update.apiSchema;
@@ -83,7 +87,7 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
     // A custom header forces a CORS preflight, so it proves a request is not a
     // simple cross-site form post; `x-channel` counts, so GET works from curl.
     csrfPrevention: { requestHeaders: ["x-apollo-operation-name", "apollo-require-preflight", "x-channel"] },
-    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), cacheHeaders(), clientErrorStatus(), ...limits.plugins, demandControl(parseBudgets(config.GATEWAY_COST_BUDGETS), config.GATEWAY_DEFAULT_LIST_SIZE, () => costHints), ...(config.GATEWAY_PROVENANCE ? [provenancePlugin()] : []), ...telemetry.plugins],
+    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), cacheHeaders(headerRules.varyNames()), ...(headerRules.returnsHeaders ? [unitHeadersPlugin()] : []), clientErrorStatus(), ...limits.plugins, demandControl(parseBudgets(config.GATEWAY_COST_BUDGETS), config.GATEWAY_DEFAULT_LIST_SIZE, () => costHints), ...(config.GATEWAY_PROVENANCE ? [provenancePlugin()] : []), ...telemetry.plugins],
     formatError: formatGatewayError(logger),
   });
   await apollo.start();
@@ -97,6 +101,8 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
     identity,
     explain: explainLog(config, identity, headerValue(info.headers["x-explain"])),
     forward: { "x-channel": headerValue(info.headers["x-channel"]), authorization: headerValue(info.headers.authorization) },
+    clientHeaders: headerRules.read(info.headers),
+    unitHeaders: headerRules.returnsHeaders ? new UnitHeaders() : undefined,
     wantProvenance: config.GATEWAY_PROVENANCE,
     provenance: [],
     deadline: Date.now() + config.GATEWAY_REQUEST_DEADLINE_MS,

@@ -1,6 +1,6 @@
 /**
  * Typed configuration from environment variables. Every process has one
- * `config.ts` that declares its settings with these helpers; nothing else in
+ * `config.ts` (a unit: its declaration) that declares its settings with these helpers; nothing else in
  * the code reads `process.env`. Loading validates everything at once and
  * fails with one message listing every bad key, so a misconfigured process
  * never starts half-right.
@@ -94,3 +94,16 @@ export function describeConfig(spec: Record<string, Setting<unknown>>): string {
     .map(([key, s]) => `| \`${key}\` | ${s.default === undefined ? "(required)" : `\`${s.default}\``} | ${s.doc} |`)
     .join("\n");
 }
+
+/** An IANA time zone, refused at start when the runtime does not know it; read as the runtime's canonical name. */
+export const timeZone = (doc: string, fallback?: string): Setting<string> => ({
+  doc,
+  default: fallback,
+  parse(raw) {
+    try {
+      return new Intl.DateTimeFormat("en", { timeZone: raw }).resolvedOptions().timeZone;
+    } catch {
+      throw new Error(`unknown time zone ${JSON.stringify(raw)}`);
+    }
+  },
+});

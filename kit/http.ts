@@ -136,7 +136,8 @@ export async function serveApollo<C extends BaseContext>(options: HttpOptions<C>
       httpGraphQLRequest: { method: req.method ?? "GET", headers, search: info.url.search, body: info.body },
       context: async () => linkContext(res, await options.context(info)),
     });
-    for (const [key, value] of response.headers) res.setHeader(key, value);
+    // Several Set-Cookie lines come as one value split by line breaks (no header value holds one): a line each.
+    for (const [key, value] of response.headers) res.setHeader(key, key === "set-cookie" ? value.split("\n") : value);
     res.statusCode = response.status ?? 200;
     // Not modified (the gateway's cache validators): the headers say it all, a body is not allowed.
     if (res.statusCode === 304) return void res.end();

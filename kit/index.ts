@@ -1,26 +1,19 @@
+/**
+ * The common kit: what the gateway and every unit may use. Nothing here needs
+ * type-graphql, knex, @apollo/subgraph, dataloader or a database driver; the
+ * units' runtime is kit/subgraph/. eslint.config.mjs keeps it that way.
+ */
 export * from "./cache-hints";
+export * from "./channel";
 export * from "./config";
 export * from "./demand";
-export * from "./db";
 export * from "./errors";
-export * from "./federation";
-export * from "./graph";
 export * from "./http";
-export * from "./loaders";
+export * from "./identity";
 export * from "./log";
 export * from "./main";
-export * from "./money";
-export * from "./subgraph";
-export * from "./time";
-export * from "./sql";
-export * from "./silo-schema";
-export * from "./quote-key";
-export * from "./unit";
-export * from "./graph-client";
-export * from "./identity";
-export * from "./shared-settings";
-export * from "./authorization";
-export * from "./partial-answer";
 export * from "./manifest";
+export * from "./quote-key";
+export * from "./shared-settings";
+export * from "./time";
 export * from "./events";
-export * from "./subscriptions";

@@ -1,7 +1,7 @@
 import type { Logger } from "./log";
 
 /**
- * The shape of every `main.ts`: start, log where we listen, stop cleanly on
+ * The shape of every process's main (gateway/main.ts, subgraphs/main.ts): start, log where we listen, stop cleanly on
  * SIGTERM/SIGINT, exit non-zero when start-up fails.
  */
 export function runMain(logger: Logger, start: () => Promise<{ url: string; stop(): Promise<void> }>): void {

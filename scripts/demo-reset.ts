@@ -2,7 +2,7 @@ import "reflect-metadata";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createSilo, dialectOfUrl, redactUrl } from "../kit/db";
+import { createSilo, dialectOfUrl, redactUrl } from "../kit/subgraph/db";
 import { answerHelp, progress } from "./cli";
 import { loadUnit, readManifest } from "./manifest";
 

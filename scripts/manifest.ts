@@ -1,4 +1,4 @@
-import type { UnitDefinition } from "../kit";
+import type { Unit } from "../kit/subgraph";
 import type { ManifestEntry } from "../kit/manifest";
 
 export { type ManifestEntry, ROOT, readManifest } from "../kit/manifest";
@@ -8,8 +8,16 @@ export function productionSiloOf(entry: ManifestEntry): "postgres" | "mysql" {
   return entry.productionSilo ?? "postgres";
 }
 
+/** Every unit's process, whichever unit it runs (subgraphs/main.ts). */
+export const UNIT_ENTRY = "dist/subgraphs/main.js";
+
+/** How a unit's process is started, as compose and Kubernetes write it. */
+export function unitCommand(name: string): string[] {
+  return ["node", ...UNIT_NODE_ARGS, UNIT_ENTRY, name];
+}
+
 /**
- * How every unit's process is started: `node <UNIT_NODE_ARGS> dist/subgraphs/<unit>/main.js`
+ * How every unit's process is started: `node <UNIT_NODE_ARGS> dist/subgraphs/main.js <unit>`
  * (npm start, the bench, docker-compose.yml, deploy/kubernetes, the new-subgraph template).
  *
  * A larger young generation: the gateway batches a busy caller's fetches, so
@@ -39,7 +47,7 @@ export const UNIT_NODE_ARGS: readonly string[] = ["--max-semi-space-size=64"];
 export const GATEWAY_NODE_ARGS: readonly string[] = ["--heap-growing-percent=50", "--max-semi-space-size=8"];
 
 /** A unit's definition (subgraphs/<name>/unit.ts). */
-export function loadUnit(name: string): UnitDefinition<unknown> {
+export function loadUnit(name: string): Unit<unknown, object> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return (require(`../subgraphs/${name}/unit`) as { unit: UnitDefinition<unknown> }).unit;
+  return (require(`../subgraphs/${name}/unit`) as { unit: Unit<unknown, object> }).unit;
 }

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 
 import { dirname, join, relative } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { answerHelp, usageError } from "./cli";
-import { ROOT, type ManifestEntry, UNIT_NODE_ARGS, readManifest } from "./manifest";
+import { ROOT, type ManifestEntry, readManifest, unitCommand } from "./manifest";
 import { type KubernetesScaffold, addToKubernetes } from "./new-subgraph-kubernetes";
 
 /**
@@ -61,11 +61,12 @@ export function composeService(name: string, port: number): string {
   return [
     `  ${name}:`,
     "    build: .",
-    `    command: [${["node", ...UNIT_NODE_ARGS, `dist/subgraphs/${name}/main.js`].map((arg) => JSON.stringify(arg)).join(", ")}]`,
+    `    command: [${unitCommand(name).map((arg) => JSON.stringify(arg)).join(", ")}]`,
     "    environment:",
     `      ${p}_HOST: 0.0.0.0`,
     `      ${p}_PORT: "${port}"`,
     `      ${p}_DB_URL: postgres://graph:graph@postgres:5432/${name}`,
+    `      ${p}_BROKER_URL: nats://nats:4222`,
     "    depends_on:",
     "      postgres: { condition: service_healthy }",
     "    healthcheck:",

@@ -1,7 +1,7 @@
 import "reflect-metadata";
 import { join } from "node:path";
 import { loadGatewayConfig } from "../gateway/config";
-import { GATEWAY_NODE_ARGS, ROOT, UNIT_NODE_ARGS, loadUnit, readManifest } from "./manifest";
+import { GATEWAY_NODE_ARGS, ROOT, UNIT_ENTRY, UNIT_NODE_ARGS, loadUnit, readManifest } from "./manifest";
 import { mintToken } from "../gateway/admission/token";
 import { answerHelp } from "./cli";
 import { type ProcessSpec, type Supervised, launch, stopAll, waitHealthy } from "./supervisor";
@@ -70,7 +70,7 @@ async function main(): Promise<void> {
     readManifest().map(async ({ name }) => {
       const unit = loadUnit(name);
       const { port, host } = unit.listenOn(unit.loadConfig(process.env));
-      await start({ name, script: join(ROOT, "dist", "subgraphs", name, "main.js"), nodeArgs: UNIT_NODE_ARGS, env: {}, healthUrl: `http://${host}:${port}/health` });
+      await start({ name, script: join(ROOT, UNIT_ENTRY), args: [name], nodeArgs: UNIT_NODE_ARGS, env: {}, healthUrl: `http://${host}:${port}/health` });
     }),
   );
   const gateway = loadGatewayConfig(process.env);

@@ -7,7 +7,7 @@ import { createInterface } from "node:readline";
  */
 export interface ProcessSpec {
   name: string;
-  /** Compiled entry point, e.g. dist/subgraphs/billing/main.js. */
+  /** Compiled entry point, e.g. dist/subgraphs/main.js (with args ["billing"]). */
   script: string;
   env: Record<string, string>;
   healthUrl: string;

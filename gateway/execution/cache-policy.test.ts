@@ -5,22 +5,13 @@ import { type OperationDefinitionNode, parse } from "graphql";
 import { cacheHintsOf, policyOfAnswer, stricter } from "./cache-policy";
 
 // The committed supergraph: the units' own hints, as composition kept them.
-const sdl = readFileSync(
-  join(__dirname, "..", "..", "schema", "supergraph.graphql"),
-  "utf8",
-);
+const sdl = readFileSync(join(__dirname, "..", "..", "schema", "supergraph.graphql"), "utf8");
 const schema = Supergraph.build(sdl).apiSchema().toGraphQLJSSchema();
 const hints = cacheHintsOf(sdl);
 
 const policyOf = (query: string, data: unknown) => {
   const document = parse(query);
-  return policyOfAnswer(
-    schema,
-    hints,
-    document,
-    document.definitions[0] as OperationDefinitionNode,
-    data,
-  );
+  return policyOfAnswer(schema, hints, document, document.definitions[0] as OperationDefinitionNode, data);
 };
 
 describe("each answer's cache policy", () => {
@@ -57,9 +48,7 @@ describe("each answer's cache policy", () => {
       kind: "public",
       maxAge: 60,
     });
-    expect(
-      policyOf(query, { product: { name: "n", listPrice: { amount: "1" } } }),
-    ).toEqual({ kind: "revalidate" });
+    expect(policyOf(query, { product: { name: "n", listPrice: { amount: "1" } } })).toEqual({ kind: "revalidate" });
   });
 
   it("keeps anything about a customer, and whatever no unit declared, private", () => {
@@ -72,25 +61,16 @@ describe("each answer's cache policy", () => {
     expect(policyOf(`{ __typename }`, { __typename: "Query" })).toEqual({
       kind: "private",
     });
-    expect(
-      policyOf(
-        `mutation { setMarketingConsent(customerId: "C", email: true) { email } }`,
-        { setMarketingConsent: { email: true } },
-      ),
-    ).toEqual({ kind: "private" });
+    expect(policyOf(`mutation { setMarketingConsent(customerId: "C", email: true) { email } }`, { setMarketingConsent: { email: true } })).toEqual({ kind: "private" });
   });
 
   it("stops at the first private field: nothing after it is looked at", () => {
     const looked: string[] = [];
     const watched = (name: string, value: object) =>
       new Proxy(value, {
-        has: (target, key) => (
-          looked.push(`${name}.${String(key)}`),
-          key in target
-        ),
+        has: (target, key) => (looked.push(`${name}.${String(key)}`), key in target),
       });
-    const customers = () =>
-      [0, 1, 2].map((i) => watched(`customer ${i}`, { name: "x" }));
+    const customers = () => [0, 1, 2].map((i) => watched(`customer ${i}`, { name: "x" }));
     expect(
       policyOf(
         `{ searchCustomers(text: "a") { name } product(sku: "S") { name } }`,
@@ -112,20 +92,12 @@ describe("each answer's cache policy", () => {
         }),
       ),
     ).toEqual({ kind: "private" });
-    expect(looked).toEqual([
-      "root.product",
-      "product.name",
-      "root.searchCustomers",
-    ]);
+    expect(looked).toEqual(["root.product", "product.name", "root.searchCustomers"]);
   });
 
   it("lets the strictest policy win, and the shorter of two max-ages", () => {
-    expect(
-      stricter({ kind: "public", maxAge: 60 }, { kind: "public", maxAge: 5 }),
-    ).toEqual({ kind: "public", maxAge: 5 });
-    expect(
-      stricter({ kind: "revalidate" }, { kind: "public", maxAge: 5 }),
-    ).toEqual({ kind: "revalidate" });
+    expect(stricter({ kind: "public", maxAge: 60 }, { kind: "public", maxAge: 5 })).toEqual({ kind: "public", maxAge: 5 });
+    expect(stricter({ kind: "revalidate" }, { kind: "public", maxAge: 5 })).toEqual({ kind: "revalidate" });
     expect(stricter({ kind: "revalidate" }, { kind: "private" })).toEqual({
       kind: "private",
     });

@@ -27,10 +27,7 @@ import {
  * is private, so a unit that says nothing is never cached. Fields the answer
  * does not carry (skipped, other branches of a union) do not count.
  */
-export type CachePolicy =
-  | { kind: "public"; maxAge: number }
-  | { kind: "revalidate" }
-  | { kind: "private" };
+export type CachePolicy = { kind: "public"; maxAge: number } | { kind: "revalidate" } | { kind: "private" };
 
 type Hint = CachePolicy | "inherit";
 
@@ -40,9 +37,7 @@ const RANK = { public: 0, revalidate: 1, private: 2 } as const;
 /** The stricter of two policies (the shorter max-age between two public ones). */
 export function stricter(a: CachePolicy, b: CachePolicy): CachePolicy {
   if (RANK[a.kind] !== RANK[b.kind]) return RANK[a.kind] > RANK[b.kind] ? a : b;
-  return a.kind === "public" && b.kind === "public" && b.maxAge < a.maxAge
-    ? b
-    : a;
+  return a.kind === "public" && b.kind === "public" && b.maxAge < a.maxAge ? b : a;
 }
 
 /** The hints of one supergraph, by type and by `Type.field`. */
@@ -54,13 +49,10 @@ export interface CacheHints {
 /** Reads every `@cacheControl` of a supergraph's text (types, their extensions, fields). */
 export function cacheHintsOf(supergraphSdl: string): CacheHints {
   const hints: CacheHints = { types: new Map(), fields: new Map() };
-  for (const definition of parse(supergraphSdl, { noLocation: true })
-    .definitions) {
-    if (!("name" in definition) || !definition.name || !("kind" in definition))
-      continue;
+  for (const definition of parse(supergraphSdl, { noLocation: true }).definitions) {
+    if (!("name" in definition) || !definition.name || !("kind" in definition)) continue;
     const typeName = definition.name.value;
-    const own =
-      "directives" in definition ? hintOf(definition.directives) : undefined;
+    const own = "directives" in definition ? hintOf(definition.directives) : undefined;
     if (own) hints.types.set(typeName, own);
     if (!("fields" in definition) || !definition.fields) continue;
     for (const field of definition.fields) {
@@ -81,18 +73,14 @@ function hintOf(
 ): Hint | undefined {
   const directive = directives?.find((d) => d.name.value === "cacheControl");
   if (!directive) return undefined;
-  const arg = (name: string) =>
-    directive.arguments?.find((a) => a.name.value === name)?.value;
+  const arg = (name: string) => directive.arguments?.find((a) => a.name.value === name)?.value;
   const maxAge = arg("maxAge");
   const scope = arg("scope");
   const inherit = arg("inheritMaxAge");
   if (scope?.kind === Kind.ENUM && scope.value === "PRIVATE") return PRIVATE;
-  if (inherit?.kind === Kind.BOOLEAN && inherit.value && !maxAge)
-    return "inherit";
+  if (inherit?.kind === Kind.BOOLEAN && inherit.value && !maxAge) return "inherit";
   const seconds = maxAge?.kind === Kind.INT ? Number(maxAge.value) : 0;
-  return seconds > 0
-    ? { kind: "public", maxAge: seconds }
-    : { kind: "revalidate" };
+  return seconds > 0 ? { kind: "public", maxAge: seconds } : { kind: "revalidate" };
 }
 
 /**
@@ -102,32 +90,13 @@ function hintOf(
  * decided at its root field instead of after every object of a list of fifty
  * (2.6 % of the gateway's CPU under the bench's cases a, c and e before).
  */
-export function policyOfAnswer(
-  schema: GraphQLSchema,
-  hints: CacheHints,
-  document: DocumentNode,
-  operation: OperationDefinitionNode,
-  data: unknown,
-): CachePolicy {
+export function policyOfAnswer(schema: GraphQLSchema, hints: CacheHints, document: DocumentNode, operation: OperationDefinitionNode, data: unknown): CachePolicy {
   const root = schema.getRootType(operation.operation);
-  if (
-    operation.operation !== "query" ||
-    !root ||
-    data === null ||
-    typeof data !== "object"
-  )
-    return PRIVATE;
+  if (operation.operation !== "query" || !root || data === null || typeof data !== "object") return PRIVATE;
   const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const d of document.definitions)
-    if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
+  for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
   const walk = new Walk(schema, hints, fragments);
-  walk.selections(
-    operation.selectionSet,
-    root,
-    data as Record<string, unknown>,
-    PRIVATE,
-    true,
-  );
+  walk.selections(operation.selectionSet, root, data as Record<string, unknown>, PRIVATE, true);
   return walk.policy ?? PRIVATE;
 }
 
@@ -145,27 +114,16 @@ class Walk {
     return this.policy?.kind === "private";
   }
 
-  selections(
-    set: SelectionSetNode,
-    parentType: GraphQLNamedType,
-    value: Record<string, unknown>,
-    parent: CachePolicy,
-    root: boolean,
-  ): void {
+  selections(set: SelectionSetNode, parentType: GraphQLNamedType, value: Record<string, unknown>, parent: CachePolicy, root: boolean): void {
     for (const selection of set.selections) {
       if (this.settled) return;
       if (selection.kind === Kind.INLINE_FRAGMENT) {
-        const type = selection.typeCondition
-          ? this.schema.getType(selection.typeCondition.name.value)
-          : parentType;
-        if (type)
-          this.selections(selection.selectionSet, type, value, parent, root);
+        const type = selection.typeCondition ? this.schema.getType(selection.typeCondition.name.value) : parentType;
+        if (type) this.selections(selection.selectionSet, type, value, parent, root);
       } else if (selection.kind === Kind.FRAGMENT_SPREAD) {
         const fragment = this.fragments.get(selection.name.value);
-        const type =
-          fragment && this.schema.getType(fragment.typeCondition.name.value);
-        if (fragment && type)
-          this.selections(fragment.selectionSet, type, value, parent, root);
+        const type = fragment && this.schema.getType(fragment.typeCondition.name.value);
+        if (fragment && type) this.selections(fragment.selectionSet, type, value, parent, root);
       } else {
         const key = selection.alias?.value ?? selection.name.value;
         if (!(key in value)) continue;
@@ -174,34 +132,18 @@ class Walk {
           if (selection.name.value !== "__typename") this.note(PRIVATE);
           continue;
         }
-        const field =
-          "getFields" in parentType
-            ? (parentType as GraphQLObjectType).getFields()[
-                selection.name.value
-              ]
-            : undefined;
+        const field = "getFields" in parentType ? (parentType as GraphQLObjectType).getFields()[selection.name.value] : undefined;
         if (!field) continue; // another branch of an abstract type, answered under a different one
         const type = getNamedType(field.type);
-        const hint =
-          this.hints.fields.get(`${parentType.name}.${field.name}`) ??
-          this.hints.types.get(type.name);
-        const policy =
-          hint === "inherit"
-            ? parent
-            : (hint ?? (isLeafType(type) && !root ? parent : PRIVATE));
+        const hint = this.hints.fields.get(`${parentType.name}.${field.name}`) ?? this.hints.types.get(type.name);
+        const policy = hint === "inherit" ? parent : (hint ?? (isLeafType(type) && !root ? parent : PRIVATE));
         this.note(policy);
-        if (selection.selectionSet && isCompositeType(type))
-          this.values(selection.selectionSet, type, value[key], policy);
+        if (selection.selectionSet && isCompositeType(type)) this.values(selection.selectionSet, type, value[key], policy);
       }
     }
   }
 
-  private values(
-    set: SelectionSetNode,
-    type: GraphQLNamedType,
-    value: unknown,
-    policy: CachePolicy,
-  ): void {
+  private values(set: SelectionSetNode, type: GraphQLNamedType, value: unknown, policy: CachePolicy): void {
     if (Array.isArray(value)) {
       for (const item of value) {
         if (this.settled) return;
@@ -210,17 +152,8 @@ class Walk {
     } else if (value !== null && typeof value === "object") {
       // For an abstract type, fields are looked up on the concrete type when the answer names it.
       const typename = (value as { __typename?: unknown }).__typename;
-      const concrete =
-        typeof typename === "string"
-          ? (this.schema.getType(typename) ?? type)
-          : type;
-      this.selections(
-        set,
-        concrete,
-        value as Record<string, unknown>,
-        policy,
-        false,
-      );
+      const concrete = typeof typename === "string" ? (this.schema.getType(typename) ?? type) : type;
+      this.selections(set, concrete, value as Record<string, unknown>, policy, false);
     }
   }
 

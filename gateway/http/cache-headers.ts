@@ -12,28 +12,34 @@ import type { GatewayContext } from "../context";
  *   a price is never older than the request, and a revalidation saves only
  *   the body;
  * - personal data, a request carrying a token, explain, a mutation, any
- *   error: `private, no-store`.
+ *   error, a unit's `set-cookie` let back by a header rule: `private, no-store`.
  *
- * `Vary` names what changes an answer for the same URL. The ETag is over the
+ * `Vary` names what changes an answer for the same URL: the gateway's own
+ * (`VARY`) and every client header the header rules send a unit by name
+ * (subgraph-calls/header-rules.ts); `*` when a `matching` rule sends headers
+ * no list can name, so no cache reuses an answer. The ETag is over the
  * data and errors only: `extensions` (provenance, explain) change with every
  * run and do not make an answer different.
  */
 export const VARY = "Accept, Authorization, X-Explain";
 export const NO_STORE = "private, no-store";
 
-export function cacheHeaders(): ApolloServerPlugin<GatewayContext> {
+export function cacheHeaders(propagated: readonly string[] | "*" = []): ApolloServerPlugin<GatewayContext> {
+  const vary = propagated === "*" ? "*" : [VARY, ...propagated.map(titleCase)].join(", ");
   return {
     async requestDidStart() {
       return {
         async willSendResponse({ request, response, overallCachePolicy, contextValue }) {
           const headers = response.http.headers;
-          headers.set("vary", VARY);
+          headers.set("vary", vary);
           const body = response.body;
           const cacheable =
             body.kind === "single" &&
             !body.singleResult.errors?.length &&
             !request.http?.headers.get("authorization") &&
             !contextValue.explain &&
+            // One caller's cookie must not be handed to the next by a CDN.
+            !contextValue.unitHeaders?.setsCookie() &&
             overallCachePolicy.maxAge !== undefined &&
             overallCachePolicy.scope !== "PRIVATE";
           if (!cacheable || body.kind !== "single") {
@@ -49,6 +55,11 @@ export function cacheHeaders(): ApolloServerPlugin<GatewayContext> {
       };
     },
   };
+}
+
+/** `accept-language` as `Accept-Language`, the way the gateway's own names are written. */
+function titleCase(name: string): string {
+  return name.replace(/(^|-)([a-z])/g, (_, dash: string, letter: string) => dash + letter.toUpperCase());
 }
 
 /** A strong validator: the same data gives the same tag on every replica. */

@@ -22,6 +22,11 @@ export interface CallRequest {
   deadline: number;
   /** Headers for the unit (request id, forwarded client headers, trace context, signature). */
   headers: Record<string, string>;
+  /**
+   * The client headers the header rules send this unit (in `headers` too), sorted by name: they may
+   * change the unit's answer, so share.ts shares a request only between fetches that send the same.
+   */
+  propagated?: Readonly<Record<string, string>>;
   /** The exact body, once a step has written it: share.ts writes merged ones, sign.ts signs it. */
   body?: string;
   /** Aborts the exchange (timeout.ts); a transport that cannot be aborted is raced instead. */

@@ -9,6 +9,8 @@ import { type SharingOptions, bodyOf, nextSequence } from "./calls";
 import { unitDataSource } from "./chain";
 import type { GatewayContext } from "../context";
 import { type Transport, createTransport } from "./transport";
+import { parseHeaderRules } from "./header-rules";
+import { UnitHeaders } from "../http/unit-headers";
 
 /**
  * Shared subgraph calls (calls.ts) through the gateway's whole chain (chain.ts), against a
@@ -74,6 +76,7 @@ const contextOf = (overrides: Partial<GatewayContext> = {}): GatewayContext => (
   requestId: `r${(requestIds += 1)}`,
   identity: AGENT,
   forward: { "x-channel": "WEB", authorization: "Bearer agent-1" },
+  clientHeaders: { "accept-language": "de" },
   wantProvenance: false,
   provenance: [],
   deadline: Date.now() + 5000,
@@ -134,7 +137,7 @@ describe("UnitCalls: query fetches to one unit shared", () => {
         const result = await graphql({ schema, rootValue, source: body.query, variableValues: body.variables, operationName: body.operationName });
         const text = JSON.stringify(result);
         await gate;
-        res.writeHead(200, { "content-type": "application/json" });
+        res.writeHead(200, { "content-type": "application/json", "x-read-number": String(executed), "set-cookie": [`read=${executed}`, "unit=ledger"] });
         res.end(text);
       });
     });
@@ -153,8 +156,10 @@ describe("UnitCalls: query fetches to one unit shared", () => {
     gate = null;
   });
 
-  const source = (sharing: SharingOptions = { batch: true, dedupe: true }, retries = 0) =>
-    unitDataSource("ledger", url, { timeoutMs: 2000, retries, retryBaseMs: 5, breaker: new CircuitBreaker({ failures: 100, cooldownMs: 60_000 }), sharing }, transport, "test-signing-secret");
+  /** The unit hears the client's accept-language (the default rules); its x-read-number comes back. */
+  const RULES = parseHeaderRules(JSON.stringify({ toUnits: [{ name: "accept-language" }], toClient: [{ name: "x-read-number" }] }));
+  const source = (sharing: SharingOptions = { batch: true, dedupe: true }, retries = 0, headerRules = RULES) =>
+    unitDataSource("ledger", url, { timeoutMs: 2000, retries, retryBaseMs: 5, breaker: new CircuitBreaker({ failures: 100, cooldownMs: 60_000 }), sharing, headerRules }, transport, "test-signing-secret");
   const fetchOf = (ds: GraphQLDataSource<GatewayContext>, context: GatewayContext, query: string, variables: Record<string, unknown> = {}) =>
     // The kind enum is not exported by @apollo/gateway; this is its value.
     ds.process({ kind: "incoming operation" as never, request: { query, variables }, incomingRequestContext: { context } as never, context });
@@ -250,6 +255,9 @@ describe("UnitCalls: query fetches to one unit shared", () => {
       "another bearer token": { forward: { "x-channel": "WEB", authorization: "Bearer agent-1-other" } },
       "another channel": { forward: { "x-channel": "STORE", authorization: "Bearer agent-1" } },
       anonymous: { identity: null, forward: { "x-channel": "WEB" } },
+      // A header the rules send the unit may change its answer (accept-language: fr, not de).
+      "another propagated header": { clientHeaders: { "accept-language": "fr" } },
+      "no propagated header": { clientHeaders: {} },
     };
 
     it.each(Object.entries(others))("batching: %s gets a request of its own, with its own headers", async (_name, overrides) => {
@@ -257,8 +265,8 @@ describe("UnitCalls: query fetches to one unit shared", () => {
       const [a, b] = [contextOf(), contextOf(overrides)];
       await Promise.all([fetchOf(ds, a, CUSTOMERS, { representations: customers("C1") }), fetchOf(ds, b, CUSTOMERS, { representations: customers("C1") }), fetchOf(ds, a, PRODUCTS), fetchOf(ds, b, PRODUCTS)]);
       expect(seen).toHaveLength(2);
-      const callers = seen.map(({ headers }) => ({ identity: decodeIdentity(String(headers[IDENTITY_HEADER])), channel: headers["x-channel"], authorization: headers.authorization }));
-      const expected = [a, b].map((c) => ({ identity: c.identity, channel: c.forward["x-channel"], authorization: c.forward.authorization }));
+      const callers = seen.map(({ headers }) => ({ identity: decodeIdentity(String(headers[IDENTITY_HEADER])), channel: headers["x-channel"], authorization: headers.authorization, language: headers["accept-language"] }));
+      const expected = [a, b].map((c) => ({ identity: c.identity, channel: c.forward["x-channel"], authorization: c.forward.authorization, language: c.clientHeaders?.["accept-language"] }));
       expect(callers).toEqual(expect.arrayContaining(expected));
       expect(new Set(callers.map((c) => JSON.stringify(c))).size).toBe(2);
     });
@@ -275,6 +283,26 @@ describe("UnitCalls: query fetches to one unit shared", () => {
       open();
       await Promise.all([first, second]);
       expect(seen).toHaveLength(2);
+    });
+  });
+
+  describe("unit response headers the rules let back", () => {
+    it("every fetch a merged request carried gets that request's headers", async () => {
+      const ds = source();
+      const [a, b] = [contextOf({ unitHeaders: new UnitHeaders() }), contextOf({ unitHeaders: new UnitHeaders() })];
+      await Promise.all([fetchOf(ds, a, CUSTOMERS, { representations: customers("C1") }), fetchOf(ds, b, PRODUCTS), fetchOf(ds, a, PRODUCTS)]);
+      expect(seen).toHaveLength(1);
+      const read = a.unitHeaders!.merged().get("x-read-number");
+      expect(read).toEqual([expect.stringMatching(/^\d+$/)]);
+      expect(b.unitHeaders!.merged()).toEqual(new Map([["x-read-number", read]]));
+    });
+
+    it("keeps nothing the rules do not name: no cookie, no other header", async () => {
+      const ds = source(undefined, 0, parseHeaderRules(JSON.stringify({ toClient: [{ matching: "." }] })));
+      const a = contextOf({ unitHeaders: new UnitHeaders() });
+      await fetchOf(ds, a, PRODUCTS);
+      // The unit also sent set-cookie, content-type, date, connection and keep-alive.
+      expect([...a.unitHeaders!.merged().keys()]).toEqual(["x-read-number"]);
     });
   });
 

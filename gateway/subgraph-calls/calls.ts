@@ -27,7 +27,9 @@ import type { GatewayContext } from "../context";
  *   whatever a silo had committed when the client request arrived is in it
  *   (docs/architecture.md, rule 3: no stale reads).
  *
- * Never across callers (identity, channel, bearer token), never for
+ * Never across callers (identity, channel, bearer token), nor between
+ * fetches that send the unit different client headers (GATEWAY_HEADER_RULES:
+ * a unit may answer `accept-language: de` otherwise than `fr`), never for
  * mutations. Each client request parses its own copy of an answer, so no
  * object is shared between two requests' results.
  */
@@ -111,12 +113,12 @@ export class UnitCalls {
       const { representations, ...rest } = ask.variables;
       const entities = Array.isArray(representations);
       if (!this.options.batch) {
-        const alone = this.groupOf("", this.callerOf(ask.context), ask, ask.variables, false);
+        const alone = this.groupOf("", this.callerOf(ask), ask, ask.variables, false);
         alone.members.push(member);
         this.send([alone]);
         return;
       }
-      const caller = this.callerOf(ask.context);
+      const caller = this.callerOf(ask);
       const key = `${caller}\n${ask.operationName ?? ""}\n${ask.query}\n${JSON.stringify(rest)}`;
       let group = this.pending.get(key);
       if (!group) {
@@ -251,6 +253,8 @@ export class UnitCalls {
     let parts: GatewayGraphQLResponse[];
     try {
       parts = merged.split(answer) as GatewayGraphQLResponse[];
+      // The unit's response headers were for the whole request: each fetch it carried gets them (unit-headers.ts).
+      if (answer.http) parts = parts.map((part) => ({ ...part, http: answer.http }));
     } catch (err) {
       for (const g of groups) for (const m of g.members) m.reject(err);
       return;
@@ -278,10 +282,12 @@ export class UnitCalls {
     });
   }
 
-  private callerOf(context: GatewayContext): string {
+  private callerOf(ask: Ask): string {
+    const context = ask.context;
     let caller = this.callers.get(context);
     if (caller === undefined) {
-      caller = [encodeIdentity(context.identity), context.forward["x-channel"] ?? "", context.forward.authorization ?? "", context.wantProvenance ? "p" : ""].join("\n");
+      // Per context and per unit (one UnitCalls per unit): a unit's header rules send every fetch of a request the same headers.
+      caller = [encodeIdentity(context.identity), context.forward["x-channel"] ?? "", context.forward.authorization ?? "", context.wantProvenance ? "p" : "", JSON.stringify(ask.propagated ?? {})].join("\n");
       this.callers.set(context, caller);
     }
     return caller;

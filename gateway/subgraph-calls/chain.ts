@@ -10,7 +10,9 @@ import { provenance } from "./provenance";
 import { type RetryPolicy, retry } from "./retry";
 import { share } from "./share";
 import { sign } from "./sign";
+import type { HeaderRules } from "./header-rules";
 import { throughDataSource } from "./through-data-source";
+import { unitHeaders } from "./unit-headers";
 import { deadline, timeout } from "./timeout";
 import { type Transport, overHttp } from "./transport";
 
@@ -21,6 +23,8 @@ export interface CallSettings extends RetryPolicy {
   /** The unit's breaker; it outlives data sources, which a supergraph reload rebuilds. */
   breaker: CircuitBreaker;
   sharing: SharingOptions;
+  /** GATEWAY_HEADER_RULES: client headers to the unit, its headers back to the client. */
+  headerRules?: HeaderRules;
 }
 
 /**
@@ -30,6 +34,7 @@ export interface CallSettings extends RetryPolicy {
  * - measure: the fetch as the request paid for it, everything below included;
  * - deadline: each fetch ends by its own request's deadline, even when shared;
  * - provenance: per fetch, so every client request keeps what its answer said;
+ * - unit-headers: per fetch, likewise, for the headers the rules let back (only when some rule does);
  * - explain: per fetch, just above share, which marks the fetch shared or merged;
  * - share: below here a call is one request on the wire, standing for many fetches;
  * - breaker: one verdict per request, its retries included, and no retry once open;
@@ -39,12 +44,14 @@ export interface CallSettings extends RetryPolicy {
  * Our own transport adds `sign` under these (each attempt signed afresh).
  */
 export function callWrappers(unit: string, settings: CallSettings): Wrapper[] {
-  return [measure(unit), deadline(unit), provenance(), explain(unit), share(settings.sharing), breaker(unit, settings.breaker), retry(settings), timeout(unit, settings.timeoutMs)];
+  const rules = settings.headerRules;
+  const headersBack = rules?.returnsHeadersFrom(unit) ? [unitHeaders(unit, rules)] : [];
+  return [measure(unit), deadline(unit), provenance(), ...headersBack, explain(unit), share(settings.sharing), breaker(unit, settings.breaker), retry(settings), timeout(unit, settings.timeoutMs)];
 }
 
 /** The gateway's own data source for a unit: the chain, then signing, then HTTP over the shared pool. */
 export function unitDataSource(unit: string, url: string, settings: CallSettings, pool: Transport, signingSecret: string): GraphQLDataSource<GatewayContext> {
-  return new ChainedDataSource(unit, compose([...callWrappers(unit, settings), sign(signingSecret)], overHttp(pool, url, unit)));
+  return new ChainedDataSource(unit, compose([...callWrappers(unit, settings), sign(signingSecret)], overHttp(pool, url, unit, settings.headerRules?.returnsHeadersFrom(unit))), settings.headerRules);
 }
 
 /**
@@ -55,5 +62,5 @@ export function unitDataSource(unit: string, url: string, settings: CallSettings
  * needs the source to sign, or to run with signatures off).
  */
 export function wrapDataSource(source: GraphQLDataSource<GatewayContext>, unit: string, settings: CallSettings): GraphQLDataSource<GatewayContext> {
-  return new ChainedDataSource(unit, compose(callWrappers(unit, settings), throughDataSource(source, unit)));
+  return new ChainedDataSource(unit, compose(callWrappers(unit, settings), throughDataSource(source, unit)), settings.headerRules);
 }

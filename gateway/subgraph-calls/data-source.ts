@@ -3,6 +3,7 @@ import type { GatewayGraphQLResponse } from "@apollo/server-gateway-interface";
 import { type DocumentNode, getOperationAST, parse } from "graphql";
 import type { GatewayContext } from "../context";
 import type { Call, CallRequest } from "./call";
+import type { HeaderRules } from "./header-rules";
 
 /**
  * Headers a client sets that every subgraph should see. The bearer token
@@ -25,6 +26,8 @@ export class ChainedDataSource implements GraphQLDataSource<GatewayContext> {
   constructor(
     readonly unit: string,
     private readonly call: Call,
+    /** GATEWAY_HEADER_RULES: which client headers this unit is sent. */
+    private readonly rules?: HeaderRules,
   ) {}
 
   async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
@@ -33,6 +36,7 @@ export class ChainedDataSource implements GraphQLDataSource<GatewayContext> {
     // Only a client request's options carry its context; health checks and schema loads carry none of ours.
     const context = "incomingRequestContext" in options ? options.context : null;
     const document = "document" in options ? options.document : undefined;
+    const propagated = context && this.rules ? this.rules.toUnit(this.unit, context.clientHeaders ?? {}) : undefined;
     return this.call({
       query,
       variables,
@@ -41,7 +45,9 @@ export class ChainedDataSource implements GraphQLDataSource<GatewayContext> {
       operation: this.kindOf(query, operationName, document),
       context,
       deadline: context?.deadline ?? Infinity,
-      headers: context ? forwardedHeaders(context) : {},
+      // The gateway's own headers last: no rule may stand in for them (header-rules.ts refuses it anyway).
+      headers: context ? { ...propagated, ...forwardedHeaders(context) } : {},
+      propagated,
       incoming: options,
     });
   }

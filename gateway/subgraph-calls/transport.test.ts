@@ -31,15 +31,12 @@ describe("the transport to the units", () => {
           setTimeout(() => res.end(bytes.subarray(cut)), 10);
           return;
         }
-        res.writeHead(req.url === "/teapot" ? 418 : 200, {
-          "content-type": "text/plain",
-        });
+        if (req.url === "/cookies") res.setHeader("set-cookie", ["a=1", "b=2"]);
+        res.writeHead(req.url === "/teapot" ? 418 : 200, { "content-type": "text/plain", "X-Unit": "echo" });
         res.end(`echo ${body}`);
       });
     });
-    await new Promise<void>((resolve) =>
-      server.listen(0, "127.0.0.1", resolve),
-    );
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     // One connection: a call that held on to it would stall the next one.
     transport = createTransport({ connections: 1, keepAliveMs: 5000 });
@@ -52,37 +49,23 @@ describe("the transport to the units", () => {
   });
 
   it("sends the body and headers as given, and reads status, content type and text", async () => {
-    const answer = await transport.post(
-      `${base}/echo?x=1`,
-      { "x-channel": "WEB", "content-type": "application/json" },
-      '{"query":"{ a }"}',
-      new AbortController().signal,
-    );
+    const answer = await transport.post(`${base}/echo?x=1`, { "x-channel": "WEB", "content-type": "application/json" }, '{"query":"{ a }"}', new AbortController().signal);
     expect(answer).toEqual({
       status: 200,
       contentType: "text/plain",
       body: 'echo {"query":"{ a }"}',
     });
     expect(seen.at(-1)?.headers["x-channel"]).toBe("WEB");
-    expect(
-      (
-        await transport.post(
-          `${base}/teapot`,
-          {},
-          "x",
-          new AbortController().signal,
-        )
-      ).status,
-    ).toBe(418);
+    expect((await transport.post(`${base}/teapot`, {}, "x", new AbortController().signal)).status).toBe(418);
+  });
+
+  it("gives the answer's headers when asked, as undici's object: lower-case names, set-cookie as a list", async () => {
+    const answer = await transport.post(`${base}/cookies`, {}, "{}", new AbortController().signal);
+    expect(answer.headers).toMatchObject({ "content-type": "text/plain", "x-unit": "echo", "set-cookie": ["a=1", "b=2"] });
   });
 
   it("decodes a body whose characters are cut across chunks", async () => {
-    const answer = await transport.post(
-      `${base}/chunked`,
-      {},
-      "{}",
-      new AbortController().signal,
-    );
+    const answer = await transport.post(`${base}/chunked`, {}, "{}", new AbortController().signal);
     expect(answer).toEqual({
       status: 200,
       contentType: "application/graphql-response+json; charset=utf-8",
@@ -95,36 +78,17 @@ describe("the transport to the units", () => {
     const hanging = transport.post(`${base}/hang`, {}, "{}", controller.signal);
     setTimeout(() => controller.abort(new Error("timed out")), 50);
     await expect(hanging).rejects.toThrow("timed out");
-    const next = await transport.post(
-      `${base}/echo`,
-      {},
-      "after",
-      AbortSignal.timeout(2000),
-    );
+    const next = await transport.post(`${base}/echo`, {}, "after", AbortSignal.timeout(2000));
     expect(next.body).toBe("echo after");
   });
 
   it("rejects at once on a signal already aborted, sending nothing", async () => {
     const before = seen.length;
-    await expect(
-      transport.post(
-        `${base}/echo`,
-        {},
-        "never",
-        AbortSignal.abort(new Error("too late")),
-      ),
-    ).rejects.toThrow("too late");
+    await expect(transport.post(`${base}/echo`, {}, "never", AbortSignal.abort(new Error("too late")))).rejects.toThrow("too late");
     expect(seen.length).toBe(before);
   });
 
   it("rejects when nothing listens at the address", async () => {
-    await expect(
-      transport.post(
-        "http://127.0.0.1:1/graphql",
-        {},
-        "{}",
-        AbortSignal.timeout(2000),
-      ),
-    ).rejects.toThrow();
+    await expect(transport.post("http://127.0.0.1:1/graphql", {}, "{}", AbortSignal.timeout(2000))).rejects.toThrow();
   });
 });

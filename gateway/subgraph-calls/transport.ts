@@ -1,5 +1,5 @@
 import type { GatewayGraphQLResponse } from "@apollo/server-gateway-interface";
-import { Agent, type Dispatcher, request } from "undici";
+import { Agent, type Dispatcher, request, util } from "undici";
 import type { Call } from "./call";
 import { bodyOf } from "./calls";
 import { badStatus, connectionFailed, unreadable } from "./failures";
@@ -10,7 +10,7 @@ import { badStatus, connectionFailed, unreadable } from "./failures";
  * pool's `dispatch` with a handler that keeps the answer's bytes (`collect`):
  * undici's `request` would wrap every answer in a stream, an async resource
  * and a parsed header object, each read once and dropped, for every fetch
- * of every client request. Each call is cancelled by its own signal, so a
+ * of every client request; the headers are parsed here only when asked for. Each call is cancelled by its own signal, so a
  * timed-out call frees its connection instead of waiting on in the background.
  */
 export interface TransportOptions {
@@ -23,16 +23,13 @@ export interface RawAnswer {
   status: number;
   contentType: string;
   body: string;
+  /** The answer's headers as they came (undici's object: lower-case names, `set-cookie` as a list). */
+  headers?: Record<string, string | string[] | undefined>;
 }
 
 export interface Transport {
   /** POSTs `body` to `url`; rejects on connection errors and when `signal` aborts. */
-  post(
-    url: string,
-    headers: Record<string, string>,
-    body: string,
-    signal: AbortSignal,
-  ): Promise<RawAnswer>;
+  post(url: string, headers: Record<string, string>, body: string, signal: AbortSignal): Promise<RawAnswer>;
   /** GET a URL within `timeoutMs`; true when it answered 2xx. */
   probe(url: string, timeoutMs: number): Promise<boolean>;
   close(): Promise<void>;
@@ -48,14 +45,7 @@ export function createTransport(options: TransportOptions): Transport {
   return {
     post(url, headers, body, signal) {
       const { origin, path } = target(url);
-      return collect(
-        (handler) =>
-          agent.dispatch(
-            { origin, path, method: "POST", headers, body },
-            handler,
-          ),
-        signal,
-      );
+      return collect((handler) => agent.dispatch({ origin, path, method: "POST", headers, body }, handler), signal);
     },
     async probe(url, timeoutMs) {
       try {
@@ -97,19 +87,16 @@ function target(url: string): { origin: string; path: string } {
  * given them. Rejects on connection errors and when `signal` aborts (the
  * exchange is then aborted too, freeing its connection).
  */
-function collect(
-  dispatch: (handler: Dispatcher.DispatchHandlers) => void,
-  signal: AbortSignal,
-): Promise<RawAnswer> {
+function collect(dispatch: (handler: Dispatcher.DispatchHandlers) => void, signal: AbortSignal): Promise<RawAnswer> {
   return new Promise((resolve, reject) => {
     if (signal.aborted) return reject(signal.reason ?? new Error("aborted"));
     let status = 0;
     let contentType = "";
+    let rawHeaders: Buffer[] = [];
     let abort: ((err?: Error) => void) | null = null;
     const chunks: Buffer[] = [];
     const onAbort = () => {
-      const reason =
-        (signal.reason as Error | undefined) ?? new Error("aborted");
+      const reason = (signal.reason as Error | undefined) ?? new Error("aborted");
       if (abort) abort(reason);
       else reject(reason);
     };
@@ -120,16 +107,14 @@ function collect(
         if (signal.aborted) abortExchange(signal.reason as Error);
         else abort = abortExchange;
       },
-      onHeaders(statusCode, rawHeaders) {
+      onHeaders(statusCode, raw) {
         // 1xx informational answers come before the real one.
         if (statusCode < 200) return true;
         status = statusCode;
-        for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
-          if (
-            rawHeaders[i].length === 12 &&
-            rawHeaders[i].toString("latin1").toLowerCase() === "content-type"
-          ) {
-            contentType = rawHeaders[i + 1].toString("latin1");
+        rawHeaders = raw;
+        for (let i = 0; i + 1 < raw.length; i += 2) {
+          if (raw[i].length === 12 && raw[i].toString("latin1").toLowerCase() === "content-type") {
+            contentType = raw[i + 1].toString("latin1");
             break;
           }
         }
@@ -141,14 +126,10 @@ function collect(
       },
       onComplete() {
         done();
-        resolve({
-          status,
-          contentType,
-          body:
-            chunks.length === 1
-              ? chunks[0].toString("utf8")
-              : Buffer.concat(chunks).toString("utf8"),
-        });
+        const answer: RawAnswer = { status, contentType, body: chunks.length === 1 ? chunks[0].toString("utf8") : Buffer.concat(chunks).toString("utf8") };
+        // Read only when a header rule lets some of the unit's headers back to the client: most answers never need them.
+        Object.defineProperty(answer, "headers", { enumerable: false, get: () => util.parseHeaders(rawHeaders) });
+        resolve(answer);
       },
       onError(err) {
         done();
@@ -165,27 +146,34 @@ const JSON_TYPES = /^application\/(graphql-response\+)?json/i;
  * sign.ts signed it) to the unit over the pool, and reads the answer. Any
  * answer that is not a 2xx GraphQL response is a failure saying why
  * (failures.ts); the pool's errors never reach a client, as they name the
- * unit's address.
+ * unit's address. With `keepHeaders` (a header rule may let some of this
+ * unit's headers back to the client) the answer carries its headers in
+ * `http.headers`, as Apollo's RemoteGraphQLDataSource gives them.
  */
-export function overHttp(pool: Transport, url: string, unit: string): Call {
+export function overHttp(pool: Transport, url: string, unit: string, keepHeaders = false): Call {
   return async (call) => {
     let answer: RawAnswer;
     try {
-      answer = await pool.post(
-        url,
-        { ...call.headers, "content-type": "application/json" },
-        call.body ?? bodyOf(call),
-        call.signal ?? NEVER,
-      );
+      answer = await pool.post(url, { ...call.headers, "content-type": "application/json" }, call.body ?? bodyOf(call), call.signal ?? NEVER);
     } catch {
       // Refused, reset or dropped connections, or timeout.ts's abort (which has answered already).
       throw connectionFailed(unit);
     }
-    if (answer.status < 200 || answer.status > 299)
-      throw badStatus(unit, answer.status);
+    if (answer.status < 200 || answer.status > 299) throw badStatus(unit, answer.status);
     if (!JSON_TYPES.test(answer.contentType)) throw unreadable(unit);
-    return readResponse(answer.body, unit);
+    const response = readResponse(answer.body, unit);
+    return keepHeaders && answer.headers ? { ...response, http: { headers: headersOf(answer.headers) } } : response;
   };
+}
+
+/** undici's header object as Fetch `Headers`, every `set-cookie` line kept apart. */
+function headersOf(raw: Record<string, string | string[] | undefined>): Headers {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(raw)) {
+    if (value === undefined) continue;
+    for (const one of Array.isArray(value) ? value : [value]) headers.append(name, one);
+  }
+  return headers;
 }
 
 /** A signal that never aborts, for calls no step bounds (the chain always has timeout.ts). */
@@ -199,11 +187,6 @@ function readResponse(body: string, unit: string): GatewayGraphQLResponse {
   } catch {
     response = undefined;
   }
-  if (
-    response === null ||
-    typeof response !== "object" ||
-    Array.isArray(response)
-  )
-    throw unreadable(unit);
+  if (response === null || typeof response !== "object" || Array.isArray(response)) throw unreadable(unit);
   return response as GatewayGraphQLResponse;
 }

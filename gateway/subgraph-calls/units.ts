@@ -54,6 +54,7 @@ export class Units {
       retryBaseMs: this.config.GATEWAY_RETRY_BASE_MS,
       breaker: this.breakerOf(name),
       sharing: { ...this.sharing, concurrency: this.config.GATEWAY_BATCH_CONCURRENCY },
+      headerRules: this.config.GATEWAY_HEADER_RULES,
     };
   }
 

@@ -54,7 +54,7 @@ interface Stream {
   tail: Promise<void>;
 }
 
-export type OpenUpstream = (request: Omit<UpstreamRequest, "secret" | "keepAliveMs">, sink: UpstreamSink) => Upstream;
+export type OpenUpstream = (request: Omit<UpstreamRequest, "secret" | "keepAliveMs" | "propagated">, sink: UpstreamSink) => Upstream;
 
 export class SubscriptionHub {
   private readonly streams = new Map<string, Stream>();
@@ -90,15 +90,17 @@ export class SubscriptionHub {
     const upstreamVariables: Record<string, unknown> = {};
     for (const name of primary.variableUsages) if (subscriber.variables[name] !== undefined) upstreamVariables[name] = subscriber.variables[name];
     const identity = context.identity;
-    const streamKey = JSON.stringify([prepared.supergraphId, primary.unit, primary.operation, upstreamVariables, identity?.role ?? null, identity?.subject ?? null]);
-    const groupKey = JSON.stringify([subscriber.query, subscriber.operationName ?? null, subscriber.variables, context.forward["x-channel"] ?? null]);
+    // Client headers the header rules read may change what a unit streams and answers: shared only among equal ones.
+    const clientHeaders = context.clientHeaders ?? {};
+    const streamKey = JSON.stringify([prepared.supergraphId, primary.unit, primary.operation, upstreamVariables, identity?.role ?? null, identity?.subject ?? null, clientHeaders]);
+    const groupKey = JSON.stringify([subscriber.query, subscriber.operationName ?? null, subscriber.variables, context.forward["x-channel"] ?? null, clientHeaders]);
 
     let stream = this.streams.get(streamKey);
     if (!stream) {
       const created: Stream = { close: () => undefined, groups: new Map(), backlog: 0, tail: Promise.resolve() };
       this.streams.set(streamKey, created);
       created.close = this.open(
-        { unit: primary.unit, url, query: primary.operation, variables: upstreamVariables, operationName: primary.operationName, identity, forward: context.forward },
+        { unit: primary.unit, url, query: primary.operation, variables: upstreamVariables, operationName: primary.operationName, identity, forward: context.forward, clientHeaders },
         {
           next: (event) => this.onEvent(streamKey, created, event),
           error: (errors) => this.endStream(streamKey, created, errors),

@@ -9,7 +9,8 @@ import { IDENTITY_HEADER, type Identity, SIGNATURE_HEADER, TIMESTAMP_HEADER, enc
  * client). The unit trusts only the gateway, so `connection_init` carries
  * the same signed headers a query fetch does, the signature taken over
  * `{ query, variables }` of the one subscribe message this connection
- * sends. One connection per upstream stream: the hub already shares a
+ * sends, and the client headers the header rules send the unit, as a query
+ * fetch's. One connection per upstream stream: the hub already shares a
  * stream among every subscriber of it, and a connection of its own keeps
  * each signature tied to exactly one operation.
  *
@@ -26,6 +27,10 @@ export interface UpstreamRequest {
   operationName: string | undefined;
   identity: Identity | null;
   forward: Partial<Record<"x-channel" | "authorization", string>>;
+  /** The client headers the rules read (the first subscriber's: the hub shares a stream only between equal ones). */
+  clientHeaders: Readonly<Record<string, string>>;
+  /** What of them the header rules send this unit (subgraph-calls/header-rules.ts). */
+  propagated: Readonly<Record<string, string>>;
   secret: string;
   keepAliveMs: number;
 }
@@ -50,7 +55,8 @@ export function openUpstream(request: UpstreamRequest, sink: UpstreamSink): Upst
     // Signed when the socket opens, so the timestamp is fresh for the unit's check.
     connectionParams: () => {
       const timestamp = String(Date.now());
-      const headers: Record<string, string> = { [IDENTITY_HEADER]: identity, [TIMESTAMP_HEADER]: timestamp, [SIGNATURE_HEADER]: signature(request.secret, identity, timestamp, body) };
+      // The rules' headers first: the gateway's own below cannot be stood in for (the rules refuse them anyway).
+      const headers: Record<string, string> = { ...request.propagated, [IDENTITY_HEADER]: identity, [TIMESTAMP_HEADER]: timestamp, [SIGNATURE_HEADER]: signature(request.secret, identity, timestamp, body) };
       for (const [name, value] of Object.entries(request.forward)) if (value) headers[name] = value;
       return { headers };
     },

@@ -71,10 +71,11 @@ export function liveOperations(
   };
   const hub = new SubscriptionHub(
     { perCaller: config.GATEWAY_SUBSCRIPTIONS_PER_CALLER, perProcess: config.GATEWAY_SUBSCRIPTIONS_MAX, buffer: config.GATEWAY_SUBSCRIPTION_BUFFER },
-    (request, sink) => openUpstream({ ...request, secret: config.GRAPH_SIGNING_SECRET, keepAliveMs: config.GATEWAY_SUBSCRIPTION_HEARTBEAT_MS }, sink),
+    (request, sink) => openUpstream({ ...request, propagated: config.GATEWAY_HEADER_RULES.toUnit(request.unit, request.clientHeaders), secret: config.GRAPH_SIGNING_SECRET, keepAliveMs: config.GATEWAY_SUBSCRIPTION_HEARTBEAT_MS }, sink),
     urlOf,
     formatResult,
-    (context) => ({ ...context, provenance: [], deadline: Date.now() + config.GATEWAY_REQUEST_DEADLINE_MS, arrival: nextSequence() }),
+    // No unit headers gathered: an event's answer goes down an open stream, whose headers went long ago.
+    (context) => ({ ...context, provenance: [], unitHeaders: undefined, deadline: Date.now() + config.GATEWAY_REQUEST_DEADLINE_MS, arrival: nextSequence() }),
     logger,
   );
   new Gauge({ name: "gateway_subscriptions_open", help: "Subscriptions this gateway serves now, all transports.", registers: [registry], collect() {

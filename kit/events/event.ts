@@ -1,4 +1,4 @@
-import type { Channel } from "../graph";
+import type { Channel } from "../channel";
 
 /**
  * A unit's domain event, as it travels on the broker: a notice that a

@@ -1,6 +1,5 @@
 import { describeOnEveryDialect, expectEveryDialectToRead } from "../../test/support/dialects";
-import { loadBillingConfig } from "./config";
-import { createBillingServer } from "./server";
+import { unit } from "./unit";
 
 const customers = (...ids: string[]) => ids.map((id) => ({ __typename: "Customer", id }));
 
@@ -21,7 +20,7 @@ const OPERATIONS = {
   },
 };
 
-describeOnEveryDialect("billing", (url) => createBillingServer(loadBillingConfig({ BILLING_DB_URL: url })), OPERATIONS, (booted) => {
+describeOnEveryDialect("billing", (url) => unit.create(unit.loadConfig({ BILLING_DB_URL: url })), OPERATIONS, (booted) => {
   it("keeps DECIMAL money exact and reads local DATETIMEs as the same UTC instants on each dialect", () =>
     expectEveryDialectToRead(
       booted(),

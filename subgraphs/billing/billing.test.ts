@@ -1,14 +1,14 @@
 import { tempSiloDir, countStatements } from "../../test/support/silo";
 import { execute } from "../../test/support/execute";
-import { loadBillingConfig } from "./config";
-import { type BillingServer, createBillingServer } from "./server";
+import { type BillingContext, unit } from "./unit";
+import type { UnitServer } from "../../kit/subgraph";
 
 describe("billing subgraph over a fresh SQLite silo", () => {
   const silo = tempSiloDir();
-  let billing: BillingServer;
+  let billing: UnitServer<BillingContext>;
 
   beforeAll(async () => {
-    billing = await createBillingServer(loadBillingConfig({ BILLING_DB_URL: silo.url("billing") }));
+    billing = await unit.create(unit.loadConfig({ BILLING_DB_URL: silo.url("billing") }));
   });
   afterAll(async () => {
     await billing.db.destroy();

@@ -1,7 +1,6 @@
 import { describeOnEveryDialect, expectEveryDialectToRead } from "../../test/support/dialects";
-import { loadBookingsConfig } from "./config";
-import { createBookingsServer } from "./server";
-import { Channel, Outbox } from "../../kit";
+import { unit } from "./unit";
+import { Channel, Outbox } from "../../kit/subgraph";
 import { recordedKinds, withoutOutbox } from "../../test/support/outbox";
 import { PreferenceRepository } from "./preference/preference.repository";
 import { bookingsOutbox } from "./silo/outbox";
@@ -22,7 +21,7 @@ const OPERATIONS = {
   },
 };
 
-describeOnEveryDialect("bookings", (url) => createBookingsServer(loadBookingsConfig({ BOOKINGS_DB_URL: url })), OPERATIONS, (booted) => {
+describeOnEveryDialect("bookings", (url) => unit.create(unit.loadConfig({ BOOKINGS_DB_URL: url })), OPERATIONS, (booted) => {
   it("keeps integer cents exact and epoch milliseconds and hotel dates as the same UTC instants on each dialect", () =>
     expectEveryDialectToRead(
       booted(),

@@ -1,7 +1,7 @@
 import { countStatements, tempSiloDir } from "../../test/support/silo";
 import { execute } from "../../test/support/execute";
-import { loadBookingsConfig } from "./config";
-import { type BookingsServer, createBookingsServer } from "./server";
+import { type BookingsContext, unit } from "./unit";
+import type { UnitServer } from "../../kit/subgraph";
 
 const ENTITIES = `query($r: [_Any!]!) { _entities(representations: $r) {
   ... on Customer { id stayCount preferences { id preference notedAt channel } bookings { id checkIn customer { id } } }
@@ -11,10 +11,10 @@ const customers = (...ids: string[]) => ids.map((id) => ({ __typename: "Customer
 
 describe("bookings subgraph over a fresh SQLite silo", () => {
   const silo = tempSiloDir();
-  let bookings: BookingsServer;
+  let bookings: UnitServer<BookingsContext>;
 
   beforeAll(async () => {
-    bookings = await createBookingsServer(loadBookingsConfig({ BOOKINGS_DB_URL: silo.url("bookings") }));
+    bookings = await unit.create(unit.loadConfig({ BOOKINGS_DB_URL: silo.url("bookings") }));
   });
   afterAll(async () => {
     await bookings.db.destroy();

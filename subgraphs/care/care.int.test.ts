@@ -1,8 +1,9 @@
-import type { GraphReader } from "../../kit";
+import type { GraphReader } from "../../kit/subgraph";
 import { describeOnEveryDialect, expectEveryDialectToRead } from "../../test/support/dialects";
 import { execute } from "../../test/support/execute";
-import { loadCareConfig } from "./config";
-import { createCareServer } from "./server";
+import { recordedKinds, withoutOutbox } from "../../test/support/outbox";
+import { unit } from "./unit";
+import { careOutbox } from "./silo/migrations";
 
 const customers = (...ids: string[]) => ids.map((id) => ({ __typename: "Customer", id }));
 
@@ -25,7 +26,7 @@ const OPERATIONS = {
 const LOG = `mutation($c: ID!, $case: ID, $k: String) { logContact(customerId: $c, caseId: $case, channel: STORE, direction: INBOUND, kind: "complaint", summary: "Room too noisy", idempotencyKey: $k) { id status history { kind } } }`;
 const RESOLVE = `mutation($id: ID!, $text: String!, $k: String) { resolveCase(caseId: $id, resolution: $text, idempotencyKey: $k) { id status resolution } }`;
 
-describeOnEveryDialect("care", (url) => createCareServer(loadCareConfig({ CARE_DB_URL: url, CARE_TIME_ZONE: "Europe/Berlin" }), knownCustomers), OPERATIONS, (booted) => {
+describeOnEveryDialect("care", (url) => unit.create(unit.loadConfig({ CARE_DB_URL: url, CARE_TIME_ZONE: "Europe/Berlin" }), { graph: knownCustomers }), OPERATIONS, (booted) => {
   it("reads local times with their zone column as the same UTC instants on each dialect, across a change to summer time", () =>
     expectEveryDialectToRead(
       booted(),
@@ -64,6 +65,28 @@ describeOnEveryDialect("care", (url) => createCareServer(loadCareConfig({ CARE_D
       expect({ dialect, won: won.length, codes: resolutions.flatMap((r) => r.errors ?? []).map((e) => e.extensions?.code) }).toEqual({ dialect, won: 1, codes: ["CONFLICT"] });
       const after = await execute(server.subgraph, `query($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { openCaseCount cases(first: 1) { id status resolution history { kind } } } } }`, { r: customers("C000004") });
       expect(after.data!._entities[0]).toEqual({ openCaseCount: 0, cases: [{ id: caseId, status: "RESOLVED", resolution: won[0].data!.resolveCase.resolution, history: [{ kind: "complaint" }, { kind: "resolution" }] }] });
+      // One event per write that happened: five attempts opened one case, two agents resolved it once.
+      expect([dialect, await recordedKinds(server.db, careOutbox, "C000004")]).toEqual([dialect, ["contact-logged", "case-resolved"]]);
+    }
+  });
+
+  it("commits each write with its event, or neither, on each dialect", async () => {
+    for (const { dialect, server } of booted()) {
+      const agent = { channel: "STORE" as never };
+      const cases = async () => Number((await server.db("crm_case").count({ n: "*" }))[0].n);
+      const before = await cases();
+      const failed = await withoutOutbox(server.db, careOutbox, () => execute(server.subgraph, LOG, { c: "C000006", k: `int-${dialect}-rollback` }, agent));
+      expect([dialect, failed.errors?.map((e) => e.extensions?.code)]).toEqual([dialect, ["INTERNAL_SERVER_ERROR"]]);
+      expect([dialect, await cases(), await server.db("crm_contact").where({ idem_key: `int-${dialect}-rollback` })]).toEqual([dialect, before, []]);
+
+      // The same write once the outbox is back: the key is free, the case and its event commit together.
+      const opened = await execute(server.subgraph, LOG, { c: "C000006", k: `int-${dialect}-rollback` }, agent);
+      expect(opened.errors).toBeUndefined();
+      const caseId = opened.data!.logContact.id;
+      const unresolved = await withoutOutbox(server.db, careOutbox, () => execute(server.subgraph, RESOLVE, { id: caseId, text: "Found it", k: `int-${dialect}-rollback-resolve` }, agent));
+      expect([dialect, unresolved.errors?.map((e) => e.extensions?.code)]).toEqual([dialect, ["INTERNAL_SERVER_ERROR"]]);
+      expect(await server.db("crm_case").where({ case_no: caseId }).first()).toMatchObject({ state: "N", resolution: null });
+      expect([dialect, await recordedKinds(server.db, careOutbox, "C000006")]).toEqual([dialect, ["contact-logged"]]);
     }
   });
 });

@@ -1,8 +1,9 @@
-import type { GraphReader } from "../../kit";
+import type { GraphReader, UnitServer } from "../../kit/subgraph";
 import { execute } from "../../test/support/execute";
+import { recordedKinds, withoutOutbox } from "../../test/support/outbox";
 import { countStatements, tempSiloDir } from "../../test/support/silo";
-import { loadCareConfig } from "./config";
-import { type CareServer, createCareServer } from "./server";
+import { type CareContext, unit } from "./unit";
+import { careOutbox } from "./silo/migrations";
 
 const ENTITIES = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Customer {
   id openCaseCount cases { id openedAt channel topic status history { at channel direction kind summary outcome } }
@@ -22,11 +23,11 @@ const RESOLVE = `mutation($caseId: ID!, $key: String) { resolveCase(caseId: $cas
 
 describe("care subgraph over a fresh SQLite silo", () => {
   const silo = tempSiloDir();
-  let care: CareServer;
+  let care: UnitServer<CareContext>;
   const asAgent = { channel: "CALL_CENTER" as never };
 
   beforeAll(async () => {
-    care = await createCareServer(loadCareConfig({ CARE_DB_URL: silo.url("care"), CARE_TIME_ZONE: "Europe/Lisbon" }), knownCustomers);
+    care = await unit.create(unit.loadConfig({ CARE_DB_URL: silo.url("care"), CARE_TIME_ZONE: "Europe/Lisbon" }), { graph: knownCustomers });
   });
   afterAll(async () => {
     await care.db.destroy();
@@ -86,11 +87,34 @@ describe("care subgraph over a fresh SQLite silo", () => {
     expect(first.data!.resolveCase).toMatchObject({ status: "RESOLVED", resolution: "Refunded one night", history: [{ kind: "complaint" }, { kind: "callback" }, { kind: "resolution", direction: "OUTBOUND" }] });
     const after = await execute(care.subgraph, ENTITIES, customers("C000004"));
     expect(after.data!._entities[0].openCaseCount).toBe(0);
+
+    // One event per write, in the write's transaction; the retries wrote nothing, so announced nothing.
+    const events = await care.db("crm_event_outbox").where({ cust_no: "C000004" }).orderBy("event_id");
+    expect(events.map((e) => [e.event_kind, JSON.parse(e.payload).ref, JSON.parse(e.payload).channel, e.published_ms])).toEqual([
+      ["contact-logged", caseId, "CALL_CENTER", null],
+      ["contact-logged", caseId, "CALL_CENTER", null],
+      ["case-resolved", caseId, "CALL_CENTER", null],
+    ]);
+  });
+
+  it("records a write's event with it, or neither: a write whose event cannot be recorded leaves no trace", async () => {
+    const before = await care.db("crm_case").count({ n: "*" });
+    const outcome = await withoutOutbox(care.db, careOutbox, () => execute(care.subgraph, LOG, { customerId: "C000005", kind: "complaint", summary: "Lost luggage", key: "care-test-rollback" }, asAgent));
+    expect(outcome.errors?.map((e) => e.extensions?.code)).toEqual(["INTERNAL_SERVER_ERROR"]);
+    expect(await care.db("crm_case").count({ n: "*" })).toEqual(before);
+    expect(await care.db("crm_contact").where({ idem_key: "care-test-rollback" })).toEqual([]);
+
+    const resolved = await withoutOutbox(care.db, careOutbox, () => execute(care.subgraph, RESOLVE, { caseId: "CS-000002", key: "care-test-rollback-2" }, asAgent));
+    expect(resolved.errors?.map((e) => e.extensions?.code)).toEqual(["INTERNAL_SERVER_ERROR"]);
+    expect(await care.db("crm_case").where({ case_no: "CS-000002" }).first()).toMatchObject({ state: "W", resolution: null });
+    expect(await recordedKinds(care.db, careOutbox, "C000001")).toEqual([]);
+    expect(await recordedKinds(care.db, careOutbox, "C000005")).toEqual([]);
   });
 
   it("refuses what it cannot do, with a code, writing nothing", async () => {
     const codes = async (query: string, variables: Record<string, unknown>, base: Record<string, unknown> = asAgent) => (await execute(care.subgraph, query, variables, base)).errors?.map((e) => e.extensions?.code);
     const before = await care.db("crm_contact").count({ n: "*" });
+    const eventsBefore = await care.db("crm_event_outbox").count({ n: "*" });
     expect(await codes(LOG, { customerId: "C999999", kind: "complaint", summary: "x" })).toEqual(["NOT_FOUND"]);
     expect(await codes(LOG, { customerId: "C000003", caseId: "CS-000002", kind: "complaint", summary: "x" })).toEqual(["NOT_FOUND"]); // Maria's case
     expect(await codes(LOG, { customerId: "C000002", caseId: "CS-000001", kind: "complaint", summary: "x" })).toEqual(["CONFLICT"]); // resolved
@@ -99,6 +123,7 @@ describe("care subgraph over a fresh SQLite silo", () => {
     expect(await codes(LOG, { customerId: "C000001", kind: "complaint", summary: "other text", key: "care-test-1" })).toEqual(["BAD_USER_INPUT"]);
     expect(await codes(LOG, { customerId: "C000001", kind: "complaint", summary: "x" }, { channel: null })).toEqual(["BAD_USER_INPUT"]);
     expect(await care.db("crm_contact").count({ n: "*" })).toEqual(before);
+    expect(await care.db("crm_event_outbox").count({ n: "*" })).toEqual(eventsBefore);
   });
 
   it("lets agents write and customers read only their own cases", async () => {
@@ -107,5 +132,13 @@ describe("care subgraph over a fresh SQLite silo", () => {
     expect((await execute(care.subgraph, ENTITIES, customers("C000002"), maria)).errors?.[0].extensions?.code).toBe("FORBIDDEN");
     expect((await execute(care.subgraph, LOG, { customerId: "C000001", caseId: "CS-000002", kind: "complaint", summary: "still noisy" }, maria)).errors?.[0].extensions?.code).toBe("FORBIDDEN");
     expect((await execute(care.subgraph, RESOLVE, { caseId: "CS-000002" }, maria)).errors?.[0].extensions?.code).toBe("FORBIDDEN");
+    // Nor partners or anonymous callers, on any channel; and none of them reads a case.
+    for (const [identity, code] of [[{ role: "partner", subject: "travel-co" }, "FORBIDDEN"], [null, "UNAUTHENTICATED"]] as [never, string][]) {
+      const as = { identity, channel: "PARTNER" as never };
+      expect((await execute(care.subgraph, LOG, { customerId: "C000001", caseId: "CS-000002", kind: "complaint", summary: "still noisy" }, as)).errors?.[0].extensions?.code).toBe(code);
+      expect((await execute(care.subgraph, RESOLVE, { caseId: "CS-000002" }, as)).errors?.[0].extensions?.code).toBe(code);
+      expect((await execute(care.subgraph, ENTITIES, customers("C000001"), as)).errors?.[0].extensions?.code).toBe(code);
+    }
+    expect(await care.db("crm_case").where({ case_no: "CS-000002" }).first()).toMatchObject({ state: "W" });
   });
 });

@@ -1,15 +1,14 @@
 import { type Client, createClient } from "graphql-ws";
 import WebSocket from "ws";
-import { type Identity, IDENTITY_HEADER, Outbox, SIGNATURE_HEADER, TIMESTAMP_HEADER, encodeIdentity, signature } from "../../kit";
+import { type Identity, IDENTITY_HEADER, Outbox, SIGNATURE_HEADER, type UnitServer, TIMESTAMP_HEADER, encodeIdentity, signature } from "../../kit/subgraph";
 import type { RunningServer } from "../../kit/http";
 import { DEV_SIGNING_SECRET } from "../../kit/identity";
 import { type EmbeddedBroker, startEmbeddedBroker } from "../../kit/events/embedded-broker";
 import { tempSiloDir } from "../../test/support/silo";
-import { loadPromotionsConfig } from "./config";
 import { RedemptionRepository } from "./redemption/redemption.repository";
-import { type PromotionsServer, createPromotionsServer } from "./server";
+import { type PromotionsContext, unit } from "./unit";
 import { promotionsOutbox } from "./silo/outbox";
-import { Channel } from "../../kit/graph";
+import { Channel } from "../../kit/channel";
 
 /**
  * `customerChanged` as the gateway meets it: a graphql-ws client that signs
@@ -30,13 +29,13 @@ type Outcome = { next: unknown[]; error?: unknown; complete?: boolean };
 describe("Subscription.customerChanged over graphql-transport-ws", () => {
   const silo = tempSiloDir();
   let broker: EmbeddedBroker;
-  let promotions: PromotionsServer;
+  let promotions: UnitServer<PromotionsContext>;
   let running: RunningServer;
   const clients: Client[] = [];
 
   beforeAll(async () => {
     broker = await startEmbeddedBroker(0);
-    promotions = await createPromotionsServer(loadPromotionsConfig({ PROMOTIONS_DB_URL: silo.url("promotions"), PROMOTIONS_BROKER_URL: broker.url, PROMOTIONS_OUTBOX_POLL_MS: "20", PROMOTIONS_LOG_LEVEL: "error" }));
+    promotions = await unit.create(unit.loadConfig({ PROMOTIONS_DB_URL: silo.url("promotions"), PROMOTIONS_BROKER_URL: broker.url, PROMOTIONS_OUTBOX_POLL_MS: "20", PROMOTIONS_LOG_LEVEL: "error" }));
     running = await promotions.subgraph.listen(0);
   });
   afterAll(async () => {

@@ -1,9 +1,8 @@
 import type { Knex } from "knex";
-import { type Dialect, createSilo, touchPointsField } from "../../kit";
+import { type Dialect, createSilo, touchPointsField } from "../../kit/subgraph";
 import { describeOnEveryDialect, expectEveryDialectToRead } from "../../test/support/dialects";
-import { loadPromotionsConfig } from "./config";
-import { createPromotionsServer } from "./server";
-import { Channel, Outbox } from "../../kit";
+import { unit } from "./unit";
+import { Channel, Outbox } from "../../kit/subgraph";
 import { recordedKinds } from "../../test/support/outbox";
 import { ConsentRepository } from "./consent/consent.repository";
 import { RedemptionRepository } from "./redemption/redemption.repository";
@@ -48,7 +47,7 @@ async function redeemFromIndia(url: string, dialect: Dialect): Promise<void> {
   }
 }
 
-describeOnEveryDialect("promotions", (url) => createPromotionsServer(loadPromotionsConfig({ PROMOTIONS_DB_URL: url }), () => NOW), OPERATIONS, (booted) => {
+describeOnEveryDialect("promotions", (url) => unit.create(unit.loadConfig({ PROMOTIONS_DB_URL: url }), { clock: () => NOW }), OPERATIONS, (booted) => {
   it("keeps minor units exact and reads timestamps written in another zone as UTC on each dialect", () =>
     expectEveryDialectToRead(
       booted(),

@@ -1,9 +1,8 @@
-import { touchPointsField } from "../../kit";
+import { type UnitServer, touchPointsField } from "../../kit/subgraph";
 import { countStatements, tempSiloDir } from "../../test/support/silo";
 import { TIMELINE_UNITS } from "./customer/customer.type";
 import { execute } from "../../test/support/execute";
-import { loadPromotionsConfig } from "./config";
-import { type PromotionsServer, createPromotionsServer } from "./server";
+import { type PromotionsContext, unit } from "./unit";
 
 const NOW = Date.parse("2026-11-26T12:00:00Z");
 const ENTITIES = `query($r: [_Any!]!) { _entities(representations: $r) {
@@ -20,10 +19,10 @@ function customerRep(id: string, extra: Record<string, unknown> = {}) {
 
 describe("promotions subgraph over a fresh SQLite silo", () => {
   const silo = tempSiloDir();
-  let promotions: PromotionsServer;
+  let promotions: UnitServer<PromotionsContext>;
 
   beforeAll(async () => {
-    promotions = await createPromotionsServer(loadPromotionsConfig({ PROMOTIONS_DB_URL: silo.url("promotions") }), () => NOW);
+    promotions = await unit.create(unit.loadConfig({ PROMOTIONS_DB_URL: silo.url("promotions") }), { clock: () => NOW });
   });
   afterAll(async () => {
     await promotions.db.destroy();

@@ -1,6 +1,5 @@
 import { describeOnEveryDialect, expectEveryDialectToRead } from "../../test/support/dialects";
-import { loadRetailConfig } from "./config";
-import { createRetailServer } from "./server";
+import { unit } from "./unit";
 
 const customers = (...ids: string[]) => ids.map((id) => ({ __typename: "Customer", id }));
 
@@ -20,7 +19,7 @@ const OPERATIONS = {
   },
 };
 
-describeOnEveryDialect("retail", (url) => createRetailServer(loadRetailConfig({ RETAIL_DB_URL: url })), OPERATIONS, (booted) => {
+describeOnEveryDialect("retail", (url) => unit.create(unit.loadConfig({ RETAIL_DB_URL: url })), OPERATIONS, (booted) => {
   it("keeps DECIMAL prices exact and reads UTC DATETIMEs as UTC on each dialect", () =>
     expectEveryDialectToRead(
       booted(),

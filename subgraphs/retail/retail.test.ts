@@ -1,7 +1,7 @@
 import { countStatements, tempSiloDir } from "../../test/support/silo";
 import { execute } from "../../test/support/execute";
-import { loadRetailConfig } from "./config";
-import { type RetailServer, createRetailServer } from "./server";
+import { type RetailContext, unit } from "./unit";
+import type { UnitServer } from "../../kit/subgraph";
 
 const ENTITIES = `query($r: [_Any!]!) { _entities(representations: $r) {
   ... on Product { sku name category listPrice { amount currency } }
@@ -19,10 +19,10 @@ const toMinor = (amount: string) => Math.round(Number(amount) * 100);
 
 describe("retail subgraph over a fresh SQLite silo", () => {
   const silo = tempSiloDir();
-  let retail: RetailServer;
+  let retail: UnitServer<RetailContext>;
 
   beforeAll(async () => {
-    retail = await createRetailServer(loadRetailConfig({ RETAIL_DB_URL: silo.url("retail") }));
+    retail = await unit.create(unit.loadConfig({ RETAIL_DB_URL: silo.url("retail") }));
   });
   afterAll(async () => {
     await retail.db.destroy();

@@ -1,10 +1,10 @@
 import { composeServices } from "@apollo/composition";
 import { parse, printSchema } from "graphql";
-import { buildRetailSchema } from "./schema";
+import { unit } from "./unit";
 
 describe("retail's subgraph schema", () => {
   it("composes, and keeps the fields only other units read out of the client API", async () => {
-    const { sdl } = await buildRetailSchema();
+    const { sdl } = await unit.buildSchema();
     const result = composeServices([{ name: "retail", typeDefs: parse(sdl), url: "http://retail.invalid/graphql" }]);
     expect(result.errors).toBeUndefined();
     const api = printSchema(result.schema!.toAPISchema().toGraphQLJSSchema());

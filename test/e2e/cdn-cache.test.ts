@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createSilo } from "../../kit";
+import { createSilo } from "../../kit/subgraph";
 import { type Stack, freePort, startStack } from "../support/stack";
 import { eventually } from "../support/eventually";
 

@@ -1,4 +1,4 @@
-import { createSilo } from "../../kit/db";
+import { createSilo } from "../../kit/subgraph/db";
 import { unitNames } from "../../kit/manifest";
 import { retryUntil } from "../support/eventually";
 import { SILO_KIND_NAME, type SiloKind } from "../support/silos";

@@ -56,7 +56,7 @@ describe("a unit scaffolded by npm run new-subgraph", () => {
     const manifest = JSON.parse(readFileSync(join(copy, "subgraphs", "manifest.json"), "utf8")) as { subgraphs: { name: string; port: number }[] };
     expect(manifest.subgraphs.at(-1)).toEqual({ name: "support", port: PORT });
     const compose = parse(readFileSync(join(copy, "docker-compose.yml"), "utf8")) as { services: Record<string, { environment?: Record<string, string>; depends_on?: Record<string, unknown> }> };
-    expect(compose.services.support.environment).toMatchObject({ SUPPORT_PORT: String(PORT), SUPPORT_DB_URL: "postgres://graph:graph@postgres:5432/support" });
+    expect(compose.services.support.environment).toMatchObject({ SUPPORT_PORT: String(PORT), SUPPORT_DB_URL: "postgres://graph:graph@postgres:5432/support", SUPPORT_BROKER_URL: "nats://nats:4222" });
     expect(compose.services.gateway.environment?.SUBGRAPH_SUPPORT_URL).toBe(`http://support:${PORT}/graphql`);
     expect(compose.services.gateway.depends_on?.support).toEqual({ condition: "service_healthy" });
     expect(readFileSync(join(copy, "deploy", "postgres-init.sql"), "utf8")).toMatch(/CREATE DATABASE support;\n$/);

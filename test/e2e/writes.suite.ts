@@ -1,5 +1,5 @@
 import type { Knex } from "knex";
-import { createSilo } from "../../kit/db";
+import { createSilo } from "../../kit/subgraph/db";
 import { SILO_KIND_NAME, type SiloKind } from "../support/silos";
 import { type Stack, startStack } from "../support/stack";
 

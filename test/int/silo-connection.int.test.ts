@@ -2,9 +2,9 @@ import { GraphQLError } from "graphql";
 import type { Knex } from "knex";
 import { DEV_SIGNING_SECRET, IDENTITY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, encodeIdentity, signature } from "../../kit/identity";
 import { createLogger } from "../../kit/log";
-import { siloFailureOf } from "../../kit/db";
-import { type Subgraph, maskError } from "../../kit/subgraph";
-import { startUnit } from "../../kit/unit";
+import { siloFailureOf } from "../../kit/subgraph/db";
+import { type Subgraph, maskError } from "../../kit/subgraph/subgraph";
+import { startUnit } from "../../kit/subgraph/unit";
 import { loadUnit } from "../../scripts/manifest";
 import { retryUntil } from "../support/eventually";
 import { execute } from "../support/execute";
@@ -108,7 +108,7 @@ for (const { dialect, unit, sleep, sessionId, probe } of SERVERS) {
     it("closes every connection to its silo when the unit stops", async () => {
       await server.db.destroy(); // the tests' own pool, so that every session left is the unit's
       expect(await retryUntil(() => sessionsOn(dialect, database.name), (ids) => ids.length === 0, 5000)).toEqual([]);
-      // What main.ts runs, and what it calls on SIGTERM; this process lives on, so only stop() can end the sessions.
+      // What subgraphs/main.ts runs, and what it calls on SIGTERM; this process lives on, so only stop() can end the sessions.
       const running = await startUnit(loadUnit(unit), { ...env, [`${key}_PORT`]: "0" });
       try {
         const answers = await Promise.all(Array.from({ length: 4 }, () => askAsGateway(running.url, probe)));

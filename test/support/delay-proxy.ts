@@ -1,4 +1,4 @@
-import { type IncomingMessage, type ServerResponse, createServer, request } from "node:http";
+import { type IncomingHttpHeaders, type IncomingMessage, type ServerResponse, createServer, request } from "node:http";
 import type { AddressInfo } from "node:net";
 
 /**
@@ -22,6 +22,10 @@ export interface DelayProxy {
   holdsAnswer?: (body: string) => boolean;
   /** Requests received so far. */
   received: number;
+  /** The headers of each request received, as the unit gets them (the proxy forwards them as they came). */
+  requestHeaders: IncomingHttpHeaders[];
+  /** Headers added to every answer of the unit's, as if the unit had sent them (e.g. a `set-cookie`). */
+  answerHeaders: Record<string, string | string[]>;
   close(): Promise<void>;
 }
 
@@ -32,7 +36,7 @@ export async function startDelayProxy(target = ""): Promise<DelayProxy> {
     const holdMs = proxy.answerDelayMs > 0 && (proxy.holdsAnswer?.(body.toString("utf8")) ?? true) ? proxy.answerDelayMs : 0;
     const upstream = request(new URL(req.url ?? "/", proxy.target), { method: req.method, headers: { ...req.headers, host: new URL(proxy.target).host } }, (answer) => {
       if (holdMs === 0) {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        res.writeHead(answer.statusCode ?? 502, { ...answer.headers, ...proxy.answerHeaders });
         answer.pipe(res);
         return;
       }
@@ -42,7 +46,7 @@ export async function startDelayProxy(target = ""): Promise<DelayProxy> {
         const timer = setTimeout(() => {
           timers.delete(timer);
           if (res.destroyed) return;
-          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          res.writeHead(answer.statusCode ?? 502, { ...answer.headers, ...proxy.answerHeaders });
           res.end(Buffer.concat(chunks));
         }, holdMs);
         timers.add(timer);
@@ -56,6 +60,7 @@ export async function startDelayProxy(target = ""): Promise<DelayProxy> {
 
   const server = createServer((req, res) => {
     proxy.received += 1;
+    proxy.requestHeaders.push(req.headers);
     const chunks: Buffer[] = [];
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
     req.on("end", () => {
@@ -78,6 +83,8 @@ export async function startDelayProxy(target = ""): Promise<DelayProxy> {
     delayMs: 0,
     answerDelayMs: 0,
     received: 0,
+    requestHeaders: [],
+    answerHeaders: {},
     async close() {
       for (const timer of timers) clearTimeout(timer);
       server.closeAllConnections();

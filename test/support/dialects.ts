@@ -1,6 +1,6 @@
 import type { Knex } from "knex";
-import type { Dialect } from "../../kit/db";
-import type { Subgraph } from "../../kit/subgraph";
+import type { Dialect } from "../../kit/subgraph/db";
+import type { Subgraph } from "../../kit/subgraph/subgraph";
 import { execute } from "./execute";
 import { describeOnServers } from "./servers";
 import { countStatements } from "./silo";

@@ -1,5 +1,5 @@
 import type { BaseContext } from "@apollo/server";
-import type { RequestBase, Subgraph } from "../../kit";
+import type { RequestBase, Subgraph } from "../../kit/subgraph";
 
 /** Runs an operation against an in-process subgraph and returns its single result. */
 export async function execute<C extends BaseContext>(

@@ -5,8 +5,8 @@ import { PodDisruptionBudget } from "kubernetes-models/policy/v1";
 import { ConfigMap, Namespace, Secret, Service } from "kubernetes-models/v1";
 import { gatewaySettings, loadGatewayConfig } from "../../gateway/config";
 import { subgraphsOf } from "../../gateway/planning/supergraph";
-import { dialectOfUrl } from "../../kit/db";
-import { GATEWAY_NODE_ARGS, type ManifestEntry, UNIT_NODE_ARGS, loadUnit, productionSiloOf } from "../../scripts/manifest";
+import { dialectOfUrl } from "../../kit/subgraph/db";
+import { GATEWAY_NODE_ARGS, type ManifestEntry, UNIT_ENTRY, loadUnit, productionSiloOf, unitCommand } from "../../scripts/manifest";
 import type { KObject } from "./kustomize";
 import { type Container, type Pod, type Probe, containerPort, resolveEnv, selects } from "./kubernetes-pods";
 
@@ -65,17 +65,17 @@ export function checkManifests(objects: KObject[], units: readonly ManifestEntry
     const { matchLabels = {} } = (d.spec as { selector: { matchLabels?: Record<string, string> } }).selector;
     if (!selects(matchLabels, labels)) problems.push(`${id(d)}: its selector does not match its own pods' labels`);
     for (const c of podOf(d).spec.containers) {
-      const script = c.command?.at(-1) ?? "";
-      const unit = /^dist\/subgraphs\/([a-z0-9]+)\/main\.js$/.exec(script)?.[1];
-      const process = script === "dist/gateway/main.js" ? "gateway" : unit;
+      const command = c.command ?? [];
+      const unit = command.at(-2) === UNIT_ENTRY ? command.at(-1) : undefined;
+      const process = command.at(-1) === "dist/gateway/main.js" ? "gateway" : unit;
       if (!process || (unit && !units.some((u) => u.name === unit))) {
         problems.push(`${id(d)}: container ${c.name} runs ${JSON.stringify(c.command)}, neither the gateway nor a unit of subgraphs/manifest.json`);
         continue;
       }
       if (processes.has(process)) problems.push(`${id(d)}: a second Deployment runs ${process}`);
       processes.set(process, d);
-      const args = process === "gateway" ? GATEWAY_NODE_ARGS : UNIT_NODE_ARGS;
-      if (JSON.stringify(c.command) !== JSON.stringify(["node", ...args, script])) problems.push(`${id(d)}: ${process} must start as ${JSON.stringify(["node", ...args, script])} (scripts/manifest.ts)`);
+      const expected = process === "gateway" ? ["node", ...GATEWAY_NODE_ARGS, "dist/gateway/main.js"] : unitCommand(process);
+      if (JSON.stringify(c.command) !== JSON.stringify(expected)) problems.push(`${id(d)}: ${process} must start as ${JSON.stringify(expected)} (scripts/manifest.ts)`);
       problems.push(...checkProcess(d, podOf(d).spec, c, process, objects, units).map((p) => `${id(d)}: ${p}`));
     }
   }
@@ -221,7 +221,7 @@ function servesProcess(raw: string, process: string, objects: KObject[]): boolea
     if (d.kind !== "Deployment") return false;
     const template = (d.spec as { template: { metadata?: { labels?: Record<string, string> }; spec: Pod } }).template;
     if (!selects(spec.selector!, template.metadata?.labels ?? {})) return false;
-    return template.spec.containers.some((c) => c.command?.join(" ").includes(process === "gateway" ? "dist/gateway/" : `dist/subgraphs/${process}/`) && containerPort(c, port.targetPort ?? port.port) !== undefined);
+    return template.spec.containers.some((c) => (process === "gateway" ? c.command?.includes("dist/gateway/main.js") : c.command?.at(-2) === UNIT_ENTRY && c.command.at(-1) === process) && containerPort(c, port.targetPort ?? port.port) !== undefined);
   });
 }
 

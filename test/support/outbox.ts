@@ -1,5 +1,5 @@
 import type { Knex } from "knex";
-import type { OutboxTable } from "../../kit/events/outbox";
+import type { OutboxTable } from "../../kit/subgraph/events/outbox";
 
 /**
  * Runs `attempt` with the unit's outbox table out of the way, so that

@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, readdirSync } from "node:fs";
 import type { Knex } from "knex";
-import { createSilo } from "../../kit/db";
+import { createSilo } from "../../kit/subgraph/db";
 import { createLogger } from "../../kit/log";
 
 /**

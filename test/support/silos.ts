@@ -1,4 +1,4 @@
-import type { Dialect } from "../../kit/db";
+import type { Dialect } from "../../kit/subgraph/db";
 import { type ManifestEntry, productionSiloOf } from "../../scripts/manifest";
 import { type TcpProxy, serverAddress, startProxy } from "./proxy";
 import { SERVER_NAME, createDatabase } from "./servers";

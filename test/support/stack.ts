@@ -1,6 +1,6 @@
 import { createServer } from "node:net";
 import { join } from "node:path";
-import { ROOT, readManifest } from "../../scripts/manifest";
+import { ROOT, UNIT_ENTRY, readManifest } from "../../scripts/manifest";
 import { type ProcessSpec, type Supervised, launch, stopAll, waitHealthy } from "../../scripts/supervisor";
 import { loadGatewayConfig } from "../../gateway/config";
 import { type GatewayInjections, createGateway } from "../../gateway/server";
@@ -99,7 +99,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         const key = name.toUpperCase();
         unitUrls.set(name, `http://127.0.0.1:${port}/graphql`);
         gatewayEnv[`SUBGRAPH_${key}_URL`] = `http://127.0.0.1:${port}/graphql`;
-        return { name, script: join(root, "dist", "subgraphs", name, "main.js"), env: { ...options.env, [`${key}_PORT`]: String(port), [`${key}_DB_URL`]: silos.urls.get(name)!, [`${key}_GRAPH_URL`]: gatewayUrl }, healthUrl: `http://127.0.0.1:${port}/health` };
+        return { name, script: join(root, UNIT_ENTRY), args: [name], env: { ...options.env, [`${key}_PORT`]: String(port), [`${key}_DB_URL`]: silos.urls.get(name)!, [`${key}_GRAPH_URL`]: gatewayUrl }, healthUrl: `http://127.0.0.1:${port}/health` };
       }),
     );
     let unitsStarted = false;

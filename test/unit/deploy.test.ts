@@ -5,10 +5,10 @@ import knex from "knex";
 import { parse } from "yaml";
 import { gatewaySettings, loadGatewayConfig } from "../../gateway/config";
 import { planCacheMetrics, registerGatewayMetrics } from "../../gateway/operations/metrics";
-import { dialectOfUrl } from "../../kit/db";
+import { dialectOfUrl } from "../../kit/subgraph/db";
 import { createProcessMetrics } from "../../kit/metrics";
-import { observeSilo } from "../../kit/silo-telemetry";
-import { GATEWAY_NODE_ARGS, UNIT_NODE_ARGS, loadUnit, productionSiloOf, readManifest } from "../../scripts/manifest";
+import { observeSilo } from "../../kit/subgraph/silo-telemetry";
+import { GATEWAY_NODE_ARGS, loadUnit, productionSiloOf, readManifest, unitCommand } from "../../scripts/manifest";
 
 /**
  * There is no Docker engine where the tests run, so the compose file and
@@ -33,7 +33,7 @@ describe("docker-compose.yml", () => {
     const { name, port } = entry;
     it(`runs the ${name} unit on its production database, as its config reads it`, () => {
       const service = compose.services[name];
-      expect(service.command).toEqual(["node", ...UNIT_NODE_ARGS, `dist/subgraphs/${name}/main.js`]);
+      expect(service.command).toEqual(unitCommand(name));
       const unit = loadUnit(name);
       const env = envOf(name);
       for (const key of Object.keys(env)) expect(Object.keys(unit.settings)).toContain(key);
@@ -47,6 +47,8 @@ describe("docker-compose.yml", () => {
       expect(compose.services[dbService]?.healthcheck).toBeDefined();
       expect(service.depends_on?.[dbService]).toEqual({ condition: "service_healthy" });
       expect(service.healthcheck).toBeDefined();
+      // Its outbox relay publishes to the compose broker: the default, port 4222 of the container itself, is no one.
+      expect(new URL(String(config[`${name.toUpperCase()}_BROKER_URL`])).hostname).toBe("nats");
     });
   }
 
@@ -195,7 +197,8 @@ describe("Dockerfile", () => {
     expect(run).toMatch(/COPY --from=\S+ \/app\/dist dist/);
     expect(run).toMatch(/COPY --from=\S+ \/app\/schema schema/); // the gateway's supergraph
     for (const [name, service] of Object.entries(compose.services)) {
-      if (service.build) expect([name, service.command?.[0], service.command?.at(-1)]).toEqual([name, "node", expect.stringMatching(/^dist\//)]);
+      // The entry point is the first argument after node's own options (a unit's is followed by its name).
+      if (service.build) expect([name, service.command?.[0], service.command?.find((arg) => !arg.startsWith("-") && arg !== "node")]).toEqual([name, "node", expect.stringMatching(/^dist\//)]);
     }
   });
 });

@@ -56,6 +56,17 @@ describe("deploy/kubernetes, production overlay", () => {
     expect(redis.spec.externalName).not.toMatch(/\.invalid$/);
   });
 
+  it("points every unit of the manifest at one event broker, a Service of the overlay's", () => {
+    const envOf = (name: string) => (find(objects, "Deployment", name) as unknown as { spec: { template: { spec: { containers: { env: { name: string; value?: string }[] }[] } } } }).spec.template.spec.containers[0].env;
+    const urls = readManifest().map(({ name }) => [name, envOf(name).find((e) => e.name === `${name.toUpperCase()}_BROKER_URL`)?.value]);
+    for (const [name, url] of urls) expect([name, url]).toEqual([name, expect.stringMatching(/^nats:\/\//)]);
+    expect(new Set(urls.map(([, url]) => url)).size).toBe(1);
+    const url = new URL(urls[0][1]!);
+    const nats = find(objects, "Service", url.hostname) as unknown as { spec: { externalName?: string; ports: { port: number }[] } };
+    expect(nats.spec.ports.map((p) => String(p.port))).toContain(url.port);
+    expect(nats.spec.externalName).not.toMatch(/\.invalid$/);
+  });
+
   it("mounts the committed supergraph (npm run schema copies it beside the base)", () => {
     const data = find(objects, "ConfigMap", "supergraph")?.data as Record<string, string>;
     expect(data["supergraph.graphql"]).toBe(readFileSync(join(ROOT, "schema", "supergraph.graphql"), "utf8"));

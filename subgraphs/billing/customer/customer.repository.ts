@@ -1,5 +1,5 @@
 import type { Knex } from "knex";
-import { SiloDataError, isoFromLocal, moneyFromDecimal } from "../../../kit";
+import { SiloDataError, isoFromLocal, moneyFromDecimal } from "../../../kit/subgraph";
 import { AccountStatus, BillingAccount, Customer } from "./customer.type";
 
 interface AccountRow {

@@ -1,6 +1,6 @@
 import { Arg, Authorized, Ctx, Directive, FieldResolver, ID, Int, Query, Resolver, Root } from "type-graphql";
-import { Access, BadUserInputError, ForbiddenError, checkFirst, Money, TIMELINE_MAX, TouchPoint, SLICED_BY_FIRST } from "../../../kit";
-import type { BillingContext } from "../context";
+import { Access, BadUserInputError, ForbiddenError, checkFirst, Money, TIMELINE_MAX, TouchPoint, SLICED_BY_FIRST } from "../../../kit/subgraph";
+import type { BillingContext } from "../unit";
 import { invoiceTouchPoint } from "../invoice/invoice.mapper";
 import { Invoice, InvoiceStatus } from "../invoice/invoice.type";
 import { BillingAccount, Customer, unknownAccount } from "./customer.type";

@@ -1,5 +1,5 @@
 import { Authorized, Directive, Field, ID, ObjectType, registerEnumType } from "type-graphql";
-import { Access, Money, PERSONAL } from "../../../kit";
+import { Access, Money, PERSONAL } from "../../../kit/subgraph";
 
 export enum AccountStatus {
   ACTIVE = "ACTIVE",

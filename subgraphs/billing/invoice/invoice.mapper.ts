@@ -1,4 +1,4 @@
-import { businessUnit, SiloDataError, type TouchPoint, calendarDate, isoFromLocal, moneyFromDecimal, touchPoint } from "../../../kit";
+import { businessUnit, SiloDataError, type TouchPoint, calendarDate, isoFromLocal, moneyFromDecimal, touchPoint } from "../../../kit/subgraph";
 import { Invoice, InvoiceLine, InvoiceStatus } from "./invoice.type";
 
 /** Rows as the billing silo stores them. */

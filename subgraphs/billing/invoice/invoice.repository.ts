@@ -1,5 +1,5 @@
 import type { Knex } from "knex";
-import { decimalToMinor, groupBy, newestPerKey } from "../../../kit";
+import { decimalToMinor, groupBy, newestPerKey } from "../../../kit/subgraph";
 import { type InvoiceLineRow, type InvoiceRow, CODE_BY_STATUS, toInvoice, toInvoiceLine } from "./invoice.mapper";
 import type { Invoice, InvoiceLine, InvoiceStatus } from "./invoice.type";
 

@@ -1,6 +1,6 @@
 import { Directive, Authorized, Ctx, FieldResolver, Resolver, Root } from "type-graphql";
-import { Access, assumedSize } from "../../../kit";
-import type { BillingContext } from "../context";
+import { Access, assumedSize } from "../../../kit/subgraph";
+import type { BillingContext } from "../unit";
 import { Customer } from "../customer/customer.type";
 import { Booking, Invoice, InvoiceLine, Order, ProductRef } from "./invoice.type";
 

@@ -1,5 +1,5 @@
 import { Authorized, Directive, Field, ID, ObjectType, registerEnumType } from "type-graphql";
-import { Access, Money } from "../../../kit";
+import { Access, Money } from "../../../kit/subgraph";
 
 export enum InvoiceStatus {
   OPEN = "OPEN",

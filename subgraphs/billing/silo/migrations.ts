@@ -1,4 +1,4 @@
-import type { Migration } from "../../../kit";
+import type { Migration } from "../../../kit/subgraph";
 
 /**
  * Billing's legacy schema, as the finance system has it: abbreviated names,

@@ -1,4 +1,4 @@
-import { type OutboxTable, localFromUtcMillis } from "../../../kit";
+import { type OutboxTable, localFromUtcMillis } from "../../../kit/subgraph";
 
 /** Billing's outbox table (migration 0002): moments as local wall-clock DATETIMEs in the silo's zone, like the rest of the silo. */
 export function billingOutbox(timeZone: string): OutboxTable {

@@ -1,5 +1,5 @@
 import type { Knex } from "knex";
-import { localFromUtcMillis, minorToDecimalString } from "../../../kit";
+import { localFromUtcMillis, minorToDecimalString } from "../../../kit/subgraph";
 import type { World } from "../../../demo/world";
 
 const STATUS_CODE = { OPEN: 10, PAID: 20, OVERDUE: 30, VOID: 90 } as const;

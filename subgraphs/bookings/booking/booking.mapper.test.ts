@@ -1,4 +1,4 @@
-import { Channel, SiloDataError } from "../../../kit";
+import { Channel, SiloDataError } from "../../../kit/subgraph";
 import { type StayRow, bookingTouchPoint, toBooking } from "./booking.mapper";
 import { BookingStatus } from "./booking.type";
 

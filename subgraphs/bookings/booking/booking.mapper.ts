@@ -1,4 +1,4 @@
-import { businessUnit, SiloDataError, type TouchPoint, calendarDate, isoFromEpochMillis, isoFromLocal, moneyFromCents, touchPoint } from "../../../kit";
+import { businessUnit, SiloDataError, type TouchPoint, calendarDate, isoFromEpochMillis, isoFromLocal, moneyFromCents, touchPoint } from "../../../kit/subgraph";
 import { channelOf, statusOf } from "../silo/codes";
 import { Booking, type BookingStatus } from "./booking.type";
 

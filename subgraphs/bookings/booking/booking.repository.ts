@@ -1,5 +1,5 @@
 import type { Knex } from "knex";
-import { groupBy, newestPerKey } from "../../../kit";
+import { groupBy, newestPerKey } from "../../../kit/subgraph";
 import { LETTER_BY_STATUS } from "../silo/codes";
 import { type StayRow, toBooking } from "./booking.mapper";
 import type { Booking, BookingStatus } from "./booking.type";

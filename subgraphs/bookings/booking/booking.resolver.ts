@@ -1,6 +1,6 @@
 import { Authorized, Ctx, FieldResolver, Resolver, Root } from "type-graphql";
-import { Access, SiloDataError } from "../../../kit";
-import type { BookingsContext } from "../context";
+import { Access, SiloDataError } from "../../../kit/subgraph";
+import type { BookingsContext } from "../unit";
 import { Customer, customerRef } from "../customer/customer.type";
 import { Property } from "../property/property.type";
 import { Booking } from "./booking.type";

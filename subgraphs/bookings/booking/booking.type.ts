@@ -1,5 +1,5 @@
 import { Authorized, Directive, Field, ID, Int, ObjectType, registerEnumType } from "type-graphql";
-import { Access, Channel, Money } from "../../../kit";
+import { Access, Channel, Money } from "../../../kit/subgraph";
 
 export enum BookingStatus {
   CONFIRMED = "CONFIRMED",

@@ -1,8 +1,8 @@
 import { Arg, Authorized, Ctx, Directive, FieldResolver, Int, Query, Resolver, Root } from "type-graphql";
-import { Access, checkFirst, TIMELINE_MAX, TouchPoint, SLICED_BY_FIRST, assumedSize } from "../../../kit";
+import { Access, checkFirst, TIMELINE_MAX, TouchPoint, SLICED_BY_FIRST, assumedSize } from "../../../kit/subgraph";
 import { bookingTouchPoint } from "../booking/booking.mapper";
 import { Booking, BookingStatus } from "../booking/booking.type";
-import type { BookingsContext } from "../context";
+import type { BookingsContext } from "../unit";
 import { preferenceTouchPoint } from "../preference/preference.mapper";
 import { StayPreference } from "../preference/preference.type";
 import { Customer, customerRef } from "./customer.type";

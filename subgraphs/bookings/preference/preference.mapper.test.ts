@@ -1,4 +1,4 @@
-import { SiloDataError } from "../../../kit";
+import { SiloDataError } from "../../../kit/subgraph";
 import { type PreferenceRow, preferenceTouchPoint, toPreference } from "./preference.mapper";
 
 function buildPreferenceRow(overrides: Partial<PreferenceRow> = {}): PreferenceRow {

@@ -1,4 +1,4 @@
-import { businessUnit, type TouchPoint, isoFromEpochMillis, touchPoint } from "../../../kit";
+import { businessUnit, type TouchPoint, isoFromEpochMillis, touchPoint } from "../../../kit/subgraph";
 import { channelOf } from "../silo/codes";
 import { StayPreference } from "./preference.type";
 

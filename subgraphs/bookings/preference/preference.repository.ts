@@ -1,5 +1,5 @@
 import type { Knex } from "knex";
-import { type Channel, type Outbox, TIMELINE_MAX, groupBy, insertedId, isUniqueViolation, newestPerKey } from "../../../kit";
+import { type Channel, type Outbox, TIMELINE_MAX, groupBy, insertedId, isUniqueViolation, newestPerKey } from "../../../kit/subgraph";
 import { LETTER_BY_CHANNEL } from "../silo/codes";
 import { type PreferenceRow, toPreference } from "./preference.mapper";
 import type { StayPreference } from "./preference.type";

@@ -1,6 +1,6 @@
 import { Arg, Ctx, ID, Mutation, Resolver } from "type-graphql";
-import { BadUserInputError, NotFoundError, requireChannel } from "../../../kit";
-import type { BookingsContext } from "../context";
+import { BadUserInputError, NotFoundError, requireChannel } from "../../../kit/subgraph";
+import type { BookingsContext } from "../unit";
 import { StayPreference } from "./preference.type";
 
 export const PREFERENCE_MAX_LENGTH = 200;

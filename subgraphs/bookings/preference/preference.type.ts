@@ -1,5 +1,5 @@
 import { Authorized, Field, ID, ObjectType } from "type-graphql";
-import { Access, Channel } from "../../../kit";
+import { Access, Channel } from "../../../kit/subgraph";
 
 @ObjectType({ description: "Something a guest asked hotels to remember for every stay. Owned by bookings." })
 export class StayPreference {

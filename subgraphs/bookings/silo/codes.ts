@@ -1,4 +1,4 @@
-import { type Channel, SiloDataError } from "../../../kit";
+import { type Channel, SiloDataError } from "../../../kit/subgraph";
 import type { BookingStatus } from "../booking/booking.type";
 
 /**

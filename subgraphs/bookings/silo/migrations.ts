@@ -1,4 +1,4 @@
-import type { Migration } from "../../../kit";
+import type { Migration } from "../../../kit/subgraph";
 
 /**
  * Bookings' legacy schema, as the property-management system has it: money

@@ -1,4 +1,4 @@
-import type { OutboxTable } from "../../../kit";
+import type { OutboxTable } from "../../../kit/subgraph";
 
 /** Bookings' outbox table (migration 0002): moments as epoch milliseconds, like the rest of the silo. */
 export const bookingsOutbox: OutboxTable = {

@@ -1,5 +1,5 @@
 import type { Knex } from "knex";
-import { Channel } from "../../../kit";
+import { Channel } from "../../../kit/subgraph";
 import { HOTELS } from "../../../demo/catalogue";
 import type { World } from "../../../demo/world";
 import { BookingStatus } from "../booking/booking.type";

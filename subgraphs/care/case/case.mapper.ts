@@ -1,4 +1,4 @@
-import { Channel, SiloDataError, isoFromLocal } from "../../../kit";
+import { type Channel, SiloDataError, isoFromLocal } from "../../../kit/subgraph";
 import { CareCase, CaseEntry, CaseStatus, ContactDirection } from "./case.type";
 
 /**

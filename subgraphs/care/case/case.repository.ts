@@ -1,5 +1,5 @@
 import type { Knex } from "knex";
-import { groupBy, newestPerKey } from "../../../kit";
+import { groupBy, newestPerKey } from "../../../kit/subgraph";
 import { type CaseRow, type ContactRow, STATE_OF_STATUS, toCareCase, toCaseEntry } from "./case.mapper";
 import type { CareCase, CaseEntry, CaseStatus } from "./case.type";
 

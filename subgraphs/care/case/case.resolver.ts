@@ -1,6 +1,6 @@
 import { Authorized, Ctx, FieldResolver, Resolver, Root } from "type-graphql";
-import { Access } from "../../../kit";
-import type { CareContext } from "../context";
+import { Access } from "../../../kit/subgraph";
+import type { CareContext } from "../unit";
 import { CareCase, CaseEntry } from "./case.type";
 
 @Resolver(() => CareCase)

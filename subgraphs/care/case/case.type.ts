@@ -1,5 +1,5 @@
 import { Field, ID, ObjectType, registerEnumType } from "type-graphql";
-import { Channel } from "../../../kit";
+import { Channel } from "../../../kit/subgraph";
 
 export enum CaseStatus {
   OPEN = "OPEN",

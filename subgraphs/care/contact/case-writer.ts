@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Knex } from "knex";
-import { BadUserInputError, type Channel, ConflictError, NotFoundError, insertedId, isUniqueViolation, localFromUtcMillis } from "../../../kit";
+import { BadUserInputError, type Channel, ConflictError, NotFoundError, type Outbox, insertedId, isUniqueViolation, localFromUtcMillis } from "../../../kit/subgraph";
 import { type CaseRow, type ContactRow, VIA_OF_CHANNEL, caseNumber, toCareCase } from "../case/case.mapper";
 import type { CareCase, ContactDirection } from "../case/case.type";
 
@@ -9,7 +9,10 @@ export interface LoggedContact {
   /** The case to add to; null opens a new one about `topic`. */
   caseId: string | null;
   topic: string;
+  /** Where the contact happened (the history's channel). */
   channel: Channel;
+  /** The channel the write came through (its event's); the contact may have happened elsewhere. */
+  writtenVia: Channel;
   direction: ContactDirection;
   kind: string;
   summary: string;
@@ -44,9 +47,17 @@ function isDeadlock(err: unknown): boolean {
  * replica) finds the first contact and answers with its case, and a losing
  * concurrent attempt rolls back whole. The same pattern as promotions'
  * redemptions, with the silo, not process memory, as the arbiter.
+ *
+ * Each write also records its event (`contact-logged`, `case-resolved`) in
+ * care's outbox, in the same transaction: the event exists exactly when the
+ * write does, and a retry that finds its first answer writes, and so
+ * announces, nothing.
  */
 export class CaseWriter {
-  constructor(private readonly db: Knex) {}
+  constructor(
+    private readonly db: Knex,
+    private readonly outbox: Outbox,
+  ) {}
 
   async logContact(c: LoggedContact): Promise<CareCase> {
     return this.once(c.idempotencyKey, (first) => this.sameContact(first, c), () =>
@@ -54,6 +65,7 @@ export class CaseWriter {
         const caseNo = c.caseId ?? (await this.openCase(trx, c));
         if (c.caseId) await this.keepOpen(trx, c.caseId, c.customerId);
         await trx("crm_contact").insert(this.contactRow(caseNo, c.at, c.timeZone, c.channel, c.direction === "INBOUND" ? "IN" : "OUT", c.kind, c.summary, c.outcome, c.idempotencyKey));
+        await this.outbox.record(trx, { at: c.at, kind: "contact-logged", customerId: c.customerId, channel: c.writtenVia, ref: caseNo });
         return this.read(trx, caseNo);
       }),
     );
@@ -74,7 +86,9 @@ export class CaseWriter {
           throw new ConflictError(`case ${r.caseId} is already resolved`);
         }
         await trx("crm_contact").insert(this.contactRow(r.caseId, r.at, r.timeZone, r.channel, "OUT", "resolution", r.resolution, "resolved", r.idempotencyKey));
-        return this.read(trx, r.caseId);
+        const resolved: CaseRow = await trx("crm_case").where({ case_no: r.caseId }).first();
+        await this.outbox.record(trx, { at: r.at, kind: "case-resolved", customerId: resolved.cust_no, channel: r.channel, ref: r.caseId });
+        return toCareCase(resolved);
       }),
     );
   }

@@ -1,7 +1,7 @@
 import { Arg, Authorized, Ctx, ID, Mutation, Resolver } from "type-graphql";
-import { Access, BadUserInputError, Channel, NotFoundError, requireChannel } from "../../../kit";
+import { Access, BadUserInputError, Channel, NotFoundError, requireChannel } from "../../../kit/subgraph";
 import { CareCase, ContactDirection } from "../case/case.type";
-import type { CareContext } from "../context";
+import type { CareContext } from "../unit";
 
 const EXISTS = `query CareContactCheck($id: ID!) { customer(id: $id) { id } }`;
 
@@ -52,6 +52,7 @@ export class ContactResolver {
       caseId: caseId ?? null,
       topic: plainText(topic ?? text.split("\n")[0].slice(0, 200), "topic", 200),
       channel: via,
+      writtenVia: requested,
       direction,
       kind: plainText(kind, "kind", 40).toLowerCase(),
       summary: text,

@@ -1,7 +1,7 @@
 import { Arg, Authorized, Ctx, Directive, FieldResolver, Int, Resolver, Root } from "type-graphql";
-import { Access, TIMELINE_MAX, TouchPoint, businessUnit, checkFirst, touchPoint } from "../../../kit";
+import { Access, TIMELINE_MAX, TouchPoint, businessUnit, checkFirst, touchPoint } from "../../../kit/subgraph";
 import { CareCase, CaseStatus } from "../case/case.type";
-import type { CareContext } from "../context";
+import type { CareContext } from "../unit";
 import { Customer } from "./customer.type";
 
 export const CASES_MAX = 100;

@@ -1,4 +1,4 @@
-import type { Migration, OutboxTable } from "../../../kit";
+import type { Migration, OutboxTable } from "../../../kit/subgraph";
 
 /**
  * Care's legacy schema, as the service desk's CRM has it: cases keyed by a
@@ -46,7 +46,8 @@ export const careMigrations: Record<string, Migration> = {
     },
   },
   "0002_crm_event_outbox": {
-    // Care's outbox (kit/events/outbox.ts), in its silo's conventions: crm_ names, local times with their zone beside them.
+    // Care's outbox (kit/events/outbox.ts): crm_ names like the CRM's tables; its moments are epoch
+    // milliseconds, the relay's own bookkeeping (the CRM's local-time-and-zone pairs are for what people logged).
     async up(db) {
       await db.schema.createTable("crm_event_outbox", (t) => {
         t.increments("event_id").primary();

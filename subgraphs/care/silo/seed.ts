@@ -1,7 +1,7 @@
 import type { Knex } from "knex";
 import type { World } from "../../../demo/world";
 import { VIA_OF_CHANNEL, caseNumber } from "../case/case.mapper";
-import { localFromUtcMillis } from "../../../kit";
+import { localFromUtcMillis } from "../../../kit/subgraph";
 
 /**
  * Care's slice of the demo world, in care's conventions. Cases go in the

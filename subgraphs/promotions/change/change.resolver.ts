@@ -1,6 +1,6 @@
 import { Arg, Ctx, ID, Resolver, Root, Subscription } from "type-graphql";
-import { type DomainEvent, assertMayFollow, followCustomer } from "../../../kit";
-import type { PromotionsContext } from "../context";
+import { type DomainEvent, assertMayFollow, followCustomer } from "../../../kit/subgraph";
+import type { PromotionsContext } from "../unit";
 import { Customer } from "../customer/customer.type";
 import { CustomerChange } from "./change.type";
 

@@ -7,7 +7,7 @@ export class CustomerChange {
   @Field({ description: "When the change was written, ISO-8601 UTC." })
   at!: string;
 
-  @Field({ description: "The unit that wrote it: bookings, billing, retail or promotions." })
+  @Field({ description: "The unit that wrote it, by its name in lower case: bookings, billing, retail, promotions, care, or a unit added since." })
   unit!: string;
 
   @Field({ description: "What happened, e.g. `offer-redeemed`, `consent-changed`, `stay-preference-set`." })

@@ -1,5 +1,5 @@
 import type { Knex } from "knex";
-import { businessUnit, type Channel, type Outbox, type TouchPoint, dialectOf, groupBy, isoFromUtc, newestPerKey, parseChannel, touchPoint } from "../../../kit";
+import { businessUnit, type Channel, type Outbox, type TouchPoint, dialectOf, groupBy, isoFromUtc, newestPerKey, parseChannel, touchPoint } from "../../../kit/subgraph";
 import { MarketingConsent } from "./consent.type";
 
 interface ConsentRow {

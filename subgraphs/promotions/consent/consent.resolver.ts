@@ -1,6 +1,6 @@
 import { Arg, Authorized, Ctx, ID, Mutation, Resolver } from "type-graphql";
-import { Access, BadUserInputError, NotFoundError, requireChannel } from "../../../kit";
-import type { PromotionsContext } from "../context";
+import { Access, BadUserInputError, NotFoundError, requireChannel } from "../../../kit/subgraph";
+import type { PromotionsContext } from "../unit";
 import { MarketingConsent } from "./consent.type";
 
 const EXISTS = `query ConsentCheck($id: ID!) { customer(id: $id) { id } }`;

@@ -1,5 +1,5 @@
 import { Authorized, Field, ObjectType } from "type-graphql";
-import { Access, Channel } from "../../../kit";
+import { Access, Channel } from "../../../kit/subgraph";
 
 @ObjectType({ description: "The customer's marketing consent per medium. Owned by promotions; offers that need consent are shown only with it." })
 export class MarketingConsent {

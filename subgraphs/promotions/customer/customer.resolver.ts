@@ -1,8 +1,8 @@
 import type { GraphQLResolveInfo } from "graphql";
 import { Arg, Authorized, Ctx, Directive, FieldResolver, Info, Int, Query, Resolver, Root } from "type-graphql";
-import { Access, BUSINESS_UNIT, type BusinessUnit, businessUnit, checkFirst, reportBeside, TIMELINE_MAX, TouchPoint, touchPointsField, assumedSize, SLICED_BY_FIRST } from "../../../kit";
+import { Access, BUSINESS_UNIT, type BusinessUnit, businessUnit, checkFirst, reportBeside, TIMELINE_MAX, TouchPoint, touchPointsField, assumedSize, SLICED_BY_FIRST } from "../../../kit/subgraph";
 import { MarketingConsent } from "../consent/consent.type";
-import type { PromotionsContext } from "../context";
+import type { PromotionsContext } from "../unit";
 import { isEligible } from "../offer/offer.rules";
 import { Offer } from "../offer/offer.type";
 import { redemptionTouchPoint } from "../redemption/redemption.repository";

@@ -1,5 +1,5 @@
 import { Directive, Field, ID, Int, ObjectType } from "type-graphql";
-import { LoyaltyTier, TouchPoint, touchPointsField, unitNames, PERSONAL } from "../../../kit";
+import { LoyaltyTier, TouchPoint, touchPointsField, unitNames, PERSONAL } from "../../../kit/subgraph";
 
 /** Retail's loyalty standing, as far as promotions reads it: the tier only, live. */
 // Described by its owner, retail.

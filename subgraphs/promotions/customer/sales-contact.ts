@@ -1,8 +1,8 @@
 import type { GraphQLResolveInfo } from "graphql";
 import { Authorized, Ctx, Directive, Field, FieldResolver, Info, ObjectType, Resolver, Root } from "type-graphql";
-import { Access, reportBeside } from "../../../kit";
+import { Access, reportBeside } from "../../../kit/subgraph";
 import type { MarketingConsent } from "../consent/consent.type";
-import type { PromotionsContext } from "../context";
+import type { PromotionsContext } from "../unit";
 import { Customer } from "./customer.type";
 
 @ObjectType({ description: "Whether the company may contact the customer to sell, and why not. Decided by promotions from care's open cases and the customer's consent, read live." })

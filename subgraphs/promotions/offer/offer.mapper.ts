@@ -1,4 +1,4 @@
-import { LoyaltyTier, SiloDataError, calendarDate, moneyFromCents } from "../../../kit";
+import { LoyaltyTier, SiloDataError, calendarDate, moneyFromCents } from "../../../kit/subgraph";
 import { Offer, OfferKind } from "./offer.type";
 
 export interface OfferRow {

@@ -1,6 +1,6 @@
 import { Directive, Arg, Authorized, Ctx, ID, Query, Resolver } from "type-graphql";
-import { Access, ForbiddenError, assumedSize } from "../../../kit";
-import type { PromotionsContext } from "../context";
+import { Access, ForbiddenError, assumedSize } from "../../../kit/subgraph";
+import type { PromotionsContext } from "../unit";
 import { isLive } from "./offer.rules";
 import { Offer } from "./offer.type";
 

@@ -1,4 +1,4 @@
-import { LoyaltyTier } from "../../../kit";
+import { LoyaltyTier } from "../../../kit/subgraph";
 import { type OfferRow, toOffer } from "./offer.mapper";
 import { type CustomerFacts, discountOf, isEligible, priceOf } from "./offer.rules";
 

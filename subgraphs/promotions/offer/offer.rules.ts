@@ -1,4 +1,4 @@
-import { LoyaltyTier, Money, TIER_RANK } from "../../../kit";
+import { type LoyaltyTier, Money, TIER_RANK } from "../../../kit/subgraph";
 import { type Offer, OfferKind, Price } from "./offer.type";
 
 /**

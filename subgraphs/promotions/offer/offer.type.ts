@@ -1,5 +1,5 @@
 import { Directive, Field, ID, Int, ObjectType, registerEnumType } from "type-graphql";
-import { LoyaltyTier, Money, REVALIDATE } from "../../../kit";
+import { LoyaltyTier, Money, REVALIDATE } from "../../../kit/subgraph";
 
 export enum OfferKind {
   PRICE = "PRICE",

@@ -1,6 +1,6 @@
 import { Arg, Authorized, Ctx, Directive, FieldResolver, ID, Resolver, Root } from "type-graphql";
-import { Access, UnavailableError, costs, toMinor } from "../../../kit";
-import type { PromotionsContext } from "../context";
+import { Access, UnavailableError, costs, toMinor } from "../../../kit/subgraph";
+import type { PromotionsContext } from "../unit";
 import { priceOf } from "../offer/offer.rules";
 import { Price, Product } from "../offer/offer.type";
 

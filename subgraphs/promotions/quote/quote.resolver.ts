@@ -1,6 +1,6 @@
 import { Arg, Authorized, Ctx, Directive, FieldResolver, ID, Query, Resolver, Root } from "type-graphql";
-import { Access, BadUserInputError, decodeQuoteKey, encodeQuoteKey, Money, toMinor, UnavailableError, assumedSize } from "../../../kit";
-import type { PromotionsContext } from "../context";
+import { Access, BadUserInputError, decodeQuoteKey, encodeQuoteKey, Money, toMinor, UnavailableError, assumedSize } from "../../../kit/subgraph";
+import type { PromotionsContext } from "../unit";
 import { priceOf } from "../offer/offer.rules";
 import { Product } from "../offer/offer.type";
 import { Quote, QuoteLine, QuoteLineInput } from "./quote.type";

@@ -1,5 +1,5 @@
 import { Directive, Field, ID, InputType, Int, ObjectType } from "type-graphql";
-import { Money, REVALIDATE } from "../../../kit";
+import { Money, REVALIDATE } from "../../../kit/subgraph";
 import { Price, Product } from "../offer/offer.type";
 
 @InputType({ description: "One line of a basket to price. Read by promotions." })

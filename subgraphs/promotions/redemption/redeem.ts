@@ -1,4 +1,4 @@
-import { BadUserInputError, type Channel, ConflictError, type GraphReader, NotEligibleError, NotFoundError, TIER_RANK, type LoyaltyTier, isUniqueViolation } from "../../../kit";
+import { BadUserInputError, type Channel, ConflictError, type GraphReader, NotEligibleError, NotFoundError, TIER_RANK, type LoyaltyTier, isUniqueViolation } from "../../../kit/subgraph";
 import type { OfferRepository } from "../offer/offer.repository";
 import { isLive } from "../offer/offer.rules";
 import type { Offer } from "../offer/offer.type";

@@ -1,5 +1,5 @@
 import type { Knex } from "knex";
-import { businessUnit, type Channel, type Outbox, SiloDataError, type TouchPoint, groupBy, insertedId, isoFromUtc, newestPerKey, parseChannel, touchPoint } from "../../../kit";
+import { businessUnit, type Channel, type Outbox, SiloDataError, type TouchPoint, groupBy, insertedId, isoFromUtc, newestPerKey, parseChannel, touchPoint } from "../../../kit/subgraph";
 import { Redemption } from "./redemption.type";
 
 interface RedemptionRow {

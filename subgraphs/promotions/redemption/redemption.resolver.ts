@@ -1,6 +1,6 @@
 import { Arg, Authorized, Ctx, ID, Mutation, Resolver } from "type-graphql";
-import { Access, BadUserInputError, requireChannel } from "../../../kit";
-import type { PromotionsContext } from "../context";
+import { Access, BadUserInputError, requireChannel } from "../../../kit/subgraph";
+import type { PromotionsContext } from "../unit";
 import { Redemption } from "./redemption.type";
 
 @Resolver(() => Redemption)

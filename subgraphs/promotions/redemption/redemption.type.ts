@@ -1,5 +1,5 @@
 import { Authorized, Field, ID, ObjectType } from "type-graphql";
-import { Access, Channel } from "../../../kit";
+import { Access, Channel } from "../../../kit/subgraph";
 
 @ObjectType({ description: "An offer redeemed by a customer, with the channel it was redeemed through. Owned by promotions." })
 export class Redemption {

@@ -1,4 +1,4 @@
-import type { Migration } from "../../../kit";
+import type { Migration } from "../../../kit/subgraph";
 
 /**
  * Promotions' schema: the campaign tool's tables. Amounts off are integer

@@ -1,4 +1,4 @@
-import type { OutboxTable } from "../../../kit";
+import type { OutboxTable } from "../../../kit/subgraph";
 
 /** Promotions' outbox table (migration 0002): moments as UTC timestamps, like the rest of the silo. */
 export const promotionsOutbox: OutboxTable = {

@@ -1,6 +1,6 @@
 import { Arg, Authorized, Ctx, Directive, FieldResolver, Int, Query, Resolver, Root } from "type-graphql";
-import { Access, checkFirst, TIMELINE_MAX, TouchPoint, SLICED_BY_FIRST } from "../../../kit";
-import type { RetailContext } from "../context";
+import { Access, checkFirst, TIMELINE_MAX, TouchPoint, SLICED_BY_FIRST } from "../../../kit/subgraph";
+import type { RetailContext } from "../unit";
 import { loyaltyTouchPoint } from "../loyalty/loyalty.mapper";
 import { LoyaltyMembership, LoyaltyStanding } from "../loyalty/loyalty.type";
 import { orderTouchPoint } from "../order/order.mapper";

@@ -1,5 +1,5 @@
 import { Directive, Field, ID, ObjectType } from "type-graphql";
-import { PERSONAL } from "../../../kit";
+import { PERSONAL } from "../../../kit/subgraph";
 
 /**
  * The customer as retail knows them: only the enterprise id (`customer_code`

@@ -1,4 +1,4 @@
-import { businessUnit, LoyaltyTier, SiloDataError } from "../../../kit";
+import { businessUnit, LoyaltyTier, SiloDataError } from "../../../kit/subgraph";
 import { LETTER_BY_TIER, type LoyaltyRow, loyaltyTouchPoint, toMembership } from "./loyalty.mapper";
 
 const buildLoyaltyRow = (overrides: Partial<LoyaltyRow> = {}): LoyaltyRow => ({

@@ -1,4 +1,4 @@
-import { businessUnit, LoyaltyTier, SiloDataError, type TouchPoint, touchPoint } from "../../../kit";
+import { businessUnit, LoyaltyTier, SiloDataError, type TouchPoint, touchPoint } from "../../../kit/subgraph";
 import { isoFromUtcWallTime } from "../silo/utc-time";
 import { LoyaltyMembership } from "./loyalty.type";
 

@@ -1,5 +1,5 @@
 import { Authorized, Directive, Field, ID, Int, ObjectType } from "type-graphql";
-import { Access, LoyaltyTier } from "../../../kit";
+import { Access, LoyaltyTier } from "../../../kit/subgraph";
 
 @ObjectType({ description: "A customer's membership of the retail loyalty programme. Owned by retail; promotions reads the tier live for member offers." })
 export class LoyaltyMembership {

@@ -1,4 +1,4 @@
-import { businessUnit, Channel, SiloDataError } from "../../../kit";
+import { businessUnit, Channel, SiloDataError } from "../../../kit/subgraph";
 import { type OrderItemRow, type OrderRow, WORD_BY_CHANNEL, orderTotal, orderTouchPoint, toOrder, toOrderLine } from "./order.mapper";
 
 const buildOrderRow = (overrides: Partial<OrderRow> = {}): OrderRow => ({

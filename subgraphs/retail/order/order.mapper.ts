@@ -1,4 +1,4 @@
-import { businessUnit, Channel, Money, SiloDataError, type TouchPoint, moneyFromDecimal, toMinor, touchPoint } from "../../../kit";
+import { businessUnit, Channel, Money, SiloDataError, type TouchPoint, moneyFromDecimal, toMinor, touchPoint } from "../../../kit/subgraph";
 import { isoFromUtcWallTime } from "../silo/utc-time";
 import { Order, OrderLine } from "./order.type";
 

@@ -1,5 +1,5 @@
 import type { Knex } from "knex";
-import { groupBy, newestPerKey } from "../../../kit";
+import { groupBy, newestPerKey } from "../../../kit/subgraph";
 import { type OrderItemRow, type OrderRow, toOrder, toOrderLine } from "./order.mapper";
 import type { Order, OrderLine } from "./order.type";
 

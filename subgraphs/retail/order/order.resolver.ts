@@ -1,6 +1,6 @@
 import { Directive, Authorized, Ctx, FieldResolver, Resolver, Root } from "type-graphql";
-import { Access, Money, SiloDataError, assumedSize } from "../../../kit";
-import type { RetailContext } from "../context";
+import { Access, Money, SiloDataError, assumedSize } from "../../../kit/subgraph";
+import type { RetailContext } from "../unit";
 import { Customer, customerRef } from "../customer/customer.type";
 import { Product } from "../product/product.type";
 import { orderTotal } from "./order.mapper";

@@ -1,5 +1,5 @@
 import { Authorized, Directive, Field, ID, Int, ObjectType } from "type-graphql";
-import { Access, Channel, Money } from "../../../kit";
+import { Access, Channel, Money } from "../../../kit/subgraph";
 
 @ObjectType({ description: "A retail order, owned by retail; billing adds the invoice that charged it." })
 @Directive(`@key(fields: "id")`)

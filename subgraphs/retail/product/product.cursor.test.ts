@@ -1,4 +1,4 @@
-import { BadUserInputError } from "../../../kit";
+import { BadUserInputError } from "../../../kit/subgraph";
 import { decodeCursor, encodeCursor } from "./product.cursor";
 
 describe("product cursors", () => {

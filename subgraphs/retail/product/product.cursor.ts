@@ -1,4 +1,4 @@
-import { BadUserInputError } from "../../../kit";
+import { BadUserInputError } from "../../../kit/subgraph";
 
 /**
  * Cursors for Query.products: the last SKU of a page, base64url-encoded so

@@ -1,4 +1,4 @@
-import { SiloDataError } from "../../../kit";
+import { SiloDataError } from "../../../kit/subgraph";
 import { type ProductRow, toProduct } from "./product.mapper";
 
 const buildProductRow = (overrides: Partial<ProductRow> = {}): ProductRow => ({

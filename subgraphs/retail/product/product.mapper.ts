@@ -1,4 +1,4 @@
-import { moneyFromDecimal } from "../../../kit";
+import { moneyFromDecimal } from "../../../kit/subgraph";
 import { Product } from "./product.type";
 
 /** A row of `rt_product` as the retail silo stores it. */

@@ -1,6 +1,6 @@
 import { Arg, Ctx, Directive, ID, Int, Query, Resolver } from "type-graphql";
-import { checkFirst, CATALOGUE, PAGE_SLICED_BY_FIRST } from "../../../kit";
-import type { RetailContext } from "../context";
+import { checkFirst, CATALOGUE, PAGE_SLICED_BY_FIRST } from "../../../kit/subgraph";
+import type { RetailContext } from "../unit";
 import { decodeCursor, encodeCursor } from "./product.cursor";
 import { Product, ProductPage } from "./product.type";
 

@@ -1,5 +1,5 @@
 import { Directive, Field, ID, Int, ObjectType } from "type-graphql";
-import { Money, CATALOGUE, REVALIDATE } from "../../../kit";
+import { Money, CATALOGUE, REVALIDATE } from "../../../kit/subgraph";
 
 /**
  * A product in retail's catalogue. Retail owns the list price; promotions

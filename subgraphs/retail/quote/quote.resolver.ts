@@ -1,5 +1,5 @@
-import { NotFoundError, decodeQuoteKey } from "../../../kit";
-import type { RetailContext } from "../context";
+import { NotFoundError, decodeQuoteKey } from "../../../kit/subgraph";
+import type { RetailContext } from "../unit";
 import { BasketItem, Quote } from "./quote.type";
 
 /**

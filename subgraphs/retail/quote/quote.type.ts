@@ -1,5 +1,5 @@
 import { Directive, Field, ID, Int, ObjectType } from "type-graphql";
-import { Money } from "../../../kit";
+import { Money } from "../../../kit/subgraph";
 
 /**
  * A basket line with retail's facts about it. Promotions declares the same

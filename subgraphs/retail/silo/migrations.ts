@@ -1,4 +1,4 @@
-import type { Migration } from "../../../kit";
+import type { Migration } from "../../../kit/subgraph";
 
 /**
  * Retail's legacy schema, as the shop system has it: `rt_` tables, natural

@@ -1,4 +1,4 @@
-import type { OutboxTable } from "../../../kit";
+import type { OutboxTable } from "../../../kit/subgraph";
 import { utcWallTime } from "./utc-time";
 
 /** Retail's outbox table (migration 0002): moments as UTC wall-time DATETIMEs, like the rest of the silo. */

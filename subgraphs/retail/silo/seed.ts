@@ -1,5 +1,5 @@
 import type { Knex } from "knex";
-import { minorToDecimalString } from "../../../kit";
+import { minorToDecimalString } from "../../../kit/subgraph";
 import type { World } from "../../../demo/world";
 import { LETTER_BY_TIER } from "../loyalty/loyalty.mapper";
 import { WORD_BY_CHANNEL } from "../order/order.mapper";

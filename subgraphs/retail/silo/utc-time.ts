@@ -1,4 +1,4 @@
-import { isoFromUtc } from "../../../kit";
+import { isoFromUtc } from "../../../kit/subgraph";
 
 /**
  * Retail's DATETIME columns hold UTC wall time with no zone. SQLite and
