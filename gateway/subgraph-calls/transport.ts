@@ -1,15 +1,17 @@
 import type { GatewayGraphQLResponse } from "@apollo/server-gateway-interface";
-import { Agent, request } from "undici";
+import { Agent, type Dispatcher, request, util } from "undici";
 import type { Call } from "./call";
 import { bodyOf } from "./calls";
 import { badStatus, connectionFailed, unreadable } from "./failures";
 
 /**
  * The gateway's one connection pool to its subgraphs: keep-alive
- * connections with a bounded count per subgraph, spoken to with undici's
- * plain `request` (no Fetch API objects on the hot path). Each call is
- * cancelled by its own signal, so a timed-out call frees its connection
- * instead of waiting on in the background.
+ * connections with a bounded count per subgraph. A POST goes straight to the
+ * pool's `dispatch` with a handler that keeps the answer's bytes (`collect`):
+ * undici's `request` would wrap every answer in a stream, an async resource
+ * and a parsed header object, each read once and dropped, for every fetch
+ * of every client request; the headers are parsed here only when asked for. Each call is cancelled by its own signal, so a
+ * timed-out call frees its connection instead of waiting on in the background.
  */
 export interface TransportOptions {
   connections: number;
@@ -41,14 +43,16 @@ export function createTransport(options: TransportOptions): Transport {
   });
 
   return {
-    async post(url, headers, body, signal) {
-      const res = await request(url, { method: "POST", headers, body, signal, dispatcher: agent });
-      const type = res.headers["content-type"];
-      return { status: res.statusCode, contentType: Array.isArray(type) ? type[0] : (type ?? ""), body: await res.body.text(), headers: res.headers };
+    post(url, headers, body, signal) {
+      const { origin, path } = target(url);
+      return collect((handler) => agent.dispatch({ origin, path, method: "POST", headers, body }, handler), signal);
     },
     async probe(url, timeoutMs) {
       try {
-        const res = await request(url, { dispatcher: agent, signal: AbortSignal.timeout(timeoutMs) });
+        const res = await request(url, {
+          dispatcher: agent,
+          signal: AbortSignal.timeout(timeoutMs),
+        });
         await res.body.dump();
         return res.statusCode >= 200 && res.statusCode < 300;
       } catch {
@@ -59,6 +63,80 @@ export function createTransport(options: TransportOptions): Transport {
     // answer any more, so whatever is still open can be dropped.
     close: () => agent.destroy(),
   };
+}
+
+/** Origin and path of each unit URL, split once: a gateway calls a handful of URLs, millions of times. */
+const targets = new Map<string, { origin: string; path: string }>();
+function target(url: string): { origin: string; path: string } {
+  let known = targets.get(url);
+  if (!known) {
+    const parsed = new URL(url);
+    known = {
+      origin: parsed.origin,
+      path: `${parsed.pathname}${parsed.search}`,
+    };
+    if (targets.size > 1000) targets.clear();
+    targets.set(url, known);
+  }
+  return known;
+}
+
+/**
+ * One exchange through `dispatch`, its answer kept as bytes and read as text
+ * once complete: status, content type and body, as `request` would have
+ * given them. Rejects on connection errors and when `signal` aborts (the
+ * exchange is then aborted too, freeing its connection).
+ */
+function collect(dispatch: (handler: Dispatcher.DispatchHandlers) => void, signal: AbortSignal): Promise<RawAnswer> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason ?? new Error("aborted"));
+    let status = 0;
+    let contentType = "";
+    let rawHeaders: Buffer[] = [];
+    let abort: ((err?: Error) => void) | null = null;
+    const chunks: Buffer[] = [];
+    const onAbort = () => {
+      const reason = (signal.reason as Error | undefined) ?? new Error("aborted");
+      if (abort) abort(reason);
+      else reject(reason);
+    };
+    signal.addEventListener("abort", onAbort, { once: true });
+    const done = () => signal.removeEventListener("abort", onAbort);
+    dispatch({
+      onConnect(abortExchange) {
+        if (signal.aborted) abortExchange(signal.reason as Error);
+        else abort = abortExchange;
+      },
+      onHeaders(statusCode, raw) {
+        // 1xx informational answers come before the real one.
+        if (statusCode < 200) return true;
+        status = statusCode;
+        rawHeaders = raw;
+        for (let i = 0; i + 1 < raw.length; i += 2) {
+          if (raw[i].length === 12 && raw[i].toString("latin1").toLowerCase() === "content-type") {
+            contentType = raw[i + 1].toString("latin1");
+            break;
+          }
+        }
+        return true;
+      },
+      onData(chunk) {
+        chunks.push(chunk);
+        return true;
+      },
+      onComplete() {
+        done();
+        const answer: RawAnswer = { status, contentType, body: chunks.length === 1 ? chunks[0].toString("utf8") : Buffer.concat(chunks).toString("utf8") };
+        // Read only when a header rule lets some of the unit's headers back to the client: most answers never need them.
+        Object.defineProperty(answer, "headers", { enumerable: false, get: () => util.parseHeaders(rawHeaders) });
+        resolve(answer);
+      },
+      onError(err) {
+        done();
+        reject(err);
+      },
+    });
+  });
 }
 
 const JSON_TYPES = /^application\/(graphql-response\+)?json/i;
