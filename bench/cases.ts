@@ -66,7 +66,10 @@ export function searchTexts(first: number): string[] {
   for (const piece of [...pieces].sort()) {
     const matching = customers.filter((c) => c.fields.some((f) => f.includes(piece)));
     if (matching.length < first || matching.length > customers.length * 0.6) continue;
-    const page = matching.slice(0, first).map((c) => c.id).join();
+    const page = matching
+      .slice(0, first)
+      .map((c) => c.id)
+      .join();
     if (!pages.has(page)) pages.set(page, piece);
   }
   const texts = [...pages.values()];
@@ -102,10 +105,7 @@ const OPERATION_CASES: Case[] = [
   {
     key: "d",
     label: "(d) 90% (a) + 10% setStayPreference",
-    body: (n) =>
-      n % 10 === 9
-        ? { query: OPERATIONS.setPreference, variables: { id: spreadId(n), preference: PREFERENCES[n % PREFERENCES.length] }, write: true }
-        : { query: OPERATIONS.customer360, variables: { id: spreadId(n) } },
+    body: (n) => (n % 10 === 9 ? { query: OPERATIONS.setPreference, variables: { id: spreadId(n), preference: PREFERENCES[n % PREFERENCES.length] }, write: true } : { query: OPERATIONS.customer360, variables: { id: spreadId(n) } }),
   },
   { key: "e", label: "(e) product page priced for a customer (@requires path), spread SKUs and ids", body: (n) => ({ query: OPERATIONS.productPage, variables: { sku: spreadSku(n), customer: spreadId(n) } }) },
   { key: "f", label: "(f) order history: orders → lines → product → price, and invoices", body: (n) => ({ query: OPERATIONS.orderHistory, variables: { id: spreadId(n) } }) },

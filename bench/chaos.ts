@@ -179,7 +179,7 @@ function render(seconds: number, callers: number, alive: boolean, phases: Phase[
     "",
     `chaos: ${callers} callers (a token each) running the ${EXAMPLES.length} GraphiQL worked examples; each unit killed, then hung (SIGSTOP), for ${seconds} s; loopback`,
     `gateway still up at the end: ${alive ? "yes" : "NO"}`,
-    "(a request counts in the last phase it was in flight during; \"unaffected fields all there\" = every field not depending on the unit as with every unit up;",
+    '(a request counts in the last phase it was in flight during; "unaffected fields all there" = every field not depending on the unit as with every unit up;',
     " recovery = from the unit being back (restarted and healthy, or continued) to the first full answer of an example that needs it)",
     "",
     line(head),

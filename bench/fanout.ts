@@ -30,7 +30,8 @@ async function gatewayProcess(url: string): Promise<{ cpuSeconds: number; rssByt
   return { cpuSeconds: value("process_cpu_seconds_total"), rssBytes: value("process_resident_memory_bytes") };
 }
 
-const USAGE = 'usage: npm run bench:fanout [-- --subscribers=N --events=E]\n\nOpens N WebSocket subscribers following one customer, sends E events through a test unit\nand prints events and deliveries per second, with the gateway\'s CPU and memory.\n';
+const USAGE =
+  "usage: npm run bench:fanout [-- --subscribers=N --events=E]\n\nOpens N WebSocket subscribers following one customer, sends E events through a test unit\nand prints events and deliveries per second, with the gateway's CPU and memory.\n";
 
 async function main(): Promise<void> {
   answerHelp(USAGE);
@@ -84,7 +85,9 @@ async function main(): Promise<void> {
     const deliveries = SUBSCRIBERS * EVENTS;
     console.log(`subscription fan-out: ${SUBSCRIBERS} subscribers (one WebSocket each, one agent), ${EVENTS} events, one upstream stream`);
     console.log(`  every subscriber had every event after ${(seconds * 1000).toFixed(0)} ms: ${(EVENTS / seconds).toFixed(0)} events/s, ${(deliveries / seconds).toFixed(0)} deliveries/s; errors: ${errors}`);
-    console.log(`  gateway CPU: ${((after.cpuSeconds - before.cpuSeconds) * 1000).toFixed(0)} ms over the burst (${(((after.cpuSeconds - before.cpuSeconds) / seconds) * 100).toFixed(0)}% of one core); RSS ${(before.rssBytes / 2 ** 20).toFixed(0)} MiB with the subscribers open, ${(after.rssBytes / 2 ** 20).toFixed(0)} MiB after the burst`);
+    console.log(
+      `  gateway CPU: ${((after.cpuSeconds - before.cpuSeconds) * 1000).toFixed(0)} ms over the burst (${(((after.cpuSeconds - before.cpuSeconds) / seconds) * 100).toFixed(0)}% of one core); RSS ${(before.rssBytes / 2 ** 20).toFixed(0)} MiB with the subscribers open, ${(after.rssBytes / 2 ** 20).toFixed(0)} MiB after the burst`,
+    );
   } finally {
     await Promise.all(clients.map((c) => c.dispose()));
     await stack.stop();

@@ -22,7 +22,7 @@ const CUSTOMER = "C000007";
 const FOLLOW = `subscription Follow($id: ID!) { customerChanged(id: $id) { at unit kind customer { name consent { sms } } } }`;
 const WRITE = `mutation Consent($id: ID!, $sms: Boolean!) { setMarketingConsent(customerId: $id, sms: $sms) { sms } }`;
 
-const USAGE = 'usage: npm run bench:live-delay [-- --writes=N]\n\nTimes N consent writes at the store, one at a time, from each write\'s answer to the\ncall centre subscriber\'s event (the real units and broker); prints p50, p99 and max.\n';
+const USAGE = "usage: npm run bench:live-delay [-- --writes=N]\n\nTimes N consent writes at the store, one at a time, from each write's answer to the\ncall centre subscriber's event (the real units and broker); prints p50, p99 and max.\n";
 
 async function main(): Promise<void> {
   answerHelp(USAGE);
@@ -51,10 +51,11 @@ async function main(): Promise<void> {
       if (body.errors) throw new Error(`the write failed: ${JSON.stringify(body.errors)}`);
       return performance.now();
     };
-    const event = () => new Promise<number>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error("no event within 10 s of a write")), 10_000);
-      waiting.push((at) => (clearTimeout(timer), resolve(at)));
-    });
+    const event = () =>
+      new Promise<number>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error("no event within 10 s of a write")), 10_000);
+        waiting.push((at) => (clearTimeout(timer), resolve(at)));
+      });
     for (let warm = 0; ; warm += 1) {
       const arrived = event().catch(() => null);
       await write(warm % 2 === 0);

@@ -101,7 +101,7 @@ const WARM_WINDOWS = 4;
 
 /** Proves Hive's Rust planner is the one in use: only router-runtime puts its plan in extensions.queryPlan. */
 async function checkRustPlanner(g: GatewayUnderTest, authorization: string): Promise<string> {
-  const res = await fetch(g.url, { method: "POST", headers: { "content-type": "application/json", authorization, "x-bench-query-plan": "1" }, body: JSON.stringify({ query: "{ __typename customer(id: \"C000001\") { name stayCount } }" }) });
+  const res = await fetch(g.url, { method: "POST", headers: { "content-type": "application/json", authorization, "x-bench-query-plan": "1" }, body: JSON.stringify({ query: '{ __typename customer(id: "C000001") { name stayCount } }' }) });
   const plan = ((await res.json()) as { extensions?: { queryPlan?: { kind?: string; node?: { kind?: string } } } }).extensions?.queryPlan;
   if (!plan) throw new Error("Hive Gateway with --rust did not expose a Rust query plan: router-runtime is not active");
   return `${plan.kind}/${plan.node?.kind}`;
@@ -143,7 +143,12 @@ async function main(): Promise<number> {
     const wrong = new Map<string, string[]>();
     for (const m of mismatches) wrong.set(m.split(" ")[0], [...(wrong.get(m.split(" ")[0]) ?? []), m]);
     if (wrong.size > 0) console.error(`comparison gateways answering wrongly (timed all the same, marked in the table):\n${mismatches.join("\n")}`);
-    progress(`responses equal across ${stack.gateways.filter((g) => !wrong.has(g.key)).map((g) => g.key).join(", ")}${rustPlan ? `; Rust planner active (plan ${rustPlan})` : ""}`);
+    progress(
+      `responses equal across ${stack.gateways
+        .filter((g) => !wrong.has(g.key))
+        .map((g) => g.key)
+        .join(", ")}${rustPlan ? `; Rust planner active (plan ${rustPlan})` : ""}`,
+    );
 
     const target = (g: GatewayUnderTest) => ({ url: g.url, pid: g.pid, authorization: stack.authorization, callers: stack.callers, takeFetches: stack.takeFetches, unitsCpuMs: stack.unitsCpuMs });
     const contenders: Contender[] = stack.gateways.map((g) => ({ key: g.key, label: g.label, measure: (c, seconds) => measure(target(g), c, { seconds, connections: args.connections }) }));
@@ -160,7 +165,9 @@ async function main(): Promise<number> {
     const record = (g: Pick<Contender, "key">, c: Case, m: Measurement) => {
       const key = `${g.key}|${c.key}`;
       results.set(key, [...(results.get(key) ?? []), m]);
-      progress(`${c.key.padEnd(4)} ${g.key.padEnd(13)} ${f(m.rps).padStart(6)} req/s  p50 ${m.p50} ms  p99 ${m.p99} ms  cpu ${f(m.cpuMsPerRequest, 2)} ms/req  units cpu ${f(m.unitsCpuMsPerRequest, 1)} ms/req  fetches ${f(m.fetchesPerRequest, 2)}/req  errors ${m.errors}${m.firstError ? ` (${m.firstError})` : ""}`);
+      progress(
+        `${c.key.padEnd(4)} ${g.key.padEnd(13)} ${f(m.rps).padStart(6)} req/s  p50 ${m.p50} ms  p99 ${m.p99} ms  cpu ${f(m.cpuMsPerRequest, 2)} ms/req  units cpu ${f(m.unitsCpuMsPerRequest, 1)} ms/req  fetches ${f(m.fetchesPerRequest, 2)}/req  errors ${m.errors}${m.firstError ? ` (${m.firstError})` : ""}`,
+      );
     };
     const lists = args.cases && !args.cases.includes("lists") ? [] : [1, 10, 50, 100].map(listCase);
     for (const c of cases) {
@@ -178,7 +185,10 @@ async function main(): Promise<number> {
     await new Promise((r) => setTimeout(r, 1000));
     const after = new Map(stack.gateways.map((g) => [g.key, processStats(g.pid).rssMb]));
 
-    const errors = [...results].filter(([k]) => OWN_KEYS.includes(k.split("|")[0])).flatMap(([, ms]) => ms).reduce((a, m) => a + m.errors, 0);
+    const errors = [...results]
+      .filter(([k]) => OWN_KEYS.includes(k.split("|")[0]))
+      .flatMap(([, ms]) => ms)
+      .reduce((a, m) => a + m.errors, 0);
     const report = renderReport(args, stack, contenders, results, idle, after, rustPlan, [...cases, ...lists], ceiling, wrong);
     console.log(`\n${report}`);
     if (args.write) {
@@ -197,7 +207,18 @@ async function main(): Promise<number> {
   }
 }
 
-function renderReport(args: Args, stack: BenchStack, contenders: Contender[], results: Map<string, Measurement[]>, idle: Map<string, number>, after: Map<string, number>, rustPlan: string | undefined, cases: Case[], ceiling: Ceiling | undefined, wrong: Map<string, string[]>): string {
+function renderReport(
+  args: Args,
+  stack: BenchStack,
+  contenders: Contender[],
+  results: Map<string, Measurement[]>,
+  idle: Map<string, number>,
+  after: Map<string, number>,
+  rustPlan: string | undefined,
+  cases: Case[],
+  ceiling: Ceiling | undefined,
+  wrong: Map<string, string[]>,
+): string {
   const sha = execSync("git rev-parse --short HEAD", { cwd: ROOT }).toString().trim();
   const lines = [
     `# Gateway bench ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC, ${sha}`,
@@ -226,7 +247,11 @@ function renderReport(args: Args, stack: BenchStack, contenders: Contender[], re
   for (const c of cases) {
     const rows = contenders.filter((g) => results.has(`${g.key}|${c.key}`));
     if (rows.length === 0) continue;
-    const section = CASES.includes(c) ? `# ${CALLERS} distinct callers, a token each (the default: what a gateway meets in production)` : ONE_CALLER_CASES.includes(c) ? "# One caller: every request with one agent's token (a gateway may merge fetches across requests)" : "# List sizes";
+    const section = CASES.includes(c)
+      ? `# ${CALLERS} distinct callers, a token each (the default: what a gateway meets in production)`
+      : ONE_CALLER_CASES.includes(c)
+        ? "# One caller: every request with one agent's token (a gateway may merge fetches across requests)"
+        : "# List sizes";
     if (section !== heading) lines.push("", (heading = section));
     const apollo = results.get(`apollo|${c.key}`);
     lines.push("", `## ${c.label}`, "", "| gateway | req/s | ×Apollo | p50 ms | p99 ms | errors | CPU ms/req | CPU ×Apollo | RSS peak MB | fetches/req | units CPU ms/req |", "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
@@ -236,7 +261,9 @@ function renderReport(args: Args, stack: BenchStack, contenders: Contender[], re
       const cpu = mean(ms.map((m) => m.cpuMsPerRequest));
       const ratio = apollo ? rps / mean(apollo.map((m) => m.rps)) : NaN;
       const cpuRatio = apollo ? cpu / mean(apollo.map((m) => m.cpuMsPerRequest)) : NaN;
-      lines.push(`| ${g.label}${wrong.has(g.key) ? " (answers wrongly, above)" : ""} | ${f(rps)} | ${f(ratio, 2)} | ${f(mean(ms.map((m) => m.p50)), 1)} | ${f(mean(ms.map((m) => m.p99)), 1)} | ${ms.reduce((a, m) => a + m.errors, 0)} | ${f(cpu, 2)} | ${f(cpuRatio, 2)} | ${f(Math.max(...ms.map((m) => m.rssPeakMb)))} | ${f(mean(ms.map((m) => m.fetchesPerRequest)), 2)} | ${f(mean(ms.map((m) => m.unitsCpuMsPerRequest)), 1)} |`);
+      lines.push(
+        `| ${g.label}${wrong.has(g.key) ? " (answers wrongly, above)" : ""} | ${f(rps)} | ${f(ratio, 2)} | ${f(mean(ms.map((m) => m.p50)), 1)} | ${f(mean(ms.map((m) => m.p99)), 1)} | ${ms.reduce((a, m) => a + m.errors, 0)} | ${f(cpu, 2)} | ${f(cpuRatio, 2)} | ${f(Math.max(...ms.map((m) => m.rssPeakMb)))} | ${f(mean(ms.map((m) => m.fetchesPerRequest)), 2)} | ${f(mean(ms.map((m) => m.unitsCpuMsPerRequest)), 1)} |`,
+      );
     }
   }
   lines.push("", "## Gateway memory (RSS, MB)", "", "| gateway | idle (before load) | peak (any case) | after (1 s after the last load) |", "|---|---:|---:|---:|");

@@ -132,7 +132,13 @@ async function main(): Promise<number> {
   await load.stop();
   await stack.stop();
 
-  const verdicts = names.map((name, i) => growth(name, rows.map((r) => ({ t: r.t, use: r.use[i] })), minutes * 60));
+  const verdicts = names.map((name, i) =>
+    growth(
+      name,
+      rows.map((r) => ({ t: r.t, use: r.use[i] })),
+      minutes * 60,
+    ),
+  );
   process.stdout.write(render(minutes, callerCount, names, rows, errors, verdicts));
   return errors.size === 0 && verdicts.every((v) => v.ok) ? 0 : 1;
 }
@@ -172,7 +178,10 @@ function growth(name: string, samples: { t: number; use: Usage | null }[], secon
   const rssLimit = Math.max(150, median(first.map((u) => u.rssMb)) * 0.5);
   const ok = (old === null || old <= oldLimit) && rss <= rssLimit && handles <= 20;
   const signed = (x: number, digits = 1) => `${x >= 0 ? "+" : ""}${x.toFixed(digits)}`;
-  const oldText = old === null ? `old space: ${floors.length} full collection${floors.length === 1 ? "" : "s"} after the warm-up, too few to judge (run longer)` : `old space after full collections ${floors.map((f) => f.toFixed(0)).join(" → ")} MB, ${signed(old)} (limit ${oldLimit.toFixed(0)})`;
+  const oldText =
+    old === null
+      ? `old space: ${floors.length} full collection${floors.length === 1 ? "" : "s"} after the warm-up, too few to judge (run longer)`
+      : `old space after full collections ${floors.map((f) => f.toFixed(0)).join(" → ")} MB, ${signed(old)} (limit ${oldLimit.toFixed(0)})`;
   return {
     name,
     ok,

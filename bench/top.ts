@@ -48,7 +48,11 @@ export function summarise(profile: Profile, frames = 30, inclusive?: RegExp): st
     add(places, placeOf(node.callFrame.url), t);
   }
   const pct = (t: number) => `${((100 * t) / total).toFixed(1).padStart(5)}%`;
-  const top = (map: Map<string, number>, n: number) => [...map].sort((a, b) => b[1] - a[1]).slice(0, n).map(([k, t]) => `${pct(t)} ${k}`);
+  const top = (map: Map<string, number>, n: number) =>
+    [...map]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, n)
+      .map(([k, t]) => `${pct(t)} ${k}`);
   const lines = [`${(total / 1e6).toFixed(1)} s sampled`, "by package or file (self):", ...top(places, 15), "by frame (self):", ...top(self, frames)];
   if (inclusive) {
     const parent = new Map<number, number>();

@@ -8,7 +8,9 @@ import { EXAMPLES, HOME_SKU, MEMBERS_VOUCHER } from "./examples";
 import { NAMED, generateWorld } from "./world";
 
 // The schema as the gateway serves it (its API schema, @defer included).
-const supergraph = Supergraph.build(readFileSync(join(__dirname, "..", "schema", "supergraph.graphql"), "utf8")).apiSchema().toGraphQLJSSchema({ includeDefer: true });
+const supergraph = Supergraph.build(readFileSync(join(__dirname, "..", "schema", "supergraph.graphql"), "utf8"))
+  .apiSchema()
+  .toGraphQLJSSchema({ includeDefer: true });
 /** Mutations announced in the contract that may not have landed in the supergraph yet. */
 const arriving = ["redeemOffer"].filter((name) => !supergraph.getMutationType()?.getFields()[name]);
 

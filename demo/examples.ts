@@ -142,7 +142,13 @@ query ComplaintTheStoreShouldKnow($id: ID!) {
   {
     title: "A quote: a basket priced by the same rules",
     channel: "WEB",
-    variables: { customerId: NAMED.returningGuest, lines: [{ sku: "SKU-0001", quantity: 2 }, { sku: HOME_SKU, quantity: 1 }] },
+    variables: {
+      customerId: NAMED.returningGuest,
+      lines: [
+        { sku: "SKU-0001", quantity: 2 },
+        { sku: HOME_SKU, quantity: 1 },
+      ],
+    },
     query: `# A basket priced line by line with the rules of Product.price.
 query Quote($customerId: ID, $lines: [QuoteLineInput!]!) {
   quote(customerId: $customerId, lines: $lines) {

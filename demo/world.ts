@@ -11,17 +11,80 @@ export type TierName = "BRONZE" | "SILVER" | "GOLD" | "PLATINUM";
 export type StayStatus = "CONFIRMED" | "CHECKED_IN" | "COMPLETED" | "CANCELLED" | "NO_SHOW";
 export type InvoiceState = "OPEN" | "PAID" | "OVERDUE" | "VOID";
 
-export interface DemoCustomer { id: string; name: string; email: string; phone: string | null; since: number; consent: { email: boolean; sms: boolean; push: boolean; at: number; via: ChannelName } }
-export interface DemoStay { id: string; customerId: string; hotelCode: string; arrive: string; nights: number; status: StayStatus; channel: ChannelName; totalCents: number; bookedAt: number }
-export interface DemoPreference { customerId: string; text: string; at: number; channel: ChannelName }
-export interface DemoProduct { sku: string; name: string; category: string; priceCents: number }
-export interface DemoMember { customerId: string; tier: TierName; points: number; joinedAt: number }
-export interface DemoOrder { id: string; customerId: string; placedAt: number; channel: ChannelName; lines: { sku: string; quantity: number; unitCents: number }[] }
-export interface DemoInvoice { number: string; customerId: string; issuedAt: number; dueAt: number; status: InvoiceState; lines: { description: string; amountCents: number; bookingId?: string; orderId?: string; sku?: string }[] }
-export interface DemoRedemption { customerId: string; code: string; channel: ChannelName; at: number }
+export interface DemoCustomer {
+  id: string;
+  name: string;
+  email: string;
+  phone: string | null;
+  since: number;
+  consent: { email: boolean; sms: boolean; push: boolean; at: number; via: ChannelName };
+}
+export interface DemoStay {
+  id: string;
+  customerId: string;
+  hotelCode: string;
+  arrive: string;
+  nights: number;
+  status: StayStatus;
+  channel: ChannelName;
+  totalCents: number;
+  bookedAt: number;
+}
+export interface DemoPreference {
+  customerId: string;
+  text: string;
+  at: number;
+  channel: ChannelName;
+}
+export interface DemoProduct {
+  sku: string;
+  name: string;
+  category: string;
+  priceCents: number;
+}
+export interface DemoMember {
+  customerId: string;
+  tier: TierName;
+  points: number;
+  joinedAt: number;
+}
+export interface DemoOrder {
+  id: string;
+  customerId: string;
+  placedAt: number;
+  channel: ChannelName;
+  lines: { sku: string; quantity: number; unitCents: number }[];
+}
+export interface DemoInvoice {
+  number: string;
+  customerId: string;
+  issuedAt: number;
+  dueAt: number;
+  status: InvoiceState;
+  lines: { description: string; amountCents: number; bookingId?: string; orderId?: string; sku?: string }[];
+}
+export interface DemoRedemption {
+  customerId: string;
+  code: string;
+  channel: ChannelName;
+  at: number;
+}
 /** One contact on a care case: who spoke to whom, where, and what came of it. */
-export interface DemoContact { at: number; timeZone: string; channel: ChannelName; inbound: boolean; kind: string; summary: string; outcome: string | null }
-export interface DemoCase { customerId: string; topic: string; contacts: DemoContact[]; resolution: { at: number; timeZone: string; text: string } | null }
+export interface DemoContact {
+  at: number;
+  timeZone: string;
+  channel: ChannelName;
+  inbound: boolean;
+  kind: string;
+  summary: string;
+  outcome: string | null;
+}
+export interface DemoCase {
+  customerId: string;
+  topic: string;
+  contacts: DemoContact[];
+  resolution: { at: number; timeZone: string; text: string } | null;
+}
 
 export interface World {
   customers: DemoCustomer[];
@@ -40,7 +103,13 @@ export interface World {
 export const WORLD_NOW = Date.UTC(2026, 10, 1);
 const DAY = 86_400_000;
 const START = Date.UTC(2023, 0, 1);
-const CHANNELS: [ChannelName, number][] = [["WEB", 35], ["MOBILE", 30], ["STORE", 15], ["CALL_CENTER", 12], ["PARTNER", 8]];
+const CHANNELS: [ChannelName, number][] = [
+  ["WEB", 35],
+  ["MOBILE", 30],
+  ["STORE", 15],
+  ["CALL_CENTER", 12],
+  ["PARTNER", 8],
+];
 
 /** The customers the README's examples use. */
 export const NAMED = {
@@ -59,7 +128,7 @@ const isoDate = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 export function generateWorld(seed = 42, customerCount = 1000): World {
   const rnd = new Random(seed);
   const channel = () => rnd.weighted(CHANNELS);
-  const instant = (from: number, to: number) => from + Math.floor(rnd.next() * (to - from) / 60000) * 60000;
+  const instant = (from: number, to: number) => from + Math.floor((rnd.next() * (to - from)) / 60000) * 60000;
 
   const products: DemoProduct[] = [];
   const categories = Object.keys(CATEGORIES);
@@ -78,8 +147,29 @@ export function generateWorld(seed = 42, customerCount = 1000): World {
   const addStay = (cid: string, hotel: (typeof HOTELS)[number], arriveMs: number, nights: number, status?: StayStatus) => {
     stayNo += 1;
     const past = arriveMs + nights * DAY < WORLD_NOW;
-    const st = status ?? (past ? rnd.weighted<StayStatus>([["COMPLETED", 85], ["CANCELLED", 10], ["NO_SHOW", 5]]) : rnd.weighted<StayStatus>([["CONFIRMED", 90], ["CANCELLED", 10]]));
-    const stay: DemoStay = { id: `BK${String(stayNo).padStart(7, "0")}`, customerId: cid, hotelCode: hotel.code, arrive: isoDate(arriveMs), nights, status: st, channel: channel(), totalCents: hotel.nightlyCents * nights, bookedAt: arriveMs - rnd.int(3, 120) * DAY + rnd.int(0, 86_000) * 1000 };
+    const st =
+      status ??
+      (past
+        ? rnd.weighted<StayStatus>([
+            ["COMPLETED", 85],
+            ["CANCELLED", 10],
+            ["NO_SHOW", 5],
+          ])
+        : rnd.weighted<StayStatus>([
+            ["CONFIRMED", 90],
+            ["CANCELLED", 10],
+          ]));
+    const stay: DemoStay = {
+      id: `BK${String(stayNo).padStart(7, "0")}`,
+      customerId: cid,
+      hotelCode: hotel.code,
+      arrive: isoDate(arriveMs),
+      nights,
+      status: st,
+      channel: channel(),
+      totalCents: hotel.nightlyCents * nights,
+      bookedAt: arriveMs - rnd.int(3, 120) * DAY + rnd.int(0, 86_000) * 1000,
+    };
     w.stays.push(stay);
     if (st !== "CANCELLED") addInvoice(cid, stay.bookedAt + DAY, [{ description: `${hotel.name}, ${nights} night${nights > 1 ? "s" : ""} from ${stay.arrive}`, amountCents: stay.totalCents, bookingId: stay.id }]);
   };
@@ -87,7 +177,17 @@ export function generateWorld(seed = 42, customerCount = 1000): World {
   const addInvoice = (cid: string, issuedAt: number, lines: DemoInvoice["lines"]) => {
     invoiceNo += 1;
     const dueAt = issuedAt + 30 * DAY;
-    const status: InvoiceState = dueAt > WORLD_NOW ? rnd.weighted<InvoiceState>([["OPEN", 70], ["PAID", 30]]) : rnd.weighted<InvoiceState>([["PAID", 94], ["OVERDUE", 4], ["VOID", 2]]);
+    const status: InvoiceState =
+      dueAt > WORLD_NOW
+        ? rnd.weighted<InvoiceState>([
+            ["OPEN", 70],
+            ["PAID", 30],
+          ])
+        : rnd.weighted<InvoiceState>([
+            ["PAID", 94],
+            ["OVERDUE", 4],
+            ["VOID", 2],
+          ]);
     w.invoices.push({ number: `INV-${String(invoiceNo).padStart(7, "0")}`, customerId: cid, issuedAt, dueAt, status, lines });
   };
 
@@ -100,23 +200,54 @@ export function generateWorld(seed = 42, customerCount = 1000): World {
     const order: DemoOrder = { id: `ORD-${String(orderNo).padStart(7, "0")}`, customerId: cid, placedAt, channel: channel(), lines };
     w.orders.push(order);
     const byId = new Map(products.map((p) => [p.sku, p]));
-    addInvoice(cid, placedAt, lines.map((l) => ({ description: `${byId.get(l.sku)?.name} × ${l.quantity}`, amountCents: l.unitCents * l.quantity, orderId: order.id, sku: l.sku })));
+    addInvoice(
+      cid,
+      placedAt,
+      lines.map((l) => ({ description: `${byId.get(l.sku)?.name} × ${l.quantity}`, amountCents: l.unitCents * l.quantity, orderId: order.id, sku: l.sku })),
+    );
   };
 
   for (let n = 1; n <= customerCount; n += 1) {
     const id = customerId(n);
     const first = rnd.pick(FIRST_NAMES);
     const last = rnd.pick(LAST_NAMES);
-    const email = `${first}.${last}.${n}@example.com`.toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "");
+    const email = `${first}.${last}.${n}@example.com`
+      .toLowerCase()
+      .normalize("NFD")
+      .replace(/[\u0300-\u036f]/g, "");
     const since = instant(START - 400 * DAY, START + 600 * DAY);
     w.customers.push({ id, name: `${first} ${last}`, email, phone: rnd.chance(0.8) ? `+49 30 ${rnd.int(1000000, 9999999)}` : null, since, consent: { email: rnd.chance(0.6), sms: rnd.chance(0.3), push: rnd.chance(0.4), at: since, via: channel() } });
 
     if (n <= 4) continue; // the named customers are written by hand below
-    if (rnd.chance(0.45)) w.members.push({ customerId: id, tier: rnd.weighted<TierName>([["BRONZE", 50], ["SILVER", 30], ["GOLD", 15], ["PLATINUM", 5]]), points: rnd.int(0, 40_000), joinedAt: instant(since, WORLD_NOW - 30 * DAY) });
-    const stays = rnd.weighted([[0, 25], [1, 20], [2, 15], [4, 15], [6, 15], [10, 10]]);
+    if (rnd.chance(0.45))
+      w.members.push({
+        customerId: id,
+        tier: rnd.weighted<TierName>([
+          ["BRONZE", 50],
+          ["SILVER", 30],
+          ["GOLD", 15],
+          ["PLATINUM", 5],
+        ]),
+        points: rnd.int(0, 40_000),
+        joinedAt: instant(since, WORLD_NOW - 30 * DAY),
+      });
+    const stays = rnd.weighted([
+      [0, 25],
+      [1, 20],
+      [2, 15],
+      [4, 15],
+      [6, 15],
+      [10, 10],
+    ]);
     for (let s = 0; s < stays; s += 1) addStay(id, rnd.pick(HOTELS), instant(START, WORLD_NOW + 120 * DAY), rnd.int(1, 7));
     if (stays > 0 && rnd.chance(0.3)) w.preferences.push({ customerId: id, text: rnd.pick(PREFERENCES), at: instant(START, WORLD_NOW), channel: channel() });
-    const orders = rnd.weighted([[0, 30], [1, 25], [3, 25], [6, 15], [10, 5]]);
+    const orders = rnd.weighted([
+      [0, 30],
+      [1, 25],
+      [3, 25],
+      [6, 15],
+      [10, 5],
+    ]);
     for (let o = 0; o < orders; o += 1) addOrder(id, instant(START, WORLD_NOW));
   }
 
@@ -198,7 +329,12 @@ function addCareCases(w: World, seed: number): void {
     const c = w.customers[rnd.int(4, w.customers.length - 1)];
     const zone = rnd.pick(HOTELS).timeZone;
     const opened = Math.max(c.since, WORLD_NOW - rnd.int(2, 700) * DAY) + rnd.int(0, 86_000) * 1000;
-    const channel = rnd.weighted<ChannelName>([["CALL_CENTER", 50], ["WEB", 25], ["STORE", 15], ["MOBILE", 10]]);
+    const channel = rnd.weighted<ChannelName>([
+      ["CALL_CENTER", 50],
+      ["WEB", 25],
+      ["STORE", 15],
+      ["MOBILE", 10],
+    ]);
     const contacts = [contact(opened, zone, channel, true, rnd.pick(["query", "complaint"]), "Customer got in touch")];
     if (rnd.chance(0.6)) contacts.push(contact(opened + rnd.int(1, 48) * 3_600_000, zone, "CALL_CENTER", false, "callback", "Agent called back", rnd.pick(["explained", "no answer", "customer satisfied"])));
     const last = contacts[contacts.length - 1].at;

@@ -5,7 +5,12 @@ describe("gateway config", () => {
   it("reads per-subgraph URL and timeout overrides by lower-case name", () => {
     const config = loadGatewayConfig({ SUBGRAPH_LEDGER_URL: "http://ledger:4100/graphql", SUBGRAPH_LEDGER_TIMEOUT_MS: "750", SUBGRAPH_SHOP_FRONT_TIMEOUT_MS: "300" });
     expect(config.subgraphUrls).toEqual(new Map([["ledger", "http://ledger:4100/graphql"]]));
-    expect(config.subgraphTimeouts).toEqual(new Map([["ledger", 750], ["shop_front", 300]]));
+    expect(config.subgraphTimeouts).toEqual(
+      new Map([
+        ["ledger", 750],
+        ["shop_front", 300],
+      ]),
+    );
     expect(config.GATEWAY_SUBGRAPH_TIMEOUT_MS).toBe(5000);
     expect(config.SUPERGRAPH_URL).toBe("");
   });

@@ -81,7 +81,12 @@ describe.each(PLANNERS)("FederationGateway from an @apollo/gateway configuration
   });
 
   it("composes from the running subgraphs with IntrospectAndCompose", async () => {
-    const supergraph = new IntrospectAndCompose({ subgraphs: [{ name: "users", url: subgraphs[0].url }, { name: "reviews", url: subgraphs[1].url }] });
+    const supergraph = new IntrospectAndCompose({
+      subgraphs: [
+        { name: "users", url: subgraphs[0].url },
+        { name: "reviews", url: subgraphs[1].url },
+      ],
+    });
     expect(await ask(new FederationGateway({ supergraphSdl: supergraph, planner }), QUERY)).toEqual(ANSWER);
   });
 
@@ -94,7 +99,7 @@ describe.each(PLANNERS)("FederationGateway from an @apollo/gateway configuration
     await gateway.load();
     expect(() => update!("type Query { broken: Int }")).toThrow();
     expect(gateway.supergraphSdl).toBe(supergraphSdl);
-    const renamed = supergraphSdl.replace("reviewCount: Int!", "reviewCount: Int! @deprecated(reason: \"test\")");
+    const renamed = supergraphSdl.replace("reviewCount: Int!", 'reviewCount: Int! @deprecated(reason: "test")');
     update!(renamed);
     expect(schemas).toEqual([supergraphSdl, renamed]);
     await gateway.stop();

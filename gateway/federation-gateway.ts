@@ -186,7 +186,9 @@ export class FederationGateway implements GatewayInterface {
     // Apollo Server leaves the operation unset when the document has no operation of that name.
     if (!definition) return { errors: [ERRORS.INVALID_GRAPHQL.err(operationName ? `Unknown operation named "${operationName}".` : "Must provide an operation.")] };
     if (definition.operation === OperationTypeNode.SUBSCRIPTION) {
-      return { errors: [new GraphQLError('subscribe over WebSocket (graphql-transport-ws), Server-Sent Events (accept: text/event-stream) or multipart HTTP (accept: multipart/mixed;subscriptionSpec="1.0")', { extensions: { code: "BAD_REQUEST" } })] };
+      return {
+        errors: [new GraphQLError('subscribe over WebSocket (graphql-transport-ws), Server-Sent Events (accept: text/event-stream) or multipart HTTP (accept: multipart/mixed;subscriptionSpec="1.0")', { extensions: { code: "BAD_REQUEST" } })],
+      };
     }
     const invalid = tracer.startActiveSpan("gateway.validate", (validate) => {
       try {
@@ -214,7 +216,11 @@ export class FederationGateway implements GatewayInterface {
         const run = newRun({ plan, services: loaded.services, requestContext, supergraphSchema: loaded.supergraphSchema, keys: loaded.keys, operation });
         const incremental = (requestContext.context as Partial<GatewayContext>).incremental;
         if (incremental && operation.selectionSet.hasDefer()) {
-          run.onDeferred = (part) => incremental.add(part.path, part.done.then((errors) => deferredPayload(loaded, labelled, operationName, run, part, errors)));
+          run.onDeferred = (part) =>
+            incremental.add(
+              part.path,
+              part.done.then((errors) => deferredPayload(loaded, labelled, operationName, run, part, errors)),
+            );
         }
         await runPlan(run);
         const result = run.onDeferred ? shapeResponse({ ...run, operation: primaryOperation(loaded.apiSchema, labelled, operationName, run.variables) }) : shapeResponse(run);

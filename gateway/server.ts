@@ -88,13 +88,24 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
     // A custom header forces a CORS preflight, so it proves a request is not a
     // simple cross-site form post; `x-channel` counts, so GET works from curl.
     csrfPrevention: { requestHeaders: ["x-apollo-operation-name", "apollo-require-preflight", "x-channel"] },
-    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), cacheHeaders(headerRules.varyNames()), ...(headerRules.returnsHeaders ? [unitHeadersPlugin()] : []), clientErrorStatus(), ...limits.plugins, demandControl(parseBudgets(config.GATEWAY_COST_BUDGETS), config.GATEWAY_DEFAULT_LIST_SIZE, () => costHints, telemetry.cost), ...(config.GATEWAY_PROVENANCE ? [provenancePlugin()] : []), ...telemetry.plugins],
+    plugins: [
+      ApolloServerPluginLandingPageDisabled(),
+      ApolloServerPluginCacheControlDisabled(),
+      cacheHeaders(headerRules.varyNames()),
+      ...(headerRules.returnsHeaders ? [unitHeadersPlugin()] : []),
+      clientErrorStatus(),
+      ...limits.plugins,
+      demandControl(parseBudgets(config.GATEWAY_COST_BUDGETS), config.GATEWAY_DEFAULT_LIST_SIZE, () => costHints, telemetry.cost),
+      ...(config.GATEWAY_PROVENANCE ? [provenancePlugin()] : []),
+      ...telemetry.plugins,
+    ],
     formatError: formatGatewayError(logger),
   });
   await apollo.start();
 
   // Every check before Apollo sees a request, in order (admission/chain.ts).
-  const budgets = shared && stateMetrics && config.GATEWAY_RATE_LIMIT_PER_MINUTE > 0 ? new SharedRateLimiter(shared, stateMetrics, config.GATEWAY_RATE_LIMIT_PER_MINUTE, config.GATEWAY_RATE_LIMIT_BURST, config.GATEWAY_RATE_LIMIT_ON_REDIS_DOWN) : undefined;
+  const budgets =
+    shared && stateMetrics && config.GATEWAY_RATE_LIMIT_PER_MINUTE > 0 ? new SharedRateLimiter(shared, stateMetrics, config.GATEWAY_RATE_LIMIT_PER_MINUTE, config.GATEWAY_RATE_LIMIT_BURST, config.GATEWAY_RATE_LIMIT_ON_REDIS_DOWN) : undefined;
   const admission = gatewayAdmission(config, () => channels, budgets);
   const format = formatGatewayError(logger);
   const contextOf = (info: Pick<RequestInfo, "requestId" | "headers" | "incremental">, identity: Identity | null): GatewayContext => ({
@@ -112,7 +123,20 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
     incremental: info.incremental && deferredParts(info.incremental, format),
   });
   // Subscriptions and their transports (subscriptions/); they need the gateway's own executor.
-  const live = gateway instanceof FederationGateway ? liveOperations(config, gateway, () => apiSchema, limits.validationRules, format, logger, contextOf, telemetry.metrics.registry, (unit) => units.urlOf(unit, gateway.unitUrl(unit)) || undefined) : null;
+  const live =
+    gateway instanceof FederationGateway
+      ? liveOperations(
+          config,
+          gateway,
+          () => apiSchema,
+          limits.validationRules,
+          format,
+          logger,
+          contextOf,
+          telemetry.metrics.registry,
+          (unit) => units.urlOf(unit, gateway.unitUrl(unit)) || undefined,
+        )
+      : null;
 
   return {
     apollo,
@@ -123,7 +147,11 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
         {
           apollo,
           guard: admission.guard,
-          onRequest: corsHandler(config.GATEWAY_CORS_ORIGINS.split(",").map((o) => o.trim()).filter(Boolean)),
+          onRequest: corsHandler(
+            config.GATEWAY_CORS_ORIGINS.split(",")
+              .map((o) => o.trim())
+              .filter(Boolean),
+          ),
           limits: {
             maxBodyBytes: config.GATEWAY_MAX_BODY_BYTES,
             bodyTimeoutMs: config.GATEWAY_BODY_TIMEOUT_MS,

@@ -1,6 +1,6 @@
 import { DEV_SIGNING_SECRET as S, IDENTITY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, encodeIdentity, signature, verifySigned } from "./identity";
 
-const body = JSON.stringify({ query: "{ customer(id: \"C000001\") { name } }" });
+const body = JSON.stringify({ query: '{ customer(id: "C000001") { name } }' });
 const agent = encodeIdentity({ role: "agent", subject: "agent-7" });
 
 function signed(identity = agent, at = 1_000_000, payload = body) {

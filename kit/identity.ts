@@ -43,13 +43,7 @@ export function signature(secret: string, identityHeader: string, timestamp: str
 export type Verdict = { ok: true; identity: Identity | null } | { ok: false; reason: string };
 
 /** Checks a request a subgraph received: signed by the gateway, recently, for this very body. */
-export function verifySigned(
-  secret: string,
-  headers: Record<string, string | string[] | undefined>,
-  body: string,
-  now: number,
-  maxAgeMs: number,
-): Verdict {
+export function verifySigned(secret: string, headers: Record<string, string | string[] | undefined>, body: string, now: number, maxAgeMs: number): Verdict {
   const one = (name: string) => {
     const v = headers[name];
     return Array.isArray(v) ? v[0] : v;

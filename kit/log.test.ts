@@ -26,7 +26,10 @@ describe("log lines", () => {
       process.exit(3);`;
     const child = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "-e", script], { encoding: "utf8", env: { ...process.env, TS_NODE_PROJECT: "tsconfig.jest.json" } });
     expect(child.status).toBe(3);
-    const lines = child.stdout.trim().split("\n").map((l) => JSON.parse(l) as { i?: number; msg: string });
+    const lines = child.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { i?: number; msg: string });
     expect(lines.map((l) => l.i ?? l.msg)).toEqual([...Array.from({ length: 500 }, (_, i) => i), "failed to start"]);
   });
 });

@@ -106,10 +106,7 @@ export function localToUtcMillis(local: string, timeZone: string, where: string)
 export function isoFromLocal(value: unknown, timeZone: string, where: string): string {
   // Drivers may hand a DATETIME back as a Date built in the process's zone;
   // read its wall-clock fields back rather than trusting that zone.
-  const text =
-    value instanceof Date
-      ? `${value.getFullYear()}-${pad(value.getMonth() + 1)}-${pad(value.getDate())} ${pad(value.getHours())}:${pad(value.getMinutes())}:${pad(value.getSeconds())}`
-      : value;
+  const text = value instanceof Date ? `${value.getFullYear()}-${pad(value.getMonth() + 1)}-${pad(value.getDate())} ${pad(value.getHours())}:${pad(value.getMinutes())}:${pad(value.getSeconds())}` : value;
   if (typeof text !== "string") throw new SiloDataError(`${where}: invalid local time ${JSON.stringify(value)}`);
   return new Date(localToUtcMillis(text, timeZone, where)).toISOString();
 }

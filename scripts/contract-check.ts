@@ -81,7 +81,12 @@ async function main(): Promise<number> {
 
   let after: string;
   try {
-    after = (await composeUnits(entries.filter((e) => e.name === unit || deployed.has(e.name)), deployed)).supergraph;
+    after = (
+      await composeUnits(
+        entries.filter((e) => e.name === unit || deployed.has(e.name)),
+        deployed,
+      )
+    ).supergraph;
   } catch (err) {
     if (!(err instanceof CompositionError)) throw err;
     process.stdout.write(`✗ ${unit} from code does not compose with ${others} as in ${base.label}:\n  ${err.errors.join("\n  ")}\n`);
@@ -101,9 +106,7 @@ async function main(): Promise<number> {
   }
   if (isBreaking(report)) {
     const count = report.breaking.length + report.brokenOperations.length;
-    process.stdout.write(
-      `✗ ${count} breaking change${count > 1 ? "s" : ""}: do not deploy ${unit} alone. Add the new shape beside the old, deprecate the old, and remove it once no client sends it.\n`,
-    );
+    process.stdout.write(`✗ ${count} breaking change${count > 1 ? "s" : ""}: do not deploy ${unit} alone. Add the new shape beside the old, deprecate the old, and remove it once no client sends it.\n`);
     return 1;
   }
   process.stdout.write(`✓ no breaking change: ${unit} can be deployed without the other units.\n`);
@@ -121,7 +124,8 @@ function failAloneReport(unit: string, supergraph: string): { ok: boolean; text:
   for (const v of mine) lines.push(`  ✗ ${v.message}`);
   const field = `Customer.${touchPointsField(unit)}`;
   const standing = timelineStanding(supergraph, unit);
-  if (standing === "missing") lines.push(`  ✗ ${unit} hands no touch points to Customer.timeline: add ${field}: [TouchPoint!] (@inaccessible, nullable; an empty list if ${unit} has nothing to show). The timeline merges that field of every unit in subgraphs/manifest.json.`);
+  if (standing === "missing")
+    lines.push(`  ✗ ${unit} hands no touch points to Customer.timeline: add ${field}: [TouchPoint!] (@inaccessible, nullable; an empty list if ${unit} has nothing to show). The timeline merges that field of every unit in subgraphs/manifest.json.`);
   if (standing === "pending") lines.push(`  • ${field} joins Customer.timeline once the unit that merges it is next built and deployed (it reads the units from subgraphs/manifest.json; its code does not change).`);
   const ok = mine.length === 0 && !lines.some((l) => l.startsWith("  ✗"));
   const head = ok

@@ -46,8 +46,8 @@ describe("contract diff", () => {
 
   it("names the operations clients send that would stop validating", () => {
     const operations = [
-      { name: "Offer", query: "{ offer(code: \"X\") { code legacyCode } }" },
-      { name: "Fine", query: "{ offer(code: \"X\") { code } }" },
+      { name: "Offer", query: '{ offer(code: "X") { code legacyCode } }' },
+      { name: "Fine", query: '{ offer(code: "X") { code } }' },
       { name: "AlreadyBroken", query: "{ nothing }" },
     ];
     const report = compareApis(BEFORE, BEFORE.replace("legacyCode: String", ""), { operations });

@@ -61,7 +61,12 @@ export function failAloneViolations(supergraphSdl: string): Violation[] {
     for (const f of fieldsOf(type).filter((f) => f.visible && f.type.kind === Kind.NON_NULL_TYPE)) {
       const others = [...new Set(f.requires.flatMap((r) => ownersOf.get(`${name}.${r}`) ?? []))].filter((u) => !f.units.includes(u));
       if (others.length > 0) {
-        violations.push({ rule: 2, coordinate: f.coordinate, units: [...f.units, ...others], message: `${f.coordinate} (${f.units.join(", ")}) @requires fields of ${others.join(", ")} and is non-null: while ${others.join(", ")} is down it cannot be computed, and its null would take the whole ${name} with it. Make it nullable (${RULE}).` });
+        violations.push({
+          rule: 2,
+          coordinate: f.coordinate,
+          units: [...f.units, ...others],
+          message: `${f.coordinate} (${f.units.join(", ")}) @requires fields of ${others.join(", ")} and is non-null: while ${others.join(", ")} is down it cannot be computed, and its null would take the whole ${name} with it. Make it nullable (${RULE}).`,
+        });
       }
     }
     if (name === "Query" || name === "Mutation") {
@@ -93,9 +98,19 @@ export function failAloneViolations(supergraphSdl: string): Violation[] {
       if (!owner || f.units.every((u) => u === owner)) continue;
       const root = type.name.value === "Query" || type.name.value === "Mutation";
       if (root) {
-        violations.push({ rule: 3, coordinate: f.coordinate, units: [...f.units, owner], message: `${f.coordinate} (${f.units.join(", ")}) looks up ${namedType(f.type)}, whose owner is ${owner} (its only unit with non-null fields): only the owner may resolve it from the root, or ${namedType(f.type)}'s fields must be nullable (${RULE}).` });
+        violations.push({
+          rule: 3,
+          coordinate: f.coordinate,
+          units: [...f.units, owner],
+          message: `${f.coordinate} (${f.units.join(", ")}) looks up ${namedType(f.type)}, whose owner is ${owner} (its only unit with non-null fields): only the owner may resolve it from the root, or ${namedType(f.type)}'s fields must be nullable (${RULE}).`,
+        });
       } else if (f.type.kind === Kind.NON_NULL_TYPE) {
-        violations.push({ rule: 3, coordinate: f.coordinate, units: [...f.units, owner], message: `${f.coordinate} (${f.units.join(", ")}) is a non-null ${namedType(f.type)}, owned by ${owner}: when ${owner} fails, the null reaches ${f.units.join(", ")}'s ${type.name.value}. Make it nullable (${RULE}).` });
+        violations.push({
+          rule: 3,
+          coordinate: f.coordinate,
+          units: [...f.units, owner],
+          message: `${f.coordinate} (${f.units.join(", ")}) is a non-null ${namedType(f.type)}, owned by ${owner}: when ${owner} fails, the null reaches ${f.units.join(", ")}'s ${type.name.value}. Make it nullable (${RULE}).`,
+        });
       }
     }
   }

@@ -39,7 +39,11 @@ export function addToKubernetes(root: string, name: string, port: number, templa
   const dbUrl = `${upper}_DB_URL=postgres://graph_${name}:change-me@${name}-silo:5432/${name}\n`;
   const edits: [string, (text: string) => string | null, string][] = [
     ["base/kustomization.yaml", (t) => afterLast(t, /^ {2}- (?!external-services)[a-z0-9-]+\.yaml\n/gm, `  - ${name}.yaml\n`), `add \`- ${name}.yaml\` to its resources`],
-    ["base/gateway.yaml", (t) => afterLast(t, /^ {12}- name: SUBGRAPH_[A-Z0-9_]+_URL\n {14}value: \S+\n/gm, `            - name: SUBGRAPH_${upper}_URL\n              value: http://${name}:${port}/graphql\n`), `add SUBGRAPH_${upper}_URL=http://${name}:${port}/graphql to the gateway's env`],
+    [
+      "base/gateway.yaml",
+      (t) => afterLast(t, /^ {12}- name: SUBGRAPH_[A-Z0-9_]+_URL\n {14}value: \S+\n/gm, `            - name: SUBGRAPH_${upper}_URL\n              value: http://${name}:${port}/graphql\n`),
+      `add SUBGRAPH_${upper}_URL=http://${name}:${port}/graphql to the gateway's env`,
+    ],
     ["base/external-services.yaml", (t) => afterLast(t, /^ {6}port: \d+\n/gm, silo), `add the Service ${name}-silo (ExternalName)`],
     ["overlays/production/external-services.yaml", (t) => `${t.trimEnd()}\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: ${name}-silo\nspec:\n  externalName: ${name}-db.example.internal\n`, `set ${name}-silo's externalName`],
     ["overlays/production/secrets.env.example", (t) => `${t.trimEnd()}\n${dbUrl}`, `add ${dbUrl.trim()}`],

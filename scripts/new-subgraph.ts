@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { parse as parseYaml } from "yaml";
@@ -61,7 +62,9 @@ export function composeService(name: string, port: number): string {
   return [
     `  ${name}:`,
     "    build: .",
-    `    command: [${unitCommand(name).map((arg) => JSON.stringify(arg)).join(", ")}]`,
+    `    command: [${unitCommand(name)
+      .map((arg) => JSON.stringify(arg))
+      .join(", ")}]`,
     "    environment:",
     `      ${p}_HOST: 0.0.0.0`,
     `      ${p}_PORT: "${port}"`,
@@ -102,6 +105,23 @@ export function addToCompose(text: string, name: string, port: number): string |
   return parsed.services?.[name] && parsed.services.gateway?.environment?.[`SUBGRAPH_${upper}_URL`] ? updated : null;
 }
 
+/**
+ * What the scaffold wrote, laid out as the repository's Prettier config says, so
+ * `npm test`'s format check passes on a new unit as it does on the others. Only
+ * files whose layout differs are rewritten; without Prettier (an install without
+ * dev dependencies) nothing is.
+ */
+function formatInPlace(root: string, paths: string[]): void {
+  let prettier: string;
+  try {
+    prettier = require.resolve("prettier/bin/prettier.cjs", { paths: [root] });
+  } catch {
+    return;
+  }
+  const run = spawnSync(process.execPath, [prettier, "--write", "--log-level", "warn", ...paths.filter((p) => existsSync(join(root, p)))], { cwd: root, encoding: "utf8" });
+  if (run.status !== 0) throw new Error(`prettier could not format what was scaffolded: ${run.stderr || run.stdout}`);
+}
+
 export function scaffold(name: string, root = ROOT): Scaffolded {
   const entries = readManifest(root);
   checkName(name, entries, root);
@@ -133,6 +153,7 @@ export function scaffold(name: string, root = ROOT): Scaffolded {
   const compose = existsSync(composePath) ? addToCompose(readFileSync(composePath, "utf8"), name, port) : null;
   if (compose) writeFileSync(composePath, compose);
   const kubernetes = addToKubernetes(root, name, port, readFileSync(join(ROOT, "scripts", "templates", "kubernetes", "unit.yaml.tmpl"), "utf8"));
+  formatInPlace(root, [join("subgraphs", name), join("subgraphs", "manifest.json"), "docker-compose.yml", "deploy"]);
   return { name, port, field: values.__field__, files, composeSnippet: compose ? undefined : composeService(name, port), kubernetes };
 }
 
@@ -154,9 +175,7 @@ function main(): number {
     `Created subgraphs/${done.name}/ on port ${done.port}:`,
     ...done.files.map((f) => `  ${f}`),
     `Added ${done.name} to subgraphs/manifest.json${done.composeSnippet ? "" : ", docker-compose.yml"}, deploy/prometheus.yml and deploy/postgres-init.sql.`,
-    ...(done.composeSnippet
-      ? ["Add this service to docker-compose.yml, and point the gateway at it (SUBGRAPH_" + done.name.toUpperCase() + `_URL, depends_on):`, done.composeSnippet]
-      : []),
+    ...(done.composeSnippet ? ["Add this service to docker-compose.yml, and point the gateway at it (SUBGRAPH_" + done.name.toUpperCase() + `_URL, depends_on):`, done.composeSnippet] : []),
     ...(done.kubernetes.written.length > 0 ? [`Added ${done.name} to deploy/kubernetes: ${done.kubernetes.written.join(", ")}.`] : []),
     ...(done.kubernetes.manual ? [done.kubernetes.manual] : []),
     "Next:",

@@ -53,7 +53,11 @@ async function main(): Promise<void> {
 
   const began = Date.now();
   // The units' event broker: a NATS server if one answers at their broker URL, else our embedded one there.
-  const brokers = new Set(readManifest().map(({ name }) => loadUnit(name)).map((unit) => unitBrokerUrl(unit.loadConfig(process.env) as Record<string, unknown>, unit.name)));
+  const brokers = new Set(
+    readManifest()
+      .map(({ name }) => loadUnit(name))
+      .map((unit) => unitBrokerUrl(unit.loadConfig(process.env) as Record<string, unknown>, unit.name)),
+  );
   for (const url of brokers) {
     const { hostname, port } = new URL(url);
     if (await brokerAnswers(url)) {

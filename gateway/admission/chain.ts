@@ -33,11 +33,7 @@ export interface AdmissionChain {
  * `budgets` is where callers' rate-limit budgets are kept: in Redis when
  * replicas share them (shared-rate-limit.ts), else in this process.
  */
-export function gatewayAdmission(
-  config: GatewayConfig,
-  channels: () => ReadonlySet<string> | null,
-  budgets: CallerBudget = new RateLimiter(config.GATEWAY_RATE_LIMIT_PER_MINUTE, config.GATEWAY_RATE_LIMIT_BURST),
-): AdmissionChain {
+export function gatewayAdmission(config: GatewayConfig, channels: () => ReadonlySet<string> | null, budgets: CallerBudget = new RateLimiter(config.GATEWAY_RATE_LIMIT_PER_MINUTE, config.GATEWAY_RATE_LIMIT_BURST)): AdmissionChain {
   return admissionChain([
     channel(channels),
     identity(createAuthenticator(config)),

@@ -1,5 +1,22 @@
 import type { ApolloServerPlugin } from "@apollo/server";
-import { type DocumentNode, type FieldNode, type FragmentDefinitionNode, GraphQLError, type GraphQLNamedType, type GraphQLSchema, Kind, type OperationDefinitionNode, type SelectionSetNode, getNamedType, isCompositeType, isListType, isNonNullType, isObjectType, isInterfaceType, valueFromASTUntyped } from "graphql";
+import {
+  type DocumentNode,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  GraphQLError,
+  type GraphQLNamedType,
+  type GraphQLSchema,
+  Kind,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+  getNamedType,
+  isCompositeType,
+  isListType,
+  isNonNullType,
+  isObjectType,
+  isInterfaceType,
+  valueFromASTUntyped,
+} from "graphql";
 import type { Role } from "../../kit/identity";
 import type { GatewayContext } from "../context";
 import { actualCost } from "../execution/actual-cost";
@@ -89,7 +106,10 @@ function isList(type: unknown): boolean {
 /** Budgets by role, from `anonymous=…,partner=…,customer=…,agent=…`. */
 export function parseBudgets(text: string): Record<Role | "anonymous", number> {
   const budgets: Record<string, number> = {};
-  for (const part of text.split(",").map((p) => p.trim()).filter(Boolean)) {
+  for (const part of text
+    .split(",")
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const [role, value] = part.split("=").map((p) => p.trim());
     if (!["anonymous", "partner", "customer", "agent"].includes(role) || !/^\d+$/.test(value ?? "")) throw new Error(`"${part}" is not role=budget (roles: anonymous, partner, customer, agent)`);
     budgets[role] = Number(value);
@@ -134,9 +154,12 @@ export function demandControl(budgets: Record<Role | "anonymous", number>, defau
             return;
           }
           observer.refused(role);
-          throw new GraphQLError(`the operation would cost too much to run: its estimated cost is ${readable(cost)} where the budget of ${role === "anonymous" ? "an anonymous caller" : `a${role === "agent" ? "n" : ""} ${role}`} is ${budget} (a list field counts what it selects once per element, its size being \`first\` or what its unit declares)`, {
-            extensions: { code: "MAX_COST_EXCEEDED", estimatedCost: Number.isFinite(cost) ? cost : String(cost), budget, http: { status: 400 } },
-          });
+          throw new GraphQLError(
+            `the operation would cost too much to run: its estimated cost is ${readable(cost)} where the budget of ${role === "anonymous" ? "an anonymous caller" : `a${role === "agent" ? "n" : ""} ${role}`} is ${budget} (a list field counts what it selects once per element, its size being \`first\` or what its unit declares)`,
+            {
+              extensions: { code: "MAX_COST_EXCEEDED", estimatedCost: Number.isFinite(cost) ? cost : String(cost), budget, http: { status: 400 } },
+            },
+          );
         },
         async willSendResponse({ response, contextValue, operationName }) {
           if (!admitted) return;

@@ -82,16 +82,7 @@ export function introspectionEnabled(config: GatewayConfig): boolean {
 }
 
 /** Codes of requests that are the client's to fix. */
-const CLIENT_CODES = new Set([
-  "GRAPHQL_PARSE_FAILED",
-  "GRAPHQL_VALIDATION_FAILED",
-  "BAD_USER_INPUT",
-  "BAD_REQUEST",
-  "OPERATION_RESOLUTION_FAILURE",
-  "INVALID_GRAPHQL",
-  ...Object.values(LIMITS).map((l) => l.code),
-  "MAX_COST_EXCEEDED",
-]);
+const CLIENT_CODES = new Set(["GRAPHQL_PARSE_FAILED", "GRAPHQL_VALIDATION_FAILED", "BAD_USER_INPUT", "BAD_REQUEST", "OPERATION_RESOLUTION_FAILURE", "INVALID_GRAPHQL", ...Object.values(LIMITS).map((l) => l.code), "MAX_COST_EXCEEDED"]);
 
 /**
  * A request refused before execution is a 400, whichever stage refused it:

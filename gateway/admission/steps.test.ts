@@ -70,7 +70,7 @@ describe("admission steps", () => {
 
   describe("persisted operations", () => {
     const dir = mkdtempSync(join(tmpdir(), "cg-persisted-"));
-    const document = "{ product(sku: \"SKU-0001\") { sku } }";
+    const document = '{ product(sku: "SKU-0001") { sku } }';
     const manifest = join(dir, "operations.json");
     writeFileSync(manifest, JSON.stringify({ [sha256(document)]: document }));
     afterAll(() => rmSync(dir, { recursive: true, force: true }));

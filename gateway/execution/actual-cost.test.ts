@@ -58,7 +58,18 @@ describe("actual cost over the customer graph", () => {
   it("counts a page's items as they came back, not as `first` asked", () => {
     const page = costs(schema, hints, `{ products(first: 50) { totalCount items { sku name } } }`);
     expect(page.estimated()).toBe(1 + 50);
-    expect(page.actual({ products: { totalCount: 3, items: [{ sku: "A", name: "a" }, { sku: "B", name: "b" }, { sku: "C", name: "c" }] } })).toBe(1 + 3);
+    expect(
+      page.actual({
+        products: {
+          totalCount: 3,
+          items: [
+            { sku: "A", name: "a" },
+            { sku: "B", name: "b" },
+            { sku: "C", name: "c" },
+          ],
+        },
+      }),
+    ).toBe(1 + 3);
   });
 
   it("weighs a field as its unit declares (the price engine, 3) and lists within lists element by element", () => {
@@ -74,9 +85,13 @@ describe("actual cost over the customer graph", () => {
   });
 
   it("merges fields by response key, as execution does, and counts aliases apart", () => {
-    const merged = costs(schema, hints, `
+    const merged = costs(
+      schema,
+      hints,
+      `
       query { customer(id: "C1") { ...Orders orders { id } ... on Customer { orders { placedAt } } ...Orders } }
-      fragment Orders on Customer { orders { total { amount } } }`);
+      fragment Orders on Customer { orders { total { amount } } }`,
+    );
     const order = { id: "O1", placedAt: "2026-01-01T00:00:00Z", total: { amount: "1.00" } };
     // One `orders` key: each order once, with its total (Money, 1), whatever the fragments.
     expect(merged.actual({ customer: { orders: [order, order] } })).toBe(1 + 2 * (1 + 1));

@@ -155,7 +155,13 @@ async function runFetch(run: Run, fetch: FetchStep, cursor: Cursor): Promise<voi
   const pathOf = errorPaths(run.supergraphSchema, new Map([["_entities", { base: cursor.path, root: run.data }]]), cursor.path);
   const received = await send(run, fetch, variables, pathOf);
   const complete = received ? mergeEntities(run, received._entities, representations.length, entities, owners, fetch.outputRewrites) : false;
-  if (!complete) fillFailed(run, fetch, "_entities", owners.map((i) => entities[i]));
+  if (!complete)
+    fillFailed(
+      run,
+      fetch,
+      "_entities",
+      owners.map((i) => entities[i]),
+    );
 }
 
 async function runBatchFetch(run: Run, fetch: BatchFetchStep): Promise<void> {
@@ -174,7 +180,13 @@ async function runBatchFetch(run: Run, fetch: BatchFetchStep): Promise<void> {
   const received = await send(run, fetch, variables, pathOf);
   for (const part of parts) {
     const complete = received ? mergeEntities(run, received[part.batch.alias], part.count, part.entities, part.owners, part.batch.outputRewrites) : false;
-    if (!complete) fillFailed(run, fetch, part.batch.alias, part.owners.map((i) => part.entities[i]));
+    if (!complete)
+      fillFailed(
+        run,
+        fetch,
+        part.batch.alias,
+        part.owners.map((i) => part.entities[i]),
+      );
   }
 }
 

@@ -1,4 +1,21 @@
-import { type DocumentNode, type FieldNode, type FragmentDefinitionNode, type GraphQLError, type GraphQLField, type GraphQLInterfaceType, type GraphQLNamedType, type GraphQLObjectType, type GraphQLSchema, type OperationDefinitionNode, type SelectionSetNode, Kind, getNamedType, isInterfaceType, isObjectType, parse } from "graphql";
+import {
+  type DocumentNode,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type GraphQLError,
+  type GraphQLField,
+  type GraphQLInterfaceType,
+  type GraphQLNamedType,
+  type GraphQLObjectType,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+  Kind,
+  getNamedType,
+  isInterfaceType,
+  isObjectType,
+  parse,
+} from "graphql";
 import type { Identity } from "../../kit/identity";
 import type { PlanNode } from "../planning/plan";
 
@@ -39,9 +56,7 @@ export function explainLog(config: { NODE_ENV: string }, identity: Identity | nu
   return config.NODE_ENV !== "production" || identity?.role === "agent" ? { fetches: [] } : null;
 }
 
-export type NullReason =
-  | { path: (string | number)[]; reason: "authorization" | "unit failed" | "error"; unit: string | null; code: string; message: string }
-  | { path: (string | number)[]; reason: "missing entity" | "no value"; unit: string | null };
+export type NullReason = { path: (string | number)[]; reason: "authorization" | "unit failed" | "error"; unit: string | null; code: string; message: string } | { path: (string | number)[]; reason: "missing entity" | "no value"; unit: string | null };
 
 /** Which unit resolves each `Type.field`, read from the supergraph's `@join__field`/`@join__type`. */
 export function fieldOwners(supergraphSdl: string): Map<string, string> {
@@ -96,8 +111,7 @@ export function nullReasons(data: unknown, errors: readonly GraphQLError[], owne
     const owner = at ? (owners.get(`${at.parent}.${at.field}`) ?? null) : null;
     // The error at or below the null; else one of the owning unit's that landed above it or nowhere (a failed fetch).
     const error =
-      errors.find((e) => e.path && path.every((step, i) => e.path![i] === step)) ??
-      errors.find((e) => (!e.path || e.path.every((step, i) => path[i] === step)) && owner !== null && (e.extensions?.unit ?? e.extensions?.serviceName) === owner);
+      errors.find((e) => e.path && path.every((step, i) => e.path![i] === step)) ?? errors.find((e) => (!e.path || e.path.every((step, i) => path[i] === step)) && owner !== null && (e.extensions?.unit ?? e.extensions?.serviceName) === owner);
     if (error) {
       const code = String(error.extensions?.code ?? "INTERNAL_SERVER_ERROR");
       const unit = (error.extensions?.unit ?? error.extensions?.serviceName ?? owner) as string | null;
@@ -139,7 +153,13 @@ export function fieldAtPath(schema: GraphQLSchema, document: DocumentNode, opera
   return found;
 }
 
-function findField(set: SelectionSetNode, key: string, type: GraphQLNamedType, schema: GraphQLSchema, fragments: Map<string, FragmentDefinitionNode>): { node: FieldNode; field: GraphQLField<unknown, unknown>; parent: GraphQLObjectType | GraphQLInterfaceType } | undefined {
+function findField(
+  set: SelectionSetNode,
+  key: string,
+  type: GraphQLNamedType,
+  schema: GraphQLSchema,
+  fragments: Map<string, FragmentDefinitionNode>,
+): { node: FieldNode; field: GraphQLField<unknown, unknown>; parent: GraphQLObjectType | GraphQLInterfaceType } | undefined {
   for (const selection of set.selections) {
     if (selection.kind === Kind.FIELD) {
       if ((selection.alias?.value ?? selection.name.value) !== key) continue;

@@ -1,17 +1,5 @@
 import { type Operation, type Schema, operationFromDocument } from "@apollo/federation-internals";
-import {
-  type DirectiveNode,
-  type DocumentNode,
-  type FragmentDefinitionNode,
-  GraphQLError,
-  type InlineFragmentNode,
-  Kind,
-  type OperationDefinitionNode,
-  type SelectionNode,
-  type SelectionSetNode,
-  valueFromASTUntyped,
-  visit,
-} from "graphql";
+import { type DirectiveNode, type DocumentNode, type FragmentDefinitionNode, GraphQLError, type InlineFragmentNode, Kind, type OperationDefinitionNode, type SelectionNode, type SelectionSetNode, valueFromASTUntyped, visit } from "graphql";
 
 /*
  * `@defer` for clients that take incremental delivery: which part of the

@@ -3,7 +3,6 @@ import type { GatewayContext, UnitProvenance } from "../context";
 
 export type { UnitProvenance } from "../context";
 
-
 export const PROVENANCE_HEADER = "x-provenance";
 
 /** Picks a subgraph's provenance out of its response extensions, if it sent one. */

@@ -1,20 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import {
-  type CompositeType,
-  type Field,
-  type Operation,
-  type SelectionSet,
-  Supergraph,
-  type Type,
-  buildSchema,
-  isCompositeType,
-  isEnumType,
-  isListType,
-  isNonNullType,
-  operationFromDocument,
-  possibleRuntimeTypes,
-} from "@apollo/federation-internals";
+import { type CompositeType, type Field, type Operation, type SelectionSet, Supergraph, type Type, buildSchema, isCompositeType, isEnumType, isListType, isNonNullType, operationFromDocument, possibleRuntimeTypes } from "@apollo/federation-internals";
 import { parse } from "graphql";
 import { apolloComputeResponse as apolloShaping } from "../../test/support/apollo-reference";
 import { computeResponse } from "./shaping";
@@ -158,7 +144,12 @@ function randomInput(operation: Operation, random: Random, faults: number): Reco
       if (field.definition.isSchemaIntrospectionField()) continue;
       if (random() < faults / 2) continue; // missing
       // As JSON.parse would: an own property even for "__proto__".
-      Object.defineProperty(out, field.responseName(), { enumerable: true, writable: true, configurable: true, value: field.name === "__typename" ? (random() < faults ? pick(["Nope", null]) : type.name) : valueOf(field.definition.type!, selection.selectionSet) });
+      Object.defineProperty(out, field.responseName(), {
+        enumerable: true,
+        writable: true,
+        configurable: true,
+        value: field.name === "__typename" ? (random() < faults ? pick(["Nope", null]) : type.name) : valueOf(field.definition.type!, selection.selectionSet),
+      });
     }
     return out;
   };

@@ -69,7 +69,10 @@ describe("gateway metrics", () => {
 describe("breaker states in the metrics", () => {
   it("reads each unit's breaker at every scrape, 1 for its state", async () => {
     const registry = new Registry();
-    const states = new Map<string, "closed" | "open" | "half-open">([["billing", "closed"], ["retail", "open"]]);
+    const states = new Map<string, "closed" | "open" | "half-open">([
+      ["billing", "closed"],
+      ["retail", "open"],
+    ]);
     registerBreakerStates(registry, () => states);
     expect(await value(registry, "gateway_subgraph_breaker_state", { subgraph: "retail", state: "open" })).toBe(1);
     expect(await value(registry, "gateway_subgraph_breaker_state", { subgraph: "retail", state: "closed" })).toBe(0);

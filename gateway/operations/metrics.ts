@@ -124,9 +124,20 @@ const COST_BUCKETS = [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 1000
  */
 export function costMetrics(registry: Registry, operations: OperationLabels): CostObserver {
   const help = (what: string) => `${what} cost of the operations the gateway ran and answered in one piece (the units' @cost and @listSize), by operation and role.`;
-  const estimated = new Histogram({ name: "gateway_operation_cost_estimated", help: help("Estimated (before running: lists as long as `first` or their assumed size)"), labelNames: ["operation", "role"] as const, buckets: COST_BUCKETS, registers: [registry] });
+  const estimated = new Histogram({
+    name: "gateway_operation_cost_estimated",
+    help: help("Estimated (before running: lists as long as `first` or their assumed size)"),
+    labelNames: ["operation", "role"] as const,
+    buckets: COST_BUCKETS,
+    registers: [registry],
+  });
   const actual = new Histogram({ name: "gateway_operation_cost_actual", help: help("Actual (over the answer: lists as long as they came back, nulls free)"), labelNames: ["operation", "role"] as const, buckets: COST_BUCKETS, registers: [registry] });
-  const refusals = new Counter({ name: "gateway_operation_cost_refusals_total", help: "Operations refused before running because their estimated cost was over the caller's budget (MAX_COST_EXCEEDED), by role.", labelNames: ["role"] as const, registers: [registry] });
+  const refusals = new Counter({
+    name: "gateway_operation_cost_refusals_total",
+    help: "Operations refused before running because their estimated cost was over the caller's budget (MAX_COST_EXCEEDED), by role.",
+    labelNames: ["role"] as const,
+    registers: [registry],
+  });
   return {
     refused: (role) => refusals.inc({ role }),
     measured(operation, role, estimate, cost) {

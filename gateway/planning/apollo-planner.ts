@@ -70,4 +70,3 @@ function pathStep(step: string | number): PathStep {
   const text = String(step);
   return text.startsWith(TYPE_CONDITION) ? { typeIn: [text.slice(TYPE_CONDITION.length)] } : text;
 }
-

@@ -37,9 +37,7 @@ export type RequiredSelection =
   | { readonly kind: "InlineFragment"; readonly typeCondition?: string; readonly selections: readonly RequiredSelection[] };
 
 /** A change a fetch's representations (input) or answers (output) need, e.g. an interface object's `__typename`. */
-export type Rewrite =
-  | { readonly kind: "ValueSetter"; readonly path: readonly PathStep[]; readonly setValueTo: unknown }
-  | { readonly kind: "KeyRenamer"; readonly path: readonly PathStep[]; readonly renameKeyTo: string };
+export type Rewrite = { readonly kind: "ValueSetter"; readonly path: readonly PathStep[]; readonly setValueTo: unknown } | { readonly kind: "KeyRenamer"; readonly path: readonly PathStep[]; readonly renameKeyTo: string };
 
 interface FetchCommon {
   /** The subgraph's name in the supergraph. */

@@ -10,7 +10,11 @@ import { subgraphsOf, supergraphSource } from "./supergraph";
 describe("supergraph source", () => {
   it("names the subgraphs of a supergraph with their URLs", () => {
     const sdl = readFileSync(join(__dirname, "..", "..", "schema", "supergraph.graphql"), "utf8");
-    expect(subgraphsOf(sdl).map((s) => s.name).sort()).toEqual(["billing", "bookings", "care", "promotions", "retail"]);
+    expect(
+      subgraphsOf(sdl)
+        .map((s) => s.name)
+        .sort(),
+    ).toEqual(["billing", "bookings", "care", "promotions", "retail"]);
     expect(subgraphsOf(sdl).every((s) => /^http:\/\/.+\/graphql$/.test(s.url))).toBe(true);
   });
 

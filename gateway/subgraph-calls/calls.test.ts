@@ -49,8 +49,7 @@ const product = (sku: string) => ({ __typename: "Product", sku, name: `product $
 let executed = 0;
 let notes = 0;
 const rootValue = {
-  _entities: ({ representations }: { representations: Array<{ __typename: string; id?: string; sku?: string }> }) =>
-    representations.map((r) => (r.__typename === "Product" ? product(r.sku!) : customer(r.id!))),
+  _entities: ({ representations }: { representations: Array<{ __typename: string; id?: string; sku?: string }> }) => representations.map((r) => (r.__typename === "Product" ? product(r.sku!) : customer(r.id!))),
   products: ({ first }: { first: number }) => Array.from({ length: first }, (_, i) => product(`SKU-${i + 1}`)),
   readNumber: () => executed,
   note: () => (notes += 1),
@@ -238,10 +237,7 @@ describe("UnitCalls: query fetches to one unit shared", () => {
   it("sends each distinct representation once, and gives each fetch its own in its own order", async () => {
     const ds = source();
     const [a, b] = [contextOf(), contextOf()];
-    const [first, second] = await Promise.all([
-      fetchOf(ds, a, CUSTOMERS, { representations: customers("C1", "C3", "C1") }),
-      fetchOf(ds, b, CUSTOMERS, { representations: customers("C3", "C4") }),
-    ]);
+    const [first, second] = await Promise.all([fetchOf(ds, a, CUSTOMERS, { representations: customers("C1", "C3", "C1") }), fetchOf(ds, b, CUSTOMERS, { representations: customers("C3", "C4") })]);
     expect(seen).toHaveLength(1);
     expect(seen[0].body.variables).toEqual({ representations: customers("C1", "C3", "C4") });
     const names = (r: GatewayGraphQLResponse) => (r.data as { _entities: Array<{ name: string }> })._entities.map((e) => e.name);

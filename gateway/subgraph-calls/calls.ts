@@ -172,7 +172,13 @@ export class UnitCalls {
 
   private send(groups: Group[]): void {
     // Too long by the representations alone: split before writing anything.
-    if (this.splitIfLonger(groups, groups.reduce((n, g) => n + g.chars + g.query.length, 0))) return;
+    if (
+      this.splitIfLonger(
+        groups,
+        groups.reduce((n, g) => n + g.chars + g.query.length, 0),
+      )
+    )
+      return;
     const requests = groups.map((g) => ({ query: g.query, operationName: g.operationName, variables: g.entities ? { ...g.variables, representations: g.representations } : g.variables }));
     let merged: Coalesced;
     try {
@@ -197,10 +203,11 @@ export class UnitCalls {
     let answer: Promise<GatewayGraphQLResponse>;
     if (!flight || flight.sentAt < lastArrival) {
       const lead = groups[0].members[0].ask;
-      for (const g of groups) for (const m of g.members) {
-        m.ask.carried = m.ask !== lead;
-        m.ask.merged = requests.length > 1;
-      }
+      for (const g of groups)
+        for (const m of g.members) {
+          m.ask.carried = m.ask !== lead;
+          m.ask.merged = requests.length > 1;
+        }
       // The lead's request id, identity, forwarded and trace headers go on the wire, with the latest
       // deadline among those served: one with little time left must not cut short the call for one
       // with more (each fetch still ends by its own deadline, timeout.ts).

@@ -54,8 +54,7 @@ const customer = (id: string) => {
   return row ? { __typename: "Customer", id, name: row.name, tier: row.tier, favourite: () => product(row.favourite) } : null;
 };
 const rootValue = {
-  _entities: ({ representations }: { representations: Array<{ __typename: string; id: string }> }) =>
-    representations.map((representation) => (representation.__typename === "Product" ? product(representation.id) : customer(representation.id))),
+  _entities: ({ representations }: { representations: Array<{ __typename: string; id: string }> }) => representations.map((representation) => (representation.__typename === "Product" ? product(representation.id) : customer(representation.id))),
   customer: ({ id }: { id: string }) => customer(id),
   product: ({ id }: { id: string }) => product(id),
   failing: ({ id }: { id: string }) => {
@@ -88,7 +87,7 @@ const SETS: Record<string, SubgraphRequest[]> = {
     },
   ],
   "other root fields: aliases, __typename, @include/@skip, null propagation to the root": [
-    { query: "query A($id:ID!,$withName:Boolean!){__typename c:customer(id:$id){id name @include(if:$withName) tier} customer(id:\"c1\"){id}}", variables: { id: "c3", withName: true } },
+    { query: 'query A($id:ID!,$withName:Boolean!){__typename c:customer(id:$id){id name @include(if:$withName) tier} customer(id:"c1"){id}}', variables: { id: "c3", withName: true } },
     {
       query: "query B($id:ID!,$withName:Boolean!,$skipTier:Boolean=false){customer(id:$id){name @include(if:$withName) tier @skip(if:$skipTier) favourite{...P}}} fragment P on Product{id name}",
       variables: { id: "c1", withName: false, skipTier: true },
@@ -97,7 +96,7 @@ const SETS: Record<string, SubgraphRequest[]> = {
   ],
   "fragments and inline fragments at the root": [
     {
-      query: "query R($id:ID!,$more:Boolean!){...Root ... on Query @include(if:$more){product(id:\"p2\"){name}} ...Root} fragment Root on Query{customer(id:$id){...C} ...Inner} fragment Inner on Query{__typename} fragment C on Customer{name}",
+      query: 'query R($id:ID!,$more:Boolean!){...Root ... on Query @include(if:$more){product(id:"p2"){name}} ...Root} fragment Root on Query{customer(id:$id){...C} ...Inner} fragment Inner on Query{__typename} fragment C on Customer{name}',
       variables: { id: "c2", more: false },
     },
     { query: "query R($id:ID!,$more:Boolean!){... @skip(if:$more){customer(id:$id){name tier}} ...Root @include(if:$more)} fragment Root on Query{product(id:$id){name}}", variables: { id: "p1", more: true } },
@@ -133,9 +132,7 @@ describe("coalesce", () => {
       { query: "query Op__promotions__2($id:ID!){customer(id:$id){...F}} fragment F on Customer{tier}" },
     ]);
     expect(request.operationName).toBe("Op__promotions__1__x2");
-    expect(request.query).toBe(
-      "query Op__promotions__1__x2($_0_id:ID!$_1_id:ID!){_0_c:customer(id:$_0_id){..._0_F}_1_customer:customer(id:$_1_id){..._1_F}}fragment _0_F on Customer{name}fragment _1_F on Customer{tier}",
-    );
+    expect(request.query).toBe("query Op__promotions__1__x2($_0_id:ID!$_1_id:ID!){_0_c:customer(id:$_0_id){..._0_F}_1_customer:customer(id:$_1_id){..._1_F}}fragment _0_F on Customer{name}fragment _1_F on Customer{tier}");
   });
 
   it("gives every fetch null data when a non-null root field of one of them nulls the whole answer", async () => {

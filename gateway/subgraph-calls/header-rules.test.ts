@@ -52,7 +52,22 @@ describe("header rules: client headers to units", () => {
 
   it("never lets a pattern carry a credential, a hop-by-hop header or the gateway's own", () => {
     const everything = rules({ toUnits: [{ matching: "." }] });
-    const sent = everything.toUnit("retail", everything.read({ authorization: "Bearer x", cookie: "s=1", connection: "close", host: "h", "content-length": "5", "x-request-id": "r", "x-channel": "WEB", "x-cg-identity": "forged", "x-cg-signature": "forged", traceparent: "00-x", "x-fine": "yes" }));
+    const sent = everything.toUnit(
+      "retail",
+      everything.read({
+        authorization: "Bearer x",
+        cookie: "s=1",
+        connection: "close",
+        host: "h",
+        "content-length": "5",
+        "x-request-id": "r",
+        "x-channel": "WEB",
+        "x-cg-identity": "forged",
+        "x-cg-signature": "forged",
+        traceparent: "00-x",
+        "x-fine": "yes",
+      }),
+    );
     expect(sent).toEqual({ "x-fine": "yes" });
   });
 
@@ -65,17 +80,25 @@ describe("header rules: client headers to units", () => {
 
 describe("header rules: unit headers back to the client", () => {
   const set = rules({
-    toClient: [
-      { name: "x-unit-version", units: ["retail"] },
-      { name: "server-timing", combine: "join" },
-      { name: "set-cookie", units: ["promotions"] },
-      { matching: "^x-ratelimit-" },
-      { matching: "cookie|cache|^x-" },
-    ],
+    toClient: [{ name: "x-unit-version", units: ["retail"] }, { name: "server-timing", combine: "join" }, { name: "set-cookie", units: ["promotions"] }, { matching: "^x-ratelimit-" }, { matching: "cookie|cache|^x-" }],
   });
 
   it("lets back only what a rule allows, from the units it names", () => {
-    const from = (unit: string) => set.fromUnit(unit, answer([["x-unit-version", "7"], ["server-timing", "db;dur=3"], ["x-ratelimit-left", "9"], ["x-secret", "s"], ["etag", '"e"'], ["set-cookie", "a=1"], ["set-cookie", "b=2"], ["cache-control", "public"], ["x-cg-identity", "i"]]));
+    const from = (unit: string) =>
+      set.fromUnit(
+        unit,
+        answer([
+          ["x-unit-version", "7"],
+          ["server-timing", "db;dur=3"],
+          ["x-ratelimit-left", "9"],
+          ["x-secret", "s"],
+          ["etag", '"e"'],
+          ["set-cookie", "a=1"],
+          ["set-cookie", "b=2"],
+          ["cache-control", "public"],
+          ["x-cg-identity", "i"],
+        ]),
+      );
     // The catch-all `^x-` lets x-secret through: the operator wrote it. It never lets cookies or the gateway's own headers.
     expect(from("retail")).toEqual([
       { name: "server-timing", values: ["db;dur=3"], combine: "join" },
@@ -87,11 +110,27 @@ describe("header rules: unit headers back to the client", () => {
     expect(from("promotions").map((h) => h.name)).toEqual(["server-timing", "set-cookie", "x-ratelimit-left", "x-secret", "x-unit-version"]);
     expect(from("billing").map((h) => h.name)).toEqual(["server-timing", "x-ratelimit-left", "x-secret", "x-unit-version"]);
     expect(from("promotions").find((h) => h.name === "set-cookie")!.values).toEqual(["a=1", "b=2"]);
-    expect(rules({ toClient: [{ matching: "." }] }).fromUnit("retail", answer([["set-cookie", "a=1"], ["x-a", "1"]]))).toEqual([{ name: "x-a", values: ["1"], combine: "first" }]);
+    expect(
+      rules({ toClient: [{ matching: "." }] }).fromUnit(
+        "retail",
+        answer([
+          ["set-cookie", "a=1"],
+          ["x-a", "1"],
+        ]),
+      ),
+    ).toEqual([{ name: "x-a", values: ["1"], combine: "first" }]);
   });
 
   it("lets nothing back by default", () => {
-    expect(parseHeaderRules(DEFAULT_HEADER_RULES).fromUnit("retail", answer([["set-cookie", "a=1"], ["x-a", "1"]]))).toEqual([]);
+    expect(
+      parseHeaderRules(DEFAULT_HEADER_RULES).fromUnit(
+        "retail",
+        answer([
+          ["set-cookie", "a=1"],
+          ["x-a", "1"],
+        ]),
+      ),
+    ).toEqual([]);
     expect(parseHeaderRules(DEFAULT_HEADER_RULES).returnsHeaders).toBe(false);
   });
 
@@ -99,8 +138,15 @@ describe("header rules: unit headers back to the client", () => {
     const kept = new UnitHeaders();
     const [first, second, third] = [kept.start(), kept.start(), kept.start()];
     // Answers arrive in the opposite order.
-    kept.add(third, [{ name: "x-unit-version", values: ["3"], combine: "first" }, { name: "server-timing", values: ["c;dur=1, a;dur=2"], combine: "join" }, { name: "set-cookie", values: ["theme=dark", "seen=3"], combine: "cookies" }]);
-    kept.add(second, [{ name: "x-unit-version", values: ["2"], combine: "first" }, { name: "set-cookie", values: ["seen=2; Path=/"], combine: "cookies" }]);
+    kept.add(third, [
+      { name: "x-unit-version", values: ["3"], combine: "first" },
+      { name: "server-timing", values: ["c;dur=1, a;dur=2"], combine: "join" },
+      { name: "set-cookie", values: ["theme=dark", "seen=3"], combine: "cookies" },
+    ]);
+    kept.add(second, [
+      { name: "x-unit-version", values: ["2"], combine: "first" },
+      { name: "set-cookie", values: ["seen=2; Path=/"], combine: "cookies" },
+    ]);
     kept.add(first, [{ name: "server-timing", values: ["a;dur=2"], combine: "join" }]);
     expect(kept.merged()).toEqual(
       new Map([

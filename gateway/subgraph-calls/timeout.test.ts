@@ -12,7 +12,11 @@ describe("timeout and deadline", () => {
     const calls: CallRequest[] = [];
     return { calls, next: (call: CallRequest) => (calls.push(call), new Promise<GatewayGraphQLResponse>(() => {})) };
   };
-  const settled = async (promise: Promise<unknown>) => promise.then(() => "answered", (err: Error) => err);
+  const settled = async (promise: Promise<unknown>) =>
+    promise.then(
+      () => "answered",
+      (err: Error) => err,
+    );
 
   it("aborts an attempt at the unit's timeout, saying how long it waited", async () => {
     const unit = never();

@@ -25,8 +25,7 @@ export class Units {
   ) {}
 
   /** `buildService` as @apollo/gateway's configuration names it: the gateway's own data source for a unit. */
-  readonly buildService = ({ name, url }: ServiceEndpointDefinition): GraphQLDataSource<GatewayContext> =>
-    unitDataSource(name, this.urlOf(name, url), this.settingsOf(name), this.transport, this.config.GRAPH_SIGNING_SECRET);
+  readonly buildService = ({ name, url }: ServiceEndpointDefinition): GraphQLDataSource<GatewayContext> => unitDataSource(name, this.urlOf(name, url), this.settingsOf(name), this.transport, this.config.GRAPH_SIGNING_SECRET);
 
   /** A data source of the user's (their own `buildService`'s), inside the same chain of timeouts, retries, breaker and measurement. */
   wrap(name: string, source: GraphQLDataSource<GatewayContext>): GraphQLDataSource<GatewayContext> {

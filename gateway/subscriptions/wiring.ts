@@ -78,13 +78,27 @@ export function liveOperations(
     (context) => ({ ...context, provenance: [], unitHeaders: undefined, deadline: Date.now() + config.GATEWAY_REQUEST_DEADLINE_MS, arrival: nextSequence() }),
     logger,
   );
-  new Gauge({ name: "gateway_subscriptions_open", help: "Subscriptions this gateway serves now, all transports.", registers: [registry], collect() {
-    this.set(hub.size);
-  } });
-  new Gauge({ name: "gateway_subscription_upstreams_open", help: "Event streams open to units (each shared by every subscriber of it).", registers: [registry], collect() {
-    this.set(hub.upstreams);
-  } });
-  const roles = new Set(config.GATEWAY_SUBSCRIPTION_ROLES.split(",").map((r) => r.trim()).filter(Boolean));
+  new Gauge({
+    name: "gateway_subscriptions_open",
+    help: "Subscriptions this gateway serves now, all transports.",
+    registers: [registry],
+    collect() {
+      this.set(hub.size);
+    },
+  });
+  new Gauge({
+    name: "gateway_subscription_upstreams_open",
+    help: "Event streams open to units (each shared by every subscriber of it).",
+    registers: [registry],
+    collect() {
+      this.set(hub.upstreams);
+    },
+  });
+  const roles = new Set(
+    config.GATEWAY_SUBSCRIPTION_ROLES.split(",")
+      .map((r) => r.trim())
+      .filter(Boolean),
+  );
   const live = new LiveOperations(gateway, schema, hub, rules, roles);
   const admitted = (info: Pick<RequestInfo, "requestId" | "headers" | "remoteAddress">, identity: Identity | null): Admitted => ({
     identity,

@@ -51,10 +51,7 @@ export class EventBus {
     for (const event of events) nc.publish(subjectOf(event.unit, event.customerId), Buffer.from(JSON.stringify(event)));
     let timer: NodeJS.Timeout | undefined;
     try {
-      await Promise.race([
-        nc.flush(),
-        new Promise((_, reject) => (timer = setTimeout(() => reject(new BrokerUnavailable(`the event broker at ${this.url} did not confirm within ${confirmWithinMs} ms`)), confirmWithinMs))),
-      ]);
+      await Promise.race([nc.flush(), new Promise((_, reject) => (timer = setTimeout(() => reject(new BrokerUnavailable(`the event broker at ${this.url} did not confirm within ${confirmWithinMs} ms`)), confirmWithinMs)))]);
     } catch (err) {
       throw err instanceof BrokerUnavailable ? err : new BrokerUnavailable(`publishing to ${this.url} failed: ${(err as Error).message}`);
     } finally {

@@ -61,15 +61,9 @@ describe("@Authorized, checked in front of each field's resolver", () => {
   });
 
   it("refuses anonymous callers, other customers and partners, naming the field", async () => {
-    expect(codes(await ask(null, `{ account(customerId: "C1") { id } }`))).toEqual([
-      ["account", "UNAUTHENTICATED", "sign in to read Query.account; anonymous callers see the catalogue and list prices"],
-    ]);
-    expect(codes(await ask(customer("C2"), `{ account(customerId: "C1") { id } }`))).toEqual([
-      ["account", "FORBIDDEN", "a customer may read only their own data (Query.account of another customer)"],
-    ]);
-    expect(codes(await ask({ role: "partner", subject: "p1" }, `{ account(customerId: "C1") { id } }`))).toEqual([
-      ["account", "FORBIDDEN", "partners may not read customer data (Query.account)"],
-    ]);
+    expect(codes(await ask(null, `{ account(customerId: "C1") { id } }`))).toEqual([["account", "UNAUTHENTICATED", "sign in to read Query.account; anonymous callers see the catalogue and list prices"]]);
+    expect(codes(await ask(customer("C2"), `{ account(customerId: "C1") { id } }`))).toEqual([["account", "FORBIDDEN", "a customer may read only their own data (Query.account of another customer)"]]);
+    expect(codes(await ask({ role: "partner", subject: "p1" }, `{ account(customerId: "C1") { id } }`))).toEqual([["account", "FORBIDDEN", "partners may not read customer data (Query.account)"]]);
   });
 
   it("leaves no trace of the check in the subgraph's SDL", async () => {

@@ -8,15 +8,7 @@ const driverError = (fields: Record<string, unknown>, message = "boom") => Objec
 
 describe("silo URLs", () => {
   it("name their dialect by scheme, a bare path being a SQLite file", () => {
-    expect(["postgres://u@h/db", "postgresql://h/db", "mysql://h/db", "mariadb://h/db", "sqlite:./data/x.sqlite", "file:x.db", "./data/x.sqlite"].map(dialectOfUrl)).toEqual([
-      "postgres",
-      "postgres",
-      "mysql",
-      "mysql",
-      "sqlite",
-      "sqlite",
-      "sqlite",
-    ]);
+    expect(["postgres://u@h/db", "postgresql://h/db", "mysql://h/db", "mariadb://h/db", "sqlite:./data/x.sqlite", "file:x.db", "./data/x.sqlite"].map(dialectOfUrl)).toEqual(["postgres", "postgres", "mysql", "mysql", "sqlite", "sqlite", "sqlite"]);
     expect(() => dialectOfUrl("mssql://u:secret@h/db")).toThrow(/unsupported database URL scheme in "mssql:\/\/u:\*\*\*@h\/db"/);
   });
 });

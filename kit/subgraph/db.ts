@@ -150,9 +150,21 @@ export type SiloFailure = "unreachable" | "timeout";
 // Node socket errors, pg SQLSTATEs and mysql2 codes that mean "no usable
 // connection"; the driver's words, kept here so repositories need not know them.
 const UNREACHABLE_CODES = new Set([
-  "ECONNREFUSED", "ECONNRESET", "ECONNABORTED", "EPIPE", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "ENOTFOUND", "EAI_AGAIN",
-  "57P01", "57P02", "57P03", "53300", // pg: admin shutdown, crash shutdown, cannot connect now, too many connections
-  "28P01", "3D000", // pg: bad password, no such database
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ECONNABORTED",
+  "EPIPE",
+  "ETIMEDOUT",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "57P01",
+  "57P02",
+  "57P03",
+  "53300", // pg: admin shutdown, crash shutdown, cannot connect now, too many connections
+  "28P01",
+  "3D000", // pg: bad password, no such database
   "PROTOCOL_CONNECTION_LOST",
   "SQLITE_CANTOPEN",
 ]);

@@ -40,10 +40,7 @@ export interface FederatedSchema {
 
 export type ReferenceResolvers = Record<string, { __resolveReference(reference: any, context: any, info: any): unknown }>;
 
-export async function buildFederatedSchema(
-  options: Omit<BuildSchemaOptions, "skipCheck">,
-  referenceResolvers: ReferenceResolvers = {},
-): Promise<FederatedSchema> {
+export async function buildFederatedSchema(options: Omit<BuildSchemaOptions, "skipCheck">, referenceResolvers: ReferenceResolvers = {}): Promise<FederatedSchema> {
   // skipCheck: a subgraph may contribute only entity fields and no Query.
   const local = await buildSchema({ pubSub: NO_IN_PROCESS_PUBSUB, ...options, directives: [...(options.directives ?? []), cacheControlDirective], skipCheck: true });
   const sdl = `${FEDERATION_LINK}\n\n${printSchemaWithDirectives(local)}\n`;
@@ -73,10 +70,7 @@ function workingResolvers(resolverClasses: BuildSchemaOptions["resolvers"]): str
   const classes = new Set<unknown>(resolverClasses);
   const storage = getMetadataStorage();
   const typeNames = new Map<unknown, string>(storage.objectTypes.map((t) => [t.target, t.name]));
-  const coordinates = [
-    ...storage.queries.filter((q) => classes.has(q.target)).map((q) => `Query.${q.schemaName}`),
-    ...storage.mutations.filter((m) => classes.has(m.target)).map((m) => `Mutation.${m.schemaName}`),
-  ];
+  const coordinates = [...storage.queries.filter((q) => classes.has(q.target)).map((q) => `Query.${q.schemaName}`), ...storage.mutations.filter((m) => classes.has(m.target)).map((m) => `Mutation.${m.schemaName}`)];
   for (const f of storage.fieldResolvers) {
     const typeName = f.kind === "external" && classes.has(f.target) ? typeNames.get(f.getObjectType?.()) : undefined;
     if (typeName) coordinates.push(`${typeName}.${f.schemaName}`);

@@ -54,7 +54,7 @@ export class TouchPoint {
   @Field(() => Channel, { nullable: true, description: "The channel it came through, where the unit records one." })
   channel?: Channel | null;
 
-  @Field({ description: "What kind of touch point, e.g. \"booking\", \"invoice\", \"order\", \"redemption\"." })
+  @Field({ description: 'What kind of touch point, e.g. "booking", "invoice", "order", "redemption".' })
   kind!: string;
 
   @Field({ description: "One line a person reads." })

@@ -8,14 +8,14 @@ import { INHERIT } from "../cache-hints";
  * (which drivers hand back as strings, or as numbers on SQLite); both are
  * mapped here. Arithmetic is done in integer minor units, never in floats.
  */
-@ObjectType({ description: "An exact amount of money: a decimal string (e.g. \"129.90\") and an ISO-4217 currency. Shared by every unit." })
+@ObjectType({ description: 'An exact amount of money: a decimal string (e.g. "129.90") and an ISO-4217 currency. Shared by every unit.' })
 @Directive("@shareable")
 @Directive(INHERIT)
 export class Money {
-  @Field({ description: "Decimal amount with two places, e.g. \"129.90\". Never a float." })
+  @Field({ description: 'Decimal amount with two places, e.g. "129.90". Never a float.' })
   amount!: string;
 
-  @Field({ description: "ISO-4217 currency code, e.g. \"EUR\"." })
+  @Field({ description: 'ISO-4217 currency code, e.g. "EUR".' })
   currency!: string;
 
   static of(minor: bigint, currency: string): Money {

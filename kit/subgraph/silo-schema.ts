@@ -41,20 +41,14 @@ export async function siloSchema(db: Knex): Promise<SiloSchema> {
   let rows: { table_name: string; column_name: string }[];
   switch (dialectOf(db)) {
     case "sqlite":
-      rows = await db.raw(
-        "select m.name as table_name, p.name as column_name from sqlite_master m join pragma_table_info(m.name) p where m.type in ('table', 'view') and m.name not like 'sqlite_%' order by m.name, p.cid",
-      );
+      rows = await db.raw("select m.name as table_name, p.name as column_name from sqlite_master m join pragma_table_info(m.name) p where m.type in ('table', 'view') and m.name not like 'sqlite_%' order by m.name, p.cid");
       break;
     case "postgres":
-      rows = (
-        await db.raw("select table_name, column_name from information_schema.columns where table_schema = current_schema() order by table_name, ordinal_position")
-      ).rows;
+      rows = (await db.raw("select table_name, column_name from information_schema.columns where table_schema = current_schema() order by table_name, ordinal_position")).rows;
       break;
     case "mysql":
       // MySQL 8 names these columns in upper case; alias them.
-      [rows] = await db.raw(
-        "select table_name as table_name, column_name as column_name from information_schema.columns where table_schema = database() order by table_name, ordinal_position",
-      );
+      [rows] = await db.raw("select table_name as table_name, column_name as column_name from information_schema.columns where table_schema = database() order by table_name, ordinal_position");
       break;
   }
   const out = new Map<string, string[]>();

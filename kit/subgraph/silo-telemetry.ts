@@ -101,9 +101,7 @@ export function observeSilo(db: Knex, unit: string, registry: Registry): void {
     const current = scope.getStore();
     const method = current?.method ?? UNATTRIBUTED;
     // The statement's text without its values: bindings stay out of traces.
-    const span = tracingEnabled()
-      ? spans.startSpan(`sql ${method}`, { kind: SpanKind.CLIENT, attributes: { "db.system": system, "db.operation": query.method, "db.statement": query.sql?.slice(0, 2000), "code.function": method } })
-      : undefined;
+    const span = tracingEnabled() ? spans.startSpan(`sql ${method}`, { kind: SpanKind.CLIENT, attributes: { "db.system": system, "db.operation": query.method, "db.statement": query.sql?.slice(0, 2000), "code.function": method } }) : undefined;
     // A statement that never reports back must not grow this map for ever.
     if (pending.size > 10_000) pending.clear();
     pending.set(uid, { started: performance.now(), method, request: current?.request, span });

@@ -20,13 +20,7 @@ describe("prepared statements kept per SQLite connection", () => {
     // At most two kept, the oldest going first: the insert, once the count came in.
     expect(conn.prepare("select count(*) as n from t").get()).toEqual({ n: 2 });
     conn.prepare("insert into t values (?, ?)").run(3, "c");
-    expect(prepares).toEqual([
-      "create table t (id integer, name text)",
-      "insert into t values (?, ?)",
-      "select name from t where id in (?, ?) order by id",
-      "select count(*) as n from t",
-      "insert into t values (?, ?)",
-    ]);
+    expect(prepares).toEqual(["create table t (id integer, name text)", "insert into t values (?, ?)", "select name from t where id in (?, ?) order by id", "select count(*) as n from t", "insert into t values (?, ?)"]);
     conn.close();
   });
 

@@ -36,7 +36,6 @@ export function requireChannel(base: RequestBase): Channel {
   return base.channel;
 }
 
-
 export interface SubgraphOptions<C extends BaseContext> {
   /** Subgraph name as in the manifest, e.g. "bookings". */
   name: string;

@@ -54,8 +54,6 @@ export type UnitSettings<P extends string> = { [K in `${P}_PORT` | `${P}_DB_POOL
   [K in `${P}_HOST` | `${P}_DB_URL` | `${P}_BROKER_URL`]: Setting<string>;
 } & { [K in `${P}_REQUIRE_SIGNATURE` | `${P}_DB_MIGRATE` | `${P}_BENCH_COUNTERS`]: Setting<boolean> } & { [K in `${P}_UNSIGNED_AS`]: Setting<string> } & { [K in `${P}_LOG_LEVEL`]: Setting<LogLevel> } & typeof sharedSettings;
 
-
-
 export function unitSettings<P extends string>(prefix: P, name: string, port: number): UnitSettings<P> {
   return {
     [`${prefix}_PORT`]: integer(`Port the ${name} subgraph listens on.`, port, 0, 65535),
@@ -66,7 +64,10 @@ export function unitSettings<P extends string>(prefix: P, name: string, port: nu
     [`${prefix}_DB_MIGRATE`]: flag("Create and migrate the unit's tables at start and seed an empty silo; false: use an existing database as it is, only checking the tables and columns the unit reads.", true),
     [`${prefix}_SEED`]: integer("Demo seed written into an empty silo (only when migrating); 0 leaves an empty silo empty.", 42, 0),
     [`${prefix}_REQUIRE_SIGNATURE`]: flag("Answer only requests signed by the gateway. Off only for benchmarks on loopback; production refuses it.", true),
-    [`${prefix}_UNSIGNED_AS`]: text("Benchmarks only, with REQUIRE_SIGNATURE=false: the identity (`role:subject`, e.g. `agent:bench`) an unsigned request is read as, so stock gateways that cannot sign see what a signed agent sees; empty: anonymous. Production refuses it.", ""),
+    [`${prefix}_UNSIGNED_AS`]: text(
+      "Benchmarks only, with REQUIRE_SIGNATURE=false: the identity (`role:subject`, e.g. `agent:bench`) an unsigned request is read as, so stock gateways that cannot sign see what a signed agent sees; empty: anonymous. Production refuses it.",
+      "",
+    ),
     [`${prefix}_BENCH_COUNTERS`]: flag("Benchmarks only: count GraphQL requests and serve the count at GET /bench/fetches (POST resets it). Production refuses it.", false),
     [`${prefix}_SIGNATURE_MAX_AGE_MS`]: integer("How old a gateway signature may be (clock skew included).", 30_000, 1000),
     [`${prefix}_LOG_LEVEL`]: oneOf("Log level; `info` writes one line per request.", LOG_LEVELS, "info"),
@@ -192,10 +193,7 @@ export async function bootSubgraph<C extends BaseContext, R>(o: BootOptions<C, R
     const missing = describeGap(gap);
     if (missing) {
       const key = o.name.toUpperCase();
-      throw new Error(
-        `the ${o.name} silo at ${redactUrl(o.runtime.dbUrl)} lacks what the ${o.name} subgraph reads: ${missing}. ` +
-          `Point ${key}_DB_URL at the unit's database, or let the unit create its tables (${key}_DB_MIGRATE=true).`,
-      );
+      throw new Error(`the ${o.name} silo at ${redactUrl(o.runtime.dbUrl)} lacks what the ${o.name} subgraph reads: ${missing}. ` + `Point ${key}_DB_URL at the unit's database, or let the unit create its tables (${key}_DB_MIGRATE=true).`);
     }
     // Before the schema is built: resolvers get spans only if tracing is on by then.
     startTracing(o.name, o.runtime.tracing);

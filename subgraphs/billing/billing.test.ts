@@ -36,11 +36,9 @@ describe("billing subgraph over a fresh SQLite silo", () => {
   it("resolves a batch of entity representations with null for unknown ids, in few statements", async () => {
     const ids = ["C000002", "C999999", "C000003"];
     const statements = countStatements(billing.db);
-    const { data, errors } = await execute(
-      billing.subgraph,
-      `query($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { id name invoices { number lines { description } } } } }`,
-      { r: ids.map((id) => ({ __typename: "Customer", id })) },
-    );
+    const { data, errors } = await execute(billing.subgraph, `query($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { id name invoices { number lines { description } } } } }`, {
+      r: ids.map((id) => ({ __typename: "Customer", id })),
+    });
     statements.stop();
     expect(errors).toBeUndefined();
     expect(data!._entities.map((e: { id: string } | null) => e?.id ?? null)).toEqual(["C000002", null, "C000003"]);

@@ -33,7 +33,10 @@ describe("bookings subgraph over a fresh SQLite silo", () => {
     expect(errors).toBeUndefined();
     const maria = data!._entities[0];
     expect(maria).toMatchObject({ id: "C000001", stayCount: 5, preferences: [{ preference: "feather-free pillows", notedAt: "2023-05-12T16:05:00.000Z", channel: "STORE" }] });
-    expect(maria.completed).toEqual([{ id: "BK0002927", status: "COMPLETED" }, { id: "BK0002926", status: "COMPLETED" }]);
+    expect(maria.completed).toEqual([
+      { id: "BK0002927", status: "COMPLETED" },
+      { id: "BK0002926", status: "COMPLETED" },
+    ]);
     expect(maria.bookings).toHaveLength(6);
     // Newest arrival first; Lisbon is UTC+0 in December and UTC+1 in September.
     expect(maria.bookings[0]).toEqual({
@@ -57,7 +60,12 @@ describe("bookings subgraph over a fresh SQLite silo", () => {
     expect(errors).toBeUndefined();
     const points = data!._entities[0].bookingsTouchPoints;
     expect(points).toHaveLength(7);
-    expect(points.map((p: { at: string }) => p.at)).toEqual(points.map((p: { at: string }) => p.at).sort().reverse());
+    expect(points.map((p: { at: string }) => p.at)).toEqual(
+      points
+        .map((p: { at: string }) => p.at)
+        .sort()
+        .reverse(),
+    );
     expect(points).toContainEqual({ at: "2023-05-12T16:05:00.000Z", unit: "BOOKINGS", channel: "STORE", kind: "preference", summary: 'Stay preference noted: "feather-free pillows"', ref: expect.any(String) });
     expect(points).toContainEqual(expect.objectContaining({ kind: "booking", ref: "BK0002927", summary: "Booked Harbour House Lisbon, 3 nights from 2025-09-15 (completed)" }));
   });

@@ -46,7 +46,14 @@ describe("care subgraph over a fresh SQLite silo", () => {
     expect(tom).toMatchObject({ openCaseCount: 0, cases: [{ id: "CS-000001", status: "RESOLVED", topic: "Charged twice for order" }] });
     expect(tom.cases[0].history.at(-1)).toMatchObject({ kind: "resolution", direction: "OUTBOUND" });
     expect(jonas).toEqual({ id: "C000004", openCaseCount: 0, cases: [], careTouchPoints: [] });
-    expect(maria.careTouchPoints[0]).toEqual({ at: "2025-09-17T09:30:00.000Z", unit: "CARE", channel: "CALL_CENTER", kind: "care-proposal", summary: "Noisy room at Harbour House Lisbon: Offered a 10% voucher on the next stay (declined: wants a refund of one night)", ref: "CS-000002" });
+    expect(maria.careTouchPoints[0]).toEqual({
+      at: "2025-09-17T09:30:00.000Z",
+      unit: "CARE",
+      channel: "CALL_CENTER",
+      kind: "care-proposal",
+      summary: "Noisy room at Harbour House Lisbon: Offered a 10% voucher on the next stay (declined: wants a refund of one night)",
+      ref: "CS-000002",
+    });
   });
 
   it("reads a batch of customers in a fixed number of statements, however many there are", async () => {
@@ -63,7 +70,10 @@ describe("care subgraph over a fresh SQLite silo", () => {
 
   it("filters cases by status", async () => {
     const { data } = await execute(care.subgraph, `query($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { open: cases(status: OPEN) { id } resolved: cases(status: RESOLVED, first: 1) { id } } } }`, customers("C000001", "C000002"));
-    expect(data!._entities).toEqual([{ open: [{ id: "CS-000002" }], resolved: [] }, { open: [], resolved: [{ id: "CS-000001" }] }]);
+    expect(data!._entities).toEqual([
+      { open: [{ id: "CS-000002" }], resolved: [] },
+      { open: [], resolved: [{ id: "CS-000001" }] },
+    ]);
   });
 
   it("logs a contact on a new case and on an open case exactly once per key, then resolves it exactly once", async () => {
@@ -133,7 +143,10 @@ describe("care subgraph over a fresh SQLite silo", () => {
     expect((await execute(care.subgraph, LOG, { customerId: "C000001", caseId: "CS-000002", kind: "complaint", summary: "still noisy" }, maria)).errors?.[0].extensions?.code).toBe("FORBIDDEN");
     expect((await execute(care.subgraph, RESOLVE, { caseId: "CS-000002" }, maria)).errors?.[0].extensions?.code).toBe("FORBIDDEN");
     // Nor partners or anonymous callers, on any channel; and none of them reads a case.
-    for (const [identity, code] of [[{ role: "partner", subject: "travel-co" }, "FORBIDDEN"], [null, "UNAUTHENTICATED"]] as [never, string][]) {
+    for (const [identity, code] of [
+      [{ role: "partner", subject: "travel-co" }, "FORBIDDEN"],
+      [null, "UNAUTHENTICATED"],
+    ] as [never, string][]) {
       const as = { identity, channel: "PARTNER" as never };
       expect((await execute(care.subgraph, LOG, { customerId: "C000001", caseId: "CS-000002", kind: "complaint", summary: "still noisy" }, as)).errors?.[0].extensions?.code).toBe(code);
       expect((await execute(care.subgraph, RESOLVE, { caseId: "CS-000002" }, as)).errors?.[0].extensions?.code).toBe(code);

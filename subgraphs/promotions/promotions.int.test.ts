@@ -24,7 +24,12 @@ const OPERATIONS = {
   catalogue: { query: `{ publicOffers { code kind percentOff amountOff { amount currency } validFrom validUntil } offer(code: "GOLD-BREAKFAST") { code requiresTier minStays } }` },
   prices: {
     query: `query($r: [_Any!]!) { _entities(representations: $r) { ... on Product { sku price(customerId: "C000001") { list { amount } discount { amount } final { amount } appliedOffer { code } } } ... on Quote { id total { amount } } } }`,
-    variables: { r: [{ __typename: "Product", sku: "SKU-0002", category: "Home", listPrice: { amount: "49.99", currency: "EUR" } }, { __typename: "Quote", id: "C000001|SKU-0002*2", basket: [{ sku: "SKU-0002", quantity: 2, category: "Home", listPrice: { amount: "49.99", currency: "EUR" } }] }] },
+    variables: {
+      r: [
+        { __typename: "Product", sku: "SKU-0002", category: "Home", listPrice: { amount: "49.99", currency: "EUR" } },
+        { __typename: "Quote", id: "C000001|SKU-0002*2", basket: [{ sku: "SKU-0002", quantity: 2, category: "Home", listPrice: { amount: "49.99", currency: "EUR" } }] },
+      ],
+    },
   },
 };
 
@@ -47,30 +52,35 @@ async function redeemFromIndia(url: string, dialect: Dialect): Promise<void> {
   }
 }
 
-describeOnEveryDialect("promotions", (url) => unit.create(unit.loadConfig({ PROMOTIONS_DB_URL: url }), { clock: () => NOW }), OPERATIONS, (booted) => {
-  it("keeps minor units exact and reads timestamps written in another zone as UTC on each dialect", () =>
-    expectEveryDialectToRead(
-      booted(),
-      async ({ dialect, server, url }) => {
-        await server.db("promo_offer").insert({ offer_code: "X-EXACT", headline: "Exact", body_text: "Exact money off", offer_kind: "PRICE", amount_off_minor: 2147483647, currency: "EUR", valid_from: "2026-01-01", valid_to: "2026-12-31" });
-        await redeemFromIndia(url, dialect);
-      },
-      { query: `query($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { redemptions { redeemedAt offer { amountOff { amount } validUntil } } } } }`, variables: { r: [customer("C900001")] } },
-      { _entities: [{ redemptions: [{ redeemedAt: "2026-07-01T12:00:00.000Z", offer: { amountOff: { amount: "21474836.47" }, validUntil: "2026-12-31T23:59:59.999Z" } }] }] },
-    ));
+describeOnEveryDialect(
+  "promotions",
+  (url) => unit.create(unit.loadConfig({ PROMOTIONS_DB_URL: url }), { clock: () => NOW }),
+  OPERATIONS,
+  (booted) => {
+    it("keeps minor units exact and reads timestamps written in another zone as UTC on each dialect", () =>
+      expectEveryDialectToRead(
+        booted(),
+        async ({ dialect, server, url }) => {
+          await server.db("promo_offer").insert({ offer_code: "X-EXACT", headline: "Exact", body_text: "Exact money off", offer_kind: "PRICE", amount_off_minor: 2147483647, currency: "EUR", valid_from: "2026-01-01", valid_to: "2026-12-31" });
+          await redeemFromIndia(url, dialect);
+        },
+        { query: `query($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { redemptions { redeemedAt offer { amountOff { amount } validUntil } } } } }`, variables: { r: [customer("C900001")] } },
+        { _entities: [{ redemptions: [{ redeemedAt: "2026-07-01T12:00:00.000Z", offer: { amountOff: { amount: "21474836.47" }, validUntil: "2026-12-31T23:59:59.999Z" } }] }] },
+      ));
 
-  it("commits each write with its event, on each dialect", async () => {
-    for (const { server } of booted()) {
-      const outbox = new Outbox("promotions", promotionsOutbox, server.db);
-      const redemptions = new RedemptionRepository(server.db, outbox);
-      const consent = new ConsentRepository(server.db, outbox);
-      const redeem = (customerId: string) => redemptions.record({ customerId, offerCode: "SILVER-20", channel: Channel.STORE, at: NOW, idempotencyKey: null, singleUse: false, needsEmailConsent: false });
-      const how = { channel: Channel.CALL_CENTER, actor: "agent", at: NOW };
+    it("commits each write with its event, on each dialect", async () => {
+      for (const { server } of booted()) {
+        const outbox = new Outbox("promotions", promotionsOutbox, server.db);
+        const redemptions = new RedemptionRepository(server.db, outbox);
+        const consent = new ConsentRepository(server.db, outbox);
+        const redeem = (customerId: string) => redemptions.record({ customerId, offerCode: "SILVER-20", channel: Channel.STORE, at: NOW, idempotencyKey: null, singleUse: false, needsEmailConsent: false });
+        const how = { channel: Channel.CALL_CENTER, actor: "agent", at: NOW };
 
-      await redeem("C900002");
-      await consent.set("C900002", { sms: true, push: true }, how);
-      await consent.set("C900002", { sms: true }, how); // no change: no write, no event
-      expect(await recordedKinds(server.db, promotionsOutbox, "C900002")).toEqual(["offer-redeemed", "consent-changed"]);
-    }
-  });
-});
+        await redeem("C900002");
+        await consent.set("C900002", { sms: true, push: true }, how);
+        await consent.set("C900002", { sms: true }, how); // no change: no write, no event
+        expect(await recordedKinds(server.db, promotionsOutbox, "C900002")).toEqual(["offer-redeemed", "consent-changed"]);
+      }
+    });
+  },
+);

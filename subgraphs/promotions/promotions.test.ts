@@ -30,11 +30,7 @@ describe("promotions subgraph over a fresh SQLite silo", () => {
   });
 
   it("decides offers from the facts other units hand over via @requires", async () => {
-    const reps = [
-      customerRep("C000001", { stayCount: 5, loyaltyStanding: { tier: "GOLD" } }),
-      customerRep("C000002", { loyaltyStanding: { tier: "SILVER" } }),
-      customerRep("C000003"),
-    ];
+    const reps = [customerRep("C000001", { stayCount: 5, loyaltyStanding: { tier: "GOLD" } }), customerRep("C000002", { loyaltyStanding: { tier: "SILVER" } }), customerRep("C000003")];
     const { data, errors } = await execute(promotions.subgraph, ENTITIES, { r: reps });
     expect(errors).toBeUndefined();
     const [maria, tom, aisha] = data!._entities.map((c: { offers: { code: string }[] }) => c.offers.map((o) => o.code));
@@ -78,9 +74,15 @@ describe("promotions subgraph over a fresh SQLite silo", () => {
 
   it("refuses a price or a quote without retail's list prices, naming retail", async () => {
     const { data, errors } = await execute(promotions.subgraph, ENTITIES, {
-      r: [{ __typename: "Product", sku: "SKU-0002", category: null, listPrice: null }, { __typename: "Quote", id: "C000001|SKU-0002*2", basket: null }],
+      r: [
+        { __typename: "Product", sku: "SKU-0002", category: null, listPrice: null },
+        { __typename: "Quote", id: "C000001|SKU-0002*2", basket: null },
+      ],
     });
-    expect(data!._entities).toEqual([{ sku: "SKU-0002", price: null }, { id: "C000001|SKU-0002*2", total: null }]);
+    expect(data!._entities).toEqual([
+      { sku: "SKU-0002", price: null },
+      { id: "C000001|SKU-0002*2", total: null },
+    ]);
     expect(errors!.map((e) => e.extensions)).toEqual([
       { code: "UNAVAILABLE", unit: "retail" },
       { code: "UNAVAILABLE", unit: "retail" },
@@ -99,7 +101,10 @@ describe("promotions subgraph over a fresh SQLite silo", () => {
   it("prices products and quotes with one engine, from list prices handed over", async () => {
     const basket = [{ sku: "SKU-0002", quantity: 2, category: "Home", listPrice: { amount: "49.99", currency: "EUR" } }];
     const { data, errors } = await execute(promotions.subgraph, ENTITIES, {
-      r: [{ __typename: "Product", sku: "SKU-0002", category: "Home", listPrice: { amount: "49.99", currency: "EUR" } }, { __typename: "Quote", id: "C000001|SKU-0002*2", basket }],
+      r: [
+        { __typename: "Product", sku: "SKU-0002", category: "Home", listPrice: { amount: "49.99", currency: "EUR" } },
+        { __typename: "Quote", id: "C000001|SKU-0002*2", basket },
+      ],
     });
     expect(errors).toBeUndefined();
     expect(data!._entities[0].price).toEqual({ final: { amount: "44.99" }, appliedOffer: { code: "NEWS10HOME" } });
@@ -138,7 +143,12 @@ describe("promotions subgraph over a fresh SQLite silo", () => {
       { salesContact: null },
     ]);
     expect(errors!.map((e) => [e.path, e.extensions])).toEqual([[["_entities", 3, "salesContact"], { code: "UNAVAILABLE", unit: "care" }]]);
-    const asCustomer = await execute(promotions.subgraph, `query($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { salesContact { allowed } } } }`, { r: [customerRep("C000001", { openCaseCount: 0 })] }, { identity: { role: "customer", subject: "C000001", customerId: "C000001" } as never });
+    const asCustomer = await execute(
+      promotions.subgraph,
+      `query($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { salesContact { allowed } } } }`,
+      { r: [customerRep("C000001", { openCaseCount: 0 })] },
+      { identity: { role: "customer", subject: "C000001", customerId: "C000001" } as never },
+    );
     expect(asCustomer.errors?.[0].extensions?.code).toBe("FORBIDDEN");
   });
 });

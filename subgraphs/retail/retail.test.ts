@@ -173,7 +173,12 @@ describe("retail subgraph over a fresh SQLite silo", () => {
 
   it("hands other units a loyalty standing that is never null when retail answers, and answers me from the token", async () => {
     const standing = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { loyalty { tier } loyaltyStanding { tier } } } }`;
-    const { data, errors } = await execute(retail.subgraph, standing, { r: [{ __typename: "Customer", id: "C000001" }, { __typename: "Customer", id: "C000003" }] });
+    const { data, errors } = await execute(retail.subgraph, standing, {
+      r: [
+        { __typename: "Customer", id: "C000001" },
+        { __typename: "Customer", id: "C000003" },
+      ],
+    });
     expect(errors).toBeUndefined();
     // A non-member: loyalty is null, the standing says so (null means only "retail did not answer").
     expect(data!._entities).toEqual([

@@ -33,7 +33,14 @@ async function statementsFor(graph: InProcessGraph): Promise<Counts> {
 }
 
 const render = (title: string, perSize: Counts) =>
-  `${title}\n${[...perSize].map(([n, counts]) => `${String(n).padStart(3)} customers: ${Object.entries(counts).map(([u, c]) => `${u}=${c}`).join(" ")} total=${Object.values(counts).reduce((a, b) => a + b, 0)}`).join("\n")}\n`;
+  `${title}\n${[...perSize]
+    .map(
+      ([n, counts]) =>
+        `${String(n).padStart(3)} customers: ${Object.entries(counts)
+          .map(([u, c]) => `${u}=${c}`)
+          .join(" ")} total=${Object.values(counts).reduce((a, b) => a + b, 0)}`,
+    )
+    .join("\n")}\n`;
 
 describe("batching across the graph", () => {
   let unshared: Counts;

@@ -22,7 +22,11 @@ describe("the bench harness", () => {
 
   it("runs a short load through each with zero errors and counts subgraph fetches", async () => {
     for (const g of stack.gateways) {
-      const m = await measure({ url: g.url, pid: g.pid, authorization: stack.authorization, callers: stack.callers, takeFetches: stack.takeFetches }, CASES.find((c) => c.key === "b")!, { seconds: 1, connections: 4 });
+      const m = await measure(
+        { url: g.url, pid: g.pid, authorization: stack.authorization, callers: stack.callers, takeFetches: stack.takeFetches },
+        CASES.find((c) => c.key === "b")!,
+        { seconds: 1, connections: 4 },
+      );
       expect({ gateway: g.key, errors: m.errors, firstError: m.firstError }).toEqual({ gateway: g.key, errors: 0, firstError: undefined });
       expect(m.requests).toBeGreaterThan(0);
       expect(m.fetchesPerRequest).toBeGreaterThan(0);

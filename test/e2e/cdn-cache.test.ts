@@ -38,7 +38,16 @@ describeWithNginx("a CDN (nginx) in front of the gateway", () => {
     writeFileSync(join(dir, "nginx.conf"), nginxConf(dir, port, new URL(stack.gatewayUrl).port));
     nginx = spawn(NGINX!, ["-p", dir, "-c", join(dir, "nginx.conf")], { stdio: ["ignore", "ignore", "pipe"] });
     cdn = `http://127.0.0.1:${port}/graphql`;
-    await eventually("nginx answering", () => fetch(`http://127.0.0.1:${port}/health`).then((r) => r.status, () => 0), (status) => status === 200, 10_000);
+    await eventually(
+      "nginx answering",
+      () =>
+        fetch(`http://127.0.0.1:${port}/health`).then(
+          (r) => r.status,
+          () => 0,
+        ),
+      (status) => status === 200,
+      10_000,
+    );
   }, 120_000);
 
   afterAll(async () => {
@@ -104,7 +113,9 @@ describeWithNginx("a CDN (nginx) in front of the gateway", () => {
     const db = createSilo(stack.siloUrls.get("retail")!);
     const [{ list_price: original }] = await db("rt_product").where({ sku: "SKU-0001" }).select("list_price");
     try {
-      await db("rt_product").where({ sku: "SKU-0001" }).update({ list_price: Number(original) + 10 });
+      await db("rt_product")
+        .where({ sku: "SKU-0001" })
+        .update({ list_price: Number(original) + 10 });
       const changed = await get({ query: PRICE }, { "if-none-match": etag });
       expect(changed.status).toBe(200);
       const after = (await json(changed)).data.product.listPrice;

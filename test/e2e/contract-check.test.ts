@@ -31,10 +31,14 @@ describe("npm run contract-check", () => {
 
   it("fails a unit whose code removed a field clients had, and passes one whose code only adds", async () => {
     // Committed: Offer had legacyCode, which promotions' code no longer has.
-    writeFileSync(join(dir, "supergraph.graphql"), committed.replace(/(type Offer\n[^{]*\{\n)/, '$1  legacyCode: String @join__field(graph: PROMOTIONS)\n\n'));
+    writeFileSync(join(dir, "supergraph.graphql"), committed.replace(/(type Offer\n[^{]*\{\n)/, "$1  legacyCode: String @join__field(graph: PROMOTIONS)\n\n"));
     const removed = await check("promotions", dir);
     expect(removed.code).toBe(1);
-    expect(removed.out).toContain(`promotions from code composes with ${unitNames().filter((u) => u !== "promotions").join(", ")} as in `);
+    expect(removed.out).toContain(
+      `promotions from code composes with ${unitNames()
+        .filter((u) => u !== "promotions")
+        .join(", ")} as in `,
+    );
     expect(removed.out).toMatch(/✗ Offer\.legacyCode was removed\.\s+\(FIELD_REMOVED\)/);
     expect(removed.out).toMatch(/do not deploy promotions alone/);
 

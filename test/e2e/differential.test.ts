@@ -60,7 +60,11 @@ describe("random operations: own gateway under both planners against stock Apoll
     const strip = (value: unknown): unknown => {
       if (Array.isArray(value)) return value.map(strip);
       if (value === null || typeof value !== "object") return value;
-      return Object.fromEntries(Object.entries(value).filter(([k]) => !keys.has(k)).map(([k, v]) => [k, strip(v)]));
+      return Object.fromEntries(
+        Object.entries(value)
+          .filter(([k]) => !keys.has(k))
+          .map(([k, v]) => [k, strip(v)]),
+      );
     };
     return { data: strip(answer.data), errors: answer.errors?.filter((e) => !e.path?.some((p) => typeof p === "string" && keys.has(p))) };
   };

@@ -61,34 +61,38 @@ describe("every unit fails alone (five real processes)", () => {
 
   const cases = UNITS.flatMap((unit) => MODES.map((mode): [string, (typeof MODES)[number]] => [unit, mode]));
 
-  it.each(cases)("with %s %s, every worked example keeps every field that does not depend on it", async (unit, mode) => {
-    const proc = stack.procs.get(unit)!;
-    if (mode === "stopped") {
-      proc.child.kill("SIGKILL");
-      await proc.exited;
-    } else {
-      proc.child.kill("SIGSTOP");
-    }
-    try {
-      for (const example of EXAMPLES) {
-        const answer = await ask(example);
-        const before = baseline.get(example.title)!;
-        const label = `${unit} ${mode}: "${example.title}"`;
-        // Never the whole response: a 200 with data, whatever failed.
-        expect({ label, status: answer.status, data: answer.data === null || answer.data === undefined ? "none" : "some" }).toEqual({ label, status: 200, data: "some" });
-        expect({ label, missing: missingUnaffected(before.data, answer.data, dependencies.get(example.title)!, unit) }).toEqual({ label, missing: [] });
-        const lost = JSON.stringify(answer.data) !== JSON.stringify(before.data);
-        // What is lost is the unit's, and the errors say so: each names the unit that failed, never another.
-        if (lost) expect({ label, naming: answer.errors.some((e) => e.extensions?.unit === unit) }).toEqual({ label, naming: true });
-        expect({ label, others: answer.errors.filter((e) => e.extensions?.unit !== unit).map((e) => e.message) }).toEqual({ label, others: [] });
-        seen.push(`  ${label}: ${lost ? `lost ${lostPaths(before.data, answer.data).join(", ")}` : "nothing lost"}; errors ${[...new Set(answer.errors.map((e) => `${e.extensions?.code}/${e.extensions?.unit}`))].join(" ") || "none"}`);
+  it.each(cases)(
+    "with %s %s, every worked example keeps every field that does not depend on it",
+    async (unit, mode) => {
+      const proc = stack.procs.get(unit)!;
+      if (mode === "stopped") {
+        proc.child.kill("SIGKILL");
+        await proc.exited;
+      } else {
+        proc.child.kill("SIGSTOP");
       }
-    } finally {
-      if (mode === "stopped") await stack.restart(unit);
-      else proc.child.kill("SIGCONT");
-    }
-    await retryUntil(allAnswered, Boolean, 20_000);
-  }, 90_000);
+      try {
+        for (const example of EXAMPLES) {
+          const answer = await ask(example);
+          const before = baseline.get(example.title)!;
+          const label = `${unit} ${mode}: "${example.title}"`;
+          // Never the whole response: a 200 with data, whatever failed.
+          expect({ label, status: answer.status, data: answer.data === null || answer.data === undefined ? "none" : "some" }).toEqual({ label, status: 200, data: "some" });
+          expect({ label, missing: missingUnaffected(before.data, answer.data, dependencies.get(example.title)!, unit) }).toEqual({ label, missing: [] });
+          const lost = JSON.stringify(answer.data) !== JSON.stringify(before.data);
+          // What is lost is the unit's, and the errors say so: each names the unit that failed, never another.
+          if (lost) expect({ label, naming: answer.errors.some((e) => e.extensions?.unit === unit) }).toEqual({ label, naming: true });
+          expect({ label, others: answer.errors.filter((e) => e.extensions?.unit !== unit).map((e) => e.message) }).toEqual({ label, others: [] });
+          seen.push(`  ${label}: ${lost ? `lost ${lostPaths(before.data, answer.data).join(", ")}` : "nothing lost"}; errors ${[...new Set(answer.errors.map((e) => `${e.extensions?.code}/${e.extensions?.unit}`))].join(" ") || "none"}`);
+        }
+      } finally {
+        if (mode === "stopped") await stack.restart(unit);
+        else proc.child.kill("SIGCONT");
+      }
+      await retryUntil(allAnswered, Boolean, 20_000);
+    },
+    90_000,
+  );
 
   /** Runs `check` with `unit` killed, then restarts it and waits until the graph answers in full again. */
   async function whileDown(unit: string, check: () => Promise<void>): Promise<void> {

@@ -182,7 +182,10 @@ function graphSuite(kind: SiloKind): void {
         } finally {
           await stack.silos.restore(unit);
         }
-        const back = await retryUntil(() => stack.query(query), (r) => r.errors === undefined);
+        const back = await retryUntil(
+          () => stack.query(query),
+          (r) => r.errors === undefined,
+        );
         expect(back.data).toEqual(healthy.data);
         expect(stack.procs.get(unit)!.child.exitCode).toBeNull(); // the same process: no restart needed
       });

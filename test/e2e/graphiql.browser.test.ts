@@ -68,7 +68,11 @@ function isLocal(raw: string): boolean {
 
       await page.locator(".graphiql-execute-button").click();
       // Monaco renders spaces as no-break spaces, which \s matches.
-      await page.locator(".graphiql-response").getByText(/Maria\sSchmidt/).first().waitFor({ timeout: 30_000 });
+      await page
+        .locator(".graphiql-response")
+        .getByText(/Maria\sSchmidt/)
+        .first()
+        .waitFor({ timeout: 30_000 });
       const result = ((await page.locator(".graphiql-response").textContent()) ?? "").replace(/\s/g, " ");
       expect(result).toContain("feather-free pillows");
       expect(result).not.toContain("errors");
@@ -77,7 +81,10 @@ function isLocal(raw: string): boolean {
       await page.getByRole("button", { name: "A partner's catalogue: products, prices, public offers" }).click();
       await page.getByRole("tab", { name: "PartnerCatalogue" }).nth(1).waitFor();
       await page.locator(".graphiql-execute-button").click();
-      await page.locator(".graphiql-response").getByText(/"totalCount"/).waitFor({ timeout: 30_000 });
+      await page
+        .locator(".graphiql-response")
+        .getByText(/"totalCount"/)
+        .waitFor({ timeout: 30_000 });
 
       // The Explain pane: the last run's cost, its fetches (retail's catalogue page), its nulls and its plan.
       await page.getByRole("button", { name: "Show Explain" }).click();
@@ -95,7 +102,10 @@ function isLocal(raw: string): boolean {
       // Back on the 360° view: a run of it lists each unit's fetch, bookings among them.
       await tab("Customer360").click();
       // Run it once its editor shows it, not the tab left behind.
-      await page.getByText(/query\sCustomer360\(/).first().waitFor();
+      await page
+        .getByText(/query\sCustomer360\(/)
+        .first()
+        .waitFor();
       await page.locator(".graphiql-execute-button").click();
       await fetches.getByRole("cell", { name: "bookings", exact: true }).first().waitFor({ timeout: 30_000 });
       for (const unit of ["billing", "retail", "promotions"]) expect(await fetches.getByRole("cell", { name: unit, exact: true }).count()).toBeGreaterThan(0);

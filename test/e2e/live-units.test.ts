@@ -60,7 +60,27 @@ test("a redemption at the till reaches the call centre's open screen with a fres
     .subscribe({
       query: gql`
         subscription Follow($id: ID!) {
-          customerChanged(id: $id) { at unit kind customer { id name offers { code } redemptions { offer { code } channel } loyalty { tier } } }
+          customerChanged(id: $id) {
+            at
+            unit
+            kind
+            customer {
+              id
+              name
+              offers {
+                code
+              }
+              redemptions {
+                offer {
+                  code
+                }
+                channel
+              }
+              loyalty {
+                tier
+              }
+            }
+          }
         }
       `,
       variables: { id: "C000002" },
@@ -102,10 +122,7 @@ test("a complaint logged in care and its resolution reach the agent's and the cu
     const stop = client.subscribe({ query, variables: { id: "C000002" } }, { next: (r) => void seen.push(r), error: (e) => void seen.push({ errors: e }), complete: () => undefined });
     return { seen, stop, care: () => seen.filter((r) => r.errors || r.data?.customerChanged?.unit === "care") };
   };
-  const agent = follow(
-    wsClient(`Bearer ${await stack.token("agent")}`, "CALL_CENTER"),
-    `subscription($id: ID!) { customerChanged(id: $id) { unit kind customer { openCaseCount salesContact { allowed reasons } cases(status: OPEN) { id } } } }`,
-  );
+  const agent = follow(wsClient(`Bearer ${await stack.token("agent")}`, "CALL_CENTER"), `subscription($id: ID!) { customerChanged(id: $id) { unit kind customer { openCaseCount salesContact { allowed reasons } cases(status: OPEN) { id } } } }`);
   const tom = follow(wsClient(`Bearer ${await stack.token("customer", "C000002")}`, "MOBILE"), `subscription($id: ID!) { customerChanged(id: $id) { unit kind customer { cases(first: 1) { id status } } } }`);
   await until(async () => expect(await upstreams()).toBeGreaterThanOrEqual(2));
   expect((await stack.query(`{ customer(id: "C000002") { salesContact { allowed } } }`, {}, { "x-channel": "CALL_CENTER" })).data.customer.salesContact.allowed).toBe(true);

@@ -23,7 +23,19 @@ const FOLLOW = gql`
     customerChanged(id: $id) {
       kind
       unit
-      customer { id name offers { code } redemptions { offer { code } channel } }
+      customer {
+        id
+        name
+        offers {
+          code
+        }
+        redemptions {
+          offer {
+            code
+          }
+          channel
+        }
+      }
     }
   }
 `;
@@ -167,7 +179,21 @@ test("Apollo Client's HttpLink: a multipart subscription, and @defer delivered i
   subscription.unsubscribe();
 
   const DEFERRED = gql`
-    query Deferred { customer(id: "C000001") { id name ... @defer(label: "slow") { timeline(first: 3) { at unit } offers { code } } } }
+    query Deferred {
+      customer(id: "C000001") {
+        id
+        name
+        ... @defer(label: "slow") {
+          timeline(first: 3) {
+            at
+            unit
+          }
+          offers {
+            code
+          }
+        }
+      }
+    }
   `;
   const states: any[] = [];
   await new Promise<void>((resolve, reject) => {
@@ -195,7 +221,11 @@ test("@defer on the wire: the multipart incremental format, and the whole answer
   const query = `{ customer(id: "C000001") { name ... @defer(label: "slow") { offers { code } } ... @defer { stayCount } } }`;
   const multipart = await stack.post({ query }, { accept: "multipart/mixed; deferSpec=20220824, application/json" });
   expect(multipart.headers.get("content-type")).toMatch(/multipart\/mixed.*deferSpec=20220824/);
-  const parts = String(multipart.body).split("\r\n---").map((p) => p.slice(p.indexOf("{"))).filter((p) => p.startsWith("{")).map((p) => JSON.parse(p));
+  const parts = String(multipart.body)
+    .split("\r\n---")
+    .map((p) => p.slice(p.indexOf("{")))
+    .filter((p) => p.startsWith("{"))
+    .map((p) => JSON.parse(p));
   expect(parts[0]).toEqual(expect.objectContaining({ data: { customer: { name: "Maria Schmidt" } }, hasNext: true }));
   const items = parts.slice(1).flatMap((p) => p.incremental ?? []);
   expect(items).toEqual(expect.arrayContaining([expect.objectContaining({ path: ["customer"], label: "slow", data: { offers: expect.any(Array) } }), { path: ["customer"], data: { stayCount: 5 } }]));

@@ -20,7 +20,25 @@ const UNITS = (JSON.parse(readFileSync(join(ROOT, "subgraphs", "manifest.json"),
 const PORT = Math.max(...UNITS.map((u) => u.port)) + 1;
 // Everything tsconfig.json type-checks that the copy's code leans on: bench/ holds
 // the autocannon declaration test/support's load script compiles against.
-const COPIED = ["kit", "gateway", "subgraphs", "scripts", "demo", "schema", "deploy", "bench", "test/support", "test/unit/kubernetes.test.ts", "package.json", "tsconfig.json", "tsconfig.build.json", "tsconfig.jest.json", "jest.config.js", "docker-compose.yml", ".gitignore"];
+const COPIED = [
+  "kit",
+  "gateway",
+  "subgraphs",
+  "scripts",
+  "demo",
+  "schema",
+  "deploy",
+  "bench",
+  "test/support",
+  "test/unit/kubernetes.test.ts",
+  "package.json",
+  "tsconfig.json",
+  "tsconfig.build.json",
+  "tsconfig.jest.json",
+  "jest.config.js",
+  "docker-compose.yml",
+  ".gitignore",
+];
 
 function copyRepository(): string {
   const copy = mkdtempSync(join(tmpdir(), "cg-scaffold-"));

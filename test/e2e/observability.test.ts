@@ -62,7 +62,7 @@ describe("operating the graph (five real processes)", () => {
   });
 
   it("logs a refused request with its code, and makes up a request id when the client sends none", async () => {
-    const res = await stack.post({ query: "{ product(sku: \"SKU-0001\") { name } }" }, { authorization: "Bearer not-a-token" });
+    const res = await stack.post({ query: '{ product(sku: "SKU-0001") { name } }' }, { authorization: "Bearer not-a-token" });
     expect(res.status).toBe(401);
     const requestId = res.headers.get("x-request-id")!;
     expect(requestId).toMatch(/^[0-9a-f-]{36}$/);

@@ -56,7 +56,12 @@ describe("a gateway that protects itself", () => {
     ["an unknown operation name", () => stack.post({ query: `query A { __typename }`, operationName: "B" }), 400, /Unknown operation named .{1,3}B/],
     ["variables of the wrong type", () => stack.post({ query: `query($n: Int!) { products(first: $n) { totalCount } }`, variables: { n: { $gt: 1 } } }), 400, /Int cannot represent/],
     ["no query at all", () => stack.post({ variables: {} }), 400, /query/i],
-    ["variables 10,000 levels deep", () => stack.post(`{"query":"query($l: [QuoteLineInput!]!) { quote(lines: $l) { id } }","variables":{"l":${"[".repeat(10_000)}${"]".repeat(10_000)}}}`), 400, /request JSON is nested deeper than 16 levels.*JSON_TOO_DEEP/],
+    [
+      "variables 10,000 levels deep",
+      () => stack.post(`{"query":"query($l: [QuoteLineInput!]!) { quote(lines: $l) { id } }","variables":{"l":${"[".repeat(10_000)}${"]".repeat(10_000)}}}`),
+      400,
+      /request JSON is nested deeper than 16 levels.*JSON_TOO_DEEP/,
+    ],
     ["variables 1,000 levels deep in a GET", () => fetchGet(`query($l: [QuoteLineInput!]!) { quote(lines: $l) { id } }`, `{"l":${"[".repeat(1000)}${"]".repeat(1000)}}`), 400, /the variables parameter is nested deeper than 16 levels.*JSON_TOO_DEEP/],
     ["a 40 KB URL", () => fetchGet(PRODUCT, JSON.stringify({ pad: "x".repeat(40_000) })), 431, /headers are larger than the server accepts.*HEADERS_TOO_LARGE/],
     ["variables of 20,000 values", () => stack.post({ query: `query($l: [QuoteLineInput!]!) { quote(lines: $l) { id } }`, variables: { l: Array.from({ length: 20_000 }, () => 1) } }), 413, /holds more than 10000 values.*JSON_TOO_LARGE/],

@@ -29,13 +29,14 @@ describe("a gateway that stays up (five real processes)", () => {
   let promotions: DelayProxy;
   let ready: () => Promise<Ready>;
 
-  const gatewayLog = () => (stack.logs.get("gateway") ?? []).flatMap((line) => {
-    try {
-      return [JSON.parse(line) as Record<string, unknown>];
-    } catch {
-      return [];
-    }
-  });
+  const gatewayLog = () =>
+    (stack.logs.get("gateway") ?? []).flatMap((line) => {
+      try {
+        return [JSON.parse(line) as Record<string, unknown>];
+      } catch {
+        return [];
+      }
+    });
 
   beforeAll(async () => {
     retail = await startDelayProxy();
@@ -74,7 +75,12 @@ describe("a gateway that stays up (five real processes)", () => {
     retail.target = new URL(stack.unitUrls.get("retail")!).origin;
     promotions.target = new URL(stack.unitUrls.get("promotions")!).origin;
     await stack.startUnits();
-    await eventually("every unit answering", () => send(stack.gatewayUrl, BODY), (s) => s.errors.length === 0, COOLDOWN_MS + 5000);
+    await eventually(
+      "every unit answering",
+      () => send(stack.gatewayUrl, BODY),
+      (s) => s.errors.length === 0,
+      COOLDOWN_MS + 5000,
+    );
     const after = await eventually("every unit up and closed in /ready", ready, (r) => Object.values(r.units).every((u) => u.status === "up" && u.breaker === "closed"));
     expect(Object.keys(after.units).sort()).toEqual([...unitNames()].sort());
   }, 30_000);
@@ -136,7 +142,9 @@ describe("a gateway that stays up (five real processes)", () => {
     expect(JSON.stringify(failed)).not.toMatch(/127\.0\.0\.1|localhost|ECONNREFUSED|stack/i);
     expect(recoveredAt - restartedAt).toBeLessThan(COOLDOWN_MS + 3000);
 
-    const breaker = gatewayLog().filter((l) => l.unit === "bookings" && typeof l.breaker === "string").map((l) => l.breaker);
+    const breaker = gatewayLog()
+      .filter((l) => l.unit === "bookings" && typeof l.breaker === "string")
+      .map((l) => l.breaker);
     expect(breaker.join(" ")).toMatch(/open half-open closed$/);
     expect((await ready()).units.bookings).toEqual({ status: "up", breaker: "closed" });
   }, 30_000);

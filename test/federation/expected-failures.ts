@@ -23,4 +23,3 @@ export const expectedFailures: Record<Planner, Readonly<Record<string, string>>>
     "mutations/entity-fetch-before-next-field": "planner: the next mutation field is sent in the same fetch, before the entity fetch of the previous field's selection",
   },
 };
-

@@ -122,7 +122,12 @@ describeEachDialect("care over an existing database", (dialect) => {
         const read = await execute(care.subgraph, `{ _entities(representations: [{ __typename: "Customer", id: "C000001" }]) { ... on Customer { openCaseCount cases(status: OPEN) { id } } } }`, {}, agent);
         expect(read.errors).toBeUndefined();
         expect(read.data!._entities).toEqual([{ openCaseCount: 1, cases: [{ id: "CS-000002" }] }]);
-        const written = await execute(care.subgraph, `mutation { logContact(customerId: "C000001", caseId: "CS-000002", direction: OUTBOUND, kind: "callback", summary: "Called back about the room", idempotencyKey: "read-only-1") { history { kind } } }`, {}, agent);
+        const written = await execute(
+          care.subgraph,
+          `mutation { logContact(customerId: "C000001", caseId: "CS-000002", direction: OUTBOUND, kind: "callback", summary: "Called back about the room", idempotencyKey: "read-only-1") { history { kind } } }`,
+          {},
+          agent,
+        );
         expect(written.errors).toBeUndefined();
         expect(written.data!.logContact.history.at(-1)).toEqual({ kind: "callback" });
         expect(await recordedKinds(db, careOutbox, "C000001")).toEqual(["contact-logged"]);

@@ -104,8 +104,20 @@ const PRODUCT = `{ product(sku: "SKU-0001") { sku name listPrice { amount } } }`
     const refused = 'gateway_rate_limit_unchecked_total{action="refused"}';
     stopRedis();
     try {
-      expect(await eventually("replica A notices Redis is down", () => metric(a, "gateway_redis_up"), (up) => up === 0, 10_000)).toBe(0);
-      await eventually("replica B notices Redis is down", () => metric(b, "gateway_redis_up"), (up) => up === 0, 10_000);
+      expect(
+        await eventually(
+          "replica A notices Redis is down",
+          () => metric(a, "gateway_redis_up"),
+          (up) => up === 0,
+          10_000,
+        ),
+      ).toBe(0);
+      await eventually(
+        "replica B notices Redis is down",
+        () => metric(b, "gateway_redis_up"),
+        (up) => up === 0,
+        10_000,
+      );
       const open = await send(a, { query: PRODUCT }, caller);
       expect(open.status).toBe(200);
       expect(open.body.data.product.sku).toBe("SKU-0001");
@@ -121,7 +133,12 @@ const PRODUCT = `{ product(sku: "SKU-0001") { sku name listPrice { amount } } }`
       if (!startRedis()) throw new Error("Redis could not be started again after the outage test");
     }
     // Back by itself: no restart of either replica.
-    await eventually("replica B checks budgets again", async () => (await send(b, { query: PRODUCT }, caller)).status, (s) => s === 200, 15_000);
+    await eventually(
+      "replica B checks budgets again",
+      async () => (await send(b, { query: PRODUCT }, caller)).status,
+      (s) => s === 200,
+      15_000,
+    );
     expect(await metric(a, "gateway_redis_up")).toBe(1);
     expect(stack.logs.get("gateway-b")!.join("\n")).toMatch(/Redis is back/);
   }, 60_000);
@@ -164,10 +181,20 @@ const PRODUCT = `{ product(sku: "SKU-0001") { sku name listPrice { amount } } }`
       }
     };
     const workers = Array.from({ length: CONCURRENCY }, worker);
-    await eventually("the load is under way", () => stats.completed, (n) => n >= 150, 60_000);
+    await eventually(
+      "the load is under way",
+      () => stats.completed,
+      (n) => n >= 150,
+      60_000,
+    );
     stack.procs.get("gateway-b")!.child.kill("SIGKILL");
     killed = true;
-    await eventually("the load goes on on replica A", () => stats.afterKill, (n) => n >= 150, 60_000);
+    await eventually(
+      "the load goes on on replica A",
+      () => stats.afterKill,
+      (n) => n >= 150,
+      60_000,
+    );
     stop = true;
     await Promise.all(workers);
     process.stdout.write(`replica killed under load: ${JSON.stringify(stats)}\n`);

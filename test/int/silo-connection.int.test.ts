@@ -87,7 +87,10 @@ for (const { dialect, unit, sleep, sessionId, probe } of SERVERS) {
         () => null,
         (e: unknown) => e,
       );
-      await retryUntil(() => sessionsOn(dialect, database.name), (ids) => ids.length > 0);
+      await retryUntil(
+        () => sessionsOn(dialect, database.name),
+        (ids) => ids.length > 0,
+      );
       await new Promise((r) => setTimeout(r, 200));
       await killSessions(dialect, database.name);
       expect(siloFailureOf(await inFlight)).toBe("unreachable");
@@ -107,7 +110,13 @@ for (const { dialect, unit, sleep, sessionId, probe } of SERVERS) {
 
     it("closes every connection to its silo when the unit stops", async () => {
       await server.db.destroy(); // the tests' own pool, so that every session left is the unit's
-      expect(await retryUntil(() => sessionsOn(dialect, database.name), (ids) => ids.length === 0, 5000)).toEqual([]);
+      expect(
+        await retryUntil(
+          () => sessionsOn(dialect, database.name),
+          (ids) => ids.length === 0,
+          5000,
+        ),
+      ).toEqual([]);
       // What subgraphs/main.ts runs, and what it calls on SIGTERM; this process lives on, so only stop() can end the sessions.
       const running = await startUnit(loadUnit(unit), { ...env, [`${key}_PORT`]: "0" });
       try {
@@ -118,7 +127,13 @@ for (const { dialect, unit, sleep, sessionId, probe } of SERVERS) {
       } finally {
         await running.stop();
       }
-      expect(await retryUntil(() => sessionsOn(dialect, database.name), (ids) => ids.length === 0, 5000)).toEqual([]);
+      expect(
+        await retryUntil(
+          () => sessionsOn(dialect, database.name),
+          (ids) => ids.length === 0,
+          5000,
+        ),
+      ).toEqual([]);
     }, 30_000);
   });
 }

@@ -34,12 +34,7 @@ export interface Booted<S extends UnitServer> {
  * `booted()` gives the unit per dialect, SQLite first; boot times (migrate
  * and seed 1,000 customers) are printed.
  */
-export function describeOnEveryDialect<S extends UnitServer>(
-  unit: string,
-  boot: (url: string) => Promise<S>,
-  operations: Record<string, Operation>,
-  body: (booted: () => Booted<S>[]) => void,
-): void {
+export function describeOnEveryDialect<S extends UnitServer>(unit: string, boot: (url: string) => Promise<S>, operations: Record<string, Operation>, body: (booted: () => Booted<S>[]) => void): void {
   describeOnServers(["postgres", "mysql"], `${unit} on SQLite, PostgreSQL and MariaDB`, () => {
     const booted: Booted<S>[] = [];
     const silos: ScratchSilo[] = [];

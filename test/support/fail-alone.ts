@@ -1,17 +1,4 @@
-import {
-  type FieldNode,
-  type FragmentDefinitionNode,
-  type GraphQLField,
-  type GraphQLObjectType,
-  type GraphQLSchema,
-  type SelectionSetNode,
-  Kind,
-  buildASTSchema,
-  getNamedType,
-  isNonNullType,
-  isObjectType,
-  parse,
-} from "graphql";
+import { type FieldNode, type FragmentDefinitionNode, type GraphQLField, type GraphQLObjectType, type GraphQLSchema, type SelectionSetNode, Kind, buildASTSchema, getNamedType, isNonNullType, isObjectType, parse } from "graphql";
 
 /**
  * What an answer must keep while one unit is down, derived from the

@@ -159,7 +159,10 @@ function checkProcess(d: KObject, pod: Pod, c: Container, process: string, objec
   if (http !== undefined && listen.port !== http) problems.push(`${process} listens on ${listen.port}, its container port http is ${http}`);
 
   const expected = PROBES[isGateway ? "gateway" : "unit"];
-  for (const [kind, probe] of [["readiness", c.readinessProbe], ["liveness", c.livenessProbe]] as [keyof typeof expected, Probe | undefined][]) {
+  for (const [kind, probe] of [
+    ["readiness", c.readinessProbe],
+    ["liveness", c.livenessProbe],
+  ] as [keyof typeof expected, Probe | undefined][]) {
     if (probe?.httpGet?.path !== expected[kind]) problems.push(`${kind} probe must be GET ${expected[kind]} (got ${probe?.httpGet?.path ?? "none"})`);
     else if (containerPort(c, probe.httpGet.port) !== listen.port) problems.push(`${kind} probe port ${probe.httpGet.port} is not the port ${process} listens on`);
   }

@@ -67,7 +67,10 @@ export function kustomize(dir: string, options: KustomizeOptions = {}): KObject[
     objects.push(...(statSync(path).isDirectory() ? kustomize(path, options) : documents(read(entry), path)));
   }
   const hashed: KObject[] = [];
-  for (const [kind, generators] of [["ConfigMap", k.configMapGenerator], ["Secret", k.secretGenerator]] as const) {
+  for (const [kind, generators] of [
+    ["ConfigMap", k.configMapGenerator],
+    ["Secret", k.secretGenerator],
+  ] as const) {
     for (const generator of generators ?? []) {
       const object = generate(kind, generator, read);
       objects.push(object);
@@ -241,5 +244,9 @@ function contentHash(object: KObject): string {
 function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
   if (value === null || typeof value !== "object") return value;
-  return Object.fromEntries(Object.keys(value).sort().map((key) => [key, sortKeys((value as Record<string, unknown>)[key])]));
+  return Object.fromEntries(
+    Object.keys(value)
+      .sort()
+      .map((key) => [key, sortKeys((value as Record<string, unknown>)[key])]),
+  );
 }

@@ -19,5 +19,8 @@ export async function withoutOutbox<T>(db: Knex, outbox: OutboxTable, attempt: (
 
 /** The kinds recorded for a customer, oldest first. */
 export async function recordedKinds(db: Knex, outbox: OutboxTable, customerId: string): Promise<string[]> {
-  return db(outbox.table).where({ [outbox.columns.customerId]: customerId }).orderBy(outbox.columns.seq).pluck(outbox.columns.kind);
+  return db(outbox.table)
+    .where({ [outbox.columns.customerId]: customerId })
+    .orderBy(outbox.columns.seq)
+    .pluck(outbox.columns.kind);
 }

@@ -1,16 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Supergraph } from "@apollo/federation-internals";
-import {
-  type GraphQLField,
-  type GraphQLObjectType,
-  type GraphQLSchema,
-  getNamedType,
-  isLeafType,
-  isObjectType,
-  parse,
-  validate,
-} from "graphql";
+import { type GraphQLField, type GraphQLObjectType, type GraphQLSchema, getNamedType, isLeafType, isObjectType, parse, validate } from "graphql";
 import { Random } from "../../demo/random";
 
 /*
@@ -133,4 +124,3 @@ export function generateOperations(schema: GraphQLSchema, seed: number, count: n
   }
   return out;
 }
-

@@ -60,7 +60,7 @@ export async function ensureServer(dialect: ServerDialect, waitMs = 30_000): Pro
   } else {
     return problem;
   }
-  for (const deadline = Date.now() + waitMs; problem !== null && Date.now() < deadline; ) {
+  for (const deadline = Date.now() + waitMs; problem !== null && Date.now() < deadline;) {
     await new Promise((r) => setTimeout(r, 500));
     problem = await probe(dialect);
   }
@@ -100,7 +100,10 @@ const STALE_MS = 6 * 3600_000;
 
 /** A new, empty, uniquely named database; `drop()` removes it (even with sessions still open). */
 export async function createDatabase(dialect: ServerDialect, label: string): Promise<ScratchDatabase> {
-  const name = `${PREFIX}${Date.now().toString(36)}_${label.replace(/[^a-z0-9]/gi, "").toLowerCase().slice(0, 20)}_${randomBytes(3).toString("hex")}`;
+  const name = `${PREFIX}${Date.now().toString(36)}_${label
+    .replace(/[^a-z0-9]/gi, "")
+    .toLowerCase()
+    .slice(0, 20)}_${randomBytes(3).toString("hex")}`;
   const admin = openAdmin(dialect);
   try {
     await admin.raw(dialect === "postgres" ? "create database ?? encoding 'UTF8' template template0" : "create database ?? character set utf8mb4", [name]);

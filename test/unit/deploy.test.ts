@@ -20,12 +20,22 @@ const ROOT = join(__dirname, "..", "..");
 const compose = parse(readFileSync(join(ROOT, "docker-compose.yml"), "utf8")) as {
   services: Record<
     string,
-    { build?: string; image?: string; command?: string[]; environment?: Record<string, string>; depends_on?: Record<string, unknown>; deploy?: { replicas?: number }; healthcheck?: { test: string[] }; ports?: string[]; profiles?: string[]; volumes?: string[] }
+    {
+      build?: string;
+      image?: string;
+      command?: string[];
+      environment?: Record<string, string>;
+      depends_on?: Record<string, unknown>;
+      deploy?: { replicas?: number };
+      healthcheck?: { test: string[] };
+      ports?: string[];
+      profiles?: string[];
+      volumes?: string[];
+    }
   >;
 };
 /** A service's environment as compose hands it over when the operator sets nothing: `${VAR:-default}` is the default. */
-const envOf = (service: string): Record<string, string> =>
-  Object.fromEntries(Object.entries(compose.services[service].environment ?? {}).map(([k, v]) => [k, String(v).replace(/\$\{\w+:?-([^}]*)\}/g, "$1")]));
+const envOf = (service: string): Record<string, string> => Object.fromEntries(Object.entries(compose.services[service].environment ?? {}).map(([k, v]) => [k, String(v).replace(/\$\{\w+:?-([^}]*)\}/g, "$1")]));
 const OBSERVABILITY = ["prometheus", "grafana", "jaeger"];
 
 describe("docker-compose.yml", () => {

@@ -12,9 +12,7 @@ import { type GraphQLNamedType, buildASTSchema, isInputObjectType, isInterfaceTy
 const OWNER = new RegExp(`\\b(${[...unitNames(), "every unit"].join("|")})\\b`, "i");
 const supergraph = buildASTSchema(parse(readFileSync(join(__dirname, "..", "..", "schema", "supergraph.graphql"), "utf8")), { assumeValidSDL: true });
 const roots = new Set([supergraph.getQueryType(), supergraph.getMutationType(), supergraph.getSubscriptionType()].filter(Boolean).map((t) => t!.name));
-const types = Object.values(supergraph.getTypeMap()).filter(
-  (t: GraphQLNamedType) => !t.name.startsWith("__") && !/^(join|link)__/.test(t.name) && !(isScalarType(t) && isSpecifiedScalarType(t)),
-);
+const types = Object.values(supergraph.getTypeMap()).filter((t: GraphQLNamedType) => !t.name.startsWith("__") && !/^(join|link)__/.test(t.name) && !(isScalarType(t) && isSpecifiedScalarType(t)));
 
 describe("schema docs", () => {
   it.each(types.filter((t) => !roots.has(t.name)).map((t) => [t.name, t] as const))("%s says which unit owns it", (_name, type) => {

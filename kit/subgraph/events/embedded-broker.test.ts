@@ -80,7 +80,11 @@ describe("the outbox, the relay and the embedded broker", () => {
       for (let i = 0; i < 5; i += 1) {
         await db.transaction((trx) => outbox.record(trx, { at: Date.now(), kind: "thing-made", customerId: i % 2 ? "C000002" : "C000001", channel: null, ref: String(i) }));
       }
-      await eventually("all six events published", () => listener.events.length, (n) => n === 6);
+      await eventually(
+        "all six events published",
+        () => listener.events.length,
+        (n) => n === 6,
+      );
       expect(listener.events.map((e) => e.id)).toEqual(["promotions-1", "promotions-2", "promotions-3", "promotions-4", "promotions-5", "promotions-6"]);
       expect(listener.events[0]).toEqual({ id: "promotions-1", at: "2026-05-01T10:00:00.000Z", unit: "promotions", kind: "thing-made", customerId: "C000001", channel: null, ref: "1" });
       expect(await outbox.pending()).toBe(0);

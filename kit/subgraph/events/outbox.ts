@@ -76,7 +76,10 @@ export class Outbox {
       if (rows.length === 0) return 0;
       await publish(rows.map((row) => this.toEvent(row)));
       await q(table)
-        .whereIn(c.seq, rows.map((r) => r[c.seq] as number))
+        .whereIn(
+          c.seq,
+          rows.map((r) => r[c.seq] as number),
+        )
         .update({ [c.sentAt]: this.spec.time(Date.now()) });
       return rows.length;
     };

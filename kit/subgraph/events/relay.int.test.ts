@@ -55,8 +55,7 @@ describe("the outbox relay over a real NATS server", () => {
     silo.cleanup();
   });
 
-  const write = (outbox: Outbox, n: number, kind: string) =>
-    Promise.all(Array.from({ length: n }, (_, i) => db.transaction((trx) => outbox.record(trx, { at: Date.now(), kind, customerId: customer, channel: null, ref: String(i) }))));
+  const write = (outbox: Outbox, n: number, kind: string) => Promise.all(Array.from({ length: n }, (_, i) => db.transaction((trx) => outbox.record(trx, { at: Date.now(), kind, customerId: customer, channel: null, ref: String(i) }))));
 
   it("publishes each event on customer-graph.events.<unit>.<customerId>, and after a broker outage delivers every event written meanwhile", async () => {
     if (!reachable) return;
@@ -67,7 +66,12 @@ describe("the outbox relay over a real NATS server", () => {
     try {
       relay.start();
       await write(outbox, 3, "before-outage");
-      await eventually("the first three events", () => listener.events.length, (n) => n === 3, 10_000);
+      await eventually(
+        "the first three events",
+        () => listener.events.length,
+        (n) => n === 3,
+        10_000,
+      );
       expect(listener.events[0]).toMatchObject({ unit: "retail", kind: "before-outage", customerId: customer, id: expect.stringMatching(/^retail-\d+$/) });
 
       stopNats();
@@ -78,7 +82,12 @@ describe("the outbox relay over a real NATS server", () => {
       } finally {
         startNats();
       }
-      await eventually("all eight events, after the broker came back", () => listener.events.length, (n) => n === 8, 30_000);
+      await eventually(
+        "all eight events, after the broker came back",
+        () => listener.events.length,
+        (n) => n === 8,
+        30_000,
+      );
       expect(listener.events.filter((e) => e.kind === "during-outage")).toHaveLength(5);
       expect(new Set(listener.events.map((e) => e.id)).size).toBe(8);
       expect(await outbox.pending()).toBe(0);

@@ -35,7 +35,10 @@ export class AccountRepository {
 
   /** Name, e-mail or id containing the text, case-insensitive, stable order. */
   async search(text: string, first: number): Promise<Customer[]> {
-    const like = `%${text.trim().toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const like = `%${text
+      .trim()
+      .toLowerCase()
+      .replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     // The escape character is a parameter, not a literal: MySQL reads a
     // backslash in a string literal as an escape of its own, so `escape '\'`
     // is a syntax error there; each driver quotes a parameter its own way.

@@ -8,7 +8,10 @@ import { BillingAccount, Customer, unknownAccount } from "./customer.type";
 @Resolver(() => Customer)
 export class CustomerResolver {
   @Authorized(Access.OWNER)
-  @Query(() => Customer, { nullable: true, description: "A customer by enterprise id; null when billing, the account holder, has none by that id. Resolved by billing, which decides who exists: while billing is down it is null, with an error naming billing." })
+  @Query(() => Customer, {
+    nullable: true,
+    description: "A customer by enterprise id; null when billing, the account holder, has none by that id. Resolved by billing, which decides who exists: while billing is down it is null, with an error naming billing.",
+  })
   customer(@Arg("id", () => ID) id: string, @Ctx() ctx: BillingContext): Promise<Customer | null> {
     return ctx.loaders.customer.load(id);
   }
@@ -31,11 +34,7 @@ export class CustomerResolver {
   @Authorized(Access.AGENT)
   @Directive(SLICED_BY_FIRST)
   @Query(() => [Customer], { nullable: true, description: "Customers whose name, e-mail or id contains the text. For agents. Resolved by billing." })
-  async searchCustomers(
-    @Arg("text") text: string,
-    @Arg("first", () => Int, { nullable: true, defaultValue: 20 }) first: number | null,
-    @Ctx() ctx: BillingContext,
-  ): Promise<Customer[]> {
+  async searchCustomers(@Arg("text") text: string, @Arg("first", () => Int, { nullable: true, defaultValue: 20 }) first: number | null, @Ctx() ctx: BillingContext): Promise<Customer[]> {
     if (text.trim().length < 2) throw new BadUserInputError("text must have at least 2 characters", "text");
     const found = await ctx.repos.accounts.search(text, checkFirst(first ?? 20, 100));
     for (const c of found) ctx.loaders.customer.prime(c.id, c);

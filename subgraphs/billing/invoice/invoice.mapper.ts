@@ -25,7 +25,6 @@ export interface InvoiceLineRow {
 const STATUS_BY_CODE: Record<string, InvoiceStatus> = { "10": InvoiceStatus.OPEN, "20": InvoiceStatus.PAID, "30": InvoiceStatus.OVERDUE, "90": InvoiceStatus.VOID };
 export const CODE_BY_STATUS: Record<InvoiceStatus, number> = { OPEN: 10, PAID: 20, OVERDUE: 30, VOID: 90 };
 
-
 export function toInvoice(row: InvoiceRow, timeZone: string): Invoice {
   const where = `billing silo, invoice ${row.inv_no}`;
   const status = STATUS_BY_CODE[String(row.stat_cd)];

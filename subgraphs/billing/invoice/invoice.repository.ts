@@ -19,8 +19,20 @@ export class InvoiceRepository {
   async byCustomers(customerIds: readonly string[], args: { status?: InvoiceStatus | null; first: number }): Promise<Map<string, Invoice[]>> {
     let base = this.db("inv_hdr").select("inv_hdr.*").whereIn("cust_no", customerIds);
     if (args.status) base = base.where("stat_cd", CODE_BY_STATUS[args.status]);
-    const rows: InvoiceRow[] = await newestPerKey(this.db, base, "cust_no", [{ column: "issued_local", order: "desc" }, { column: "inv_no", order: "desc" }], args.first);
-    return groupBy(rows.map((r) => toInvoice(r, this.timeZone)), (i) => i.customerId);
+    const rows: InvoiceRow[] = await newestPerKey(
+      this.db,
+      base,
+      "cust_no",
+      [
+        { column: "issued_local", order: "desc" },
+        { column: "inv_no", order: "desc" },
+      ],
+      args.first,
+    );
+    return groupBy(
+      rows.map((r) => toInvoice(r, this.timeZone)),
+      (i) => i.customerId,
+    );
   }
 
   async linesOf(numbers: readonly string[]): Promise<Map<string, InvoiceLine[]>> {
@@ -35,10 +47,7 @@ export class InvoiceRepository {
 
   /** The invoice that charged each booking (or order): `column` is `bkg_ref` or `ord_ref`. */
   async chargingInvoices(column: "bkg_ref" | "ord_ref", refs: readonly string[]): Promise<Map<string, Invoice>> {
-    const rows: (InvoiceRow & { ref: string })[] = await this.db("inv_line")
-      .join("inv_hdr", "inv_hdr.inv_no", "inv_line.inv_no")
-      .distinct("inv_hdr.*", `inv_line.${column} as ref`)
-      .whereIn(`inv_line.${column}`, refs);
+    const rows: (InvoiceRow & { ref: string })[] = await this.db("inv_line").join("inv_hdr", "inv_hdr.inv_no", "inv_line.inv_no").distinct("inv_hdr.*", `inv_line.${column} as ref`).whereIn(`inv_line.${column}`, refs);
     return new Map(rows.map((r) => [r.ref, toInvoice(r, this.timeZone)]));
   }
 
@@ -53,5 +62,4 @@ export class InvoiceRepository {
       .groupBy("cust_no");
     return new Map(rows.map((r) => [r.cust_no, decimalToMinor(r.owed, `billing silo, balance of ${r.cust_no}`)]));
   }
-
 }

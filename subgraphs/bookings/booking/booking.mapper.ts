@@ -23,7 +23,6 @@ export const CHECK_IN_TIME = "15:00";
 export const CHECK_OUT_TIME = "11:00";
 const DAY_MS = 86_400_000;
 
-
 /** A local wall-clock time at the hotel to UTC; a zone the runtime does not know is the silo's fault. */
 function atHotel(date: string, time: string, row: StayRow, where: string): string {
   try {

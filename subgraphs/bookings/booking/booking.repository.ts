@@ -18,8 +18,14 @@ export interface BookingListArgs {
 }
 
 const ORDER: Record<NewestBy, { column: string; order: "desc" }[]> = {
-  arrival: [{ column: "arrive_date", order: "desc" }, { column: "stay_id", order: "desc" }],
-  booked: [{ column: "created_ms", order: "desc" }, { column: "stay_id", order: "desc" }],
+  arrival: [
+    { column: "arrive_date", order: "desc" },
+    { column: "stay_id", order: "desc" },
+  ],
+  booked: [
+    { column: "created_ms", order: "desc" },
+    { column: "stay_id", order: "desc" },
+  ],
 };
 
 /** Every statement bookings runs against `guest_stay`. */
@@ -41,12 +47,7 @@ export class BookingRepository {
 
   /** Completed stays (checked out) per customer; customers with none are absent. */
   async completedCounts(customerIds: readonly string[]): Promise<Map<string, number>> {
-    const rows: { guest_ref: string; n: number | string }[] = await this.db("guest_stay")
-      .select("guest_ref")
-      .count({ n: "*" })
-      .whereIn("guest_ref", customerIds)
-      .where("status_ltr", LETTER_BY_STATUS.COMPLETED)
-      .groupBy("guest_ref");
+    const rows: { guest_ref: string; n: number | string }[] = await this.db("guest_stay").select("guest_ref").count({ n: "*" }).whereIn("guest_ref", customerIds).where("status_ltr", LETTER_BY_STATUS.COMPLETED).groupBy("guest_ref");
     // PostgreSQL counts as bigint, which pg hands back as text.
     return new Map(rows.map((r) => [r.guest_ref, Number(r.n)]));
   }

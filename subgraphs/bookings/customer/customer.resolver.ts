@@ -49,10 +49,7 @@ export class CustomerResolver {
   @Authorized(Access.OWNER)
   @FieldResolver(() => [TouchPoint], { nullable: true, description: "Bookings' touch points (bookings and preferences), newest first (internal, for Customer.timeline). Owned by bookings." })
   async bookingsTouchPoints(@Root() customer: Customer, @Ctx() ctx: BookingsContext): Promise<TouchPoint[]> {
-    const [bookings, preferences] = await Promise.all([
-      ctx.loaders.bookingsOf({ status: null, first: TIMELINE_MAX, newestBy: "booked" }).load(customer.id),
-      ctx.loaders.preferencesOf.load(customer.id),
-    ]);
+    const [bookings, preferences] = await Promise.all([ctx.loaders.bookingsOf({ status: null, first: TIMELINE_MAX, newestBy: "booked" }).load(customer.id), ctx.loaders.preferencesOf.load(customer.id)]);
     const points = [...bookings.map(bookingTouchPoint), ...preferences.map(preferenceTouchPoint)];
     // ISO-8601 UTC strings of one width sort as the instants they name.
     points.sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));

@@ -21,7 +21,16 @@ export class PreferenceRepository {
   /** Newest first, at most PREFERENCES_MAX per customer, for many customers in one statement. */
   async byCustomers(customerIds: readonly string[]): Promise<Map<string, StayPreference[]>> {
     const base = this.db("guest_pref").select("guest_pref.*").whereIn("guest_ref", customerIds);
-    const rows: PreferenceRow[] = await newestPerKey(this.db, base, "guest_ref", [{ column: "noted_ms", order: "desc" }, { column: "pref_id", order: "desc" }], PREFERENCES_MAX);
+    const rows: PreferenceRow[] = await newestPerKey(
+      this.db,
+      base,
+      "guest_ref",
+      [
+        { column: "noted_ms", order: "desc" },
+        { column: "pref_id", order: "desc" },
+      ],
+      PREFERENCES_MAX,
+    );
     return groupBy(rows.map(toPreference), (p) => p.customerId);
   }
 

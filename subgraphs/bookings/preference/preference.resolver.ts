@@ -12,11 +12,7 @@ export class PreferenceResolver {
     nullable: true,
     description: `Remember a stay preference (e.g. "high floor") for every future stay, seen by every channel at once. Setting the same text again returns the first record. Needs an x-channel header. Owned by bookings.`,
   })
-  async setStayPreference(
-    @Arg("customerId", () => ID) customerId: string,
-    @Arg("preference", { description: `What to remember, 1 to ${PREFERENCE_MAX_LENGTH} characters.` }) preference: string,
-    @Ctx() ctx: BookingsContext,
-  ): Promise<StayPreference> {
+  async setStayPreference(@Arg("customerId", () => ID) customerId: string, @Arg("preference", { description: `What to remember, 1 to ${PREFERENCE_MAX_LENGTH} characters.` }) preference: string, @Ctx() ctx: BookingsContext): Promise<StayPreference> {
     const channel = requireChannel(ctx);
     const text = normalise(preference);
     const view = await ctx.graph.read<{ customer: { id: string } | null }>(EXISTS, { id: customerId }, ctx);

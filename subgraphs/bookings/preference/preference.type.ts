@@ -8,7 +8,7 @@ export class StayPreference {
   id!: string;
 
   @Authorized(Access.OWNER)
-  @Field({ description: "The preference as noted, e.g. \"feather-free pillows\". Owned by bookings." })
+  @Field({ description: 'The preference as noted, e.g. "feather-free pillows". Owned by bookings.' })
   preference!: string;
 
   @Authorized(Access.OWNER)

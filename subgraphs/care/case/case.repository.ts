@@ -34,8 +34,13 @@ export class CaseRepository {
   /** Each case's contacts, oldest first (contacts are appended as they happen). */
   async historyOf(cases: readonly { id: string; customerId: string }[]): Promise<Map<string, CaseEntry[]>> {
     const owner = new Map(cases.map((c) => [c.id, c.customerId]));
-    const rows: ContactRow[] = await this.db("crm_contact").whereIn("case_no", [...owner.keys()]).orderBy("contact_id", "asc");
-    return groupBy(rows.map((r) => toCaseEntry(r, owner.get(r.case_no)!)), (e) => e.caseId);
+    const rows: ContactRow[] = await this.db("crm_contact")
+      .whereIn("case_no", [...owner.keys()])
+      .orderBy("contact_id", "asc");
+    return groupBy(
+      rows.map((r) => toCaseEntry(r, owner.get(r.case_no)!)),
+      (e) => e.caseId,
+    );
   }
 
   /**

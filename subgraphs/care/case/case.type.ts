@@ -24,13 +24,13 @@ export class CaseEntry {
   @Field(() => ContactDirection, { description: "INBOUND when the customer got in touch, OUTBOUND when the company did." })
   direction!: ContactDirection;
 
-  @Field({ description: "What kind of contact, in care's words: \"complaint\", \"query\", \"proposal\", \"callback\", \"resolution\"..." })
+  @Field({ description: 'What kind of contact, in care\'s words: "complaint", "query", "proposal", "callback", "resolution"...' })
   kind!: string;
 
   @Field({ description: "What was said, as the agent wrote it." })
   summary!: string;
 
-  @Field(() => String, { nullable: true, description: "What came of it, as the agent wrote it (\"declined: wants a refund\"); null when nothing was noted." })
+  @Field(() => String, { nullable: true, description: 'What came of it, as the agent wrote it ("declined: wants a refund"); null when nothing was noted.' })
   outcome!: string | null;
 
   id!: string;

@@ -60,36 +60,42 @@ export class CaseWriter {
   ) {}
 
   async logContact(c: LoggedContact): Promise<CareCase> {
-    return this.once(c.idempotencyKey, (first) => this.sameContact(first, c), () =>
-      this.db.transaction(async (trx) => {
-        const caseNo = c.caseId ?? (await this.openCase(trx, c));
-        if (c.caseId) await this.keepOpen(trx, c.caseId, c.customerId);
-        await trx("crm_contact").insert(this.contactRow(caseNo, c.at, c.timeZone, c.channel, c.direction === "INBOUND" ? "IN" : "OUT", c.kind, c.summary, c.outcome, c.idempotencyKey));
-        await this.outbox.record(trx, { at: c.at, kind: "contact-logged", customerId: c.customerId, channel: c.writtenVia, ref: caseNo });
-        return this.read(trx, caseNo);
-      }),
+    return this.once(
+      c.idempotencyKey,
+      (first) => this.sameContact(first, c),
+      () =>
+        this.db.transaction(async (trx) => {
+          const caseNo = c.caseId ?? (await this.openCase(trx, c));
+          if (c.caseId) await this.keepOpen(trx, c.caseId, c.customerId);
+          await trx("crm_contact").insert(this.contactRow(caseNo, c.at, c.timeZone, c.channel, c.direction === "INBOUND" ? "IN" : "OUT", c.kind, c.summary, c.outcome, c.idempotencyKey));
+          await this.outbox.record(trx, { at: c.at, kind: "contact-logged", customerId: c.customerId, channel: c.writtenVia, ref: caseNo });
+          return this.read(trx, caseNo);
+        }),
     );
   }
 
   async resolveCase(r: Resolution): Promise<CareCase> {
-    return this.once(r.idempotencyKey, (first) => first.case_no === r.caseId && first.kind === "resolution" && first.note === r.resolution, () =>
-      this.db.transaction(async (trx) => {
-        // The state check and the change are one statement, so two agents
-        // resolving at once cannot both succeed.
-        const changed = await trx("crm_case")
-          .where({ case_no: r.caseId })
-          .whereIn("state", ["N", "W"])
-          .update({ state: "C", closed_local: localFromUtcMillis(r.at, r.timeZone), closed_tz: r.timeZone, resolution: r.resolution });
-        if (changed === 0) {
-          const existing: CaseRow | undefined = await trx("crm_case").where({ case_no: r.caseId }).first();
-          if (!existing) throw new NotFoundError(`unknown case ${r.caseId}`);
-          throw new ConflictError(`case ${r.caseId} is already resolved`);
-        }
-        await trx("crm_contact").insert(this.contactRow(r.caseId, r.at, r.timeZone, r.channel, "OUT", "resolution", r.resolution, "resolved", r.idempotencyKey));
-        const resolved: CaseRow = await trx("crm_case").where({ case_no: r.caseId }).first();
-        await this.outbox.record(trx, { at: r.at, kind: "case-resolved", customerId: resolved.cust_no, channel: r.channel, ref: r.caseId });
-        return toCareCase(resolved);
-      }),
+    return this.once(
+      r.idempotencyKey,
+      (first) => first.case_no === r.caseId && first.kind === "resolution" && first.note === r.resolution,
+      () =>
+        this.db.transaction(async (trx) => {
+          // The state check and the change are one statement, so two agents
+          // resolving at once cannot both succeed.
+          const changed = await trx("crm_case")
+            .where({ case_no: r.caseId })
+            .whereIn("state", ["N", "W"])
+            .update({ state: "C", closed_local: localFromUtcMillis(r.at, r.timeZone), closed_tz: r.timeZone, resolution: r.resolution });
+          if (changed === 0) {
+            const existing: CaseRow | undefined = await trx("crm_case").where({ case_no: r.caseId }).first();
+            if (!existing) throw new NotFoundError(`unknown case ${r.caseId}`);
+            throw new ConflictError(`case ${r.caseId} is already resolved`);
+          }
+          await trx("crm_contact").insert(this.contactRow(r.caseId, r.at, r.timeZone, r.channel, "OUT", "resolution", r.resolution, "resolved", r.idempotencyKey));
+          const resolved: CaseRow = await trx("crm_case").where({ case_no: r.caseId }).first();
+          await this.outbox.record(trx, { at: r.at, kind: "case-resolved", customerId: resolved.cust_no, channel: r.channel, ref: r.caseId });
+          return toCareCase(resolved);
+        }),
     );
   }
 
@@ -129,10 +135,7 @@ export class CaseWriter {
   /** A new case, numbered from its sequence number like every case. */
   private async openCase(trx: Knex.Transaction, c: LoggedContact): Promise<string> {
     const placeholder = `new-${randomUUID().slice(0, 12)}`;
-    const ids = await trx("crm_case").insert(
-      { case_no: placeholder, cust_no: c.customerId, topic: c.topic, opened_local: localFromUtcMillis(c.at, c.timeZone), opened_tz: c.timeZone, opened_via: VIA_OF_CHANNEL[c.channel], state: "N" },
-      ["case_seq"],
-    );
+    const ids = await trx("crm_case").insert({ case_no: placeholder, cust_no: c.customerId, topic: c.topic, opened_local: localFromUtcMillis(c.at, c.timeZone), opened_tz: c.timeZone, opened_via: VIA_OF_CHANNEL[c.channel], state: "N" }, ["case_seq"]);
     const caseNo = caseNumber(insertedId(ids, "case_seq"));
     await trx("crm_case").where({ case_no: placeholder }).update({ case_no: caseNo });
     return caseNo;

@@ -17,7 +17,7 @@ export function plainText(value: string, argument: string, max: number): string 
 
 function idempotencyKeyOf(key: string | null | undefined): string | null {
   if (key == null) return null;
-  if ( (key.length < 1 || key.length > 128)) throw new BadUserInputError("idempotencyKey must be 1 to 128 characters", "idempotencyKey");
+  if (key.length < 1 || key.length > 128) throw new BadUserInputError("idempotencyKey must be 1 to 128 characters", "idempotencyKey");
   return key;
 }
 
@@ -36,7 +36,7 @@ export class ContactResolver {
     @Arg("caseId", () => ID, { nullable: true, description: "An open case of this customer; omit to open a new case." }) caseId: string | null,
     @Arg("channel", () => Channel, { nullable: true, description: "Where the contact happened; the request's x-channel when omitted." }) channel: Channel | null,
     @Arg("direction", () => ContactDirection, { description: "INBOUND when the customer got in touch, OUTBOUND when the company did." }) direction: ContactDirection,
-    @Arg("kind", { description: "What kind of contact, e.g. \"complaint\", \"query\", \"proposal\", \"callback\" (at most 40 characters)." }) kind: string,
+    @Arg("kind", { description: 'What kind of contact, e.g. "complaint", "query", "proposal", "callback" (at most 40 characters).' }) kind: string,
     @Arg("summary", { description: "What was said (at most 2000 characters)." }) summary: string,
     @Arg("outcome", () => String, { nullable: true, description: "What came of it, in the agent's words (at most 2000 characters)." }) outcome: string | null,
     @Arg("idempotencyKey", () => String, { nullable: true, description: KEY_DOC }) idempotencyKey: string | null,

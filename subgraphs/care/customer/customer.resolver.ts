@@ -35,9 +35,9 @@ export class CustomerResolver {
   @FieldResolver(() => [TouchPoint], { nullable: true, description: "Care's touch points (every contact on the customer's cases), newest first (internal, for Customer.timeline). Owned by care." })
   async careTouchPoints(@Root() customer: Customer, @Ctx() ctx: CareContext): Promise<TouchPoint[]> {
     const contacts = await ctx.loaders.contactsOf.load(customer.id);
-    return contacts.slice(0, TIMELINE_MAX).map(({ entry, topic }) =>
-      touchPoint({ at: entry.at, unit: businessUnit("care"), channel: entry.channel, kind: `care-${entry.kind}`, summary: `${topic}: ${entry.summary}${entry.outcome ? ` (${entry.outcome})` : ""}`, ref: entry.caseId }),
-    );
+    return contacts
+      .slice(0, TIMELINE_MAX)
+      .map(({ entry, topic }) => touchPoint({ at: entry.at, unit: businessUnit("care"), channel: entry.channel, kind: `care-${entry.kind}`, summary: `${topic}: ${entry.summary}${entry.outcome ? ` (${entry.outcome})` : ""}`, ref: entry.caseId }));
   }
 }
 

@@ -30,9 +30,31 @@ export async function seedCare(db: Knex, world: World): Promise<void> {
       200,
     );
     const contacts = world.cases.flatMap((c, i) => [
-      ...c.contacts.map((k) => ({ case_no: caseNumber(i + 1), logged_local: localFromUtcMillis(k.at, k.timeZone), logged_tz: k.timeZone, via: VIA_OF_CHANNEL[k.channel], dir: k.inbound ? "IN" : "OUT", kind: k.kind, note: k.summary, outcome: k.outcome, idem_key: null })),
+      ...c.contacts.map((k) => ({
+        case_no: caseNumber(i + 1),
+        logged_local: localFromUtcMillis(k.at, k.timeZone),
+        logged_tz: k.timeZone,
+        via: VIA_OF_CHANNEL[k.channel],
+        dir: k.inbound ? "IN" : "OUT",
+        kind: k.kind,
+        note: k.summary,
+        outcome: k.outcome,
+        idem_key: null,
+      })),
       ...(c.resolution
-        ? [{ case_no: caseNumber(i + 1), logged_local: localFromUtcMillis(c.resolution.at, c.resolution.timeZone), logged_tz: c.resolution.timeZone, via: "TEL", dir: "OUT", kind: "resolution", note: c.resolution.text, outcome: "resolved", idem_key: null }]
+        ? [
+            {
+              case_no: caseNumber(i + 1),
+              logged_local: localFromUtcMillis(c.resolution.at, c.resolution.timeZone),
+              logged_tz: c.resolution.timeZone,
+              via: "TEL",
+              dir: "OUT",
+              kind: "resolution",
+              note: c.resolution.text,
+              outcome: "resolved",
+              idem_key: null,
+            },
+          ]
         : []),
     ]);
     await trx.batchInsert("crm_contact", contacts, 200);

@@ -52,7 +52,16 @@ export class ConsentRepository {
   /** Consent changes as touch points, newest first, at most `first` per customer. */
   async historyTouchPoints(customerIds: readonly string[], first: number): Promise<Map<string, TouchPoint[]>> {
     const base = this.db("promo_consent_audit").select("promo_consent_audit.*").whereIn("customer_id", customerIds);
-    const rows: AuditRow[] = await newestPerKey(this.db, base, "customer_id", [{ column: "changed_at", order: "desc" }, { column: "audit_id", order: "desc" }], first);
+    const rows: AuditRow[] = await newestPerKey(
+      this.db,
+      base,
+      "customer_id",
+      [
+        { column: "changed_at", order: "desc" },
+        { column: "audit_id", order: "desc" },
+      ],
+      first,
+    );
     const grouped = groupBy(rows, (r) => r.customer_id);
     return new Map(
       [...grouped].map(([id, list]) => [
@@ -89,10 +98,7 @@ export class ConsentRepository {
       const changed = MEDIA.filter((m) => changes[m] !== undefined && (row === undefined || before[m] !== after[m]));
       if (changed.length === 0) return;
       const at = new Date(how.at);
-      await trx("promo_consent")
-        .insert({ customer_id: customerId, email_ok: after.email, sms_ok: after.sms, push_ok: after.push, updated_at: at, updated_via: how.channel })
-        .onConflict("customer_id")
-        .merge();
+      await trx("promo_consent").insert({ customer_id: customerId, email_ok: after.email, sms_ok: after.sms, push_ok: after.push, updated_at: at, updated_via: how.channel }).onConflict("customer_id").merge();
       await trx("promo_consent_audit").insert(changed.map((medium) => ({ customer_id: customerId, medium, granted: after[medium], changed_at: at, channel: how.channel, actor: how.actor })));
       // Drivers disagree on which id a multi-row insert returns; the newest audit row is the same everywhere.
       const [{ newest }] = await trx("promo_consent_audit").where({ customer_id: customerId }).max({ newest: "audit_id" });

@@ -78,12 +78,7 @@ export class CustomerResolver {
     nullable: true,
     description: `Touch points of every unit, newest first (first: 1..${TIMELINE_MAX}). Merged by promotions from each unit's own. A unit that does not answer is left out, with an error naming it at this path; timelineMissingUnits lists such units.`,
   })
-  async timeline(
-    @Root() customer: Customer,
-    @Arg("first", () => Int, { nullable: true, defaultValue: 50 }) first: number | null,
-    @Ctx() ctx: PromotionsContext,
-    @Info() info: GraphQLResolveInfo,
-  ): Promise<TouchPoint[]> {
+  async timeline(@Root() customer: Customer, @Arg("first", () => Int, { nullable: true, defaultValue: 50 }) first: number | null, @Ctx() ctx: PromotionsContext, @Info() info: GraphQLResolveInfo): Promise<TouchPoint[]> {
     const limit = checkFirst(first ?? 50, TIMELINE_MAX);
     const [redemptions, consent] = await Promise.all([ctx.loaders.redemptionsOf.load(customer.id), ctx.loaders.consentHistory.load(customer.id)]);
     const all = [...redemptions.map(redemptionTouchPoint), ...consent];

@@ -32,7 +32,10 @@ export class SalesContactResolver {
    */
   @Directive(`@requires(fields: "openCaseCount")`)
   @Authorized(Access.AGENT)
-  @FieldResolver(() => SalesContact, { nullable: true, description: "Whether a sales contact is allowed now, and why not: no open care case (care's openCaseCount, live) and some marketing consent. Agents only. Null, with an error naming care, while care does not answer." })
+  @FieldResolver(() => SalesContact, {
+    nullable: true,
+    description: "Whether a sales contact is allowed now, and why not: no open care case (care's openCaseCount, live) and some marketing consent. Agents only. Null, with an error naming care, while care does not answer.",
+  })
   async salesContact(@Root() customer: Customer, @Ctx() ctx: PromotionsContext, @Info() info: GraphQLResolveInfo): Promise<SalesContact | null> {
     if (customer.openCaseCount == null) {
       reportBeside(ctx, info, { code: "UNAVAILABLE", unit: "care", message: "salesContact depends on the care unit, which did not answer; it is left out rather than guessed" });

@@ -50,11 +50,7 @@ describe("price rules", () => {
   });
 
   it("ignores offers scoped elsewhere, expired, or already used up", () => {
-    const offers = [
-      buildOffer({ offer_code: "OTHER", pct_off: 50, scope_category: "Books" }),
-      buildOffer({ offer_code: "OLD", pct_off: 50, valid_to: "2025-12-31" }),
-      buildOffer({ offer_code: "ONCE", pct_off: 30, single_use: 1 }),
-    ];
+    const offers = [buildOffer({ offer_code: "OTHER", pct_off: 50, scope_category: "Books" }), buildOffer({ offer_code: "OLD", pct_off: 50, valid_to: "2025-12-31" }), buildOffer({ offer_code: "ONCE", pct_off: 30, single_use: 1 })];
     expect(priceOf(product, offers, facts({ redeemed: new Set(["ONCE"]) }), NOW).appliedOffer).toBeNull();
     expect(priceOf(product, offers, facts(), NOW).appliedOffer?.code).toBe("ONCE");
   });

@@ -58,12 +58,7 @@ export function discountOf(offer: Offer, listMinor: bigint): bigint {
  * with one, every price offer they are eligible for. The best discount wins;
  * ties go to the lowest code so the answer is stable.
  */
-export function priceOf(
-  product: { sku: string; category: string; listMinor: bigint; currency: string },
-  offers: readonly Offer[],
-  facts: CustomerFacts | null,
-  now: number,
-): Price {
+export function priceOf(product: { sku: string; category: string; listMinor: bigint; currency: string }, offers: readonly Offer[], facts: CustomerFacts | null, now: number): Price {
   let best: { offer: Offer; off: bigint } | null = null;
   for (const offer of offers) {
     if (!appliesTo(offer, product)) continue;

@@ -16,11 +16,7 @@ export class PriceResolver {
   @Directive(costs(3))
   @Authorized(Access.OWNER)
   @FieldResolver(() => Price, { nullable: true, description: "Price for everyone, or for one customer (their eligible offers applied). Computed only by promotions from retail's list price." })
-  async price(
-    @Root() product: Product,
-    @Arg("customerId", () => ID, { nullable: true }) customerId: string | null,
-    @Ctx() ctx: PromotionsContext,
-  ): Promise<Price> {
+  async price(@Root() product: Product, @Arg("customerId", () => ID, { nullable: true }) customerId: string | null, @Ctx() ctx: PromotionsContext): Promise<Price> {
     // A list price the gateway hands over as null: retail did not answer.
     if (product.listPrice == null || product.category == null) throw new UnavailableError("a price needs retail's list price, and the retail unit did not answer", "retail");
     const [catalogue, facts] = await Promise.all([ctx.loaders.catalogue.load("all"), customerId ? ctx.loaders.facts.load(customerId) : null]);

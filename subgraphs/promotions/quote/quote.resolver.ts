@@ -11,10 +11,7 @@ const BASKET = `basket { sku quantity category listPrice { amount currency } }`;
 export class QuoteResolver {
   @Authorized(Access.OWNER)
   @Query(() => Quote, { nullable: true, description: "Prices a basket, for everyone or for one customer, with the same rules as Product.price. Resolved by promotions with retail's list prices." })
-  quote(
-    @Arg("customerId", () => ID, { nullable: true }) customerId: string | null,
-    @Arg("lines", () => [QuoteLineInput]) lines: QuoteLineInput[],
-  ): Quote {
+  quote(@Arg("customerId", () => ID, { nullable: true }) customerId: string | null, @Arg("lines", () => [QuoteLineInput]) lines: QuoteLineInput[]): Quote {
     return Object.assign(new Quote(), { id: encodeQuoteKey({ customerId: customerId ?? null, lines: lines.map((l) => ({ sku: l.sku, quantity: l.quantity })) }), customerId: customerId ?? null });
   }
 
@@ -33,7 +30,10 @@ export class QuoteResolver {
     const lines = await priceLines(quote, ctx);
     const currencies = new Set(lines.map((l) => l.lineTotal.currency));
     if (currencies.size > 1) throw new BadUserInputError(`basket mixes currencies (${[...currencies].join(", ")}); quote them separately`, "lines");
-    return Money.of(lines.reduce((sum, l) => sum + toMinor(l.lineTotal), 0n), lines[0]?.lineTotal.currency ?? "EUR");
+    return Money.of(
+      lines.reduce((sum, l) => sum + toMinor(l.lineTotal), 0n),
+      lines[0]?.lineTotal.currency ?? "EUR",
+    );
   }
 }
 

@@ -37,16 +37,22 @@ export class RedemptionRepository {
   /** Newest first, at most `first` per customer. */
   async byCustomers(customerIds: readonly string[], first: number): Promise<Map<string, Redemption[]>> {
     const base = this.db("promo_redemption").select("promo_redemption.*").whereIn("customer_id", customerIds);
-    const rows: RedemptionRow[] = await newestPerKey(this.db, base, "customer_id", [{ column: "redeemed_at", order: "desc" }, { column: "redemption_id", order: "desc" }], first);
+    const rows: RedemptionRow[] = await newestPerKey(
+      this.db,
+      base,
+      "customer_id",
+      [
+        { column: "redeemed_at", order: "desc" },
+        { column: "redemption_id", order: "desc" },
+      ],
+      first,
+    );
     return groupBy(rows.map(toRedemption), (r) => r.customerId);
   }
 
   /** Codes of single-use offers each customer has used up (whatever their age). */
   async usedSingleUse(customerIds: readonly string[]): Promise<Map<string, Set<string>>> {
-    const rows: { customer_id: string; offer_code: string }[] = await this.db("promo_redemption")
-      .distinct("customer_id", "offer_code")
-      .whereIn("customer_id", customerIds)
-      .whereNotNull("single_use_guard");
+    const rows: { customer_id: string; offer_code: string }[] = await this.db("promo_redemption").distinct("customer_id", "offer_code").whereIn("customer_id", customerIds).whereNotNull("single_use_guard");
     const out = new Map<string, Set<string>>();
     for (const r of rows) {
       const set = out.get(r.customer_id) ?? new Set<string>();
@@ -87,7 +93,9 @@ export class RedemptionRepository {
         },
         ["redemption_id"],
       );
-      const row: RedemptionRow = await trx("promo_redemption").where({ redemption_id: insertedId(ids, "redemption_id") }).first();
+      const row: RedemptionRow = await trx("promo_redemption")
+        .where({ redemption_id: insertedId(ids, "redemption_id") })
+        .first();
       const redemption = toRedemption(row);
       await this.outbox.record(trx, { at: r.at, kind: "offer-redeemed", customerId: r.customerId, channel: r.channel, ref: redemption.id });
       return redemption;

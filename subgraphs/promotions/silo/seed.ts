@@ -48,9 +48,7 @@ export async function seedPromotions(db: Knex, world: World): Promise<void> {
     );
     await trx.batchInsert(
       "promo_consent_audit",
-      world.customers.flatMap((c) =>
-        (["email", "sms", "push"] as const).map((medium) => ({ customer_id: c.id, medium, granted: c.consent[medium], changed_at: utc(c.consent.at), channel: c.consent.via, actor: "customer" })),
-      ),
+      world.customers.flatMap((c) => (["email", "sms", "push"] as const).map((medium) => ({ customer_id: c.id, medium, granted: c.consent[medium], changed_at: utc(c.consent.at), channel: c.consent.via, actor: "customer" }))),
       200,
     );
   });

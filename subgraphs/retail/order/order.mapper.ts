@@ -67,7 +67,10 @@ export function orderTotal(order: Pick<Order, "id">, lines: readonly OrderLine[]
   if (lines.length === 0) throw new SiloDataError(`${where}: has no items, so its total has no currency`);
   const currency = lines[0].unitPrice.currency;
   if (lines.some((l) => l.unitPrice.currency !== currency)) throw new SiloDataError(`${where}: items in more than one currency`);
-  return Money.of(lines.reduce((sum, l) => sum + toMinor(l.lineTotal), 0n), currency);
+  return Money.of(
+    lines.reduce((sum, l) => sum + toMinor(l.lineTotal), 0n),
+    currency,
+  );
 }
 
 export function orderTouchPoint(order: Order, lines: readonly OrderLine[]): TouchPoint {

@@ -15,7 +15,16 @@ export class OrderRepository {
   /** Newest first, at most `first` per customer, for many customers in one statement. */
   async byCustomers(customerIds: readonly string[], args: { first: number }): Promise<Map<string, Order[]>> {
     const base = this.db("rt_order").select("rt_order.*").whereIn("customer_code", customerIds);
-    const rows: OrderRow[] = await newestPerKey(this.db, base, "customer_code", [{ column: "placed_utc", order: "desc" }, { column: "order_no", order: "desc" }], args.first);
+    const rows: OrderRow[] = await newestPerKey(
+      this.db,
+      base,
+      "customer_code",
+      [
+        { column: "placed_utc", order: "desc" },
+        { column: "order_no", order: "desc" },
+      ],
+      args.first,
+    );
     return groupBy(rows.map(toOrder), (o) => o.customerId);
   }
 

@@ -16,7 +16,12 @@ describe("toProduct", () => {
   });
 
   it("reads DECIMAL list prices the same whether the driver gives a string (PostgreSQL, MySQL) or a number (SQLite)", () => {
-    for (const [asString, asNumber] of [["129.90", 129.9], ["0.99", 0.99], ["1000.00", 1000], ["12.05", 12.05]] as const) {
+    for (const [asString, asNumber] of [
+      ["129.90", 129.9],
+      ["0.99", 0.99],
+      ["1000.00", 1000],
+      ["12.05", 12.05],
+    ] as const) {
       expect(toProduct(buildProductRow({ list_price: asNumber })).listPrice).toEqual(toProduct(buildProductRow({ list_price: asString })).listPrice);
     }
   });

@@ -20,7 +20,9 @@ export class ProductRepository {
   /** Keyset page by SKU: stable while rows are added, and cheap at any depth (no OFFSET). */
   async page(args: { category: string | null; first: number; afterSku: string | null }): Promise<ProductSlice> {
     const filtered = () => (args.category === null ? this.db("rt_product") : this.db("rt_product").where("category_name", args.category));
-    const page = filtered().orderBy("sku").limit(args.first + 1);
+    const page = filtered()
+      .orderBy("sku")
+      .limit(args.first + 1);
     if (args.afterSku !== null) page.where("sku", ">", args.afterSku);
     // One row past the page tells whether another page follows, without a second query.
     const [rows, [count]] = await Promise.all([page as Promise<ProductRow[]>, filtered().count({ n: "*" })]);

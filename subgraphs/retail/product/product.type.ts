@@ -16,7 +16,7 @@ export class Product {
   @Field({ description: "Product name as the shop shows it. Owned by retail." })
   name!: string;
 
-  @Field({ description: "Catalogue category, e.g. \"Outdoor\". Owned by retail." })
+  @Field({ description: 'Catalogue category, e.g. "Outdoor". Owned by retail.' })
   category!: string;
 
   // A price: revalidated on every request, never served stale.

@@ -31,15 +31,37 @@ export const abstractTypes: ConformanceGroup = {
       name: "feed",
       typeDefs: gql`
         ${link(["@key", "@shareable"])}
-        type Query { activity: Activity search: [Result!]! }
-        type Activity @shareable { owner: String! events: [Event!]! }
+        type Query {
+          activity: Activity
+          search: [Result!]!
+        }
+        type Activity @shareable {
+          owner: String!
+          events: [Event!]!
+        }
         union Event = Login | Purchase | Refund
-        type Login @shareable { id: ID! device: String! }
-        type Purchase { id: ID! amount: Int! currency: String! }
-        type Refund { id: ID! reason: String! }
+        type Login @shareable {
+          id: ID!
+          device: String!
+        }
+        type Purchase {
+          id: ID!
+          amount: Int!
+          currency: String!
+        }
+        type Refund {
+          id: ID!
+          reason: String!
+        }
         union Result = Oven | Toaster
-        type Oven @key(fields: "id") { id: ID! model: String! }
-        type Toaster @key(fields: "id") { id: ID! model: String! }
+        type Oven @key(fields: "id") {
+          id: ID!
+          model: String!
+        }
+        type Toaster @key(fields: "id") {
+          id: ID!
+          model: String!
+        }
       `,
       resolvers: {
         Query: { activity: () => ({ owner: "ada", events }), search: () => appliances },
@@ -51,20 +73,35 @@ export const abstractTypes: ConformanceGroup = {
       name: "audit",
       typeDefs: gql`
         ${link(["@key", "@shareable"])}
-        type Activity @shareable { owner: String! events: [Event!]! }
+        type Activity @shareable {
+          owner: String!
+          events: [Event!]!
+        }
         union Event = Login
-        type Login @shareable { id: ID! device: String! }
+        type Login @shareable {
+          id: ID!
+          device: String!
+        }
       `,
     },
     {
       name: "catalog",
       typeDefs: gql`
         ${link(["@key"])}
-        type Query { appliances: [Appliance!]! }
+        type Query {
+          appliances: [Appliance!]!
+        }
         union Appliance = Oven | Toaster
-        interface WithWarranty { warrantyYears: Int! }
-        type Oven @key(fields: "id") { id: ID! }
-        type Toaster implements WithWarranty @key(fields: "id") { id: ID! warrantyYears: Int! }
+        interface WithWarranty {
+          warrantyYears: Int!
+        }
+        type Oven @key(fields: "id") {
+          id: ID!
+        }
+        type Toaster implements WithWarranty @key(fields: "id") {
+          id: ID!
+          warrantyYears: Int!
+        }
       `,
       resolvers: {
         Query: { appliances: () => appliances },
@@ -76,14 +113,28 @@ export const abstractTypes: ConformanceGroup = {
       name: "service",
       typeDefs: gql`
         ${link(["@key"])}
-        type Query { nearest: [Result!]! }
+        type Query {
+          nearest: [Result!]!
+        }
         union Result = Oven | Engineer
-        interface WithWarranty { warrantyYears: Int! }
-        type Oven implements WithWarranty @key(fields: "id") { id: ID! warrantyYears: Int! }
-        type Engineer { name: String! }
+        interface WithWarranty {
+          warrantyYears: Int!
+        }
+        type Oven implements WithWarranty @key(fields: "id") {
+          id: ID!
+          warrantyYears: Int!
+        }
+        type Engineer {
+          name: String!
+        }
       `,
       resolvers: {
-        Query: { nearest: () => [{ __typename: "Engineer", name: "Sam" }, { __typename: "Oven", id: "o1" }] },
+        Query: {
+          nearest: () => [
+            { __typename: "Engineer", name: "Sam" },
+            { __typename: "Oven", id: "o1" },
+          ],
+        },
         Oven: { warrantyYears: (o: { id: string }) => ovenWarranty.get(o.id) },
       },
     },
@@ -92,7 +143,26 @@ export const abstractTypes: ConformanceGroup = {
     {
       id: "partial-union-all-members",
       behaviour: "union: members partly known to each subgraph",
-      query: gql`{ activity { owner events { __typename ... on Login { device } ... on Purchase { amount currency } ... on Refund { reason } } } }`,
+      query: gql`
+        {
+          activity {
+            owner
+            events {
+              __typename
+              ... on Login {
+                device
+              }
+              ... on Purchase {
+                amount
+                currency
+              }
+              ... on Refund {
+                reason
+              }
+            }
+          }
+        }
+      `,
       expected: {
         data: {
           activity: {
@@ -109,13 +179,50 @@ export const abstractTypes: ConformanceGroup = {
     {
       id: "partial-union-missing-members-only",
       behaviour: "union: members partly known to each subgraph",
-      query: gql`{ activity { events { ... on Purchase { id } ... on Refund { id } } } }`,
+      query: gql`
+        {
+          activity {
+            events {
+              ... on Purchase {
+                id
+              }
+              ... on Refund {
+                id
+              }
+            }
+          }
+        }
+      `,
       expected: { data: { activity: { events: [{}, { id: "e2" }, { id: "e3" }] } } },
     },
     {
       id: "member-unknown-to-the-resolving-subgraph",
       behaviour: "union: members partly known to each subgraph",
-      query: gql`{ search { __typename ... on Engineer { name } ... on Oven { id } } nearest { __typename ... on Engineer { name } ... on Toaster { model } ... on Oven { model } } }`,
+      query: gql`
+        {
+          search {
+            __typename
+            ... on Engineer {
+              name
+            }
+            ... on Oven {
+              id
+            }
+          }
+          nearest {
+            __typename
+            ... on Engineer {
+              name
+            }
+            ... on Toaster {
+              model
+            }
+            ... on Oven {
+              model
+            }
+          }
+        }
+      `,
       expected: {
         data: {
           search: [{ __typename: "Oven", id: "o1" }, { __typename: "Toaster" }],
@@ -129,7 +236,16 @@ export const abstractTypes: ConformanceGroup = {
     {
       id: "interface-implemented-elsewhere",
       behaviour: "interface: implementations partly known to each subgraph",
-      query: gql`{ appliances { __typename ... on WithWarranty { warrantyYears } } }`,
+      query: gql`
+        {
+          appliances {
+            __typename
+            ... on WithWarranty {
+              warrantyYears
+            }
+          }
+        }
+      `,
       expected: {
         data: {
           appliances: [
@@ -142,7 +258,22 @@ export const abstractTypes: ConformanceGroup = {
     {
       id: "interface-and-member-fragments",
       behaviour: "interface: implementations partly known to each subgraph",
-      query: gql`{ appliances { ... on Oven { id model } ... on WithWarranty { warrantyYears } ... on Toaster { model } } }`,
+      query: gql`
+        {
+          appliances {
+            ... on Oven {
+              id
+              model
+            }
+            ... on WithWarranty {
+              warrantyYears
+            }
+            ... on Toaster {
+              model
+            }
+          }
+        }
+      `,
       expected: {
         data: {
           appliances: [

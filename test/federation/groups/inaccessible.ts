@@ -25,14 +25,19 @@ export const inaccessible: ConformanceGroup = {
           products(channel: Channel = RETAIL, includeArchived: Boolean @inaccessible): [Product!]!
           lastAudit: AuditRecord @inaccessible
         }
-        enum Channel { RETAIL STAFF @inaccessible }
+        enum Channel {
+          RETAIL
+          STAFF @inaccessible
+        }
         type Product @key(fields: "sku") @key(fields: "internalId") {
           sku: ID!
           internalId: ID! @inaccessible
           name: String!
           costPrice: Int! @inaccessible
         }
-        type AuditRecord @inaccessible { at: String! }
+        type AuditRecord @inaccessible {
+          at: String!
+        }
       `,
       resolvers: {
         Query: {
@@ -74,32 +79,71 @@ export const inaccessible: ConformanceGroup = {
     {
       id: "used-behind-the-scenes",
       behaviour: "@inaccessible: hidden, still used for keys and @requires",
-      query: gql`{ products { sku name price margin } }`,
+      query: gql`
+        {
+          products {
+            sku
+            name
+            price
+            margin
+          }
+        }
+      `,
       expected: { data: { products: [{ sku: "K1", name: "Kettle", price: 40, margin: 15 }] } },
     },
     {
       id: "field-not-selectable",
       behaviour: "@inaccessible: hidden, still used for keys and @requires",
-      query: gql`{ products { sku costPrice } }`,
+      query: gql`
+        {
+          products {
+            sku
+            costPrice
+          }
+        }
+      `,
       // The suggestion names only what clients may see.
       expected: { errors: [{ message: 'Cannot query field "costPrice" on type "Product". Did you mean "price"?', code: "GRAPHQL_VALIDATION_FAILED" }] },
     },
     {
       id: "argument-not-accepted",
       behaviour: "@inaccessible: hidden, still used for keys and @requires",
-      query: gql`{ products(includeArchived: true) { sku } }`,
+      query: gql`
+        {
+          products(includeArchived: true) {
+            sku
+          }
+        }
+      `,
       expected: { errors: [{ message: 'Unknown argument "includeArchived" on field "Query.products".', code: "GRAPHQL_VALIDATION_FAILED" }] },
     },
     {
       id: "enum-value-not-accepted",
       behaviour: "@inaccessible: hidden, still used for keys and @requires",
-      query: gql`{ products(channel: STAFF) { sku } }`,
+      query: gql`
+        {
+          products(channel: STAFF) {
+            sku
+          }
+        }
+      `,
       expected: { errors: [{ message: 'Value "STAFF" does not exist in "Channel" enum.', code: "GRAPHQL_VALIDATION_FAILED" }] },
     },
     {
       id: "type-not-in-api",
       behaviour: "@inaccessible: hidden, still used for keys and @requires",
-      query: gql`{ __type(name: "AuditRecord") { name } channel: __type(name: "Channel") { enumValues { name } } }`,
+      query: gql`
+        {
+          __type(name: "AuditRecord") {
+            name
+          }
+          channel: __type(name: "Channel") {
+            enumValues {
+              name
+            }
+          }
+        }
+      `,
       expected: { data: { __type: null, channel: { enumValues: [{ name: "RETAIL" }] } } },
     },
   ],

@@ -15,19 +15,4 @@ import { shareable } from "./shareable";
 import { typename } from "./typename";
 
 /** Every conformance group, in the order the planner table lists them. */
-export const groups: readonly ConformanceGroup[] = [
-  keys,
-  keysMixed,
-  requires,
-  requiresArguments,
-  requiresAbstract,
-  provides,
-  shareable,
-  override,
-  inaccessible,
-  interfaceObject,
-  abstractTypes,
-  nullEntities,
-  typename,
-  mutations,
-];
+export const groups: readonly ConformanceGroup[] = [keys, keysMixed, requires, requiresArguments, requiresAbstract, provides, shareable, override, inaccessible, interfaceObject, abstractTypes, nullEntities, typename, mutations];

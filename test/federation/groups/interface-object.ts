@@ -29,10 +29,23 @@ export const interfaceObject: ConformanceGroup = {
       name: "inventory",
       typeDefs: gql`
         ${link(["@key"])}
-        type Query { items: [Item!]! }
-        interface Item @key(fields: "id") { id: ID! sku: String! }
-        type Tool implements Item @key(fields: "id") { id: ID! sku: String! voltage: Int! }
-        type Paint implements Item @key(fields: "id") { id: ID! sku: String! colour: String! }
+        type Query {
+          items: [Item!]!
+        }
+        interface Item @key(fields: "id") {
+          id: ID!
+          sku: String!
+        }
+        type Tool implements Item @key(fields: "id") {
+          id: ID!
+          sku: String!
+          voltage: Int!
+        }
+        type Paint implements Item @key(fields: "id") {
+          id: ID!
+          sku: String!
+          colour: String!
+        }
       `,
       resolvers: {
         Query: { items: () => items },
@@ -45,8 +58,13 @@ export const interfaceObject: ConformanceGroup = {
       name: "pricing",
       typeDefs: gql`
         ${link(["@key", "@interfaceObject"])}
-        type Query { cheapest: Item }
-        type Item @key(fields: "id") @interfaceObject { id: ID! price: Int! }
+        type Query {
+          cheapest: Item
+        }
+        type Item @key(fields: "id") @interfaceObject {
+          id: ID!
+          price: Int!
+        }
       `,
       resolvers: {
         Query: { cheapest: () => ({ __typename: "Item", id: "i2" }) },
@@ -60,8 +78,12 @@ export const interfaceObject: ConformanceGroup = {
       name: "reviews",
       typeDefs: gql`
         ${link(["@key", "@interfaceObject"])}
-        type Query { featured: Item! }
-        type Item @key(fields: "id", resolvable: false) @interfaceObject { id: ID! }
+        type Query {
+          featured: Item!
+        }
+        type Item @key(fields: "id", resolvable: false) @interfaceObject {
+          id: ID!
+        }
       `,
       resolvers: {
         Query: { featured: () => ({ __typename: "Item", id: "i3" }) },
@@ -72,37 +94,98 @@ export const interfaceObject: ConformanceGroup = {
     {
       id: "field-on-every-implementation",
       behaviour: "@interfaceObject",
-      query: gql`{ items { sku price } }`,
-      expected: { data: { items: [{ sku: "DRILL-18V", price: 129 }, { sku: "PAINT-RED", price: 24 }, { sku: "SAW-230", price: 89 }] } },
+      query: gql`
+        {
+          items {
+            sku
+            price
+          }
+        }
+      `,
+      expected: {
+        data: {
+          items: [
+            { sku: "DRILL-18V", price: 129 },
+            { sku: "PAINT-RED", price: 24 },
+            { sku: "SAW-230", price: 89 },
+          ],
+        },
+      },
     },
     {
       id: "concrete-type-from-owner",
       behaviour: "@interfaceObject",
-      query: gql`{ cheapest { __typename id price sku ... on Paint { colour } ... on Tool { voltage } } }`,
+      query: gql`
+        {
+          cheapest {
+            __typename
+            id
+            price
+            sku
+            ... on Paint {
+              colour
+            }
+            ... on Tool {
+              voltage
+            }
+          }
+        }
+      `,
       expected: { data: { cheapest: { __typename: "Paint", id: "i2", price: 24, sku: "PAINT-RED", colour: "red" } } },
     },
     {
       id: "typename-only",
       behaviour: "@interfaceObject",
-      query: gql`{ cheapest { __typename } }`,
+      query: gql`
+        {
+          cheapest {
+            __typename
+          }
+        }
+      `,
       expected: { data: { cheapest: { __typename: "Paint" } } },
     },
     {
       id: "non-resolvable-key-only",
       behaviour: "@interfaceObject: its subgraph cannot resolve the interface",
-      query: gql`{ featured { id } }`,
+      query: gql`
+        {
+          featured {
+            id
+          }
+        }
+      `,
       expected: { data: { featured: { id: "i3" } } },
     },
     {
       id: "non-resolvable-concrete-type",
       behaviour: "@interfaceObject: its subgraph cannot resolve the interface",
-      query: gql`{ featured { __typename ... on Tool { voltage } ... on Paint { colour } } }`,
+      query: gql`
+        {
+          featured {
+            __typename
+            ... on Tool {
+              voltage
+            }
+            ... on Paint {
+              colour
+            }
+          }
+        }
+      `,
       expected: { data: { featured: { __typename: "Tool", voltage: 230 } } },
     },
     {
       id: "non-resolvable-to-other-interface-object",
       behaviour: "@interfaceObject: its subgraph cannot resolve the interface",
-      query: gql`{ featured { sku price } }`,
+      query: gql`
+        {
+          featured {
+            sku
+            price
+          }
+        }
+      `,
       expected: { data: { featured: { sku: "SAW-230", price: 89 } } },
     },
   ],

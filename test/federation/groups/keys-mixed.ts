@@ -27,19 +27,21 @@ export const keysMixed: ConformanceGroup = {
       name: "depot",
       typeDefs: gql`
         ${link(["@key", "@shareable"])}
-        type Query { parcelByBarcode(barcode: ID!): Parcel }
-        type Parcel
-          @key(fields: "id")
-          @key(fields: "barcode", resolvable: false)
-          @key(fields: "route { hub day }", resolvable: false)
-          @key(fields: "id route { day seq }", resolvable: false) {
+        type Query {
+          parcelByBarcode(barcode: ID!): Parcel
+        }
+        type Parcel @key(fields: "id") @key(fields: "barcode", resolvable: false) @key(fields: "route { hub day }", resolvable: false) @key(fields: "id route { day seq }", resolvable: false) {
           id: ID!
           barcode: ID!
           route: Route!
           weight: Int!
           status: String! @shareable
         }
-        type Route @shareable { hub: String! day: String! seq: Int! }
+        type Route @shareable {
+          hub: String!
+          day: String!
+          seq: Int!
+        }
       `,
       resolvers: {
         Query: { parcelByBarcode: (_: unknown, args: { barcode: string }) => parcels.find((p) => p.barcode === args.barcode) ?? null },
@@ -50,13 +52,14 @@ export const keysMixed: ConformanceGroup = {
       name: "tracking",
       typeDefs: gql`
         ${link(["@key", "@shareable", "@external", "@requires"])}
-        type Query { manifest(id: ID!): Manifest }
-        type Manifest @key(fields: "id") { id: ID! parcels: [Parcel!]! }
-        type Parcel
-          @key(fields: "route { hub day }", resolvable: false)
-          @key(fields: "id route { day seq }")
-          @key(fields: "barcode", resolvable: false)
-          @key(fields: "id", resolvable: false) {
+        type Query {
+          manifest(id: ID!): Manifest
+        }
+        type Manifest @key(fields: "id") {
+          id: ID!
+          parcels: [Parcel!]!
+        }
+        type Parcel @key(fields: "route { hub day }", resolvable: false) @key(fields: "id route { day seq }") @key(fields: "barcode", resolvable: false) @key(fields: "id", resolvable: false) {
           id: ID!
           barcode: ID!
           route: Route!
@@ -64,7 +67,11 @@ export const keysMixed: ConformanceGroup = {
           weight: Int! @external
           label: String! @requires(fields: "weight")
         }
-        type Route @shareable { hub: String! day: String! seq: Int! }
+        type Route @shareable {
+          hub: String!
+          day: String!
+          seq: Int!
+        }
       `,
       resolvers: {
         Query: { manifest: (_: unknown, args: { id: string }) => manifests.find((m) => m.id === args.id) ?? null },
@@ -91,7 +98,18 @@ export const keysMixed: ConformanceGroup = {
     {
       id: "nested-entity-requires",
       behaviour: "@key: many keys, each resolvable in one subgraph",
-      query: gql`{ manifest(id: "m1") { id parcels { id weight label } } }`,
+      query: gql`
+        {
+          manifest(id: "m1") {
+            id
+            parcels {
+              id
+              weight
+              label
+            }
+          }
+        }
+      `,
       expected: {
         data: {
           manifest: {
@@ -107,13 +125,36 @@ export const keysMixed: ConformanceGroup = {
     {
       id: "label-only",
       behaviour: "@key: many keys, each resolvable in one subgraph",
-      query: gql`{ manifest(id: "m1") { parcels { label } } }`,
+      query: gql`
+        {
+          manifest(id: "m1") {
+            parcels {
+              label
+            }
+          }
+        }
+      `,
       expected: { data: { manifest: { parcels: [{ label: "p1: 3 kg" }, { label: "p2: 12 kg" }] } } },
     },
     {
       id: "shareable-and-keys",
       behaviour: "@key: many keys, each resolvable in one subgraph",
-      query: gql`{ manifest(id: "m1") { parcels { barcode status route { hub day seq } label } } }`,
+      query: gql`
+        {
+          manifest(id: "m1") {
+            parcels {
+              barcode
+              status
+              route {
+                hub
+                day
+                seq
+              }
+              label
+            }
+          }
+        }
+      `,
       expected: {
         data: {
           manifest: {
@@ -129,7 +170,15 @@ export const keysMixed: ConformanceGroup = {
       // Depot answers the root; tracking is reached by the composite key it can resolve.
       id: "from-depot",
       behaviour: "@key: many keys, each resolvable in one subgraph",
-      query: gql`{ parcelByBarcode(barcode: "BC-3") { id status label } }`,
+      query: gql`
+        {
+          parcelByBarcode(barcode: "BC-3") {
+            id
+            status
+            label
+          }
+        }
+      `,
       expected: { data: { parcelByBarcode: { id: "p3", status: "sorted", label: "p3: 7 kg" } } },
     },
   ],

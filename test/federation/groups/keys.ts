@@ -37,7 +37,9 @@ export const keys: ConformanceGroup = {
       name: "catalog",
       typeDefs: gql`
         ${link(["@key", "@shareable"])}
-        type Query { books: [Book!]! }
+        type Query {
+          books: [Book!]!
+        }
         type Book @key(fields: "isbn") {
           isbn: ID!
           title: String!
@@ -45,10 +47,21 @@ export const keys: ConformanceGroup = {
           copies: [Copy!]!
           shelf: Shelf!
         }
-        type Author @key(fields: "id", resolvable: false) { id: ID! }
-        type Copy @key(fields: "isbn branch", resolvable: false) { isbn: ID! branch: String! }
-        type Shelf @key(fields: "room { floor wing } position", resolvable: false) { room: Room! position: Int! }
-        type Room @shareable { floor: Int! wing: String! }
+        type Author @key(fields: "id", resolvable: false) {
+          id: ID!
+        }
+        type Copy @key(fields: "isbn branch", resolvable: false) {
+          isbn: ID!
+          branch: String!
+        }
+        type Shelf @key(fields: "room { floor wing } position", resolvable: false) {
+          room: Room!
+          position: Int!
+        }
+        type Room @shareable {
+          floor: Int!
+          wing: String!
+        }
       `,
       resolvers: {
         Query: { books: () => books },
@@ -62,8 +75,14 @@ export const keys: ConformanceGroup = {
       name: "people",
       typeDefs: gql`
         ${link(["@key"])}
-        type Query { author(id: ID!): Author }
-        type Author @key(fields: "id") @key(fields: "email") { id: ID! email: String! name: String! }
+        type Query {
+          author(id: ID!): Author
+        }
+        type Author @key(fields: "id") @key(fields: "email") {
+          id: ID!
+          email: String!
+          name: String!
+        }
       `,
       resolvers: {
         Query: { author: (_: unknown, args: { id: string }) => authors.find((a) => a.id === args.id) ?? null },
@@ -74,8 +93,13 @@ export const keys: ConformanceGroup = {
       name: "reviews",
       typeDefs: gql`
         ${link(["@key"])}
-        type Query { mostReviewed: Author }
-        type Author @key(fields: "email") { email: String! reviewCount: Int! }
+        type Query {
+          mostReviewed: Author
+        }
+        type Author @key(fields: "email") {
+          email: String!
+          reviewCount: Int!
+        }
       `,
       resolvers: {
         Query: { mostReviewed: () => ({ email: "jane@example.org" }) },
@@ -86,9 +110,20 @@ export const keys: ConformanceGroup = {
       name: "branches",
       typeDefs: gql`
         ${link(["@key", "@shareable"])}
-        type Copy @key(fields: "isbn branch") { isbn: ID! branch: String! onLoan: Boolean! }
-        type Shelf @key(fields: "room { floor wing } position") { room: Room! position: Int! label: String! }
-        type Room @shareable { floor: Int! wing: String! }
+        type Copy @key(fields: "isbn branch") {
+          isbn: ID!
+          branch: String!
+          onLoan: Boolean!
+        }
+        type Shelf @key(fields: "room { floor wing } position") {
+          room: Room!
+          position: Int!
+          label: String!
+        }
+        type Room @shareable {
+          floor: Int!
+          wing: String!
+        }
       `,
       resolvers: {
         Copy: { onLoan: (copy: { isbn: string; branch: string }) => onLoan.get(`${copy.isbn}/${copy.branch}`) },
@@ -100,23 +135,63 @@ export const keys: ConformanceGroup = {
     {
       id: "single-key",
       behaviour: "@key: single field",
-      query: gql`{ books { title author { name } } }`,
-      expected: { data: { books: [{ title: "Dune", author: { name: "Frank Herbert" } }, { title: "Emma", author: { name: "Jane Austen" } }] } },
+      query: gql`
+        {
+          books {
+            title
+            author {
+              name
+            }
+          }
+        }
+      `,
+      expected: {
+        data: {
+          books: [
+            { title: "Dune", author: { name: "Frank Herbert" } },
+            { title: "Emma", author: { name: "Jane Austen" } },
+          ],
+        },
+      },
     },
     {
       id: "key-field-only",
       behaviour: "@key: single field",
-      query: gql`{ books { author { id } } }`,
+      query: gql`
+        {
+          books {
+            author {
+              id
+            }
+          }
+        }
+      `,
       expected: { data: { books: [{ author: { id: "a1" } }, { author: { id: "a2" } }] } },
     },
     {
       id: "composite-key",
       behaviour: "@key: composite",
-      query: gql`{ books { isbn copies { branch onLoan } } }`,
+      query: gql`
+        {
+          books {
+            isbn
+            copies {
+              branch
+              onLoan
+            }
+          }
+        }
+      `,
       expected: {
         data: {
           books: [
-            { isbn: "978-0", copies: [{ branch: "north", onLoan: true }, { branch: "south", onLoan: false }] },
+            {
+              isbn: "978-0",
+              copies: [
+                { branch: "north", onLoan: true },
+                { branch: "south", onLoan: false },
+              ],
+            },
             { isbn: "978-1", copies: [{ branch: "north", onLoan: false }] },
           ],
         },
@@ -125,7 +200,21 @@ export const keys: ConformanceGroup = {
     {
       id: "nested-key",
       behaviour: "@key: nested object",
-      query: gql`{ books { title shelf { position room { floor wing } label } } }`,
+      query: gql`
+        {
+          books {
+            title
+            shelf {
+              position
+              room {
+                floor
+                wing
+              }
+              label
+            }
+          }
+        }
+      `,
       expected: {
         data: {
           books: [
@@ -139,19 +228,57 @@ export const keys: ConformanceGroup = {
       // reviews knows authors by e-mail only; the catalogue refers to them by id: people bridges the two keys.
       id: "key-hop",
       behaviour: "@key: several keys on one entity",
-      query: gql`{ books { title author { reviewCount } } }`,
-      expected: { data: { books: [{ title: "Dune", author: { reviewCount: 12 } }, { title: "Emma", author: { reviewCount: 30 } }] } },
+      query: gql`
+        {
+          books {
+            title
+            author {
+              reviewCount
+            }
+          }
+        }
+      `,
+      expected: {
+        data: {
+          books: [
+            { title: "Dune", author: { reviewCount: 12 } },
+            { title: "Emma", author: { reviewCount: 30 } },
+          ],
+        },
+      },
     },
     {
       id: "key-hop-back",
       behaviour: "@key: several keys on one entity",
-      query: gql`{ mostReviewed { email reviewCount id name } }`,
+      query: gql`
+        {
+          mostReviewed {
+            email
+            reviewCount
+            id
+            name
+          }
+        }
+      `,
       expected: { data: { mostReviewed: { email: "jane@example.org", reviewCount: 30, id: "a2", name: "Jane Austen" } } },
     },
     {
       id: "non-resolvable-reference",
       behaviour: "@key: non-resolvable reference",
-      query: gql`{ author(id: "a1") { name } books { isbn author { id name } } }`,
+      query: gql`
+        {
+          author(id: "a1") {
+            name
+          }
+          books {
+            isbn
+            author {
+              id
+              name
+            }
+          }
+        }
+      `,
       expected: {
         data: {
           author: { name: "Frank Herbert" },

@@ -31,12 +31,17 @@ export const mutations: ConformanceGroup = {
         name: "deposits",
         typeDefs: gql`
           ${link(["@key", "@shareable"])}
-          type Query { balance(account: ID!): Int! }
+          type Query {
+            balance(account: ID!): Int!
+          }
           type Mutation {
             deposit(account: ID!, amount: Int!): Int!
             openAccount(id: ID!): Account @shareable
           }
-          type Account @key(fields: "id") { id: ID! balance: Int! }
+          type Account @key(fields: "id") {
+            id: ID!
+            balance: Int!
+          }
         `,
         resolvers: {
           Query: { balance: (_: unknown, args: { account: string }) => balance(args.account) },
@@ -58,7 +63,10 @@ export const mutations: ConformanceGroup = {
             chargeFee(account: ID!, percent: Int!): Int!
             openAccount(id: ID!): Account @shareable
           }
-          type Account @key(fields: "id") { id: ID! feeRate: Int! }
+          type Account @key(fields: "id") {
+            id: ID!
+            feeRate: Int!
+          }
         `,
         resolvers: {
           Mutation: {
@@ -78,19 +86,30 @@ export const mutations: ConformanceGroup = {
     {
       id: "in-order-across-subgraphs",
       behaviour: "mutations: in order",
-      query: gql`mutation {
-        first: deposit(account: "x", amount: 100)
-        second: chargeFee(account: "x", percent: 10)
-        third: deposit(account: "x", amount: 10)
-        fourth: chargeFee(account: "x", percent: 50)
-        fifth: deposit(account: "x", amount: 5)
-      }`,
+      query: gql`
+        mutation {
+          first: deposit(account: "x", amount: 100)
+          second: chargeFee(account: "x", percent: 10)
+          third: deposit(account: "x", amount: 10)
+          fourth: chargeFee(account: "x", percent: 50)
+          fifth: deposit(account: "x", amount: 5)
+        }
+      `,
       expected: { data: { first: 100, second: 90, third: 100, fourth: 50, fifth: 55 } },
     },
     {
       id: "shareable-runs-once",
       behaviour: "mutations: in order",
-      query: gql`mutation { first: openAccount(id: "y") { id } second: openAccount(id: "y") { id } }`,
+      query: gql`
+        mutation {
+          first: openAccount(id: "y") {
+            id
+          }
+          second: openAccount(id: "y") {
+            id
+          }
+        }
+      `,
       expected: {
         data: { first: { id: "y" }, second: null },
         errors: [{ message: "account y is already open", path: ["second"], code: "CONFLICT" }],
@@ -100,16 +119,27 @@ export const mutations: ConformanceGroup = {
       // feeRate is read by an entity fetch to fees: before the deposit that follows, the rate of an empty account.
       id: "entity-fetch-before-next-field",
       behaviour: "mutations: in order",
-      query: gql`mutation {
-        opened: openAccount(id: "z") { id balance feeRate }
-        deposit(account: "z", amount: 150)
-      }`,
+      query: gql`
+        mutation {
+          opened: openAccount(id: "z") {
+            id
+            balance
+            feeRate
+          }
+          deposit(account: "z", amount: 150)
+        }
+      `,
       expected: { data: { opened: { id: "z", balance: 0, feeRate: 2 }, deposit: 150 } },
     },
     {
       id: "read-after-writes",
       behaviour: "mutations: in order",
-      query: gql`{ x: balance(account: "x") z: balance(account: "z") }`,
+      query: gql`
+        {
+          x: balance(account: "x")
+          z: balance(account: "z")
+        }
+      `,
       expected: { data: { x: 55, z: 150 } },
     },
   ],

@@ -36,9 +36,16 @@ export const nullEntities: ConformanceGroup = {
       name: "orders",
       typeDefs: gql`
         ${link(["@key"])}
-        type Query { orders: [Order!]! }
-        type Order { id: ID! product: Product }
-        type Product @key(fields: "sku") { sku: ID! }
+        type Query {
+          orders: [Order!]!
+        }
+        type Order {
+          id: ID!
+          product: Product
+        }
+        type Product @key(fields: "sku") {
+          sku: ID!
+        }
       `,
       resolvers: {
         Query: { orders: () => orders },
@@ -49,7 +56,11 @@ export const nullEntities: ConformanceGroup = {
       name: "catalog",
       typeDefs: gql`
         ${link(["@key"])}
-        type Product @key(fields: "sku") @key(fields: "id") { sku: ID! id: ID! name: String }
+        type Product @key(fields: "sku") @key(fields: "id") {
+          sku: ID!
+          id: ID!
+          name: String
+        }
       `,
       resolvers: {
         Product: {
@@ -66,7 +77,10 @@ export const nullEntities: ConformanceGroup = {
       name: "stock",
       typeDefs: gql`
         ${link(["@key"])}
-        type Product @key(fields: "id") { id: ID! available: Int }
+        type Product @key(fields: "id") {
+          id: ID!
+          available: Int
+        }
       `,
       resolvers: {
         Product: {
@@ -84,7 +98,18 @@ export const nullEntities: ConformanceGroup = {
     {
       id: "chain-stops-at-null",
       behaviour: "null keys and null entities",
-      query: gql`{ orders { id product { sku name available } } }`,
+      query: gql`
+        {
+          orders {
+            id
+            product {
+              sku
+              name
+              available
+            }
+          }
+        }
+      `,
       expected: {
         data: {
           orders: [
@@ -101,16 +126,18 @@ export const nullEntities: ConformanceGroup = {
     {
       id: "second-hop-only",
       behaviour: "null keys and null entities",
-      query: gql`{ orders { product { available } } }`,
+      query: gql`
+        {
+          orders {
+            product {
+              available
+            }
+          }
+        }
+      `,
       expected: {
         data: {
-          orders: [
-            { product: { available: 4 } },
-            { product: { available: 0 } },
-            { product: { available: null } },
-            { product: null },
-            { product: { available: null } },
-          ],
+          orders: [{ product: { available: 4 } }, { product: { available: 0 } }, { product: { available: null } }, { product: null }, { product: { available: null } }],
         },
         errors: [{ message: "product S5 is withdrawn", path: ["orders", 4, "product"], code: "WITHDRAWN" }],
       },

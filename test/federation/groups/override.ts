@@ -25,8 +25,13 @@ export const override: ConformanceGroup = {
       name: "legacy",
       typeDefs: gql`
         ${link(["@key"])}
-        type Query { legacyUsers: [User!]! }
-        type User @key(fields: "id") { id: ID! email: String! }
+        type Query {
+          legacyUsers: [User!]!
+        }
+        type User @key(fields: "id") {
+          id: ID!
+          email: String!
+        }
       `,
       resolvers: {
         Query: { legacyUsers: () => users.map((u) => ({ id: u.id })) },
@@ -40,7 +45,9 @@ export const override: ConformanceGroup = {
       name: "accounts",
       typeDefs: gql`
         ${link(["@key", "@override", "@shareable"])}
-        type Query { newestUser: User }
+        type Query {
+          newestUser: User
+        }
         type User @key(fields: "id") {
           id: ID!
           email: String! @override(from: "legacy")
@@ -57,8 +64,13 @@ export const override: ConformanceGroup = {
       name: "profiles",
       typeDefs: gql`
         ${link(["@key", "@shareable"])}
-        type Query { profiles: [User!]! }
-        type User @key(fields: "id") { id: ID! displayName: String! @shareable }
+        type Query {
+          profiles: [User!]!
+        }
+        type User @key(fields: "id") {
+          id: ID!
+          displayName: String! @shareable
+        }
       `,
       resolvers: {
         Query: { profiles: () => users },
@@ -95,7 +107,14 @@ export const override: ConformanceGroup = {
     {
       id: "from-old-owner-root",
       behaviour: "@override",
-      query: gql`{ legacyUsers { id email } }`,
+      query: gql`
+        {
+          legacyUsers {
+            id
+            email
+          }
+        }
+      `,
       expected: {
         data: {
           legacyUsers: [
@@ -108,7 +127,17 @@ export const override: ConformanceGroup = {
     {
       id: "with-requires",
       behaviour: "@override: with @requires",
-      query: gql`{ legacyUsers { mailLabel } newestUser { id mailLabel } }`,
+      query: gql`
+        {
+          legacyUsers {
+            mailLabel
+          }
+          newestUser {
+            id
+            mailLabel
+          }
+        }
+      `,
       expected: {
         data: {
           legacyUsers: [{ mailLabel: "To: ada@example.org" }, { mailLabel: "To: alan@example.org" }],
@@ -119,13 +148,33 @@ export const override: ConformanceGroup = {
     {
       id: "requires-in-old-owner",
       behaviour: "@override: with @requires",
-      query: gql`{ newestUser { tier discount } legacyUsers { discount } }`,
+      query: gql`
+        {
+          newestUser {
+            tier
+            discount
+          }
+          legacyUsers {
+            discount
+          }
+        }
+      `,
       expected: { data: { newestUser: { tier: "basic", discount: 0 }, legacyUsers: [{ discount: 15 }, { discount: 0 }] } },
     },
     {
       id: "source-not-in-supergraph",
       behaviour: "@override: source not in the supergraph",
-      query: gql`{ newestUser { displayName } profiles { displayName email } }`,
+      query: gql`
+        {
+          newestUser {
+            displayName
+          }
+          profiles {
+            displayName
+            email
+          }
+        }
+      `,
       expected: {
         data: {
           newestUser: { displayName: "Alan T." },
@@ -139,7 +188,13 @@ export const override: ConformanceGroup = {
     {
       id: "source-not-in-supergraph-entity",
       behaviour: "@override: source not in the supergraph",
-      query: gql`{ legacyUsers { displayName } }`,
+      query: gql`
+        {
+          legacyUsers {
+            displayName
+          }
+        }
+      `,
       expected: { data: { legacyUsers: [{ displayName: "Ada L." }, { displayName: "Alan T." }] } },
     },
   ],

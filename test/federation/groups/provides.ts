@@ -27,8 +27,16 @@ export const provides: ConformanceGroup = {
       name: "media",
       typeDefs: gql`
         ${link(["@key", "@shareable"])}
-        type Book @key(fields: "id") { id: ID! title: String! @shareable pages: Int! }
-        type Movie @key(fields: "id") { id: ID! title: String! @shareable minutes: Int! }
+        type Book @key(fields: "id") {
+          id: ID!
+          title: String! @shareable
+          pages: Int!
+        }
+        type Movie @key(fields: "id") {
+          id: ID!
+          title: String! @shareable
+          minutes: Int!
+        }
       `,
       resolvers: {
         Book: { __resolveReference: (ref: { id: string }) => find(ref.id) },
@@ -47,9 +55,18 @@ export const provides: ConformanceGroup = {
           staffPicks: [Titled!]! @provides(fields: "... on Movie { title }")
         }
         union Item = Book | Movie
-        interface Titled { id: ID! title: String! }
-        type Book implements Titled @key(fields: "id") { id: ID! title: String! @external }
-        type Movie implements Titled @key(fields: "id") { id: ID! title: String! @external }
+        interface Titled {
+          id: ID!
+          title: String!
+        }
+        type Book implements Titled @key(fields: "id") {
+          id: ID!
+          title: String! @external
+        }
+        type Movie implements Titled @key(fields: "id") {
+          id: ID!
+          title: String! @external
+        }
       `,
       resolvers: {
         Query: {
@@ -67,37 +84,90 @@ export const provides: ConformanceGroup = {
     {
       id: "object",
       behaviour: "@provides: object",
-      query: gql`{ bestseller { id title } }`,
+      query: gql`
+        {
+          bestseller {
+            id
+            title
+          }
+        }
+      `,
       expected: { data: { bestseller: { id: "b1", title: "Dune" } } },
     },
     {
       id: "object-and-owner-field",
       behaviour: "@provides: object",
-      query: gql`{ bestseller { title pages } }`,
+      query: gql`
+        {
+          bestseller {
+            title
+            pages
+          }
+        }
+      `,
       expected: { data: { bestseller: { title: "Dune", pages: 412 } } },
     },
     {
       id: "only-where-provided",
       behaviour: "@provides: object",
-      query: gql`{ preorder { id title } }`,
+      query: gql`
+        {
+          preorder {
+            id
+            title
+          }
+        }
+      `,
       expected: { data: { preorder: { id: "b9", title: "The Winds of Winter" } } },
     },
     {
       id: "union-provided-member",
       behaviour: "@provides: on a union",
-      query: gql`{ newArrivals { ... on Book { id title } ... on Movie { id } } }`,
+      query: gql`
+        {
+          newArrivals {
+            ... on Book {
+              id
+              title
+            }
+            ... on Movie {
+              id
+            }
+          }
+        }
+      `,
       expected: { data: { newArrivals: [{ id: "b1", title: "Dune" }, { id: "m1" }, { id: "b2", title: "Emma" }, { id: "b9", title: "The Winds of Winter" }] } },
     },
     {
       id: "union-unprovided-member",
       behaviour: "@provides: on a union",
-      query: gql`{ newArrivals { ... on Book { title } ... on Movie { title minutes } } }`,
+      query: gql`
+        {
+          newArrivals {
+            ... on Book {
+              title
+            }
+            ... on Movie {
+              title
+              minutes
+            }
+          }
+        }
+      `,
       expected: { data: { newArrivals: [{ title: "Dune" }, { title: "Alien", minutes: 117 }, { title: "Emma" }, { title: "The Winds of Winter" }] } },
     },
     {
       id: "interface-field",
       behaviour: "@provides: on an interface",
-      query: gql`{ staffPicks { __typename id title } }`,
+      query: gql`
+        {
+          staffPicks {
+            __typename
+            id
+            title
+          }
+        }
+      `,
       expected: {
         data: {
           staffPicks: [
@@ -111,13 +181,31 @@ export const provides: ConformanceGroup = {
     {
       id: "interface-fragments",
       behaviour: "@provides: on an interface",
-      query: gql`{ staffPicks { ... on Movie { title } ... on Book { pages } } }`,
+      query: gql`
+        {
+          staffPicks {
+            ... on Movie {
+              title
+            }
+            ... on Book {
+              pages
+            }
+          }
+        }
+      `,
       expected: { data: { staffPicks: [{ pages: 412 }, { title: "Alien" }, { pages: 474 }] } },
     },
     {
       id: "external-not-provided",
       behaviour: "@external: from its owner where not provided",
-      query: gql`{ reprinted { id title } }`,
+      query: gql`
+        {
+          reprinted {
+            id
+            title
+          }
+        }
+      `,
       expected: { data: { reprinted: [{ id: "b2", title: "Emma" }] } },
     },
   ],

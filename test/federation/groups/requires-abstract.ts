@@ -38,11 +38,27 @@ export const requiresAbstract: ConformanceGroup = {
       name: "accounts",
       typeDefs: gql`
         ${link(["@key"])}
-        type Query { users: [User!]! }
-        type User @key(fields: "id") { id: ID! name: String! address: Address }
-        interface Address { id: ID! city: String! }
-        type HomeAddress implements Address @key(fields: "id") { id: ID! city: String! }
-        type WorkAddress implements Address @key(fields: "id") { id: ID! city: String! company: String! }
+        type Query {
+          users: [User!]!
+        }
+        type User @key(fields: "id") {
+          id: ID!
+          name: String!
+          address: Address
+        }
+        interface Address {
+          id: ID!
+          city: String!
+        }
+        type HomeAddress implements Address @key(fields: "id") {
+          id: ID!
+          city: String!
+        }
+        type WorkAddress implements Address @key(fields: "id") {
+          id: ID!
+          city: String!
+          company: String!
+        }
       `,
       resolvers: {
         Query: { users: () => users },
@@ -64,9 +80,16 @@ export const requiresAbstract: ConformanceGroup = {
           zone: String @requires(fields: "address { id }")
           officeHours: String @requires(fields: "address { ... on WorkAddress { company } }")
         }
-        interface Address { id: ID! }
-        type HomeAddress implements Address @key(fields: "id") { id: ID! }
-        type WorkAddress implements Address @key(fields: "id") { id: ID! company: String! @external }
+        interface Address {
+          id: ID!
+        }
+        type HomeAddress implements Address @key(fields: "id") {
+          id: ID!
+        }
+        type WorkAddress implements Address @key(fields: "id") {
+          id: ID!
+          company: String! @external
+        }
       `,
       resolvers: {
         User: {
@@ -81,21 +104,62 @@ export const requiresAbstract: ConformanceGroup = {
     {
       id: "interface-field",
       behaviour: "@requires: on an interface",
-      query: gql`{ users { id zone } }`,
-      expected: { data: { users: [{ id: "u1", zone: "Z3" }, { id: "u2", zone: "Z1" }] } },
+      query: gql`
+        {
+          users {
+            id
+            zone
+          }
+        }
+      `,
+      expected: {
+        data: {
+          users: [
+            { id: "u1", zone: "Z3" },
+            { id: "u2", zone: "Z1" },
+          ],
+        },
+      },
     },
     {
       id: "inline-fragment",
       behaviour: "@requires: with fragments",
-      query: gql`{ users { name officeHours } }`,
-      expected: { data: { users: [{ name: "Ada", officeHours: null }, { name: "Brian", officeHours: "Acme: 9-17" }] } },
+      query: gql`
+        {
+          users {
+            name
+            officeHours
+          }
+        }
+      `,
+      expected: {
+        data: {
+          users: [
+            { name: "Ada", officeHours: null },
+            { name: "Brian", officeHours: "Acme: 9-17" },
+          ],
+        },
+      },
     },
     {
       id: "both-with-client-fragments",
       behaviour: "@requires: with fragments",
       query: gql`
-        { users { ...Delivery address { __typename ... on WorkAddress { company } } } }
-        fragment Delivery on User { zone officeHours }
+        {
+          users {
+            ...Delivery
+            address {
+              __typename
+              ... on WorkAddress {
+                company
+              }
+            }
+          }
+        }
+        fragment Delivery on User {
+          zone
+          officeHours
+        }
       `,
       expected: {
         data: {

@@ -35,14 +35,18 @@ export const requiresArguments: ConformanceGroup = {
       name: "pricing",
       typeDefs: gql`
         ${link(["@key"])}
-        type Query { catalog: [Product!]! }
+        type Query {
+          catalog: [Product!]!
+        }
         type Product @key(fields: "sku") {
           sku: ID!
           price(currency: String!): Int!
           weight: Int!
           category: Category!
         }
-        type Category { averagePrice(currency: String!): Int! }
+        type Category {
+          averagePrice(currency: String!): Int!
+        }
       `,
       resolvers: {
         Query: { catalog: () => products },
@@ -67,7 +71,9 @@ export const requiresArguments: ConformanceGroup = {
           declaredUSD: String! @requires(fields: "price(currency: \\"USD\\")")
           premiumCategory: Boolean! @requires(fields: "category { averagePrice(currency: \\"USD\\") }")
         }
-        type Category @external { averagePrice(currency: String!): Int! }
+        type Category @external {
+          averagePrice(currency: String!): Int!
+        }
       `,
       resolvers: {
         Product: {
@@ -83,32 +89,97 @@ export const requiresArguments: ConformanceGroup = {
     {
       id: "literal-argument",
       behaviour: "@requires: field with arguments",
-      query: gql`{ catalog { sku dutyEUR } }`,
-      expected: { data: { catalog: [{ sku: "P1", dutyEUR: 40 }, { sku: "P2", dutyEUR: 250 }] } },
+      query: gql`
+        {
+          catalog {
+            sku
+            dutyEUR
+          }
+        }
+      `,
+      expected: {
+        data: {
+          catalog: [
+            { sku: "P1", dutyEUR: 40 },
+            { sku: "P2", dutyEUR: 250 },
+          ],
+        },
+      },
     },
     {
       id: "client-asks-other-value",
       behaviour: "@requires: field with arguments",
-      query: gql`{ catalog { sku price(currency: "USD") dutyEUR } }`,
-      expected: { data: { catalog: [{ sku: "P1", price: 22, dutyEUR: 40 }, { sku: "P2", price: 55, dutyEUR: 250 }] } },
+      query: gql`
+        {
+          catalog {
+            sku
+            price(currency: "USD")
+            dutyEUR
+          }
+        }
+      `,
+      expected: {
+        data: {
+          catalog: [
+            { sku: "P1", price: 22, dutyEUR: 40 },
+            { sku: "P2", price: 55, dutyEUR: 250 },
+          ],
+        },
+      },
     },
     {
       id: "client-variable",
       behaviour: "@requires: field with arguments",
-      query: gql`query ($currency: String!) { catalog { price(currency: $currency) dutyEUR } }`,
+      query: gql`
+        query ($currency: String!) {
+          catalog {
+            price(currency: $currency)
+            dutyEUR
+          }
+        }
+      `,
       variables: { currency: "USD" },
-      expected: { data: { catalog: [{ price: 22, dutyEUR: 40 }, { price: 55, dutyEUR: 250 }] } },
+      expected: {
+        data: {
+          catalog: [
+            { price: 22, dutyEUR: 40 },
+            { price: 55, dutyEUR: 250 },
+          ],
+        },
+      },
     },
     {
       id: "nested-argument",
       behaviour: "@requires: field with arguments",
-      query: gql`{ catalog { sku premiumCategory } }`,
-      expected: { data: { catalog: [{ sku: "P1", premiumCategory: false }, { sku: "P2", premiumCategory: true }] } },
+      query: gql`
+        {
+          catalog {
+            sku
+            premiumCategory
+          }
+        }
+      `,
+      expected: {
+        data: {
+          catalog: [
+            { sku: "P1", premiumCategory: false },
+            { sku: "P2", premiumCategory: true },
+          ],
+        },
+      },
     },
     {
       id: "conflicting-values",
       behaviour: "@requires: conflicting argument values",
-      query: gql`{ catalog { sku declaredEUR declaredUSD } }`,
+      query: gql`
+        {
+          catalog {
+            sku
+            declaredEUR
+            declaredUSD
+          }
+        }
+      `,
       expected: {
         data: {
           catalog: [
@@ -121,7 +192,15 @@ export const requiresArguments: ConformanceGroup = {
     {
       id: "conflicting-values-and-client",
       behaviour: "@requires: conflicting argument values",
-      query: gql`{ catalog { eur: price(currency: "EUR") declaredUSD dutyEUR } }`,
+      query: gql`
+        {
+          catalog {
+            eur: price(currency: "EUR")
+            declaredUSD
+            dutyEUR
+          }
+        }
+      `,
       expected: {
         data: {
           catalog: [

@@ -28,8 +28,15 @@ export const requires: ConformanceGroup = {
       name: "products",
       typeDefs: gql`
         ${link(["@key"])}
-        type Query { products: [Product!]! }
-        type Product @key(fields: "sku") { sku: ID! name: String! price: Int! weight: Int! }
+        type Query {
+          products: [Product!]!
+        }
+        type Product @key(fields: "sku") {
+          sku: ID!
+          name: String!
+          price: Int!
+          weight: Int!
+        }
       `,
       resolvers: {
         Query: { products: () => products },
@@ -40,7 +47,9 @@ export const requires: ConformanceGroup = {
       name: "shipping",
       typeDefs: gql`
         ${link(["@key", "@external", "@requires"])}
-        type Query { lightest: Product }
+        type Query {
+          lightest: Product
+        }
         type Product @key(fields: "sku") {
           sku: ID!
           price: Int! @external
@@ -77,25 +86,68 @@ export const requires: ConformanceGroup = {
     {
       id: "one-field",
       behaviour: "@requires: one field",
-      query: gql`{ products { name shippingCost } }`,
-      expected: { data: { products: [{ name: "Kettle", shippingCost: 320 }, { name: "Mug", shippingCost: 230 }] } },
+      query: gql`
+        {
+          products {
+            name
+            shippingCost
+          }
+        }
+      `,
+      expected: {
+        data: {
+          products: [
+            { name: "Kettle", shippingCost: 320 },
+            { name: "Mug", shippingCost: 230 },
+          ],
+        },
+      },
     },
     {
       id: "two-fields",
       behaviour: "@requires: one field",
-      query: gql`{ products { sku freeShipping } }`,
-      expected: { data: { products: [{ sku: "P1", freeShipping: true }, { sku: "P2", freeShipping: false }] } },
+      query: gql`
+        {
+          products {
+            sku
+            freeShipping
+          }
+        }
+      `,
+      expected: {
+        data: {
+          products: [
+            { sku: "P1", freeShipping: true },
+            { sku: "P2", freeShipping: false },
+          ],
+        },
+      },
     },
     {
       id: "chain",
       behaviour: "@requires: chain",
-      query: gql`{ products { insuredShippingCost } }`,
+      query: gql`
+        {
+          products {
+            insuredShippingCost
+          }
+        }
+      `,
       expected: { data: { products: [{ insuredShippingCost: 370 }, { insuredShippingCost: 280 }] } },
     },
     {
       id: "chain-with-middle",
       behaviour: "@requires: chain",
-      query: gql`{ products { sku shippingCost insuredShippingCost freeShipping } }`,
+      query: gql`
+        {
+          products {
+            sku
+            shippingCost
+            insuredShippingCost
+            freeShipping
+          }
+        }
+      `,
       expected: {
         data: {
           products: [
@@ -109,13 +161,27 @@ export const requires: ConformanceGroup = {
       // The root is in shipping, which cannot answer its own field without products' weight first.
       id: "from-requiring-subgraph",
       behaviour: "@requires: one field",
-      query: gql`{ lightest { sku shippingCost } }`,
+      query: gql`
+        {
+          lightest {
+            sku
+            shippingCost
+          }
+        }
+      `,
       expected: { data: { lightest: { sku: "P2", shippingCost: 230 } } },
     },
     {
       id: "chain-from-requiring-subgraph",
       behaviour: "@requires: chain",
-      query: gql`{ lightest { name insuredShippingCost } }`,
+      query: gql`
+        {
+          lightest {
+            name
+            insuredShippingCost
+          }
+        }
+      `,
       expected: { data: { lightest: { name: "Mug", insuredShippingCost: 280 } } },
     },
   ],

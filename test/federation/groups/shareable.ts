@@ -21,10 +21,23 @@ export const shareable: ConformanceGroup = {
       name: "stores",
       typeDefs: gql`
         ${link(["@key", "@shareable"])}
-        type Query { store: Store @shareable products: [Product!]! @shareable }
-        type Store @shareable { name: String! opens: String! manager: Manager! }
-        type Manager @shareable { name: String! }
-        type Product @key(fields: "upc") { upc: ID! name: String! @shareable price: Int! }
+        type Query {
+          store: Store @shareable
+          products: [Product!]! @shareable
+        }
+        type Store @shareable {
+          name: String!
+          opens: String!
+          manager: Manager!
+        }
+        type Manager @shareable {
+          name: String!
+        }
+        type Product @key(fields: "upc") {
+          upc: ID!
+          name: String! @shareable
+          price: Int!
+        }
       `,
       resolvers: {
         Query: { store: () => store, products: () => products },
@@ -35,10 +48,24 @@ export const shareable: ConformanceGroup = {
       name: "contacts",
       typeDefs: gql`
         ${link(["@key", "@shareable"])}
-        type Query { store: Store @shareable products: [Product!]! @shareable }
-        type Store @shareable { name: String! phone: String! manager: Manager! }
-        type Manager @shareable { name: String! since: Int! }
-        type Product @key(fields: "upc") { upc: ID! name: String! @shareable stock: Int! }
+        type Query {
+          store: Store @shareable
+          products: [Product!]! @shareable
+        }
+        type Store @shareable {
+          name: String!
+          phone: String!
+          manager: Manager!
+        }
+        type Manager @shareable {
+          name: String!
+          since: Int!
+        }
+        type Product @key(fields: "upc") {
+          upc: ID!
+          name: String! @shareable
+          stock: Int!
+        }
       `,
       resolvers: {
         Query: { store: () => store, products: () => products },
@@ -50,19 +77,46 @@ export const shareable: ConformanceGroup = {
     {
       id: "shared-root-one-side",
       behaviour: "@shareable: root field and value type",
-      query: gql`{ store { name opens } }`,
+      query: gql`
+        {
+          store {
+            name
+            opens
+          }
+        }
+      `,
       expected: { data: { store: { name: "Main Street", opens: "08:00" } } },
     },
     {
       id: "shared-root-both-sides",
       behaviour: "@shareable: root field and value type",
-      query: gql`{ store { name opens phone manager { name since } } }`,
+      query: gql`
+        {
+          store {
+            name
+            opens
+            phone
+            manager {
+              name
+              since
+            }
+          }
+        }
+      `,
       expected: { data: { store: { name: "Main Street", opens: "08:00", phone: "+33 4 00 00 00 00", manager: { name: "Inès", since: 2019 } } } },
     },
     {
       id: "entity-field",
       behaviour: "@shareable: entity field",
-      query: gql`{ products { name price stock } }`,
+      query: gql`
+        {
+          products {
+            name
+            price
+            stock
+          }
+        }
+      `,
       expected: {
         data: {
           products: [

@@ -23,14 +23,32 @@ export const typename: ConformanceGroup = {
       name: "devices",
       typeDefs: gql`
         ${link(["@key"])}
-        type Query { appliance: Appliance device: Device }
+        type Query {
+          appliance: Appliance
+          device: Device
+        }
         union Appliance = Oven | Toaster
-        interface Device { id: ID! }
-        type Oven implements Device { id: ID! }
-        type Toaster implements Device { id: ID! slots: Int! }
-        interface Account @key(fields: "id") { id: ID! }
-        type Admin implements Account @key(fields: "id") { id: ID! level: Int! }
-        type Member implements Account @key(fields: "id") { id: ID! since: Int! }
+        interface Device {
+          id: ID!
+        }
+        type Oven implements Device {
+          id: ID!
+        }
+        type Toaster implements Device {
+          id: ID!
+          slots: Int!
+        }
+        interface Account @key(fields: "id") {
+          id: ID!
+        }
+        type Admin implements Account @key(fields: "id") {
+          id: ID!
+          level: Int!
+        }
+        type Member implements Account @key(fields: "id") {
+          id: ID!
+          since: Int!
+        }
       `,
       resolvers: {
         Query: { appliance: () => ({ __typename: "Oven", id: "d1" }), device: () => ({ __typename: "Toaster", id: "d2", slots: 4 }) },
@@ -43,8 +61,13 @@ export const typename: ConformanceGroup = {
       name: "directory",
       typeDefs: gql`
         ${link(["@key", "@interfaceObject"])}
-        type Query { accounts: [Account!]! }
-        type Account @key(fields: "id") @interfaceObject { id: ID! displayName: String! }
+        type Query {
+          accounts: [Account!]!
+        }
+        type Account @key(fields: "id") @interfaceObject {
+          id: ID!
+          displayName: String!
+        }
       `,
       resolvers: {
         // No __typename: the subgraph sees Account as an object type and knows nothing more.
@@ -60,31 +83,80 @@ export const typename: ConformanceGroup = {
     {
       id: "root",
       behaviour: "__typename",
-      query: gql`{ __typename t: __typename }`,
+      query: gql`
+        {
+          __typename
+          t: __typename
+        }
+      `,
       expected: { data: { __typename: "Query", t: "Query" } },
     },
     {
       id: "aliases-on-union",
       behaviour: "__typename",
-      query: gql`{ appliance { __typename kind: __typename ... on Oven { again: __typename } ... on Toaster { again: __typename } } }`,
+      query: gql`
+        {
+          appliance {
+            __typename
+            kind: __typename
+            ... on Oven {
+              again: __typename
+            }
+            ... on Toaster {
+              again: __typename
+            }
+          }
+        }
+      `,
       expected: { data: { appliance: { __typename: "Oven", kind: "Oven", again: "Oven" } } },
     },
     {
       id: "interface-fragments",
       behaviour: "__typename",
-      query: gql`{ device { id t: __typename ... on Toaster { slots __typename } } }`,
+      query: gql`
+        {
+          device {
+            id
+            t: __typename
+            ... on Toaster {
+              slots
+              __typename
+            }
+          }
+        }
+      `,
       expected: { data: { device: { id: "d2", t: "Toaster", slots: 4, __typename: "Toaster" } } },
     },
     {
       id: "interface-object-typename-only",
       behaviour: "__typename: through an @interfaceObject",
-      query: gql`{ accounts { __typename } }`,
+      query: gql`
+        {
+          accounts {
+            __typename
+          }
+        }
+      `,
       expected: { data: { accounts: [{ __typename: "Admin" }, { __typename: "Member" }] } },
     },
     {
       id: "interface-object-with-fields",
       behaviour: "__typename: through an @interfaceObject",
-      query: gql`{ accounts { id displayName kind: __typename ... on Admin { level } ... on Member { since } } }`,
+      query: gql`
+        {
+          accounts {
+            id
+            displayName
+            kind: __typename
+            ... on Admin {
+              level
+            }
+            ... on Member {
+              since
+            }
+          }
+        }
+      `,
       expected: {
         data: {
           accounts: [
@@ -97,8 +169,22 @@ export const typename: ConformanceGroup = {
     {
       id: "interface-object-no-typename",
       behaviour: "__typename: through an @interfaceObject",
-      query: gql`{ accounts { id displayName } }`,
-      expected: { data: { accounts: [{ id: "a1", displayName: "root" }, { id: "a2", displayName: "ada" }] } },
+      query: gql`
+        {
+          accounts {
+            id
+            displayName
+          }
+        }
+      `,
+      expected: {
+        data: {
+          accounts: [
+            { id: "a1", displayName: "root" },
+            { id: "a2", displayName: "ada" },
+          ],
+        },
+      },
     },
   ],
 };
