@@ -106,12 +106,14 @@ export function addToCompose(text: string, name: string, port: number): string |
 }
 
 /**
- * What the scaffold wrote, laid out as the repository's Prettier config says, so
- * `npm test`'s format check passes on a new unit as it does on the others. Only
- * files whose layout differs are rewritten; without Prettier (an install without
- * dev dependencies) nothing is.
+ * The unit's files and the manifest, laid out as the repository's Prettier config
+ * says, so `npm test`'s format check passes on a new unit as it does on the
+ * others (the YAML the scaffold adds to is written in the layout it already has).
+ * Without Prettier (an install without dev dependencies) nothing is rewritten.
  */
 function formatInPlace(root: string, paths: string[]): void {
+  // Only under the repository's own Prettier config: without it Prettier's defaults would lay the files out otherwise.
+  if (!existsSync(join(root, ".prettierrc.json"))) return;
   let prettier: string;
   try {
     prettier = require.resolve("prettier/bin/prettier.cjs", { paths: [root] });
@@ -153,7 +155,7 @@ export function scaffold(name: string, root = ROOT): Scaffolded {
   const compose = existsSync(composePath) ? addToCompose(readFileSync(composePath, "utf8"), name, port) : null;
   if (compose) writeFileSync(composePath, compose);
   const kubernetes = addToKubernetes(root, name, port, readFileSync(join(ROOT, "scripts", "templates", "kubernetes", "unit.yaml.tmpl"), "utf8"));
-  formatInPlace(root, [join("subgraphs", name), join("subgraphs", "manifest.json"), "docker-compose.yml", "deploy"]);
+  formatInPlace(root, [join("subgraphs", name), join("subgraphs", "manifest.json")]);
   return { name, port, field: values.__field__, files, composeSnippet: compose ? undefined : composeService(name, port), kubernetes };
 }
 

@@ -1,7 +1,7 @@
 import { execFile } from "node:child_process";
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { promisify } from "node:util";
 import { parse } from "yaml";
 import { ROOT } from "../../scripts/manifest";
@@ -38,6 +38,9 @@ const COPIED = [
   "jest.config.js",
   "docker-compose.yml",
   ".gitignore",
+  ".prettierrc.json",
+  ".prettierignore",
+  "eslint.config.mjs",
 ];
 
 function copyRepository(): string {
@@ -68,6 +71,12 @@ describe("a unit scaffolded by npm run new-subgraph", () => {
     await stack?.stop();
     if (copy) rmSync(copy, { recursive: true, force: true });
   });
+
+  it("passes the repository's lint and format checks, as the units here do", async () => {
+    const written = ["subgraphs/support", "subgraphs/manifest.json", "docker-compose.yml", "deploy"];
+    await node([require.resolve("prettier/bin/prettier.cjs"), "--check", ...written]);
+    await node([join(dirname(require.resolve("eslint/package.json")), "bin", "eslint.js"), "subgraphs/support"]);
+  }, 60_000);
 
   it("lists the unit wherever units are listed, on the next free port", () => {
     expect(printed).toMatch(new RegExp(`Created subgraphs/support/ on port ${PORT}`));
