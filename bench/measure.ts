@@ -13,7 +13,7 @@ export interface Measurement {
   errors: number;
   firstError?: string;
   cpuMsPerRequest: number;
-  /** CPU the four units spent per client request (what the gateway's way of fetching costs them). */
+  /** CPU the units spent per client request (what the gateway's way of fetching costs them). */
   unitsCpuMsPerRequest: number;
   rssPeakMb: number;
   fetchesPerRequest: number;

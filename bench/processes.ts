@@ -12,7 +12,7 @@ import { freePort } from "../test/support/stack";
 import { type SiloKind, provisionSilos } from "../test/support/silos";
 
 /**
- * The processes of one bench run: the four units once (signatures optional,
+ * The processes of one bench run: the units once (signatures optional,
  * unsigned requests read as one fixed agent, fetch counters on; all
  * bench-only settings that production refuses), a reference gateway the
  * units read the graph through to check writes, and each gateway under test

@@ -226,12 +226,12 @@ function renderReport(
     `Machine: ${cpus()[0]?.model ?? "?"} × ${cpus().length} cores, ${f(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${process.platform}. ` +
       `Silos: ${args.kind === "servers" ? "PostgreSQL and MariaDB" : "SQLite files (embedded demo data)"}. Load: autocannon, ${args.connections} connections, ` +
       `${args.rounds} rounds of ${args.seconds} s per gateway and case, alternated (A B C D E A B C D E), after a warm-up each (${args.warmSeconds} s windows until ${WARM_REQUESTS} requests were answered, at most ${WARM_WINDOWS} windows); ` +
-      `the load generator, the gateways and the four units share the machine.${args.quick ? " **Quick mode: indicative only.**" : ""}`,
+      `the load generator, the gateways and the units share the machine.${args.quick ? " **Quick mode: indicative only.**" : ""}`,
     "",
     `Responses were checked equal across gateways (data, no errors, HTTP 200) for 5 variable sets per case before timing. ${rustPlan ? `Hive's Rust planner was verified active (extensions.queryPlan from router-runtime: ${rustPlan}).` : ""}`,
     ...[...wrong].map(([key, ms]) => `\n**${key} answered wrongly** in ${ms.length} of the checks and was timed all the same (its errors column counts what failed under load): ${ms.slice(0, 3).join("; ")}${ms.length > 3 ? "; …" : ""}.`),
     "",
-    "Per cell: mean over rounds. ×Apollo = requests/s relative to stock @apollo/gateway (CPU: ms per request relative). Fetches = subgraph requests per client request, counted at the units. Units CPU = CPU time of the four unit processes (from /proc) per client request: what a gateway's way of fetching costs the units.",
+    "Per cell: mean over rounds. ×Apollo = requests/s relative to stock @apollo/gateway (CPU: ms per request relative). Fetches = subgraph requests per client request, counted at the units. Units CPU = CPU time of every unit process of the manifest (from /proc) per client request: what a gateway's way of fetching costs the units.",
   ];
   if (ceiling) {
     lines.push(
