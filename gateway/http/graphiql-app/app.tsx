@@ -4,6 +4,7 @@ import "./app.css";
 import { type GraphiQLPlugin, useGraphiQL, useGraphiQLActions } from "@graphiql/react";
 import { createGraphiQLFetcher } from "@graphiql/toolkit";
 import { GraphiQL, type GraphiQLProps } from "graphiql";
+import { Kind, type OperationDefinitionNode, parse } from "graphql";
 import { createClient } from "graphql-ws";
 import { createRoot } from "react-dom/client";
 import { explainPlugin, explaining } from "./explain-pane";
@@ -52,7 +53,27 @@ function overWebSocket(params: { query: string; variables?: unknown; operationNa
   };
 }
 
-const fetcher: GraphiQLProps["fetcher"] = (params, options) => {
+/**
+ * The operation to run, as the document names it. Right after a tab switch
+ * GraphiQL can still hold the previous tab's operation name while the editor
+ * already shows the new tab's document; the gateway would then refuse the run
+ * ("Unknown operation named"). A document of one operation needs no name, so
+ * a name it does not define is replaced by its own.
+ */
+function operationNameIn(query: string, name: string | null | undefined): string | null | undefined {
+  if (!name) return name;
+  let operations: OperationDefinitionNode[];
+  try {
+    operations = parse(query).definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
+  } catch {
+    return name; // the gateway says what is wrong with the document
+  }
+  if (operations.length !== 1 || operations.some((o) => o.name?.value === name)) return name;
+  return operations[0].name?.value ?? null;
+}
+
+const fetcher: GraphiQLProps["fetcher"] = (asked, options) => {
+  const params = { ...asked, operationName: operationNameIn(asked.query, asked.operationName) };
   if (/^\s*subscription\b/m.test(params.query.replace(/#.*$/gm, ""))) return overWebSocket(params, (options?.headers ?? {}) as Record<string, string>) as never;
   return overHttp(params, options);
 };
