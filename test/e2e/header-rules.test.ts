@@ -74,8 +74,14 @@ describe("header rules, end to end", () => {
     retail.answerDelayMs = 300;
     try {
       const before = retail.requestHeaders.length;
-      const busy = [ask(stack.gatewayUrl, { authorization: agent, "accept-language": "de" }), ask(stack.gatewayUrl, { authorization: agent, "accept-language": "de" })];
-      for (const began = Date.now(); retail.requestHeaders.length < before + 2; await new Promise((r) => setTimeout(r, 5))) if (Date.now() - began > 5000) throw new Error("retail never got the first two requests");
+      // One after the other: sent in the same tick, the two would go out merged as one request.
+      const reached = async (count: number) => {
+        for (const began = Date.now(); retail.requestHeaders.length < before + count; await new Promise((r) => setTimeout(r, 5))) if (Date.now() - began > 5000) throw new Error(`retail never got request ${count}`);
+      };
+      const busy = [ask(stack.gatewayUrl, { authorization: agent, "accept-language": "de" })];
+      await reached(1);
+      busy.push(ask(stack.gatewayUrl, { authorization: agent, "accept-language": "de" }));
+      await reached(2);
       const languages = Array.from({ length: 10 }, (_, i) => (i % 2 === 0 ? "de" : "fr"));
       const answers = await Promise.all([...busy, ...languages.map((language) => ask(stack.gatewayUrl, { authorization: agent, "accept-language": language }))]);
       expect(answers.every(({ body }) => body.errors === undefined)).toBe(true);
