@@ -1,47 +1,25 @@
 import type { GraphiQLPlugin } from "@graphiql/react";
 import type { Fetcher } from "@graphiql/toolkit";
 import { useSyncExternalStore } from "react";
+import type { CostReport } from "../../admission/demand-control";
+import type { ExplainedFetch, NullReason } from "../../execution/explain";
 
 /**
  * The Explain pane: what the gateway says of the last run when asked with
  * `x-explain: 1` and `x-cost: 1` (which the page adds to every query and
  * mutation it sends over HTTP, unless the tab's headers set them): its cost
  * against the caller's budget, each subgraph fetch, why each null is null,
- * and the query plan. The shapes are the gateway's `extensions.explain`
- * (execution/explain.ts) and `extensions.cost` (admission/demand-control.ts).
+ * and the query plan. The fetch, null and cost shapes are the gateway's own
+ * types (execution/explain.ts, admission/demand-control.ts), imported as types
+ * only; the plan is typed here as explain sends it (operations as text).
  * Explain is for development and agents; anyone else gets the cost alone,
  * and the pane says why.
  */
-interface ExplainedFetch {
-  unit: string;
-  operationName: string | null;
-  entities: number;
-  ms: number;
-  shared: boolean;
-  merged: boolean;
-  outcome: string;
-}
-
-interface NullReason {
-  path: (string | number)[];
-  reason: string;
-  unit: string | null;
-  code?: string;
-  message?: string;
-}
-
 interface Explain {
   planner: string;
   plan: PlanNode | null;
   fetches: ExplainedFetch[];
   nulls: NullReason[];
-}
-
-interface Cost {
-  estimated: number;
-  actual: number | null;
-  budget: number;
-  role: string;
 }
 
 type PathStep = string | { typeIn: string[] };
@@ -58,7 +36,7 @@ interface Run {
   at: Date;
   pending: boolean;
   explain?: Explain;
-  cost?: Cost;
+  cost?: CostReport;
 }
 
 /** The last run, as the fetcher saw it come back; the pane re-renders on each change. */
@@ -79,7 +57,7 @@ class LastRun {
 
   /** One payload of the answer (the only one, or each part of an incremental answer). */
   payload(value: unknown): void {
-    const extensions = (value as { extensions?: { explain?: Explain; cost?: Cost } } | null)?.extensions;
+    const extensions = (value as { extensions?: { explain?: Explain; cost?: CostReport } } | null)?.extensions;
     const run = this.run ?? { at: new Date(), pending: false };
     this.set({ ...run, pending: false, explain: extensions?.explain ?? run.explain, cost: extensions?.cost ?? run.cost });
   }
@@ -140,7 +118,7 @@ function ExplainIcon() {
   );
 }
 
-function CostSummary({ cost }: { cost: Cost }) {
+function CostSummary({ cost }: { cost: CostReport }) {
   const share = (n: number) => `${Math.round((n / cost.budget) * 1000) / 10}%`;
   return (
     <table className="explain-table explain-cost" aria-label="Cost">
@@ -201,8 +179,8 @@ function Nulls({ nulls }: { nulls: NullReason[] }) {
         <li key={i}>
           <code>{n.path.join(".")}</code>: {n.reason}
           {n.unit ? ` (${n.unit})` : ""}
-          {n.code ? `, ${n.code}` : ""}
-          {n.message ? <div className="explain-message">{n.message}</div> : null}
+          {"code" in n ? `, ${n.code}` : ""}
+          {"message" in n ? <div className="explain-message">{n.message}</div> : null}
         </li>
       ))}
     </ul>
