@@ -11,9 +11,13 @@ import { PROVENANCE_HEADER, withProvenance } from "./provenance";
  * `{query, variables, operationName}` whose document the unit has seen
  * before. Apollo Server's per-request pipeline (HTTP request checks, a
  * sha256 of the query for its document store, a request context and a
- * round of hooks for every plugin, incremental-delivery negotiation) cost
- * the busiest unit (billing) about 15% of its CPU on the bench's crowd
- * cases for work that is the same for every fetch. Here the document is
+ * round of hooks for every plugin, incremental-delivery negotiation) took
+ * about 7% of the busiest unit's (billing's) samples on the bench's crowd
+ * cases, a tenth of its busy time, for work that is the same for every
+ * fetch. A billing fetch of three customers and their accounts went from
+ * 735 to 593 µs of CPU this way (551 with NODE_ENV=production besides);
+ * the rest is the silo (SQL), writing the answer and the request log.
+ * Here the document is
  * parsed, validated and its operation chosen once per query text (a bounded
  * cache), then graphql-js executes it over the same schema and context, and
  * the answer is written in Apollo's bytes: the same status, content type and
