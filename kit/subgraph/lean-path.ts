@@ -30,10 +30,10 @@ import { PROVENANCE_HEADER, withProvenance } from "./provenance";
  * untouched: GET, batches, another content type or `accept`, persisted
  * queries, a document that does not parse or validate (or asks for the
  * schema, which Apollo allows or refuses by its own settings), an unknown
- * operation, variables that do not coerce (graphql-js runs no resolver
- * then, so a mutation still runs once) and a context that cannot be made.
- * test/unit/lean-path.test.ts sends the same requests both ways and compares
- * the bytes.
+ * operation or a subscription, variables that do not coerce (graphql-js
+ * runs no resolver then, so a mutation still runs once) and a context that
+ * cannot be made. test/unit/lean-path.test.ts sends the same requests both
+ * ways and compares the bytes.
  */
 
 export interface LeanPathOptions {
@@ -75,7 +75,8 @@ export function leanPath<C extends object>(options: LeanPathOptions): Answer<C> 
     const document = documents.get(query);
     if (!document) return false;
     const operation = getOperationAST(document, operationName ?? undefined);
-    if (!operation) return false;
+    // A subscription over plain HTTP is no fetch of the gateway's (it subscribes over WebSocket).
+    if (!operation || operation.operation === "subscription") return false;
 
     let contextValue: C;
     try {

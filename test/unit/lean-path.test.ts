@@ -80,6 +80,7 @@ const CASES: Case[] = [
   { name: "an empty query", body: { query: "" }, via: "apollo", status: 400 },
   { name: "a persisted query", body: { query: `{ __typename }`, extensions: { persistedQuery: { version: 1, sha256Hash: "0".repeat(64) } } }, via: "apollo", status: 400 },
   { name: "variables as a string", body: { query: `{ __typename }`, variables: "{}" }, via: "apollo", status: 400 },
+  { name: "a subscription over plain HTTP", body: { query: `subscription { customerChanged(id: "C000001") { at } }` }, via: "apollo" },
   { name: "a batch", body: [{ query: `{ __typename }` }], via: "apollo" },
   { name: "accept: application/graphql-response+json", body: { query: `{ __typename }` }, headers: { accept: "application/graphql-response+json" }, via: "apollo", expect: /"Query"/ },
   { name: "another JSON content type", body: { query: `{ __typename }` }, headers: { "content-type": "application/json; charset=utf-8" }, via: "apollo", expect: /"Query"/ },
