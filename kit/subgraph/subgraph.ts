@@ -25,9 +25,10 @@ import type { OutboxRelay } from "./events/relay";
 import type { TracingSettings } from "../telemetry";
 
 /**
- * What every subgraph shares: the HTTP front, error masking that names the
- * unit, a health route that pings the silo, and the base of the per-request
- * context. A unit brings its schema, its silo and its loaders.
+ * What every subgraph shares: the HTTP front (the gateway's fetches on the
+ * lean path, lean-path.ts, the rest through Apollo Server), error masking
+ * that names the unit, a health route that pings the silo, and the base of
+ * the per-request context. A unit brings its schema, its silo and its loaders.
  */
 
 /**
