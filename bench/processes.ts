@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { loadGatewayConfig } from "../gateway/config";
 import { mintToken } from "../gateway/admission/token";
 import { CALLERS } from "./cases";
-import { GATEWAY_NODE_ARGS, ROOT, UNIT_ENTRY, UNIT_NODE_ARGS, readManifest } from "../scripts/manifest";
+import { GATEWAY_NODE_ARGS, ROOT, UNIT_NODE_ARGS, readManifest } from "../scripts/manifest";
 import { type ProcessSpec, type Supervised, launch, stopAll, waitHealthy } from "../scripts/supervisor";
 import { freePort } from "../test/support/stack";
 import { type SiloKind, provisionSilos } from "../test/support/silos";
@@ -58,6 +58,8 @@ export function contendersAmong(only?: readonly string[]): GatewayKey[] {
 
 /** The agent identity stock gateways' unsigned requests are read as, and the subject our gateway's token carries. */
 const BENCH_AGENT = "bench";
+/** Each unit's process under the bench (bench/unit.ts): production's, with the bench's switches. */
+const BENCH_UNIT_ENTRY = "dist/bench/unit.js";
 
 export async function startBench(options: { kind: SiloKind; only?: readonly GatewayKey[]; profile?: readonly (GatewayKey | "units")[] }): Promise<BenchStack> {
   const manifest = readManifest();
@@ -93,6 +95,8 @@ export async function startBench(options: { kind: SiloKind; only?: readonly Gate
         unitUrls.set(name, `http://127.0.0.1:${port}/graphql`);
         const env = {
           ...secrets,
+          // As the Dockerfile and deploy/ run units; bench/unit.ts lets the bench's own switches below through.
+          NODE_ENV: "production",
           GATEWAY_LOG_LEVEL: "warn",
           [`${key}_PORT`]: String(port),
           [`${key}_DB_URL`]: silos.urls.get(name)!,
@@ -102,7 +106,7 @@ export async function startBench(options: { kind: SiloKind; only?: readonly Gate
           [`${key}_BENCH_COUNTERS`]: "true",
           [`${key}_DB_POOL_MAX`]: "10",
         };
-        const unit = await run({ name, script: join(ROOT, UNIT_ENTRY), args: [name], env, healthUrl: `http://127.0.0.1:${port}/health`, nodeArgs: [...UNIT_NODE_ARGS, ...profileArgs("units", name)] });
+        const unit = await run({ name, script: join(ROOT, BENCH_UNIT_ENTRY), args: [name], env, healthUrl: `http://127.0.0.1:${port}/health`, nodeArgs: [...UNIT_NODE_ARGS, ...profileArgs("units", name)] });
         unitPids.push(unit.child.pid!);
       }),
     );

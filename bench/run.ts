@@ -274,6 +274,7 @@ function renderReport(
   lines.push(
     "",
     "How the gateways ran: ours with NODE_ENV=production, fresh secrets, signing every subgraph request and verifying the client's JWT, introspection and GraphiQL off, its rate limiter on with a budget out of reach (the crowd: 50 bench agents, a token each; the one-caller table: one bench agent). " +
+      "The units run as production runs them (the Dockerfile and deploy/): NODE_ENV=production, so graphql-js and Apollo Server run in their production modes, with the same node flags; their config is read as in development only so that the bench's switches below take effect (bench/unit.ts). " +
       "Stock gateways cannot sign: the units run with `<UNIT>_REQUIRE_SIGNATURE=false` and `<UNIT>_UNSIGNED_AS=agent:bench` (bench-only, loopback; production refuses both), and still verify our gateway's signatures. " +
       "Stock Apollo and Hive forward `x-channel` and `authorization` to the subgraphs and otherwise run on defaults. Writes are checked by the units through a separate reference gateway, the same for every gateway under test.",
     "",

@@ -45,6 +45,12 @@ export interface HttpOptions<C extends BaseContext> {
   observer?: HttpObserver;
   /** Called after the guard admitted a request; returns true once it has taken the request over (a subscription's stream). */
   stream?(req: IncomingMessage, res: ServerResponse, info: RequestInfo): Promise<boolean> | boolean;
+  /**
+   * Called last, before Apollo Server, with the request's context as Apollo
+   * would get it; returns true once it has answered, false to leave the
+   * request to Apollo untouched (a unit's lean path, kit/subgraph/lean-path.ts).
+   */
+  answer?(req: IncomingMessage, res: ServerResponse, info: RequestInfo, context: () => Promise<C>): Promise<boolean> | boolean;
 }
 
 export interface RunningServer {
@@ -125,6 +131,8 @@ export async function serveApollo<C extends BaseContext>(options: HttpOptions<C>
     const info: RequestInfo = { requestId, headers: req.headers, rawBody, body, url, remoteAddress: req.socket.remoteAddress ?? "unknown", incremental };
     if (options.guard && !(await options.guard(req, res, info))) return;
     if (options.stream && (await options.stream(req, res, info))) return;
+    const context = async () => linkContext(res, await options.context(info));
+    if (options.answer && (await options.answer(req, res, info, context))) return;
 
     const headers = new HeaderMap();
     for (const [key, value] of Object.entries(req.headers)) {
@@ -134,7 +142,7 @@ export async function serveApollo<C extends BaseContext>(options: HttpOptions<C>
     if (incremental) headers.set("accept", "application/json");
     const response = await options.apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method ?? "GET", headers, search: info.url.search, body: info.body },
-      context: async () => linkContext(res, await options.context(info)),
+      context,
     });
     // Several Set-Cookie lines come as one value split by line breaks (no header value holds one): a line each.
     for (const [key, value] of response.headers) res.setHeader(key, key === "set-cookie" ? value.split("\n") : value);

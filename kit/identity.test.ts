@@ -1,3 +1,4 @@
+import { createHash, createHmac } from "node:crypto";
 import { DEV_SIGNING_SECRET as S, IDENTITY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, encodeIdentity, signature, verifySigned } from "./identity";
 
 const body = JSON.stringify({ query: '{ customer(id: "C000001") { name } }' });
@@ -23,5 +24,18 @@ describe("gateway-to-subgraph signatures", () => {
     const verdict = verifySigned(S, headers as Record<string, string>, payload as string, now as number, 30_000);
     expect(verdict.ok).toBe(false);
     if (!verdict.ok) expect(verdict.reason).toMatch(reason as RegExp);
+  });
+
+  it("signs the same bytes as the plain HMAC over identity, timestamp and the body's SHA-256 (units of another version verify them)", () => {
+    for (const [secret, payload] of [
+      [S, body],
+      ["another secret", ""],
+      ["", "ünïcode body"],
+    ]) {
+      const plain = createHmac("sha256", secret)
+        .update(`${agent}\n1000000\n${createHash("sha256").update(payload).digest("hex")}`)
+        .digest("hex");
+      expect(signature(secret, agent, "1000000", payload)).toBe(plain);
+    }
   });
 });

@@ -154,22 +154,11 @@ function round(ms: number): number {
 export function observePlugin(name: string): ApolloServerPlugin<BaseContext> {
   const willSendResponse: GraphQLRequestListener<BaseContext>["willSendResponse"] = async ({ contextValue, operationName, operation, response }) => {
     const record = requestOf(contextValue);
-    if (!record) return;
-    record.operation = operationName ?? null;
-    if (response.body.kind === "single") {
-      const { data, errors } = response.body.singleResult;
-      record.answered = data !== undefined && data !== null;
-      for (const e of errors ?? []) noteErrorCode(record, String(e.extensions?.code ?? "INTERNAL_SERVER_ERROR"));
-    }
-    record.span?.setAttributes({ "graphql.operation.type": operation?.operation, ...(operationName ? { "graphql.operation.name": operationName } : {}) });
+    if (record) noteAnswer(record, operationName ?? null, operation?.operation, response.body.kind === "single" ? response.body.singleResult : undefined);
   };
-  const spans = tracer(name);
   const stage = (stageName: string) => {
-    const span = spans.startSpan(stageName);
-    return async (err?: unknown) => {
-      if (err) fail(span, err);
-      span.end();
-    };
+    const end = traceStage(name, stageName);
+    return async (err?: unknown) => end(err);
   };
   const plain: GraphQLRequestListener<BaseContext> = { willSendResponse };
   const traced: GraphQLRequestListener<BaseContext> = {
@@ -184,6 +173,33 @@ export function observePlugin(name: string): ApolloServerPlugin<BaseContext> {
     async requestDidStart() {
       return tracingEnabled() ? traced : plain;
     },
+  };
+}
+
+/**
+ * Tells a request's record the operation and what the response holds, as
+ * observePlugin does when Apollo answers (a unit's lean path answers without
+ * Apollo and says the same). `result` is absent for an incremental answer.
+ */
+export function noteAnswer(record: RequestRecord, operationName: string | null, operationType: string | undefined, result: { data?: unknown; errors?: readonly { extensions?: Record<string, unknown> }[] } | undefined): void {
+  record.operation = operationName;
+  if (result) {
+    record.answered = result.data !== undefined && result.data !== null;
+    for (const e of result.errors ?? []) noteErrorCode(record, String(e.extensions?.code ?? "INTERNAL_SERVER_ERROR"));
+  }
+  record.span?.setAttributes({ "graphql.operation.type": operationType, ...(operationName ? { "graphql.operation.name": operationName } : {}) });
+}
+
+/**
+ * A span for one stage of a request (`graphql.parse`), from now or from
+ * `startTime` (epoch ms); the returned function ends it, now or at `endTime`,
+ * failed when given an error.
+ */
+export function traceStage(processName: string, stageName: string, startTime?: number): (err?: unknown, endTime?: number) => void {
+  const span = tracer(processName).startSpan(stageName, startTime === undefined ? undefined : { startTime });
+  return (err, endTime) => {
+    if (err) fail(span, err);
+    span.end(endTime);
   };
 }
 

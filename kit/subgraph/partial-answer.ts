@@ -18,16 +18,22 @@ export function reportBeside(context: object, info: GraphQLResolveInfo, error: {
   notes.set(context, list);
 }
 
-/** Adds the noted errors to each response, after the ones resolvers threw. */
+/** A response's errors with the ones noted beside values during the request of `context` after them. */
+export function withNotedErrors(context: object, errors: readonly GraphQLFormattedError[] | undefined): readonly GraphQLFormattedError[] | undefined {
+  const noted = notes.get(context);
+  return noted ? [...(errors ?? []), ...noted] : errors;
+}
+
+/** Adds the noted errors to each response, after the ones resolvers threw (the lean path, lean-path.ts, does the same). */
 export function partialAnswerPlugin(): ApolloServerPlugin<BaseContext> {
   return {
     async requestDidStart() {
       return {
         async willSendResponse({ response, contextValue }) {
-          const noted = notes.get(contextValue);
-          if (!noted || response.body.kind !== "single") return;
+          if (response.body.kind !== "single") return;
           const result = response.body.singleResult;
-          result.errors = [...(result.errors ?? []), ...noted];
+          const errors = withNotedErrors(contextValue, result.errors);
+          if (errors !== result.errors) result.errors = errors;
         },
       };
     },

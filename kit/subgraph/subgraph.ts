@@ -1,4 +1,4 @@
-import { ApolloServer, type ApolloServerPlugin, type BaseContext } from "@apollo/server";
+import { ApolloServer, type BaseContext } from "@apollo/server";
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from "@apollo/server/plugin/disabled";
 import type { GraphQLFormattedError } from "graphql";
 import type { Knex } from "knex";
@@ -11,8 +11,11 @@ import { type RequestInfo, type RunningServer, headerValue, sendError, sendJson,
 import { type Identity, SIGNATURE_HEADER, type Verdict, verifySigned } from "../identity";
 import type { RequestBase } from "./request";
 import { partialAnswerPlugin } from "./partial-answer";
+import { provenancePlugin } from "./provenance";
+import { leanPath } from "./lean-path";
 
 export type { RequestBase } from "./request";
+export { PROVENANCE_HEADER } from "./provenance";
 import { type Logger, createLogger, loggableError } from "../log";
 import { processTelemetry } from "../observe";
 import { observeSilo, siloScope } from "./silo-telemetry";
@@ -22,9 +25,10 @@ import type { OutboxRelay } from "./events/relay";
 import type { TracingSettings } from "../telemetry";
 
 /**
- * What every subgraph shares: the HTTP front, error masking that names the
- * unit, a health route that pings the silo, and the base of the per-request
- * context. A unit brings its schema, its silo and its loaders.
+ * What every subgraph shares: the HTTP front (the gateway's fetches on the
+ * lean path, lean-path.ts, the rest through Apollo Server), error masking
+ * that names the unit, a health route that pings the silo, and the base of
+ * the per-request context. A unit brings its schema, its silo and its loaders.
  */
 
 /**
@@ -65,34 +69,13 @@ export interface Subgraph<C extends BaseContext> {
   apollo: ApolloServer<C>;
   /** The per-request context, for in-process callers (tests). */
   context(base?: Partial<RequestBase>): C;
-  listen(port: number, host?: string): Promise<RunningServer>;
+  listen(port: number, host?: string, injections?: ListenInjections): Promise<RunningServer>;
 }
 
-/** The header a gateway sends to ask for provenance, and the extension that answers it. */
-export const PROVENANCE_HEADER = "x-provenance";
-
-/**
- * Provenance, on request: which unit answered and when. Every silo read of
- * this fetch happened between `readAt` and `answeredAt` (nothing is cached,
- * so this is the "as of" of the data). Two timestamps, only when asked.
- */
-function provenancePlugin(name: string): ApolloServerPlugin<BaseContext> {
-  return {
-    async requestDidStart(rc) {
-      if (rc.request.http?.headers.get(PROVENANCE_HEADER) !== "1") return;
-      let readAt = "";
-      return {
-        async executionDidStart() {
-          readAt = new Date().toISOString();
-        },
-        async willSendResponse({ response }) {
-          if (response.body.kind !== "single" || !readAt) return;
-          const result = response.body.singleResult;
-          result.extensions = { ...result.extensions, provenance: { unit: name, readAt, answeredAt: new Date().toISOString() } };
-        },
-      };
-    },
-  };
+/** What only tests set when a unit listens. */
+export interface ListenInjections {
+  /** Every request through Apollo Server, none through the lean path (lean-path.ts): to compare the two. */
+  apolloOnly?: boolean;
 }
 
 export function maskError(name: string, logger: Logger) {
@@ -155,6 +138,8 @@ export async function createSubgraph<C extends BaseContext>(options: SubgraphOpt
     verdicts.set(info, verdict);
     return true;
   };
+  // The gateway's fetches, answered without Apollo Server's per-request pipeline; anything else goes to Apollo.
+  const answer = leanPath<C>({ name: options.name, schema: options.schema.schema, formatError: maskErrors });
   const contextOf = async (info: RequestInfo): Promise<C> => {
     const verdict = verdicts.get(info);
     return options.context({
@@ -168,12 +153,13 @@ export async function createSubgraph<C extends BaseContext>(options: SubgraphOpt
   return {
     apollo,
     context: (base) => options.context({ requestId: "in-process", channel: null, identity: null, ...base }),
-    async listen(port, host = "127.0.0.1") {
+    async listen(port, host = "127.0.0.1", injections = {}) {
       const running = await serveApollo<C>(
         {
           apollo,
           context: contextOf,
           guard,
+          answer: injections.apolloOnly ? undefined : answer,
           observer: telemetry.observer,
           routes: {
             "/metrics": telemetry.metrics.route,
