@@ -45,7 +45,7 @@ export const gatewaySettings = {
   GATEWAY_SUBGRAPH_KEEPALIVE_MS: integer("How long an idle connection to a subgraph is kept (below the subgraphs' own 65 s).", 30_000, 1000, 600_000),
   GATEWAY_BATCH_CONCURRENCY: integer("Fetch batching: most requests one caller has in flight to one subgraph; further fetches wait for one to come back and go out together (0: no limit).", 2, 0, 10_000),
   GATEWAY_PLANNER: oneOf(
-    "Query planner: hive (Hive Router's, MIT; passes every case of test/federation that any planner passes) or apollo (@apollo/query-planner, Elastic License 2.0). An operation the chosen planner refuses, or a mutation it would run twice, is planned by the other.",
+    "Query planner: cheaper (each new query planned by both planners, the plan sending the units fewer requests kept, Hive's on a tie or when Apollo's would read other fields), hive (Hive Router's, MIT; passes every case of test/federation that any planner passes) or apollo (@apollo/query-planner, Elastic License 2.0). An operation the chosen planner refuses, or a mutation it would run twice, is planned by the other.",
     PLANNERS,
     DEFAULT_PLANNER,
   ),

@@ -122,7 +122,7 @@ export class FederationGateway implements GatewayInterface {
     const services: Record<string, GraphQLDataSource> = Object.create(null);
     for (const { name, url } of subgraphsOf(sdl)) services[name] = this.sourceOf(name, url);
     const planner = createPlanner(this.planner, supergraph, sdl, (error, request) =>
-      this.options.logger?.warn(`the ${this.planner} planner could not plan ${request.operationName ?? "an operation"} (${error.message.slice(0, 300)}); planned by the other planner`),
+      this.options.logger?.warn(`the ${this.planner === "apollo" ? "apollo" : "hive"} planner could not plan ${request.operationName ?? "an operation"} (${error.message.slice(0, 300)}); planned by the other planner`),
     );
     this.loaded = {
       id,
@@ -232,7 +232,7 @@ export class FederationGateway implements GatewayInterface {
         const explain = (requestContext.context as Partial<GatewayContext>).explain;
         if (explain) {
           const nulls = nullReasons(result.data, result.errors ?? [], loaded.owners, (path) => fieldAtPath(requestContext.schema, document, definition, path));
-          result.extensions = { ...result.extensions, explain: { planner: plan.planner, plan: planForExplain(plan.node), fetches: explain.fetches, nulls } };
+          result.extensions = { ...result.extensions, explain: { planner: plan.planner, ...(plan.choice && { choice: plan.choice }), plan: planForExplain(plan.node), fetches: explain.fetches, nulls } };
         }
         return result;
       } finally {

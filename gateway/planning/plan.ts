@@ -1,5 +1,6 @@
 import type { Operation } from "@apollo/federation-internals";
 import type { DocumentNode } from "graphql";
+import type { PlanCost } from "./plan-cost";
 
 /*
  * The gateway's own form of a query plan. Each planner (apollo-planner.ts,
@@ -14,6 +15,13 @@ export interface Plan {
   node: PlanNode | null;
   /** The planner that made it, for explain and metrics. */
   planner: string;
+  /** Under GATEWAY_PLANNER=cheaper: what each planner's plan costs, and why this one was kept (choose-plan.ts). */
+  choice?: PlanChoice;
+}
+
+export interface PlanChoice {
+  costs: Record<string, PlanCost>;
+  because: string;
 }
 
 export type PlanNode = FetchStep | BatchFetchStep | SequenceStep | ParallelStep | FlattenStep | ConditionStep | DeferStep | SubscriptionStep;
@@ -124,7 +132,7 @@ export interface SubscriptionStep {
  * does not know which one planned.
  */
 export interface Planner {
-  /** The planner's name in GATEWAY_PLANNER. */
+  /** Its value of GATEWAY_PLANNER. */
   readonly name: string;
   /**
    * The plan for one operation of a validated document. `source` is the

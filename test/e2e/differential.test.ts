@@ -10,8 +10,9 @@ type Answer = { data?: unknown; errors?: GraphQLErrorJson[] };
 /**
  * Generated differential test: random valid operations over the public API
  * schema, answered by the stack's gateway (Hive's planner), a second gateway
- * process (Apollo's planner) and stock ApolloGateway in this process as the
- * reference, over the same four units. Answers must be identical (data,
+ * process (Apollo's planner), a third keeping the cheaper of the two plans
+ * (GATEWAY_PLANNER=cheaper) and stock ApolloGateway in this process as the
+ * reference, over the same units. Answers must be identical (data,
  * key order and errors), from an agent, a customer and a partner; then again
  * with bookings down, comparing distinct errors (a planner may ask the unit
  * fewer times).
@@ -20,7 +21,7 @@ type Answer = { data?: unknown; errors?: GraphQLErrorJson[] };
  * executor leaves null (not absent) in the fields it would have supplied, so
  * fetches that `@requires` those fields still run; Apollo skips them. Fields
  * computed from other units' fields (every `@join__field(requires:)` of the supergraph: Customer.offers, Customer.timeline, ...) may then
- * answer differently from the reference: our two planners are compared with
+ * answer differently from the reference: our planners are compared with
  * each other exactly, and with the reference with those fields (and errors
  * under them) masked. Those fields are non-null, so in Apollo's answer their
  * null may also take the enclosing object with it: for an operation that
@@ -35,7 +36,7 @@ const REQUIRES_BOOKINGS = requiringFields(readFileSync(join(__dirname, "..", "..
 // Generated operations go deeper and use more aliases than a typical client: the limits are raised for this test's gateways.
 const LIMITS = { GATEWAY_MAX_DEPTH: "24", GATEWAY_MAX_ALIASES: "200", GATEWAY_MAX_DIRECTIVES: "500", GATEWAY_COST_BUDGETS: "anonymous=1000000000,partner=1000000000,customer=1000000000,agent=1000000000", GATEWAY_MAX_TOKENS: "100000" };
 
-describe("random operations: own gateway under both planners against stock Apollo Gateway", () => {
+describe("random operations: own gateway under each planner and the cheaper of their plans, against stock Apollo Gateway", () => {
   const schema = publicApiSchema(join(__dirname, "..", ".."));
   let graph: ComparedGateways;
   beforeAll(async () => {
@@ -51,6 +52,7 @@ describe("random operations: own gateway under both planners against stock Apoll
   const ask = async (caller: string, op: RandomOperation) => ({
     own: await post(graph.urls.hive, caller, op),
     other: await post(graph.urls.apollo, caller, op),
+    cheaper: await post(graph.urls.cheaper, caller, op),
     theirs: await post(graph.urls.reference, caller, op),
   });
   const distinct = (answer: Answer) => whileDown(answer, "bookings");
@@ -84,11 +86,11 @@ describe("random operations: own gateway under both planners against stock Apoll
     let withErrors = 0;
     for (const [i, [caller, count, customers]] of callers.entries()) {
       for (const op of generateOperations(schema, SEED + i, count, { maxDepth: 8, customers })) {
-        const { own, other, theirs } = await ask(caller, op);
+        const { own, other, cheaper, theirs } = await ask(caller, op);
         run++;
         if (own.errors) withErrors++;
         const expected = JSON.stringify(theirs);
-        if (JSON.stringify(own) !== expected || JSON.stringify(other) !== expected) differing.push({ seed: SEED + i, caller, query: op.query, variables: op.variables, own, other, theirs });
+        if ([own, other, cheaper].some((answer) => JSON.stringify(answer) !== expected)) differing.push({ seed: SEED + i, caller, query: op.query, variables: op.variables, own, other, cheaper, theirs });
       }
     }
     console.log(`differential, all units up: seed ${SEED}, ${run} operations, ${run - differing.length} identical, ${differing.length} differing, ${withErrors} with errors`);
@@ -97,6 +99,45 @@ describe("random operations: own gateway under both planners against stock Apoll
     expect(run).toBe(166);
   }, 90_000);
 
+  it("keeps the cheaper plan where the planners' plans differ: order history on Apollo's plan, one request fewer, the same answers", async () => {
+    // Hive's planner reads each product's list price (for promotions' price) in an entity fetch of
+    // its own after the orders; Apollo's reads it with the orders (planning/choose-plan.ts).
+    const query = `query OrderHistory($id: ID!) {
+      customer(id: $id) {
+        orders(first: 5) {
+          id placedAt channel total { amount currency }
+          lines { quantity unitPrice { amount } product { sku name price(customerId: $id) { final { amount } appliedOffer { code } } } }
+          invoice { number status total { amount } }
+        }
+      }
+    }`;
+    type Explained = Answer & { extensions?: { explain?: { planner: string; choice?: unknown; fetches: { unit: string }[] } } };
+    const explained = async (url: string, id: string): Promise<Explained> => {
+      const headers = { "content-type": "application/json", "x-channel": "WEB", "x-explain": "1", authorization: graph.tokens.get("agent")! };
+      return (await (await fetch(url, { method: "POST", headers, body: JSON.stringify({ query, variables: { id } }) })).json()) as Explained;
+    };
+    for (const id of ["C000001", "C000002", "C000042"]) {
+      const [hive, apollo, cheaper, theirs] = [await explained(graph.urls.hive, id), await explained(graph.urls.apollo, id), await explained(graph.urls.cheaper, id), await explained(graph.urls.reference, id)];
+      expect(cheaper.extensions?.explain).toMatchObject({
+        planner: "apollo",
+        choice: { costs: { hive: { requests: 5, rounds: 4, fetches: 5 }, apollo: { requests: 4, rounds: 3, fetches: 4 } }, because: "Apollo's sends fewer requests" },
+      });
+      expect(hive.extensions?.explain?.planner).toBe("hive");
+      // What the units were sent: the retail fetch Hive's plan adds, and nothing else.
+      const units = (a: Explained) => a.extensions!.explain!.fetches.map((f) => f.unit).sort();
+      expect(units(cheaper)).toEqual(units(apollo));
+      const retailFetches = (a: Explained) => units(a).filter((u) => u === "retail").length;
+      expect(units(hive).filter((u) => u !== "retail")).toEqual(units(cheaper).filter((u) => u !== "retail"));
+      expect(retailFetches(hive)).toBe(retailFetches(cheaper) + 1);
+      // The same answers, as the reference gives them.
+      const answer = (a: Answer) => JSON.stringify({ data: a.data, errors: a.errors });
+      expect(answer(cheaper)).toBe(answer(theirs));
+      expect(answer(hive)).toBe(answer(theirs));
+      expect(answer(apollo)).toBe(answer(theirs));
+      expect((theirs.data as { customer: { orders: unknown[] } }).customer.orders.length).toBeGreaterThan(0);
+    }
+  }, 60_000);
+
   it("answers as the reference while bookings is down (fields requiring bookings' fields masked)", async () => {
     graph.setBookingsDown(true);
     const differing: unknown[] = [];
@@ -104,14 +145,14 @@ describe("random operations: own gateway under both planners against stock Apoll
     let bookingsErrors = 0;
     try {
       for (const op of generateOperations(schema, SEED + 100, 40, { maxDepth: 6 })) {
-        const { own, other, theirs } = await ask("agent", op);
+        const { own, other, cheaper, theirs } = await ask("agent", op);
         run++;
         if (own.errors?.some((e) => e.extensions?.unit === "bookings")) bookingsErrors++;
-        const planners = JSON.stringify(distinct(own)) === JSON.stringify(distinct(other));
+        const planners = JSON.stringify(distinct(own)) === JSON.stringify(distinct(other)) && JSON.stringify(distinct(own)) === JSON.stringify(distinct(cheaper));
         const dependent = REQUIRES_BOOKINGS.some((c) => op.keysOf.has(c));
         const seen = (a: Answer) => (dependent ? distinct(masked(a, op, REQUIRES_BOOKINGS)).errors : distinct(a));
         const reference = JSON.stringify(seen(own)) === JSON.stringify(seen(theirs));
-        if (!planners || !reference) differing.push({ seed: SEED + 100, query: op.query, variables: op.variables, own, other, theirs });
+        if (!planners || !reference) differing.push({ seed: SEED + 100, query: op.query, variables: op.variables, own, other, cheaper, theirs });
       }
     } finally {
       graph.setBookingsDown(false);

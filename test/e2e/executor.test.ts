@@ -10,13 +10,14 @@ type Answer = { data?: unknown; errors?: unknown[] };
 /**
  * The gateway's own executor and result shaping (gateway/execution/), under
  * each planner, against stock @apollo/gateway (its planner, executor and
- * shaping) over the same four units: the stack's gateway (the default
- * planner), a second gateway process on the other planner, and ApolloGateway
+ * shaping) over the same units: the stack's gateway (Hive's planner), a
+ * second gateway process on Apollo's, a third on the cheaper of the two
+ * plans (GATEWAY_PLANNER=cheaper), and ApolloGateway
  * in this process with the same data sources (test/support/apollo-reference.ts).
  * Same data, same errors (message, path, extensions), for answers with and
  * without errors, from every caller, and while a unit is down.
  */
-describe("own executor and result shaping under both planners, against stock Apollo Gateway", () => {
+describe("own executor and result shaping under each planner and the cheaper of their plans, against stock Apollo Gateway", () => {
   let graph: ComparedGateways;
   beforeAll(async () => {
     graph = await startComparedGateways();
@@ -33,13 +34,15 @@ describe("own executor and result shaping under both planners, against stock Apo
   const both = async (cases: [string, string, Record<string, unknown>][]) => {
     const own: string[] = [];
     const other: string[] = [];
+    const cheaper: string[] = [];
     const theirs: string[] = [];
     for (const [caller, query, variables] of cases) {
       own.push(JSON.stringify(await post(graph.urls.hive, caller, query, variables)));
       other.push(JSON.stringify(await post(graph.urls.apollo, caller, query, variables)));
+      cheaper.push(JSON.stringify(await post(graph.urls.cheaper, caller, query, variables)));
       theirs.push(JSON.stringify(await post(graph.urls.reference, caller, query, variables)));
     }
-    return { own, other, theirs };
+    return { own, other, cheaper, theirs };
   };
 
   const MIXED = `query Mixed($id: ID!, $orders: Boolean!, $noLoyalty: Boolean!) {
@@ -69,9 +72,10 @@ describe("own executor and result shaping under both planners, against stock Apo
       ["anonymous", CUSTOMER_360, { id: "C000001" }],
       ["agent", `{ searchCustomers(text: "schmidt", first: 3) { id name } me { id } }`, {}],
     ];
-    const { own, other, theirs } = await both(cases);
+    const { own, other, cheaper, theirs } = await both(cases);
     expect(own).toEqual(theirs);
     expect(other).toEqual(theirs);
+    expect(cheaper).toEqual(theirs);
     // Not vacuous: answers with data, answers with errors at paths, answers with both.
     const parsed = own.map((a) => JSON.parse(a) as { data?: unknown; errors?: { path?: unknown[] }[] });
     expect(parsed.filter((a) => a.data && !a.errors).length).toBeGreaterThan(5);
@@ -87,14 +91,14 @@ describe("own executor and result shaping under both planners, against stock Apo
         ["agent", CUSTOMER_360, { id: "C000001" }],
         ["agent", MIXED, { id: "C000003", orders: true, noLoyalty: false }],
       ];
-      const { own, other, theirs } = await both(cases);
+      const { own, other, cheaper, theirs } = await both(cases);
       // What depends on bookings may differ by design: this gateway hands a failed unit's fields
       // on as null, so `timeline` keeps the other units' touch points where Apollo's skips it.
       const supergraph = readFileSync(join(ROOT, "schema", "supergraph.graphql"), "utf8");
       cases.forEach(([, query], i) => {
         const dependencies = dependenciesOf(supergraph, query);
-        const [mine, second, reference] = [own[i], other[i], theirs[i]].map((a) => JSON.parse(a) as AnswerJson);
-        for (const answer of [mine, second]) {
+        const [mine, second, third, reference] = [own[i], other[i], cheaper[i], theirs[i]].map((a) => JSON.parse(a) as AnswerJson);
+        for (const answer of [mine, second, third]) {
           expect(missingUnaffected(reference.data, answer.data, dependencies, "bookings")).toEqual([]);
           expect(missingUnaffected(answer.data, reference.data, dependencies, "bookings")).toEqual([]);
           // Every error names bookings, in each gateway; and the other errors are Apollo's.

@@ -7,15 +7,16 @@ import { type DelayProxy, startDelayProxy } from "./delay-proxy";
 import { type Stack, startStack } from "./stack";
 
 /**
- * Three gateways over the same four units, for reference-diff tests: the
- * stack's gateway on Hive's planner, a second gateway process on Apollo's
- * planner (both our executor), and stock ApolloGateway in this process as
- * the reference. Bookings sits behind a proxy per side, so one call takes
- * it away from all three at once.
+ * Four gateways over the same units, for reference-diff tests: the stack's
+ * gateway on Hive's planner, a second gateway process on Apollo's planner,
+ * a third choosing the cheaper of the two plans (GATEWAY_PLANNER=cheaper;
+ * all three our executor), and stock ApolloGateway in this process as the
+ * reference. Bookings sits behind a proxy per side, so one call takes it
+ * away from all of them at once.
  */
 export interface ComparedGateways {
   stack: Stack;
-  urls: { hive: string; apollo: string; reference: string };
+  urls: { hive: string; apollo: string; cheaper: string; reference: string };
   /** Bearer header values: agent, customer C000001, partner, anonymous (empty). */
   tokens: Map<string, string>;
   setBookingsDown(down: boolean): void;
@@ -32,6 +33,7 @@ export async function startComparedGateways(gatewayEnv: Record<string, string> =
     const bookings = new URL(stack.unitUrls.get("bookings")!).origin;
     ours.target = theirs.target = bookings;
     const apollo = await stack.startGateway("gateway-apollo-planner", { ...gatewayEnv, GATEWAY_PLANNER: "apollo", SUBGRAPH_BOOKINGS_URL: ours.url });
+    const cheaper = await stack.startGateway("gateway-cheaper-plan", { ...gatewayEnv, GATEWAY_PLANNER: "cheaper", SUBGRAPH_BOOKINGS_URL: ours.url });
     const env: Record<string, string> = { ...gatewayEnv, GATEWAY_PORT: "0", GATEWAY_LOG_LEVEL: "error", SUBGRAPH_BOOKINGS_URL: theirs.url };
     for (const [name, url] of stack.unitUrls) if (name !== "bookings") env[`SUBGRAPH_${name.toUpperCase()}_URL`] = url;
     reference = await (await createGateway(loadGatewayConfig(env), undefined, { engine: apolloGateway })).listen();
@@ -45,7 +47,7 @@ export async function startComparedGateways(gatewayEnv: Record<string, string> =
     const referenceServer = reference;
     return {
       stack: started,
-      urls: { hive: started.gatewayUrl, apollo, reference: referenceServer.url },
+      urls: { hive: started.gatewayUrl, apollo, cheaper, reference: referenceServer.url },
       tokens,
       setBookingsDown: (down) => void (ours.target = theirs.target = down ? "" : bookings),
       async stop() {

@@ -3,6 +3,7 @@ import type { Fetcher } from "@graphiql/toolkit";
 import { useSyncExternalStore } from "react";
 import type { CostReport } from "../../admission/demand-control";
 import type { ExplainedFetch, NullReason } from "../../execution/explain";
+import type { PlanChoice } from "../../planning/plan";
 
 /**
  * The Explain pane: what the gateway says of the last run when asked with
@@ -17,6 +18,8 @@ import type { ExplainedFetch, NullReason } from "../../execution/explain";
  */
 interface Explain {
   planner: string;
+  /** Under GATEWAY_PLANNER=cheaper: each planner's cost and why this plan was kept. */
+  choice?: PlanChoice;
   plan: PlanNode | null;
   fetches: ExplainedFetch[];
   nulls: NullReason[];
@@ -280,6 +283,7 @@ function ExplainPane() {
               <h3>Nulls</h3>
               <Nulls nulls={run.explain.nulls} />
               <h3>Plan ({run.explain.planner})</h3>
+              {run.explain.choice ? <p className="explain-choice">{choiceText(run.explain.choice)}</p> : null}
               {run.explain.plan ? (
                 <ol className="explain-plan">
                   <Plan node={run.explain.plan} />
@@ -295,6 +299,12 @@ function ExplainPane() {
       )}
     </div>
   );
+}
+
+/** "hive: 5 requests in 4 rounds; apollo: 4 requests in 3 rounds. Apollo's sends fewer requests." */
+function choiceText(choice: PlanChoice): string {
+  const costs = Object.entries(choice.costs).map(([planner, cost]) => `${planner}: ${cost.requests} request${cost.requests === 1 ? "" : "s"} in ${cost.rounds} round${cost.rounds === 1 ? "" : "s"}`);
+  return `${costs.join("; ")}. ${choice.because}.`;
 }
 
 export const explainPlugin: GraphiQLPlugin = { title: "Explain", icon: ExplainIcon, content: ExplainPane };

@@ -1,0 +1,82 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { composeServices } from "@apollo/composition";
+import { Supergraph, operationFromDocument } from "@apollo/federation-internals";
+import { parse } from "graphql";
+import { requires } from "../../test/federation/groups/requires";
+import type { Plan } from "./plan";
+import { planCost } from "./plan-cost";
+import { createPlanner } from "./planner";
+
+/*
+ * GATEWAY_PLANNER=cheaper on the graph's own supergraph and on a
+ * conformance fixture: which plan it keeps, and why. That the kept plans
+ * answer as the others do is for test/federation (every case under every
+ * planner) and test/e2e/differential.test.ts (random operations, the real units).
+ */
+
+const SUPERGRAPH = readFileSync(join(__dirname, "..", "..", "schema", "supergraph.graphql"), "utf8");
+
+function plans(sdl: string, query: string): Record<"hive" | "apollo" | "cheaper", Plan> {
+  const supergraph = Supergraph.build(sdl);
+  const document = parse(query);
+  const request = { document, source: query, operationName: undefined, operation: operationFromDocument(supergraph.apiSchema(), document, { validate: false }) };
+  return {
+    hive: createPlanner("hive", supergraph, sdl).plan(request),
+    apollo: createPlanner("apollo", supergraph, sdl).plan(request),
+    cheaper: createPlanner("cheaper", supergraph, sdl).plan(request),
+  };
+}
+
+/** The bench's (f): Hive's planner reads each product's list price in an entity fetch of its own, after the orders. */
+const ORDER_HISTORY = `query OrderHistory($id: ID!) {
+  customer(id: $id) {
+    orders(first: 5) {
+      id placedAt total { amount currency }
+      lines { quantity product { sku name price(customerId: $id) { final { amount } appliedOffer { code } } } }
+      invoice { number status }
+    }
+  }
+}`;
+
+describe("the cheaper plan (GATEWAY_PLANNER=cheaper)", () => {
+  it("keeps Apollo's plan for order history: the list prices come with the orders, one request and one round fewer", () => {
+    const { hive, apollo, cheaper } = plans(SUPERGRAPH, ORDER_HISTORY);
+    expect(planCost(hive)).toEqual({ requests: 5, rounds: 4, fetches: 5 });
+    expect(planCost(apollo)).toEqual({ requests: 4, rounds: 3, fetches: 4 });
+    expect(cheaper.planner).toBe("apollo");
+    expect(cheaper.node).toEqual(apollo.node);
+    expect(cheaper.choice).toEqual({ costs: { hive: planCost(hive), apollo: planCost(apollo) }, because: "Apollo's sends fewer requests" });
+  });
+
+  it("keeps Hive's plan where Hive's costs less: the offers view, whose promotions fetches Apollo's makes in two rounds", () => {
+    const query = `query Offers($id: ID!) { customer(id: $id) { name offers { code } redemptions { channel offer { code } } consent { email } timeline(first: 5) { at kind } } }`;
+    const { hive, apollo, cheaper } = plans(SUPERGRAPH, query);
+    expect(planCost(hive).requests).toBeLessThan(planCost(apollo).requests);
+    expect(cheaper.planner).toBe("hive");
+    expect(cheaper.node).toEqual(hive.node);
+    expect(cheaper.choice?.because).toBe("Hive's sends fewer requests");
+  });
+
+  it("keeps Hive's plan when both cost the same", () => {
+    const { hive, apollo, cheaper } = plans(SUPERGRAPH, `query Stays($id: ID!) { customer(id: $id) { name bookings(first: 2) { checkIn invoice { number } } } }`);
+    expect(planCost(apollo)).toEqual(planCost(hive));
+    expect(cheaper.planner).toBe("hive");
+    expect(cheaper.choice?.because).toBe("both cost the same: Hive's kept");
+  });
+
+  it("keeps Hive's plan when Apollo's is cheaper only because it skips a requirement (test/federation requires/chain-from-requiring-subgraph)", () => {
+    const composed = composeServices(requires.subgraphs().map((s) => ({ name: s.name, typeDefs: parse(s.typeDefs), url: `http://${s.name}.invalid/graphql` })));
+    const sdl = composed.supergraphSdl as string;
+    const { hive, apollo, cheaper } = plans(sdl, `{ lightest { name insuredShippingCost } }`);
+    expect(planCost(apollo).requests).toBeLessThan(planCost(hive).requests);
+    expect(cheaper.planner).toBe("hive");
+    expect(cheaper.node).toEqual(hive.node);
+    expect(cheaper.choice?.because).toBe("Apollo's plan shipping is asked for Product.shippingCost where no representation carries what it requires: Hive's kept");
+  });
+
+  it("plans mutations as the hive planner does, without a choice", () => {
+    const { hive, cheaper } = plans(SUPERGRAPH, `mutation { setMarketingConsent(customerId: "C000001", sms: true) { sms } }`);
+    expect(cheaper).toEqual(hive);
+  });
+});
