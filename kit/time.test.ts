@@ -23,6 +23,15 @@ describe("time mapping", () => {
     expect(isoFromEpochMillis(String(Date.parse(iso)), "t")).toBe(iso);
   });
 
+  it("reads a text again as the first time, each zone its own way", () => {
+    for (let i = 0; i < 2; i += 1) {
+      expect(isoFromLocal("2025-07-15 10:00:00", "Europe/Berlin", "t")).toBe("2025-07-15T08:00:00.000Z");
+      expect(isoFromLocal("2025-07-15 10:00:00", "Asia/Kolkata", "t")).toBe("2025-07-15T04:30:00.000Z");
+      expect(isoFromUtc("2025-07-15 10:00:00", "t")).toBe("2025-07-15T10:00:00.000Z");
+      expect(() => isoFromLocal("2025-07-15", "Europe/Berlin", "t")).toThrow(/invalid local time/);
+    }
+  });
+
   it("rejects garbage with the row named", () => {
     expect(() => isoFromLocal("yesterday", "Europe/Berlin", "billing silo, invoice 1")).toThrow(/billing silo, invoice 1: invalid local time/);
     expect(() => isoFromUtc("not a time", "t")).toThrow(/invalid UTC time/);

@@ -21,11 +21,29 @@ export function isoFromUtc(value: unknown, where: string): string {
   if (typeof value === "number" && Number.isFinite(value)) return new Date(value).toISOString();
   if (value instanceof Date && !Number.isNaN(value.getTime())) return value.toISOString();
   if (typeof value === "string") {
+    const known = readUtc.get(value);
+    if (known !== undefined) return known;
     const normalised = /[zZ]|[+-]\d\d:?\d\d$/.test(value) ? value : `${value.replace(" ", "T")}Z`;
     const date = new Date(normalised);
-    if (!Number.isNaN(date.getTime())) return date.toISOString();
+    if (!Number.isNaN(date.getTime())) return remember(readUtc, value, date.toISOString());
   }
   throw new SiloDataError(`${where}: invalid UTC time ${JSON.stringify(value)}`);
+}
+
+/**
+ * Times already read, by the silo's text (and zone): reading one is a pure
+ * function of them, and a unit reads the same rows' times over and over
+ * (billing's invoices: 1.5 µs a time, of about 3.5 µs a mapped invoice).
+ * No data is kept, only how a text reads; a full table starts again.
+ */
+const readUtc = new Map<string, string>();
+const readLocal = new Map<string, Map<string, string>>();
+const MOST_READINGS = 50_000;
+
+function remember(readings: Map<string, string>, text: string, iso: string): string {
+  if (readings.size >= MOST_READINGS) readings.clear();
+  readings.set(text, iso);
+  return iso;
 }
 
 const LOCAL = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2}))?$/;
@@ -108,7 +126,9 @@ export function isoFromLocal(value: unknown, timeZone: string, where: string): s
   // read its wall-clock fields back rather than trusting that zone.
   const text = value instanceof Date ? `${value.getFullYear()}-${pad(value.getMonth() + 1)}-${pad(value.getDate())} ${pad(value.getHours())}:${pad(value.getMinutes())}:${pad(value.getSeconds())}` : value;
   if (typeof text !== "string") throw new SiloDataError(`${where}: invalid local time ${JSON.stringify(value)}`);
-  return new Date(localToUtcMillis(text, timeZone, where)).toISOString();
+  let readings = readLocal.get(timeZone);
+  if (!readings) readLocal.set(timeZone, (readings = new Map()));
+  return readings.get(text) ?? remember(readings, text, new Date(localToUtcMillis(text, timeZone, where)).toISOString());
 }
 
 /** UTC instant to the silo's wall-clock local text, for writing. */

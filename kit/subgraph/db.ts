@@ -3,6 +3,7 @@ import { dirname, resolve } from "node:path";
 import knex, { type Knex } from "knex";
 import { types as pgTypes } from "pg";
 import type { Logger } from "../log";
+import { SqliteClient } from "./sqlite-client";
 import { type SqliteConnection, reusePreparedStatements } from "./sqlite-statements";
 
 // Legacy silos keep wall-clock DATETIMEs and DATEs; node-postgres would read
@@ -57,7 +58,8 @@ export function createSilo(url: string, options: SiloOptions = {}): Knex {
       const filename = sqlitePath(url);
       mkdirSync(dirname(filename), { recursive: true });
       return knex({
-        client: "better-sqlite3",
+        // better-sqlite3's, running a read on the idle connection at once (sqlite-client.ts).
+        client: SqliteClient,
         connection: { filename },
         useNullAsDefault: true,
         log,
@@ -192,7 +194,8 @@ export function siloFailureOf(err: unknown): SiloFailure | null {
 }
 
 export function dialectOf(db: Knex): Dialect {
-  const client = String(db.client.config.client);
+  // The driver's name: `client` may be a client class (a SQLite silo's) rather than a name.
+  const client = String(db.client.driverName ?? db.client.config.client);
   if (client === "pg") return "postgres";
   if (client.startsWith("mysql")) return "mysql";
   return "sqlite";

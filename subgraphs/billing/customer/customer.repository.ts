@@ -1,5 +1,5 @@
 import type { Knex } from "knex";
-import { SiloDataError, isoFromLocal, moneyFromDecimal } from "../../../kit/subgraph";
+import { SiloDataError, Statements, isoFromLocal, moneyFromDecimal } from "../../../kit/subgraph";
 import { AccountStatus, BillingAccount, Customer } from "./customer.type";
 
 interface AccountRow {
@@ -18,13 +18,15 @@ const STATUS: Record<string, AccountStatus> = { A: AccountStatus.ACTIVE, S: Acco
 
 /** The account holders in `acct_holder`. */
 export class AccountRepository {
+  private readonly statements = new Statements();
+
   constructor(
     private readonly db: Knex,
     private readonly timeZone: string,
   ) {}
 
   async byIds(ids: readonly string[]): Promise<Map<string, Customer>> {
-    const rows: AccountRow[] = await this.db("acct_holder").whereIn("cust_no", ids);
+    const rows = await this.statements.rows<AccountRow>(this.db, "byIds", ids, (keys) => this.db("acct_holder").whereIn("cust_no", keys));
     return new Map(rows.map((r) => [r.cust_no, this.toCustomer(r)]));
   }
 

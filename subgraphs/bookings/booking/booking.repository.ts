@@ -1,5 +1,5 @@
 import type { Knex } from "knex";
-import { groupBy, newestPerKey } from "../../../kit/subgraph";
+import { Statements, groupBy, newestPerKey } from "../../../kit/subgraph";
 import { LETTER_BY_STATUS } from "../silo/codes";
 import { type StayRow, toBooking } from "./booking.mapper";
 import type { Booking, BookingStatus } from "./booking.type";
@@ -30,24 +30,37 @@ const ORDER: Record<NewestBy, { column: string; order: "desc" }[]> = {
 
 /** Every statement bookings runs against `guest_stay`. */
 export class BookingRepository {
+  private readonly statements = new Statements();
+
   constructor(private readonly db: Knex) {}
 
   async byIds(ids: readonly string[]): Promise<Map<string, Booking>> {
-    const rows: StayRow[] = await this.stays().whereIn("guest_stay.stay_id", ids);
+    const rows = await this.statements.rows<StayRow>(this.db, "byIds", ids, (keys) => this.stays().whereIn("guest_stay.stay_id", keys));
     return new Map(rows.map((r) => [r.stay_id, toBooking(r)]));
   }
 
   /** At most `first` per customer, newest first, for many customers in one statement. */
   async byCustomers(customerIds: readonly string[], args: BookingListArgs): Promise<Map<string, Booking[]>> {
-    let base = this.stays().whereIn("guest_stay.guest_ref", customerIds);
-    if (args.status) base = base.where("guest_stay.status_ltr", LETTER_BY_STATUS[args.status]);
-    const rows: StayRow[] = await newestPerKey(this.db, base, "guest_ref", ORDER[args.newestBy], args.first);
+    const { status, first, newestBy } = args;
+    const rows = await this.statements.rows<StayRow>(
+      this.db,
+      "byCustomers",
+      customerIds,
+      (keys) => {
+        let base = this.stays().whereIn("guest_stay.guest_ref", keys);
+        if (status) base = base.where("guest_stay.status_ltr", LETTER_BY_STATUS[status]);
+        return newestPerKey(this.db, base, "guest_ref", ORDER[newestBy], first);
+      },
+      [status, first, newestBy],
+    );
     return groupBy(rows.map(toBooking), (b) => b.customerId);
   }
 
   /** Completed stays (checked out) per customer; customers with none are absent. */
   async completedCounts(customerIds: readonly string[]): Promise<Map<string, number>> {
-    const rows: { guest_ref: string; n: number | string }[] = await this.db("guest_stay").select("guest_ref").count({ n: "*" }).whereIn("guest_ref", customerIds).where("status_ltr", LETTER_BY_STATUS.COMPLETED).groupBy("guest_ref");
+    const rows = await this.statements.rows<{ guest_ref: string; n: number | string }>(this.db, "completedCounts", customerIds, (keys) =>
+      this.db("guest_stay").select("guest_ref").count({ n: "*" }).whereIn("guest_ref", keys).where("status_ltr", LETTER_BY_STATUS.COMPLETED).groupBy("guest_ref"),
+    );
     // PostgreSQL counts as bigint, which pg hands back as text.
     return new Map(rows.map((r) => [r.guest_ref, Number(r.n)]));
   }

@@ -1,5 +1,5 @@
 import type { Knex } from "knex";
-import { type Channel, type Outbox, TIMELINE_MAX, groupBy, insertedId, isUniqueViolation, newestPerKey } from "../../../kit/subgraph";
+import { type Channel, type Outbox, Statements, TIMELINE_MAX, groupBy, insertedId, isUniqueViolation, newestPerKey } from "../../../kit/subgraph";
 import { LETTER_BY_CHANNEL } from "../silo/codes";
 import { type PreferenceRow, toPreference } from "./preference.mapper";
 import type { StayPreference } from "./preference.type";
@@ -13,6 +13,8 @@ export const PREFERENCES_MAX = TIMELINE_MAX;
 
 /** Every statement bookings runs against `guest_pref`. */
 export class PreferenceRepository {
+  private readonly statements = new Statements();
+
   constructor(
     private readonly db: Knex,
     private readonly outbox: Outbox,
@@ -20,16 +22,17 @@ export class PreferenceRepository {
 
   /** Newest first, at most PREFERENCES_MAX per customer, for many customers in one statement. */
   async byCustomers(customerIds: readonly string[]): Promise<Map<string, StayPreference[]>> {
-    const base = this.db("guest_pref").select("guest_pref.*").whereIn("guest_ref", customerIds);
-    const rows: PreferenceRow[] = await newestPerKey(
-      this.db,
-      base,
-      "guest_ref",
-      [
-        { column: "noted_ms", order: "desc" },
-        { column: "pref_id", order: "desc" },
-      ],
-      PREFERENCES_MAX,
+    const rows = await this.statements.rows<PreferenceRow>(this.db, "byCustomers", customerIds, (keys) =>
+      newestPerKey(
+        this.db,
+        this.db("guest_pref").select("guest_pref.*").whereIn("guest_ref", keys),
+        "guest_ref",
+        [
+          { column: "noted_ms", order: "desc" },
+          { column: "pref_id", order: "desc" },
+        ],
+        PREFERENCES_MAX,
+      ),
     );
     return groupBy(rows.map(toPreference), (p) => p.customerId);
   }

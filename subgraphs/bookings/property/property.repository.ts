@@ -1,4 +1,5 @@
 import type { Knex } from "knex";
+import { Statements } from "../../../kit/subgraph";
 import { Property } from "./property.type";
 
 interface HotelRow {
@@ -11,10 +12,12 @@ interface HotelRow {
 
 /** The hotels in `hotel`. */
 export class PropertyRepository {
+  private readonly statements = new Statements();
+
   constructor(private readonly db: Knex) {}
 
   async byCodes(codes: readonly string[]): Promise<Map<string, Property>> {
-    const rows: HotelRow[] = await this.db("hotel").whereIn("hotel_code", codes);
+    const rows = await this.statements.rows<HotelRow>(this.db, "byCodes", codes, (keys) => this.db("hotel").whereIn("hotel_code", keys));
     return new Map(rows.map((r) => [r.hotel_code, toProperty(r)]));
   }
 }

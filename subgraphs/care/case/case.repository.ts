@@ -1,10 +1,12 @@
 import type { Knex } from "knex";
-import { groupBy, newestPerKey } from "../../../kit/subgraph";
+import { Statements, groupBy, newestPerKey } from "../../../kit/subgraph";
 import { type CaseRow, type ContactRow, STATE_OF_STATUS, toCareCase, toCaseEntry } from "./case.mapper";
 import type { CareCase, CaseEntry, CaseStatus } from "./case.type";
 
 /** Every read care runs against `crm_case` and `crm_contact`. */
 export class CaseRepository {
+  private readonly statements = new Statements();
+
   constructor(private readonly db: Knex) {}
 
   /** Newest first, at most `first` per customer, optionally of one status. */
@@ -49,10 +51,9 @@ export class CaseRepository {
    * customer's contacts are few, and they are ordered here once mapped to UTC.
    */
   async contactsOfCustomers(ids: readonly string[], limit: number): Promise<Map<string, { entry: CaseEntry; topic: string }[]>> {
-    const rows: (ContactRow & { cust_no: string; topic: string })[] = await this.db("crm_contact")
-      .join("crm_case", "crm_case.case_no", "crm_contact.case_no")
-      .select("crm_contact.*", "crm_case.cust_no", "crm_case.topic")
-      .whereIn("crm_case.cust_no", ids);
+    const rows = await this.statements.rows<ContactRow & { cust_no: string; topic: string }>(this.db, "contactsOfCustomers", ids, (keys) =>
+      this.db("crm_contact").join("crm_case", "crm_case.case_no", "crm_contact.case_no").select("crm_contact.*", "crm_case.cust_no", "crm_case.topic").whereIn("crm_case.cust_no", keys),
+    );
     const out = new Map<string, { entry: CaseEntry; topic: string }[]>();
     for (const [customer, list] of groupBy(rows, (r) => r.cust_no)) {
       const mapped = list.map((r) => ({ entry: toCaseEntry(r, customer), topic: r.topic }));

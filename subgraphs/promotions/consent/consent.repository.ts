@@ -1,5 +1,5 @@
 import type { Knex } from "knex";
-import { businessUnit, type Channel, type Outbox, type TouchPoint, dialectOf, groupBy, isoFromUtc, newestPerKey, parseChannel, touchPoint } from "../../../kit/subgraph";
+import { businessUnit, type Channel, type Outbox, Statements, type TouchPoint, dialectOf, groupBy, isoFromUtc, newestPerKey, parseChannel, touchPoint } from "../../../kit/subgraph";
 import { MarketingConsent } from "./consent.type";
 
 interface ConsentRow {
@@ -27,13 +27,15 @@ export function noConsent(customerId: string): MarketingConsent {
 
 /** Consent in `promo_consent`, its history in `promo_consent_audit`. */
 export class ConsentRepository {
+  private readonly statements = new Statements();
+
   constructor(
     private readonly db: Knex,
     private readonly outbox: Outbox,
   ) {}
 
   async byCustomers(customerIds: readonly string[]): Promise<Map<string, MarketingConsent>> {
-    const rows: ConsentRow[] = await this.db("promo_consent").whereIn("customer_id", customerIds);
+    const rows = await this.statements.rows<ConsentRow>(this.db, "byCustomers", customerIds, (keys) => this.db("promo_consent").whereIn("customer_id", keys));
     return new Map(
       rows.map((r) => [
         r.customer_id,
@@ -51,15 +53,21 @@ export class ConsentRepository {
 
   /** Consent changes as touch points, newest first, at most `first` per customer. */
   async historyTouchPoints(customerIds: readonly string[], first: number): Promise<Map<string, TouchPoint[]>> {
-    const base = this.db("promo_consent_audit").select("promo_consent_audit.*").whereIn("customer_id", customerIds);
-    const rows: AuditRow[] = await newestPerKey(
+    const rows = await this.statements.rows<AuditRow>(
       this.db,
-      base,
-      "customer_id",
-      [
-        { column: "changed_at", order: "desc" },
-        { column: "audit_id", order: "desc" },
-      ],
+      "historyTouchPoints",
+      customerIds,
+      (keys) =>
+        newestPerKey(
+          this.db,
+          this.db("promo_consent_audit").select("promo_consent_audit.*").whereIn("customer_id", keys),
+          "customer_id",
+          [
+            { column: "changed_at", order: "desc" },
+            { column: "audit_id", order: "desc" },
+          ],
+          first,
+        ),
       first,
     );
     const grouped = groupBy(rows, (r) => r.customer_id);

@@ -25,9 +25,34 @@ const DAY = 86_400_000;
 
 /** A DATE column as the driver returns it, as the UTC midnight that starts it. */
 function dateStart(value: string | Date, where: string): number {
-  const ms = Date.parse(`${calendarDate(value, where)}T00:00:00.000Z`);
-  if (Number.isNaN(ms)) throw new SiloDataError(`${where}: invalid date ${JSON.stringify(value)}`);
+  const date = calendarDate(value, where);
+  let ms = dayStarts.get(date);
+  if (ms === undefined) {
+    ms = Date.parse(`${date}T00:00:00.000Z`);
+    if (Number.isNaN(ms)) throw new SiloDataError(`${where}: invalid date ${JSON.stringify(value)}`);
+    if (dayStarts.size >= MOST_DATES) dayStarts.clear();
+    dayStarts.set(date, ms);
+  }
   return ms;
+}
+
+/**
+ * The catalogue is read whole for every request, and its few validity dates
+ * with it: each date's midnight and ISO text are worked out once, not once
+ * per row and request (a pure function of the date; no row is kept).
+ */
+const dayStarts = new Map<string, number>();
+const isoTexts = new Map<number, string>();
+const MOST_DATES = 10_000;
+
+function isoText(ms: number): string {
+  let iso = isoTexts.get(ms);
+  if (iso === undefined) {
+    iso = new Date(ms).toISOString();
+    if (isoTexts.size >= MOST_DATES) isoTexts.clear();
+    isoTexts.set(ms, iso);
+  }
+  return iso;
 }
 
 export function toOffer(row: OfferRow): Offer {
@@ -57,7 +82,7 @@ export function toOffer(row: OfferRow): Offer {
     public: Boolean(row.is_public),
     validFromMs,
     validUntilMs,
-    validFrom: new Date(validFromMs).toISOString(),
-    validUntil: validUntilMs === null ? null : new Date(validUntilMs).toISOString(),
+    validFrom: isoText(validFromMs),
+    validUntil: validUntilMs === null ? null : isoText(validUntilMs),
   });
 }

@@ -1,13 +1,16 @@
 import type { Knex } from "knex";
+import { Statements } from "../../../kit/subgraph";
 import { type OfferRow, toOffer } from "./offer.mapper";
 import type { Offer } from "./offer.type";
 
 /** The offer catalogue in `promo_offer`. */
 export class OfferRepository {
+  private readonly statements = new Statements();
+
   constructor(private readonly db: Knex) {}
 
   async byCodes(codes: readonly string[]): Promise<Map<string, Offer>> {
-    const rows: OfferRow[] = await this.db("promo_offer").whereIn("offer_code", codes);
+    const rows = await this.statements.rows<OfferRow>(this.db, "byCodes", codes, (keys) => this.db("promo_offer").whereIn("offer_code", keys));
     return new Map(rows.map((r) => [r.offer_code, toOffer(r)]));
   }
 
@@ -17,7 +20,7 @@ export class OfferRepository {
    * than in several SQL variants that could drift apart.
    */
   async all(): Promise<Offer[]> {
-    const rows: OfferRow[] = await this.db("promo_offer").orderBy("offer_code");
+    const rows = await this.statements.rows<OfferRow>(this.db, "all", [], () => this.db("promo_offer").orderBy("offer_code"));
     return rows.map(toOffer);
   }
 }

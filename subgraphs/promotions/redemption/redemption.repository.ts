@@ -1,5 +1,5 @@
 import type { Knex } from "knex";
-import { businessUnit, type Channel, type Outbox, SiloDataError, type TouchPoint, groupBy, insertedId, isoFromUtc, newestPerKey, parseChannel, touchPoint } from "../../../kit/subgraph";
+import { businessUnit, type Channel, type Outbox, SiloDataError, Statements, type TouchPoint, groupBy, insertedId, isoFromUtc, newestPerKey, parseChannel, touchPoint } from "../../../kit/subgraph";
 import { Redemption } from "./redemption.type";
 
 interface RedemptionRow {
@@ -29,6 +29,8 @@ export function redemptionTouchPoint(r: Redemption): TouchPoint {
 
 /** Redemptions in `promo_redemption`. */
 export class RedemptionRepository {
+  private readonly statements = new Statements();
+
   constructor(
     private readonly db: Knex,
     private readonly outbox: Outbox,
@@ -36,15 +38,21 @@ export class RedemptionRepository {
 
   /** Newest first, at most `first` per customer. */
   async byCustomers(customerIds: readonly string[], first: number): Promise<Map<string, Redemption[]>> {
-    const base = this.db("promo_redemption").select("promo_redemption.*").whereIn("customer_id", customerIds);
-    const rows: RedemptionRow[] = await newestPerKey(
+    const rows = await this.statements.rows<RedemptionRow>(
       this.db,
-      base,
-      "customer_id",
-      [
-        { column: "redeemed_at", order: "desc" },
-        { column: "redemption_id", order: "desc" },
-      ],
+      "byCustomers",
+      customerIds,
+      (keys) =>
+        newestPerKey(
+          this.db,
+          this.db("promo_redemption").select("promo_redemption.*").whereIn("customer_id", keys),
+          "customer_id",
+          [
+            { column: "redeemed_at", order: "desc" },
+            { column: "redemption_id", order: "desc" },
+          ],
+          first,
+        ),
       first,
     );
     return groupBy(rows.map(toRedemption), (r) => r.customerId);
@@ -52,7 +60,9 @@ export class RedemptionRepository {
 
   /** Codes of single-use offers each customer has used up (whatever their age). */
   async usedSingleUse(customerIds: readonly string[]): Promise<Map<string, Set<string>>> {
-    const rows: { customer_id: string; offer_code: string }[] = await this.db("promo_redemption").distinct("customer_id", "offer_code").whereIn("customer_id", customerIds).whereNotNull("single_use_guard");
+    const rows = await this.statements.rows<{ customer_id: string; offer_code: string }>(this.db, "usedSingleUse", customerIds, (keys) =>
+      this.db("promo_redemption").distinct("customer_id", "offer_code").whereIn("customer_id", keys).whereNotNull("single_use_guard"),
+    );
     const out = new Map<string, Set<string>>();
     for (const r of rows) {
       const set = out.get(r.customer_id) ?? new Set<string>();

@@ -1,4 +1,5 @@
 import type { Knex } from "knex";
+import { Statements } from "../../../kit/subgraph";
 import { type ProductRow, toProduct } from "./product.mapper";
 import type { Product } from "./product.type";
 
@@ -10,10 +11,12 @@ export interface ProductSlice {
 
 /** Every statement retail runs against `rt_product`. */
 export class ProductRepository {
+  private readonly statements = new Statements();
+
   constructor(private readonly db: Knex) {}
 
   async bySkus(skus: readonly string[]): Promise<Map<string, Product>> {
-    const rows: ProductRow[] = await this.db("rt_product").whereIn("sku", skus);
+    const rows = await this.statements.rows<ProductRow>(this.db, "bySkus", skus, (keys) => this.db("rt_product").whereIn("sku", keys));
     return new Map(rows.map((r) => [r.sku, toProduct(r)]));
   }
 
