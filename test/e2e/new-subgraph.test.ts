@@ -19,7 +19,8 @@ const run = promisify(execFile);
 const UNITS = (JSON.parse(readFileSync(join(ROOT, "subgraphs", "manifest.json"), "utf8")) as { subgraphs: { name: string; port: number }[] }).subgraphs;
 const PORT = Math.max(...UNITS.map((u) => u.port)) + 1;
 // Everything tsconfig.json type-checks that the copy's code leans on: bench/ holds
-// the autocannon declaration test/support's load script compiles against.
+// the autocannon declaration test/support's load script compiles against, and
+// the planner's tests take their supergraphs from test/federation's groups.
 const COPIED = [
   "kit",
   "gateway",
@@ -30,6 +31,7 @@ const COPIED = [
   "deploy",
   "bench",
   "test/support",
+  "test/federation",
   "test/unit/kubernetes.test.ts",
   "package.json",
   "tsconfig.json",
