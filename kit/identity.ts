@@ -1,4 +1,4 @@
-import { createHash, createHmac, timingSafeEqual } from "node:crypto";
+import { type KeyObject, createHash, createHmac, createSecretKey, hash, timingSafeEqual } from "node:crypto";
 
 /**
  * Who is asking, and how a subgraph knows it was the gateway that said so.
@@ -38,6 +38,17 @@ export function decodeIdentity(header: string): Identity | null {
 export function signature(secret: string, identityHeader: string, timestamp: string, body: string): string {
   const bodyHash = createHash("sha256").update(body).digest("hex");
   return createHmac("sha256", secret).update(`${identityHeader}\n${timestamp}\n${bodyHash}`).digest("hex");
+}
+
+/**
+ * `signature` for a process that signs many requests with one secret (the
+ * gateway signs every subgraph fetch): the same bytes, with the secret made a
+ * key once instead of once per request, and the body hashed in one call
+ * rather than through a Hash object. Verifying stays with `signature`.
+ */
+export function signer(secret: string): (identityHeader: string, timestamp: string, body: string) => string {
+  const key: KeyObject = createSecretKey(Buffer.from(secret, "utf8"));
+  return (identityHeader, timestamp, body) => createHmac("sha256", key).update(`${identityHeader}\n${timestamp}\n${hash("sha256", body, "hex")}`).digest("hex");
 }
 
 export type Verdict = { ok: true; identity: Identity | null } | { ok: false; reason: string };
