@@ -1,4 +1,4 @@
-import { DEV_SIGNING_SECRET as S, IDENTITY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, encodeIdentity, signature, signer, verifySigned } from "./identity";
+import { DEV_SIGNING_SECRET as S, IDENTITY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, encodeIdentity, encodedIdentity, signature, signer, verifySigned } from "./identity";
 
 const body = JSON.stringify({ query: '{ customer(id: "C000001") { name } }' });
 const agent = encodeIdentity({ role: "agent", subject: "agent-7" });
@@ -27,6 +27,14 @@ describe("gateway-to-subgraph signatures", () => {
       expect(verifySigned(secret, { [IDENTITY_HEADER]: identity, [TIMESTAMP_HEADER]: at, [SIGNATURE_HEADER]: sign(identity, at, payload) }, payload, Number(at), 30_000).ok).toBe(true);
     }
     expect(signer("one")(agent, "1", body)).not.toBe(signature("two", agent, "1", body));
+  });
+
+  it("encodes an identity once per object, as encodeIdentity does", () => {
+    const customer = { role: "customer" as const, subject: "C000042", customerId: "C000042" };
+    expect(encodedIdentity(customer)).toBe(encodeIdentity(customer));
+    expect(encodedIdentity(customer)).toBe(encodeIdentity(customer));
+    expect(encodedIdentity({ role: "agent", subject: "agent-7" })).toBe(agent);
+    expect(encodedIdentity(null)).toBe(encodeIdentity(null));
   });
 
   it.each([

@@ -28,6 +28,23 @@ export function encodeIdentity(identity: Identity | null): string {
   return identity ? Buffer.from(JSON.stringify(identity)).toString("base64url") : ANONYMOUS;
 }
 
+const encoded = new WeakMap<Identity, string>();
+
+/**
+ * `encodeIdentity` for a process that sends one verified identity many times
+ * (the gateway, on every fetch of every request of a token): encoded once per
+ * identity object. Identities are not changed once verified.
+ */
+export function encodedIdentity(identity: Identity | null): string {
+  if (!identity) return ANONYMOUS;
+  let header = encoded.get(identity);
+  if (header === undefined) {
+    header = encodeIdentity(identity);
+    encoded.set(identity, header);
+  }
+  return header;
+}
+
 export function decodeIdentity(header: string): Identity | null {
   if (header === ANONYMOUS) return null;
   const parsed = JSON.parse(Buffer.from(header, "base64url").toString("utf8")) as Identity;

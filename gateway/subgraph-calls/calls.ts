@@ -1,6 +1,6 @@
 import type { GatewayGraphQLResponse } from "@apollo/server-gateway-interface";
 import type { GraphQLFormattedError } from "graphql";
-import { encodeIdentity } from "../../kit/identity";
+import { encodedIdentity } from "../../kit/identity";
 import type { Call, CallRequest } from "./call";
 import { type Coalesced, coalesce } from "./coalesce";
 import type { GatewayContext } from "../context";
@@ -294,7 +294,7 @@ export class UnitCalls {
     let caller = this.callers.get(context);
     if (caller === undefined) {
       // Per context and per unit (one UnitCalls per unit): a unit's header rules send every fetch of a request the same headers.
-      caller = [encodeIdentity(context.identity), context.forward["x-channel"] ?? "", context.forward.authorization ?? "", context.wantProvenance ? "p" : "", JSON.stringify(ask.propagated ?? {})].join("\n");
+      caller = [encodedIdentity(context.identity), context.forward["x-channel"] ?? "", context.forward.authorization ?? "", context.wantProvenance ? "p" : "", JSON.stringify(ask.propagated ?? {})].join("\n");
       this.callers.set(context, caller);
     }
     return caller;

@@ -1,4 +1,4 @@
-import { IDENTITY_HEADER, type Identity, SIGNATURE_HEADER, TIMESTAMP_HEADER, encodeIdentity, signer } from "../../kit/identity";
+import { IDENTITY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, encodedIdentity, signer } from "../../kit/identity";
 import type { Wrapper } from "./call";
 import { bodyOf } from "./calls";
 
@@ -19,7 +19,7 @@ export function sign(secret: string): Wrapper {
   const signature = signer(secret);
   return (next) => (call) => {
     const body = call.body ?? bodyOf(call);
-    const identity = identityHeader(call.context?.identity ?? null);
+    const identity = encodedIdentity(call.context?.identity ?? null);
     const timestamp = String(Date.now());
     return next({
       ...call,
@@ -27,17 +27,4 @@ export function sign(secret: string): Wrapper {
       headers: { ...call.headers, [IDENTITY_HEADER]: identity, [TIMESTAMP_HEADER]: timestamp, [SIGNATURE_HEADER]: signature(identity, timestamp, body) },
     });
   };
-}
-
-const encoded = new WeakMap<Identity, string>();
-
-/** The identity header of a caller, encoded once per identity object (identities are never changed once verified). */
-export function identityHeader(identity: Identity | null): string {
-  if (!identity) return encodeIdentity(null);
-  let header = encoded.get(identity);
-  if (header === undefined) {
-    header = encodeIdentity(identity);
-    encoded.set(identity, header);
-  }
-  return header;
 }
