@@ -54,6 +54,9 @@ export class ChainedDataSource implements GraphQLDataSource<GatewayContext> {
       headers: context ? { ...propagated, ...forwardedHeaders(context) } : {},
       propagated,
       incoming: options,
+      // Set by share.ts; present from the start, so marking a call does not change its shape.
+      carried: undefined,
+      merged: undefined,
     });
   }
 
