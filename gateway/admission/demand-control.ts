@@ -93,14 +93,16 @@ export function estimateCost(
     const definition = parent.getFields()[node.name.value];
     if (!definition) return 0;
     const named = getNamedType(definition.type);
-    const coordinate = `${parent.name}.${definition.name}`;
+    const coordinate = coordinateOf(parent, definition);
     const weight = weightOf(hints, coordinate, named, onRoot && parent === schema.getMutationType());
     const list = hints.lists.get(coordinate);
-    const defaults = new Map(definition.args.map((a) => [a.name, a.defaultValue]));
     let size: number | undefined;
-    for (const name of list?.slicingArguments ?? []) {
-      const value = argument(node, name, defaults);
-      if (typeof value === "number") size = Math.max(size ?? 0, value);
+    if (list && list.slicingArguments.length > 0) {
+      const defaults = new Map(definition.args.map((a) => [a.name, a.defaultValue]));
+      for (const name of list.slicingArguments) {
+        const value = argument(node, name, defaults);
+        if (typeof value === "number") size = Math.max(size ?? 0, value);
+      }
     }
     size ??= list?.assumedSize;
     const inner = new Map<string, number>();
@@ -112,6 +114,15 @@ export function estimateCost(
   };
 
   return selections(operation.selectionSet, root, new Map(), true);
+}
+
+const coordinates = new WeakMap<object, string>();
+
+/** `Type.field`, written once per field of the schema rather than once per selection estimated. */
+function coordinateOf(parent: GraphQLNamedType, field: { name: string }): string {
+  let coordinate = coordinates.get(field);
+  if (coordinate === undefined) coordinates.set(field, (coordinate = `${parent.name}.${field.name}`));
+  return coordinate;
 }
 
 function isList(type: unknown): boolean {
