@@ -65,7 +65,10 @@ export function signature(secret: string, identityHeader: string, timestamp: str
  */
 export function signer(secret: string): (identityHeader: string, timestamp: string, body: string) => string {
   const key: KeyObject = createSecretKey(Buffer.from(secret, "utf8"));
-  return (identityHeader, timestamp, body) => createHmac("sha256", key).update(`${identityHeader}\n${timestamp}\n${hash("sha256", body, "hex")}`).digest("hex");
+  return (identityHeader, timestamp, body) =>
+    createHmac("sha256", key)
+      .update(`${identityHeader}\n${timestamp}\n${hash("sha256", body, "hex")}`)
+      .digest("hex");
 }
 
 export type Verdict = { ok: true; identity: Identity | null } | { ok: false; reason: string };
