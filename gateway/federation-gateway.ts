@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { ERRORS, type Operation, type Schema, Supergraph, operationFromDocument } from "@apollo/federation-internals";
 import { type GraphQLDataSource, RemoteGraphQLDataSource, type SupergraphManager, type SupergraphSdlHook } from "@apollo/gateway";
 import type { GatewayExecutionResult, GatewayExecutor, GatewayGraphQLRequestContext, GatewayInterface, GatewaySchemaLoadOrUpdateCallback, GatewayUnsubscriber } from "@apollo/server-gateway-interface";
-import { type Span, SpanStatusCode, trace } from "@opentelemetry/api";
+import { INVALID_SPAN_CONTEXT, type Span, SpanStatusCode, trace } from "@opentelemetry/api";
 import { type DocumentNode, type ExecutionResult, GraphQLError, type GraphQLSchema, OperationTypeNode, getOperationAST, getVariableValues } from "graphql";
 import type { GatewayContext } from "./context";
 import { type CacheHints, PRIVATE, cacheHintsOf, policyOfAnswer } from "./execution/cache-policy";
@@ -11,6 +11,7 @@ import { fieldAtPath, fieldOwners, nullReasons, planForExplain } from "./executi
 import { clientLabel, labelDefers, objectsAt, partOperation, primaryOperation } from "./execution/incremental";
 import { HEALTH_CHECK } from "./execution/request-kinds";
 import { shapeResponse } from "./execution/respond";
+import { tracingEnabled } from "../kit/telemetry";
 import type { PlanObserver } from "./operations/metrics";
 import { DEFAULT_PLANNER, PLANNERS, PlanCache, type PlannerName, createPlanner } from "./planning/planner";
 import type { FetchStep, PlanNode } from "./planning/plan";
@@ -56,6 +57,17 @@ interface Loaded {
 }
 
 const tracer = trace.getTracer("customer-graph-gateway");
+/** Stands in for a span while tracing is off: every method does nothing. */
+const NO_SPAN = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
+
+/**
+ * `run` inside a new active span when tracing is on; else `run` itself, with
+ * a span that records nothing: the API's no-op tracer would still make a span
+ * and a context for each of a request's stages, to throw away.
+ */
+function inSpan<T>(name: string, run: (span: Span) => T): T {
+  return tracingEnabled() ? tracer.startActiveSpan(name, run) : run(NO_SPAN);
+}
 
 export class FederationGateway implements GatewayInterface {
   private loaded: Loaded | null = null;
@@ -171,7 +183,7 @@ export class FederationGateway implements GatewayInterface {
   private execute(requestContext: GatewayGraphQLRequestContext): Promise<GatewayExecutionResult> {
     const loaded = this.loaded;
     if (!loaded) return Promise.resolve({ errors: [new GraphQLError("the gateway has no supergraph yet")] });
-    return tracer.startActiveSpan("gateway.request", async (span) => {
+    return inSpan("gateway.request", async (span) => {
       try {
         return await this.executeOn(loaded, requestContext, span);
       } finally {
@@ -190,7 +202,7 @@ export class FederationGateway implements GatewayInterface {
         errors: [new GraphQLError('subscribe over WebSocket (graphql-transport-ws), Server-Sent Events (accept: text/event-stream) or multipart HTTP (accept: multipart/mixed;subscriptionSpec="1.0")', { extensions: { code: "BAD_REQUEST" } })],
       };
     }
-    const invalid = tracer.startActiveSpan("gateway.validate", (validate) => {
+    const invalid = inSpan("gateway.validate", (validate) => {
       try {
         return getVariableValues(loaded.schema, definition.variableDefinitions ?? [], requestContext.request.variables ?? {}).errors;
       } finally {
@@ -211,7 +223,7 @@ export class FederationGateway implements GatewayInterface {
       throw err;
     }
     const plan = this.planOf(loaded, requestContext.queryHash, labelled, requestContext.source, operationName, operation);
-    return tracer.startActiveSpan("gateway.execute", async (execute) => {
+    return inSpan("gateway.execute", async (execute) => {
       try {
         const run = newRun({ plan, services: loaded.services, requestContext, supergraphSchema: loaded.supergraphSchema, keys: loaded.keys, operation });
         const incremental = (requestContext.context as Partial<GatewayContext>).incremental;
@@ -245,7 +257,7 @@ export class FederationGateway implements GatewayInterface {
     const key = `${queryHash}\u0000${operationName ?? ""}`;
     const request = () => ({ document, source: source ?? "", operationName, operation });
     if (loaded.plans.has(key)) return loaded.plans.get(key, request);
-    return tracer.startActiveSpan("gateway.plan", (planning) => {
+    return inSpan("gateway.plan", (planning) => {
       try {
         return loaded.plans.get(key, request);
       } finally {

@@ -1,5 +1,5 @@
 import { createHash, createHmac } from "node:crypto";
-import { DEV_SIGNING_SECRET as S, IDENTITY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, encodeIdentity, signature, verifySigned } from "./identity";
+import { DEV_SIGNING_SECRET as S, IDENTITY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, encodeIdentity, encodedIdentity, signature, signer, verifySigned } from "./identity";
 
 const body = JSON.stringify({ query: '{ customer(id: "C000001") { name } }' });
 const agent = encodeIdentity({ role: "agent", subject: "agent-7" });
@@ -12,6 +12,30 @@ describe("gateway-to-subgraph signatures", () => {
   it("accepts a fresh signature and reads the identity", () => {
     expect(verifySigned(S, signed(), body, 1_000_500, 30_000)).toEqual({ ok: true, identity: { role: "agent", subject: "agent-7" } });
     expect(verifySigned(S, signed("anonymous"), body, 1_000_500, 30_000)).toEqual({ ok: true, identity: null });
+  });
+
+  it("a signer signs with the very bytes of signature(), for any secret, identity, time and body", () => {
+    const cases: [string, string, string, string][] = [
+      [S, agent, "1000000", body],
+      [S, "anonymous", "0", ""],
+      ["a secret with ümlauts and 🔑", encodeIdentity({ role: "customer", subject: "C000042", customerId: "C000042" }), String(Date.now()), JSON.stringify({ query: "{ ä }", variables: { text: "日本語\u0000" } })],
+    ];
+    for (const [secret, identity, at, payload] of cases) {
+      const sign = signer(secret);
+      expect(sign(identity, at, payload)).toBe(signature(secret, identity, at, payload));
+      // Twice with one signer: no state carried from one request to the next.
+      expect(sign(identity, at, payload)).toBe(signature(secret, identity, at, payload));
+      expect(verifySigned(secret, { [IDENTITY_HEADER]: identity, [TIMESTAMP_HEADER]: at, [SIGNATURE_HEADER]: sign(identity, at, payload) }, payload, Number(at), 30_000).ok).toBe(true);
+    }
+    expect(signer("one")(agent, "1", body)).not.toBe(signature("two", agent, "1", body));
+  });
+
+  it("encodes an identity once per object, as encodeIdentity does", () => {
+    const customer = { role: "customer" as const, subject: "C000042", customerId: "C000042" };
+    expect(encodedIdentity(customer)).toBe(encodeIdentity(customer));
+    expect(encodedIdentity(customer)).toBe(encodeIdentity(customer));
+    expect(encodedIdentity({ role: "agent", subject: "agent-7" })).toBe(agent);
+    expect(encodedIdentity(null)).toBe(encodeIdentity(null));
   });
 
   it.each([

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { Supergraph } from "@apollo/federation-internals";
 import { type OperationDefinitionNode, parse } from "graphql";
 import { EXAMPLES } from "../../demo/examples";
-import { estimateCost, parseBudgets } from "./demand-control";
+import { CostEstimates, estimateCost, parseBudgets } from "./demand-control";
 import { costHintsOf } from "./cost-hints";
 import { gatewaySettings } from "../config";
 
@@ -53,6 +53,25 @@ describe("demand control", () => {
     const started = Date.now();
     expect(cost(bomb)).toBeGreaterThan(budgets.agent);
     expect(Date.now() - started).toBeLessThan(1000);
+  });
+
+  it("keeps an operation's estimate only when no variable enters it: the same figures as estimating afresh", () => {
+    const estimates = new CostEstimates(LIST);
+    const operationOf = (document: ReturnType<typeof parse>) => document.definitions.find((d) => d.kind === "OperationDefinition") as OperationDefinitionNode;
+    const sized = parse(`query($n: Int, $id: ID!) { customer(id: $id) { orders(first: $n) { id } } }`);
+    const fixed = parse(`query($id: ID!) { customer(id: $id) { orders(first: 3) { id } invoices { number } } }`);
+    const listed = parse(`query($n: Int) { products(first: $n) { items { sku } } }`);
+    for (const n of [1, 10, 1, 50, undefined]) {
+      for (const document of [sized, fixed, listed]) {
+        const variables = { n, id: `C${n}` };
+        expect(estimates.estimate(schema, hints, document, operationOf(document), variables)).toBe(estimateCost(schema, hints, document, operationOf(document), variables, LIST));
+      }
+    }
+    expect(estimates.estimate(schema, hints, sized, operationOf(sized), { n: 10 })).not.toBe(estimates.estimate(schema, hints, sized, operationOf(sized), { n: 1 }));
+    // Other hints (a new supergraph) are estimated afresh, not read from what the old ones gave.
+    const heavier = { weights: new Map([...hints.weights, ["Order", 7]]), lists: hints.lists };
+    expect(estimates.estimate(schema, heavier, fixed, operationOf(fixed), { id: "C1" })).toBe(estimateCost(schema, heavier, fixed, operationOf(fixed), { id: "C1" }, LIST));
+    expect(estimates.estimate(schema, heavier, fixed, operationOf(fixed), { id: "C1" })).not.toBe(estimateCost(schema, hints, fixed, operationOf(fixed), { id: "C1" }, LIST));
   });
 
   it("gives each role a budget, and reads budgets strictly", () => {

@@ -9,7 +9,7 @@ import { identity } from "./identity";
 import { PersistedOperations, persistedOperations, sha256 } from "./persisted";
 import { RateLimiter, rateLimit } from "./rate-limit";
 import { windowOf } from "./shared-rate-limit";
-import { tokenLimit } from "./token-limit";
+import { PassedDocuments, tokenLimit } from "./token-limit";
 import { mintToken } from "./token";
 
 /** Each admission step alone. */
@@ -66,6 +66,29 @@ describe("admission steps", () => {
     expect(await step(admissionOf({ search: `?query=${encodeURIComponent(long)}` }))).toMatchObject({ code: "MAX_TOKENS_EXCEEDED" });
     expect(await step(admissionOf({ body: { query: "{ a " } }))).toBeUndefined();
     expect(await step(admissionOf({ body: {} }))).toBeUndefined();
+  });
+
+  it("token limit: a document that passed passes again without a count, a refused one is refused every time", async () => {
+    const step = tokenLimit(10);
+    const short = "{ a b c }";
+    const long = `{ ${"a ".repeat(20)}}`;
+    for (let i = 0; i < 3; i++) {
+      expect(await step(admissionOf({ body: { query: short } }))).toBeUndefined();
+      expect(await step(admissionOf({ body: { query: long } }))).toMatchObject({ status: 400, code: "MAX_TOKENS_EXCEEDED" });
+      expect(await step(admissionOf({ search: `?query=${encodeURIComponent(long)}` }))).toMatchObject({ code: "MAX_TOKENS_EXCEEDED" });
+    }
+    // The limit is per step: a stricter one counts the same text afresh.
+    expect(await tokenLimit(3)(admissionOf({ body: { query: short } }))).toMatchObject({ code: "MAX_TOKENS_EXCEEDED" });
+  });
+
+  it("token limit: the documents remembered are bounded in count and characters, the oldest dropped first", () => {
+    const passed = new PassedDocuments(3, 20);
+    for (const text of ["{ a }", "{ b }", "{ c }", "{ d }"]) passed.add(text);
+    expect([passed.has("{ a }"), passed.has("{ b }"), passed.has("{ d }"), passed.size]).toEqual([false, true, true, 3]);
+    passed.add("{ eeeeeeeeeeeee }");
+    expect([passed.has("{ c }"), passed.has("{ d }"), passed.has("{ eeeeeeeeeeeee }"), passed.size]).toEqual([false, false, true, 1]);
+    passed.add("x".repeat(21));
+    expect(passed.has("x".repeat(21))).toBe(false);
   });
 
   describe("persisted operations", () => {

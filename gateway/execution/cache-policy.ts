@@ -1,6 +1,7 @@
 import {
   type DocumentNode,
   type FragmentDefinitionNode,
+  type GraphQLField,
   type GraphQLNamedType,
   type GraphQLObjectType,
   type GraphQLSchema,
@@ -100,6 +101,9 @@ export function policyOfAnswer(schema: GraphQLSchema, hints: CacheHints, documen
   return walk.policy ?? PRIVATE;
 }
 
+/** Each field's hint (null: none), per supergraph's hints; a field object belongs to one type of one schema. */
+const fieldHints = new WeakMap<CacheHints, WeakMap<GraphQLField<unknown, unknown>, Hint | null>>();
+
 class Walk {
   policy: CachePolicy | undefined;
 
@@ -135,7 +139,7 @@ class Walk {
         const field = "getFields" in parentType ? (parentType as GraphQLObjectType).getFields()[selection.name.value] : undefined;
         if (!field) continue; // another branch of an abstract type, answered under a different one
         const type = getNamedType(field.type);
-        const hint = this.hints.fields.get(`${parentType.name}.${field.name}`) ?? this.hints.types.get(type.name);
+        const hint = this.hintOf(parentType, field, type);
         const policy = hint === "inherit" ? parent : (hint ?? (isLeafType(type) && !root ? parent : PRIVATE));
         this.note(policy);
         if (selection.selectionSet && isCompositeType(type)) this.values(selection.selectionSet, type, value[key], policy);
@@ -155,6 +159,18 @@ class Walk {
       const concrete = typeof typename === "string" ? (this.schema.getType(typename) ?? type) : type;
       this.selections(set, concrete, value as Record<string, unknown>, policy, false);
     }
+  }
+
+  /** A field's own hint, else its type's; looked up once per field of the schema, not once per object of a list. */
+  private hintOf(parentType: GraphQLNamedType, field: GraphQLField<unknown, unknown>, type: GraphQLNamedType): Hint | undefined {
+    let known = fieldHints.get(this.hints);
+    if (!known) fieldHints.set(this.hints, (known = new WeakMap()));
+    let hint = known.get(field);
+    if (hint === undefined) {
+      hint = this.hints.fields.get(`${parentType.name}.${field.name}`) ?? this.hints.types.get(type.name) ?? null;
+      known.set(field, hint);
+    }
+    return hint ?? undefined;
   }
 
   private note(policy: CachePolicy): void {

@@ -1,6 +1,6 @@
 import type { GatewayGraphQLResponse } from "@apollo/server-gateway-interface";
 import type { GraphQLFormattedError } from "graphql";
-import { encodeIdentity } from "../../kit/identity";
+import { encodedIdentity } from "../../kit/identity";
 import type { Call, CallRequest } from "./call";
 import { type Coalesced, coalesce } from "./coalesce";
 import type { GatewayContext } from "../context";
@@ -95,7 +95,8 @@ interface InFlight {
 export class UnitCalls {
   private pending = new Map<string, Group>();
   private flushing = false;
-  private readonly inFlight = new Map<string, InFlight>();
+  /** Requests in flight by caller, then by body (two levels: a key joining both would copy the body again). */
+  private readonly inFlight = new Map<string, Map<string, InFlight>>();
   private readonly callers = new WeakMap<GatewayContext, string>();
   /** Batched requests in flight, by caller. */
   private readonly busy = new Map<string, number>();
@@ -191,15 +192,16 @@ export class UnitCalls {
     const written = new Map<unknown, string>(groups.filter((g) => g.entities).map((g) => [g.representations, `[${g.json.join(",")}]`]));
     const body = bodyOf(merged.request, written);
     if (this.splitIfLonger(groups, body.length)) return;
-    const contexts = new Set(groups.flatMap((g) => g.members.map((m) => m.ask.context)));
+    // Over every client request served (a request with several fetches here counts the same each time).
     let lastArrival = 0;
     let deadline = -Infinity;
-    for (const c of contexts) {
-      lastArrival = Math.max(lastArrival, c.arrival);
-      deadline = Math.max(deadline, c.deadline);
-    }
-    const key = `${groups[0].caller}\n${body}`;
-    const flight = this.options.dedupe ? this.inFlight.get(key) : undefined;
+    for (const g of groups)
+      for (const m of g.members) {
+        lastArrival = Math.max(lastArrival, m.ask.context.arrival);
+        deadline = Math.max(deadline, m.ask.context.deadline);
+      }
+    const caller = groups[0].caller;
+    const flight = this.options.dedupe ? this.inFlight.get(caller)?.get(body) : undefined;
     let answer: Promise<GatewayGraphQLResponse>;
     if (!flight || flight.sentAt < lastArrival) {
       const lead = groups[0].members[0].ask;
@@ -214,7 +216,6 @@ export class UnitCalls {
       const { query, variables = {}, operationName } = merged.request;
       const outgoing: CallRequest = { ...lead, query, variables, operationName, document: query === lead.query ? lead.document : undefined, body, deadline };
       const sent: InFlight = { sentAt: nextSequence(), answer: this.exchange(outgoing) };
-      const caller = groups[0].caller;
       this.busy.set(caller, (this.busy.get(caller) ?? 0) + 1);
       const done = () => {
         const left = (this.busy.get(caller) ?? 1) - 1;
@@ -224,9 +225,14 @@ export class UnitCalls {
       };
       sent.answer.then(done, done);
       if (this.options.dedupe) {
-        this.inFlight.set(key, sent);
+        let byBody = this.inFlight.get(caller);
+        if (!byBody) this.inFlight.set(caller, (byBody = new Map()));
+        byBody.set(body, sent);
         const forget = () => {
-          if (this.inFlight.get(key) === sent) this.inFlight.delete(key);
+          const bodies = this.inFlight.get(caller);
+          if (bodies?.get(body) !== sent) return;
+          bodies.delete(body);
+          if (bodies.size === 0) this.inFlight.delete(caller);
         };
         sent.answer.then(forget, forget);
       }
@@ -294,7 +300,7 @@ export class UnitCalls {
     let caller = this.callers.get(context);
     if (caller === undefined) {
       // Per context and per unit (one UnitCalls per unit): a unit's header rules send every fetch of a request the same headers.
-      caller = [encodeIdentity(context.identity), context.forward["x-channel"] ?? "", context.forward.authorization ?? "", context.wantProvenance ? "p" : "", JSON.stringify(ask.propagated ?? {})].join("\n");
+      caller = [encodedIdentity(context.identity), context.forward["x-channel"] ?? "", context.forward.authorization ?? "", context.wantProvenance ? "p" : "", JSON.stringify(ask.propagated ?? {})].join("\n");
       this.callers.set(context, caller);
     }
     return caller;

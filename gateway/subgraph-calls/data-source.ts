@@ -20,8 +20,13 @@ const FORWARDED = ["x-channel", "authorization"] as const;
  * query, whom it serves and by when, and what the client request forwards.
  */
 export class ChainedDataSource implements GraphQLDataSource<GatewayContext> {
-  /** Operation kind by fetch document text: a plan's fetches are few and reused. */
-  private readonly kinds = new Map<string, CallRequest["operation"]>();
+  /**
+   * Operation kind by fetch document text, then operation name: a plan's fetches are few and
+   * reused, and their texts are the plan's own strings, so a lookup reuses each string's hash
+   * where a key joined from the two would be copied and hashed anew on every fetch.
+   */
+  private readonly kinds = new Map<string, Map<string, CallRequest["operation"]>>();
+  private known = 0;
 
   constructor(
     readonly unit: string,
@@ -49,6 +54,9 @@ export class ChainedDataSource implements GraphQLDataSource<GatewayContext> {
       headers: context ? { ...propagated, ...forwardedHeaders(context) } : {},
       propagated,
       incoming: options,
+      // Set by share.ts; present from the start, so marking a call does not change its shape.
+      carried: undefined,
+      merged: undefined,
     });
   }
 
@@ -58,16 +66,23 @@ export class ChainedDataSource implements GraphQLDataSource<GatewayContext> {
    * gateway cannot read counts as not a query.
    */
   private kindOf(query: string, operationName: string | undefined, document: DocumentNode | undefined): CallRequest["operation"] {
-    const key = `${operationName ?? ""}\n${query}`;
-    if (this.kinds.has(key)) return this.kinds.get(key);
+    let byName = this.kinds.get(query);
+    const name = operationName ?? "";
+    if (byName?.has(name)) return byName.get(name);
     let kind: CallRequest["operation"];
     try {
       kind = getOperationAST(document ?? parse(query), operationName)?.operation;
     } catch {
       kind = undefined;
     }
-    if (this.kinds.size > 1000) this.kinds.clear();
-    this.kinds.set(key, kind);
+    if (this.known > 1000) {
+      this.kinds.clear();
+      this.known = 0;
+      byName = undefined;
+    }
+    if (!byName) this.kinds.set(query, (byName = new Map()));
+    byName.set(name, kind);
+    this.known += 1;
     return kind;
   }
 }

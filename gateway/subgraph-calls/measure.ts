@@ -1,4 +1,4 @@
-import { annotateActiveSpan, injectTraceContext } from "../../kit/telemetry";
+import { annotateActiveSpan, injectTraceContext, tracingEnabled } from "../../kit/telemetry";
 import { outcomeOfFailure, outcomeOfResponse, recordFetch } from "../operations/metrics";
 import type { Wrapper } from "./call";
 
@@ -12,10 +12,8 @@ import type { Wrapper } from "./call";
  */
 export function measure(unit: string): Wrapper {
   return (next) => async (call) => {
-    const headers = { ...call.headers };
-    // Read now, while the fetch span is the active one.
-    injectTraceContext({ set: (name, value) => (headers[name] = value) });
-    const measured = { ...call, headers };
+    // Read now, while the fetch span is the active one; without tracing there is none to carry.
+    const measured = tracingEnabled() ? { ...call, headers: withTraceContext(call.headers) } : call;
     const started = performance.now();
     try {
       const response = await next(measured);
@@ -27,4 +25,11 @@ export function measure(unit: string): Wrapper {
       throw err;
     }
   };
+}
+
+/** A copy of `headers` with the active trace context (`traceparent`) added. */
+function withTraceContext(headers: Record<string, string>): Record<string, string> {
+  const out = { ...headers };
+  injectTraceContext({ set: (name, value) => (out[name] = value) });
+  return out;
 }

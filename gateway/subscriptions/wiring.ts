@@ -117,12 +117,15 @@ export function liveOperations(
   return {
     async http(req, res, info, identity) {
       const accept = headerValue(req.headers.accept);
+      // The Accept header first: it is a pattern match, where telling a subscription needs a parse,
+      // and most requests ask for neither stream (a subscription that asks for none is Apollo's to refuse).
+      const eventStream = wantsEventStream(accept);
+      if (!eventStream && !wantsMultipartSubscription(accept)) return false;
       const request = requestOf(info);
       if (!LiveOperations.isSubscription(request)) return false;
       identityOf.set(info, identity);
-      if (wantsEventStream(accept)) await sse(req, res, info);
-      else if (wantsMultipartSubscription(accept)) await serveMultipartSubscription(res, request, info, front);
-      else return false;
+      if (eventStream) await sse(req, res, info);
+      else await serveMultipartSubscription(res, request, info, front);
       return true;
     },
     attach(server, admission) {
