@@ -14,6 +14,7 @@ export * from "./log";
 export * from "./main";
 export * from "./manifest";
 export * from "./quote-key";
+export * from "./remember";
 export * from "./shared-settings";
 export * from "./time";
 export * from "./events";

@@ -1,4 +1,5 @@
 import { SiloDataError } from "./errors";
+import { remember } from "./remember";
 
 /**
  * Silos keep time their own way: epoch numbers, UTC text, or wall-clock
@@ -25,7 +26,7 @@ export function isoFromUtc(value: unknown, where: string): string {
     if (known !== undefined) return known;
     const normalised = /[zZ]|[+-]\d\d:?\d\d$/.test(value) ? value : `${value.replace(" ", "T")}Z`;
     const date = new Date(normalised);
-    if (!Number.isNaN(date.getTime())) return remember(readUtc, value, date.toISOString());
+    if (!Number.isNaN(date.getTime())) return remember(readUtc, value, date.toISOString(), MOST_READINGS);
   }
   throw new SiloDataError(`${where}: invalid UTC time ${JSON.stringify(value)}`);
 }
@@ -39,12 +40,6 @@ export function isoFromUtc(value: unknown, where: string): string {
 const readUtc = new Map<string, string>();
 const readLocal = new Map<string, Map<string, string>>();
 const MOST_READINGS = 50_000;
-
-function remember(readings: Map<string, string>, text: string, iso: string): string {
-  if (readings.size >= MOST_READINGS) readings.clear();
-  readings.set(text, iso);
-  return iso;
-}
 
 const LOCAL = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2}))?$/;
 const offsetFormatters = new Map<string, Intl.DateTimeFormat>();
@@ -128,7 +123,7 @@ export function isoFromLocal(value: unknown, timeZone: string, where: string): s
   if (typeof text !== "string") throw new SiloDataError(`${where}: invalid local time ${JSON.stringify(value)}`);
   let readings = readLocal.get(timeZone);
   if (!readings) readLocal.set(timeZone, (readings = new Map()));
-  return readings.get(text) ?? remember(readings, text, new Date(localToUtcMillis(text, timeZone, where)).toISOString());
+  return readings.get(text) ?? remember(readings, text, new Date(localToUtcMillis(text, timeZone, where)).toISOString(), MOST_READINGS);
 }
 
 /** UTC instant to the silo's wall-clock local text, for writing. */

@@ -1,4 +1,4 @@
-import { LoyaltyTier, SiloDataError, calendarDate, moneyFromCents } from "../../../kit/subgraph";
+import { LoyaltyTier, SiloDataError, calendarDate, moneyFromCents, remember } from "../../../kit/subgraph";
 import { Offer, OfferKind } from "./offer.type";
 
 export interface OfferRow {
@@ -30,8 +30,7 @@ function dateStart(value: string | Date, where: string): number {
   if (ms === undefined) {
     ms = Date.parse(`${date}T00:00:00.000Z`);
     if (Number.isNaN(ms)) throw new SiloDataError(`${where}: invalid date ${JSON.stringify(value)}`);
-    if (dayStarts.size >= MOST_DATES) dayStarts.clear();
-    dayStarts.set(date, ms);
+    remember(dayStarts, date, ms, MOST_DATES);
   }
   return ms;
 }
@@ -46,13 +45,7 @@ const isoTexts = new Map<number, string>();
 const MOST_DATES = 10_000;
 
 function isoText(ms: number): string {
-  let iso = isoTexts.get(ms);
-  if (iso === undefined) {
-    iso = new Date(ms).toISOString();
-    if (isoTexts.size >= MOST_DATES) isoTexts.clear();
-    isoTexts.set(ms, iso);
-  }
-  return iso;
+  return isoTexts.get(ms) ?? remember(isoTexts, ms, new Date(ms).toISOString(), MOST_DATES);
 }
 
 export function toOffer(row: OfferRow): Offer {
