@@ -139,7 +139,10 @@ describe("the batched transport", () => {
     expect(unit.abandoned).toBe(1);
     unit.held.get("hold-3")!();
     expect(echoed(await pending[1])).toBe("hold-3");
-    expect(unit.messages.slice(1)).toEqual([["hold-1", "quick"], ["hold-2", "hold-3"]]);
+    expect(unit.messages.slice(1)).toEqual([
+      ["hold-1", "quick"],
+      ["hold-2", "hold-3"],
+    ]);
   });
 
   it("fails every fetch still waiting when the connection drops, as a single request's would", async () => {
