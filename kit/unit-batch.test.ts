@@ -1,4 +1,4 @@
-import { AnswerReader, type EntryAnswer, MalformedBatch, answerFrame, readBatch, requestFrame } from "./unit-batch";
+import { AnswerReader, type EntryAnswer, MOST_ENTRIES, MalformedBatch, answerFrame, readBatch, requestFrame } from "./unit-batch";
 
 /**
  * The batch framing both ways: what the gateway writes the unit reads back
@@ -36,6 +36,8 @@ describe("batch frames", () => {
     expect(() => readBatch(Buffer.from(`x1 {}\n{}`), 1_000_000)).toThrow(MalformedBatch);
     expect(() => readBatch(Buffer.from(`{"query":"{ a }"}`), 1_000_000)).toThrow(MalformedBatch);
     expect(readBatch(Buffer.alloc(0), 1_000_000)).toEqual([]);
+    expect(() => readBatch(Buffer.from(requestFrame(signed(0), BODIES[0]).repeat(MOST_ENTRIES + 1)), 1_000_000)).toThrow(MalformedBatch);
+    expect(readBatch(Buffer.from(requestFrame(signed(0), BODIES[0]).repeat(MOST_ENTRIES)), 1_000_000)).toHaveLength(MOST_ENTRIES);
   });
 
   it("reads answers as their bytes arrive, however they are cut", () => {

@@ -36,6 +36,8 @@ export const BATCH_VERSION = "1";
 
 /** The longest head line an entry may have (as a request's headers: Node's default limit). */
 export const MOST_HEAD_BYTES = 16 * 1024;
+/** Most entries a unit takes in one batch (the gateway sends at most 64): one HTTP request starts no more work than this. */
+export const MOST_ENTRIES = 256;
 
 /** One fetch of a batch request, as it would be sent alone. */
 export interface BatchEntry {
@@ -77,6 +79,7 @@ export function readBatch(bytes: Buffer, maxBodyBytes: number): ReadEntry[] {
   const entries: ReadEntry[] = [];
   let at = 0;
   while (at < bytes.length) {
+    if (entries.length === MOST_ENTRIES) throw new MalformedBatch(`more than ${MOST_ENTRIES} entries`);
     const frame = nextFrame(bytes, at);
     if (!frame) throw new MalformedBatch(`entry ${entries.length} is cut short`);
     at = frame.end;
