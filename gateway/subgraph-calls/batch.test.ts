@@ -1,8 +1,11 @@
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { BATCH_HEADER, BATCH_TYPE, type BatchEntry, answerFrame, readBatch } from "../../kit/unit-batch";
+import type { GatewayContext } from "../context";
 import { Unanswered } from "./batch";
-import { type RawAnswer, type Transport, createTransport } from "./transport";
+import type { CallRequest } from "./call";
+import { CallFailure } from "./failures";
+import { type RawAnswer, type Transport, createTransport, overHttp } from "./transport";
 
 /**
  * The batched transport alone (batch.ts), against a small unit that speaks
@@ -192,5 +195,32 @@ describe("the batched transport", () => {
     const [a, b] = await Promise.allSettled(["a", "b"].map((x) => send(x)));
     expect((a as PromiseRejectedResult).reason).toBeInstanceOf(Unanswered);
     expect(echoed((b as PromiseFulfilledResult<RawAnswer>).value)).toBe("b");
+  });
+
+  it("gives the chain above the failures a single request would: UNAVAILABLE for a dropped connection, for a missing answer, for a 5xx", async () => {
+    await learn();
+    const call = overHttp(transport, unit.url, "bookings");
+    const fetch = (body: string) => call({ query: body, variables: {}, operation: "query", context: {} as GatewayContext, deadline: Infinity, headers: {}, body, signal: never(), incoming: {} } as unknown as CallRequest);
+    const failures = async () => (await Promise.allSettled(["a", "b"].map(fetch))).map((r) => (r.status === "rejected" && r.reason instanceof CallFailure ? `${r.reason.kind} ${String(r.reason.extensions.code)}` : r.status));
+    unit.onBatch = (res) => {
+      res.socket?.destroy();
+      return true;
+    };
+    expect(await failures()).toEqual(["connection UNAVAILABLE", "connection UNAVAILABLE"]);
+    unit.onBatch = (res) => {
+      res.writeHead(200, { "content-type": BATCH_TYPE });
+      res.end();
+      return true;
+    };
+    expect(await failures()).toEqual(["response UNAVAILABLE", "response UNAVAILABLE"]);
+    unit.onBatch = (res) => {
+      res.writeHead(503, { "content-type": "text/plain" });
+      res.end("overloaded");
+      return true;
+    };
+    expect(await failures()).toEqual(["status UNAVAILABLE", "status UNAVAILABLE"]);
+    unit.onBatch = undefined;
+    expect(await failures()).toEqual(["fulfilled", "fulfilled"]);
+    expect(unit.messages.slice(1).every((m) => Array.isArray(m) && m.length === 2)).toBe(true);
   });
 });
