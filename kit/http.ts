@@ -131,7 +131,8 @@ export async function serveApollo<C extends BaseContext>(options: HttpOptions<C>
           } catch (err) {
             return sendError(res, 400, "BAD_REQUEST", `malformed JSON body: ${(err as Error).message}`);
           }
-          checkJson(body, limits);
+          // The text's depth is checked above; what is left to count is the values, when they are limited.
+          if (limits.maxJsonValues !== Number.POSITIVE_INFINITY) checkJson(body, limits);
         } else {
           body = rawBody;
         }
