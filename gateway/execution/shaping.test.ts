@@ -154,7 +154,7 @@ function randomInput(operation: Operation, random: Random, faults: number): Reco
     return out;
   };
   const valueOf = (type: Type, selectionSet: SelectionSet | undefined): unknown => {
-    if (random() < faults) return pick([null, "oops", 42, true, [], {}]);
+    if (random() < faults) return pick([null, "oops", 42, 4.5, true, [], {}]);
     if (isNonNullType(type)) return valueOf(type.ofType, selectionSet);
     if (isListType(type)) return Array.from({ length: Math.floor(random() * 4) }, () => valueOf(type.ofType, selectionSet));
     if (isCompositeType(type)) {
