@@ -70,7 +70,8 @@ export function computeResponse({ operation, variables, input, introspectionHand
     errored: false,
   };
   const data = new Output();
-  const ok = applySelectionSet(input, stepsOf(operation.selectionSet), data, state, [], schema.schemaDefinition.rootType(operation.rootKind)!);
+  const steps = stepsOf(operation.selectionSet);
+  const ok = applySelectionSet(input, steps, data, steps.once, state, [], schema.schemaDefinition.rootType(operation.rootKind)!);
   return { data: ok ? data : null, errors: state.errors };
 }
 
@@ -104,19 +105,25 @@ interface State {
 
 type Path = (string | number)[];
 
-/** Writes the selection set's part of `input` into `output`; false when a null must bubble up past it. */
-function applySelectionSet(input: Record<string, unknown>, steps: readonly Step[], output: Record<string, unknown>, state: State, path: Path, parentType: CompositeType): boolean {
-  for (let s = 0; s < steps.length; s += 1) {
-    const step = steps[s];
+/**
+ * Writes the selection set's part of `input` into `output`; false when a
+ * null must bubble up past it. `fresh`: `output` is new and no response
+ * name is selected twice into it, so nothing is there to merge with.
+ */
+function applySelectionSet(input: Record<string, unknown>, steps: Steps, output: Record<string, unknown>, fresh: boolean, state: State, path: Path, parentType: CompositeType): boolean {
+  const list = steps.list;
+  for (let s = 0; s < list.length; s += 1) {
+    const step = list[s];
     if (step.directives !== null && skipped(step.directives, state.variables)) continue;
     if (step.kind === FIELD) {
       const responseName = step.responseName;
-      const outputValue = output[responseName];
+      const outputValue = fresh ? undefined : output[responseName];
       if (step.introspection) {
         if (outputValue === undefined) output[responseName] = state.introspectionHandling(step.selection);
         continue;
       }
-      let inputValue = (hasOwn.call(input, responseName) ? input[responseName] : undefined) ?? null;
+      // A response name that no object inherits (most) is read in one lookup; `constructor`, say, must be the input's own.
+      let inputValue = (step.inherited ? (hasOwn.call(input, responseName) ? input[responseName] : undefined) : input[responseName]) ?? null;
       if (step.typename) {
         if (outputValue === undefined) {
           if (inputValue === null && responseName !== TYPENAME) inputValue = input[TYPENAME] ?? null;
@@ -134,7 +141,7 @@ function applySelectionSet(input: Record<string, unknown>, steps: readonly Step[
       const typename = input[TYPENAME];
       if (typename && typeof typename !== "string") check(false, `Got unexpected value for __typename: ${String(typename)}`);
       if (fragmentApplies(state.schema, step, typename as string | undefined, parentType)) {
-        if (!applySelectionSet(input, step.steps, output, state, path, step.typeCondition ?? parentType)) return false;
+        if (!applySelectionSet(input, step.steps, output, fresh, state, path, step.typeCondition ?? parentType)) return false;
       }
     }
   }
@@ -152,43 +159,53 @@ const FRAGMENT = 1;
  */
 type Step = FieldStep | FragmentStep;
 
+interface Steps {
+  list: readonly Step[];
+  /** No response name is selected twice in it, fragments included. */
+  once: boolean;
+}
+
 interface FieldStep {
   kind: typeof FIELD;
   selection: Selection;
   responseName: string;
+  /** Objects or lists inherit a property of that name (`constructor`, `map`): it is read only when the input's own. */
+  inherited: boolean;
   typename: boolean;
   introspection: boolean;
   type: Type;
   directives: readonly Directive<any>[] | null;
   /** The field's own selection set (undefined for a leaf) and its steps. */
   selectionSet: SelectionSet | undefined;
-  steps: readonly Step[];
+  steps: Steps;
   leaf: Leaf;
 }
 
 interface FragmentStep {
   kind: typeof FRAGMENT;
   typeCondition: CompositeType | undefined;
-  steps: readonly Step[];
+  steps: Steps;
   directives: readonly Directive<any>[] | null;
   /** Whether the type condition applies, by the object's `__typename` (only the parent type decides when it has none). */
   applies: Map<string, boolean>;
 }
 
 /** Per selection set of an operation: the executor keeps one operation per parsed document, so these last as long as it does. */
-const steps = new WeakMap<SelectionSet, Step[]>();
-function stepsOf(selectionSet: SelectionSet): Step[] {
+const steps = new WeakMap<SelectionSet, Steps>();
+function stepsOf(selectionSet: SelectionSet): Steps {
   let known = steps.get(selectionSet);
   if (known) return known;
-  known = selectionSet.selections().map((selection): Step => {
+  const list = selectionSet.selections().map((selection): Step => {
     const directives = selection.element.appliedDirectives.length > 0 ? selection.element.appliedDirectives : null;
     if (selection.kind === "FieldSelection") {
       const field = selection.element as Field;
       const type = field.definition.type!;
+      const responseName = field.responseName();
       return {
         kind: FIELD,
         selection,
-        responseName: field.responseName(),
+        responseName,
+        inherited: responseName in Object.prototype || responseName in Array.prototype,
         typename: field.name === TYPENAME,
         introspection: field.definition.isSchemaIntrospectionField(),
         type,
@@ -200,10 +217,25 @@ function stepsOf(selectionSet: SelectionSet): Step[] {
     }
     return { kind: FRAGMENT, typeCondition: (selection.element as FragmentElement).typeCondition, steps: stepsOf(selection.selectionSet), directives, applies: new Map() };
   });
+  const names = new Set<string>();
+  known = { list, once: eachOnce(list, names) };
   steps.set(selectionSet, known);
   return known;
 }
-const NO_STEPS: readonly Step[] = [];
+
+/** Whether no response name of `list` (and of its fragments, which write into the same object) is in `names` or twice in it. */
+function eachOnce(list: readonly Step[], names: Set<string>): boolean {
+  for (const step of list) {
+    if (step.kind === FRAGMENT) {
+      if (!eachOnce(step.steps.list, names)) return false;
+    } else {
+      if (names.has(step.responseName)) return false;
+      names.add(step.responseName);
+    }
+  }
+  return true;
+}
+const NO_STEPS: Steps = { list: [], once: true };
 
 /** Each schema's composite types by name, as `__typename`s of answers name them. */
 const compositeTypes = new WeakMap<Schema, Map<string, CompositeType | null>>();
@@ -293,7 +325,7 @@ function shape(outputValue: unknown, type: Type, inputValue: unknown, step: Fiel
       objectType = named;
     }
     const output = (outputValue as Record<string, unknown> | undefined) ?? new Output();
-    const ok = applySelectionSet(object, step.steps, output, state, path, objectType);
+    const ok = applySelectionSet(object, step.steps, output, outputValue === undefined && step.steps.once, state, path, objectType);
     state.invalid = false;
     state.errored = !ok;
     return ok ? output : null;
