@@ -331,8 +331,12 @@ function selectInto(schema: GraphQLSchema, from: Data, selections: readonly Requ
   }
 }
 
+/** A required object field's value, or each element of a list of them (one level deep, as Apollo's executor reads it). */
 function selectValue(schema: GraphQLSchema, value: unknown, selections: readonly RequiredSelection[]): unknown {
-  if (Array.isArray(value)) return value.map((v) => selectValue(schema, v, selections));
+  return Array.isArray(value) ? value.map((v) => selectObject(schema, v, selections)) : selectObject(schema, value, selections);
+}
+
+function selectObject(schema: GraphQLSchema, value: unknown, selections: readonly RequiredSelection[]): Data | null {
   if (value === null) return null;
   const result = new Output();
   selectInto(schema, value as Data, selections, result);
