@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Supergraph } from "@apollo/federation-internals";
-import { type OperationDefinitionNode, parse } from "graphql";
+import { type OperationDefinitionNode, buildSchema, parse } from "graphql";
 import { cacheHintsOf, policyOfAnswer, stricter } from "./cache-policy";
 
 // The committed supergraph: the units' own hints, as composition kept them.
@@ -93,6 +93,28 @@ describe("each answer's cache policy", () => {
       ),
     ).toEqual({ kind: "private" });
     expect(looked).toEqual(["root.product", "product.name", "root.searchCustomers"]);
+  });
+
+  it("walks each object of an abstract type as the type its __typename names, with the fragments that apply to it", () => {
+    const unionSdl = `
+      directive @cacheControl(maxAge: Int, scope: CacheControlScope, inheritMaxAge: Boolean) on FIELD_DEFINITION | OBJECT | INTERFACE | UNION
+      enum CacheControlScope { PUBLIC PRIVATE }
+      type Query { items: [Item!]! @cacheControl(maxAge: 60) }
+      union Item = Book | Note
+      type Book { title: String price: Price }
+      type Price @cacheControl(maxAge: 0) { amount: String }
+      type Note { text: String secret: String @cacheControl(scope: PRIVATE) }
+    `;
+    const unionSchema = buildSchema(unionSdl);
+    const unionHints = cacheHintsOf(unionSdl);
+    const document = parse(`{ items { ... on Book { t: title price { amount } } ...N } } fragment N on Note { text secret }`);
+    const policy = (data: unknown) => policyOfAnswer(unionSchema, unionHints, document, document.definitions[0] as OperationDefinitionNode, data);
+    const book = { __typename: "Book", t: "x" };
+    expect(policy({ items: [book, { __typename: "Note", text: "n" }] })).toEqual({ kind: "public", maxAge: 60 });
+    expect(policy({ items: [book, { ...book, price: { amount: "1" } }] })).toEqual({ kind: "revalidate" });
+    expect(policy({ items: [book, { __typename: "Note", text: "n", secret: "s" }] })).toEqual({ kind: "private" });
+    // Compiled once per operation: the same document over other answers is read afresh.
+    expect(policy({ items: [] })).toEqual({ kind: "public", maxAge: 60 });
   });
 
   it("lets the strictest policy win, and the shorter of two max-ages", () => {

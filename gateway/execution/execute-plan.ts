@@ -8,7 +8,7 @@ import type { EntityKeys } from "../planning/supergraph";
 import { downstreamError, errorPaths } from "./fetch-errors";
 import { applyRewrites, deepMerge, isOfAnyType, isOfType, setOwn } from "./rewrites";
 import { INCOMING_OPERATION } from "./request-kinds";
-import { Output } from "./shaping";
+import { Output, defaultedVariables } from "./shaping";
 import { tracingEnabled } from "../../kit/telemetry";
 
 /**
@@ -63,7 +63,7 @@ const hasOwn = Object.prototype.hasOwnProperty;
 
 export function newRun(fields: Omit<Run, "data" | "errors" | "variables" | "onDeferred">): Run {
   const provided = fields.requestContext.request.variables ?? {};
-  return { ...fields, variables: { ...fields.operation.collectDefaultedVariableValues(), ...provided }, data: new Output(), errors: [] };
+  return { ...fields, variables: { ...defaultedVariables(fields.operation), ...provided }, data: new Output(), errors: [] };
 }
 
 /** Runs the whole plan; errors of fetches are collected in `run.errors`, never thrown. */
@@ -261,13 +261,26 @@ function objectsOf(data: unknown): Data[] {
 function representationsOf(run: Run, unit: string, entities: Data[], requires: readonly RequiredSelection[], rewrites: FetchStep["inputRewrites"]): { representations: Data[]; owners: number[] } {
   const representations: Data[] = [];
   const owners: number[] = [];
+  const schema = run.supergraphSchema;
+  const keysOf = run.keys;
+  let keys: readonly (readonly string[])[] | undefined;
+  let keysFor: unknown;
   for (let index = 0; index < entities.length; index += 1) {
-    const representation = select(run.supergraphSchema, entities[index], requires);
-    if (representation && typeof representation.__typename === "string" && hasKey(run.keys, representation, unit)) {
-      applyRewrites(run.supergraphSchema, rewrites, representation);
-      representations.push(representation);
-      owners.push(index);
+    const entity = entities[index];
+    if (entity === null) continue;
+    const representation = new Output();
+    selectInto(schema, entity, requires, representation);
+    const typename = representation.__typename;
+    if (typeof typename !== "string") continue;
+    // Entities under one cursor are mostly of one type: its keys are looked up again only when the type changes.
+    if (typename !== keysFor) {
+      keys = keysOf.get(typename)?.get(unit);
+      keysFor = typename;
     }
+    if (keys && keys.length > 0 && !hasKey(keys, representation)) continue;
+    applyRewrites(schema, rewrites, representation);
+    representations.push(representation);
+    owners.push(index);
   }
   return { representations, owners };
 }
@@ -278,22 +291,30 @@ function representationsOf(run: Run, unit: string, entities: Data[], requires: r
  * as a null entity does. A type the supergraph gives no key for the unit
  * (an interface object's implementations, say) is let through.
  */
-function hasKey(keys: EntityKeys, representation: Data, unit: string): boolean {
-  const sets = keys.get(representation.__typename as string)?.get(unit);
-  if (!sets || sets.length === 0) return true;
-  return sets.some((fields) => fields.every((field) => representation[field] !== null && representation[field] !== undefined));
+function hasKey(keys: readonly (readonly string[])[], representation: Data): boolean {
+  for (const fields of keys) {
+    let whole = true;
+    for (const field of fields) {
+      const value = representation[field];
+      if (value === null || value === undefined) {
+        whole = false;
+        break;
+      }
+    }
+    if (whole) return true;
+  }
+  return false;
 }
 
 /**
- * The representation of an entity: the required fields as it has them. A
- * field the entity lacks is left out (a planner may fetch a requirement
- * only under a condition the client's variables turned off); `hasKey`
- * decides whether what is left can be sent.
+ * The representation of an entity: the required fields as it has them,
+ * written into `result` (a fragment's fields go straight into the object
+ * they belong to, merged only where a field is already there). A field the
+ * entity lacks is left out (a planner may fetch a requirement only under a
+ * condition the client's variables turned off); `hasKey` decides whether
+ * what is left can be sent.
  */
-function select(schema: GraphQLSchema, source: unknown, selections: readonly RequiredSelection[]): Data | null {
-  if (source === null) return null;
-  const from = source as Data;
-  const result = new Output();
+function selectInto(schema: GraphQLSchema, from: Data, selections: readonly RequiredSelection[], result: Data): void {
   for (const selection of selections) {
     if (selection.kind === "Field") {
       const name = selection.name;
@@ -301,12 +322,24 @@ function select(schema: GraphQLSchema, source: unknown, selections: readonly Req
       const value = from[key];
       if (value === undefined || !hasOwn.call(from, key)) continue;
       const inner = selection.selections;
-      if (Array.isArray(value)) result[name] = inner ? value.map((v) => select(schema, v, inner)) : value;
-      else result[name] = inner ? select(schema, value, inner) : value;
+      const selected = inner ? selectValue(schema, value, inner) : value;
+      if (result[name] === undefined) setOwn(result, name, selected);
+      else deepMerge(result, { [name]: selected });
     } else if (!selection.typeCondition || isOfType(schema, from, selection.typeCondition)) {
-      deepMerge(result, select(schema, from, selection.selections));
+      selectInto(schema, from, selection.selections, result);
     }
   }
+}
+
+/** A required object field's value, or each element of a list of them (one level deep, as Apollo's executor reads it). */
+function selectValue(schema: GraphQLSchema, value: unknown, selections: readonly RequiredSelection[]): unknown {
+  return Array.isArray(value) ? value.map((v) => selectObject(schema, v, selections)) : selectObject(schema, value, selections);
+}
+
+function selectObject(schema: GraphQLSchema, value: unknown, selections: readonly RequiredSelection[]): Data | null {
+  if (value === null) return null;
+  const result = new Output();
+  selectInto(schema, value as Data, selections, result);
   return result;
 }
 

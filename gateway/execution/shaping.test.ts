@@ -19,7 +19,7 @@ const apolloComputeResponse = apolloShaping as unknown as typeof computeResponse
 const SDL = `
   type Query { node(id: ID!): Node nodes: [Node!]! search: [Result] me: User! users: [User!] count: Int version: String! }
   interface Node { id: ID! }
-  type User implements Node { id: ID! name: String! age: Int score: Float admin: Boolean! role: Role! friends: [User!]! tags: [String!] best: User posts: [Post] meta: Json }
+  type User implements Node { id: ID! name: String! age: Int score: Float admin: Boolean! role: Role! friends: [User!]! tags: [String!] best: User posts: [Post] meta: Json keys: [String!] }
   type Post implements Node { id: ID! title: String! author: User! likes: Int! }
   union Result = User | Post
   enum Role { ADMIN AGENT CUSTOMER }
@@ -34,7 +34,7 @@ const OPERATIONS: { name: string; query: string; variables: Record<string, unkno
       a: me { __typename t: __typename id }
       nodes { __typename id ... on User { name friends { name } } ... on Post { title author { name admin } } }
       search { ... on User { id admin } ... on Post { likes } ...R }
-      users @include(if: $i) { id tags meta ... on User @skip(if: $s) { score } }
+      users @include(if: $i) { keys id tags meta ... on User @skip(if: $s) { score } }
       count version
     }
     fragment F on User { name score tags }
@@ -154,7 +154,7 @@ function randomInput(operation: Operation, random: Random, faults: number): Reco
     return out;
   };
   const valueOf = (type: Type, selectionSet: SelectionSet | undefined): unknown => {
-    if (random() < faults) return pick([null, "oops", 42, true, [], {}]);
+    if (random() < faults) return pick([null, "oops", 42, 4.5, true, [], {}]);
     if (isNonNullType(type)) return valueOf(type.ofType, selectionSet);
     if (isListType(type)) return Array.from({ length: Math.floor(random() * 4) }, () => valueOf(type.ofType, selectionSet));
     if (isCompositeType(type)) {
