@@ -1,0 +1,511 @@
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
+import type { ApolloServer, ApolloServerPlugin, GraphQLRequestListener } from "@apollo/server";
+import type { GatewayGraphQLRequestContext } from "@apollo/server-gateway-interface";
+import { type DocumentNode, type GraphQLFormattedError, GraphQLError, type GraphQLSchema, Kind, type OperationDefinitionNode, BREAK, getOperationAST, getVariableValues, visit } from "graphql";
+import type { RequestInfo } from "../../kit/http";
+import { noteAnswer, requestOf } from "../../kit/observe";
+import type { GatewayContext } from "../context";
+import type { FederationGateway } from "../federation-gateway";
+import type { Admitted, DemandControl } from "../admission/demand-control";
+import { refusedByClientError } from "../admission/protection";
+import { provenanceReport } from "../execution/provenance";
+import type { AnswerHead, CacheHeadersWriter } from "./cache-headers";
+import { writeUnitHeaders } from "./unit-headers";
+
+/**
+ * The gateway's fast path for the common request: a POST (JSON) or a GET
+ * of a query or mutation whose text Apollo Server has already parsed and
+ * validated on the schema now served. Apollo's per-request pipeline (a
+ * HeaderMap of the request's headers, a sha256 of the query for its
+ * document store, a request context, a round of promises for every hook of
+ * every plugin, a gateway request context, content negotiation) is the
+ * same work for every such request; here it is done once per query text,
+ * and the request is answered with what the pipeline answers: the same
+ * status, headers (in the same order) and body bytes, the same errors
+ * (formatted by the same formatter), the same metrics and log line.
+ *
+ * The gateway's own plugins are honoured by calling what they call: cache
+ * headers and `304` (cache-headers.ts), unit headers (unit-headers.ts),
+ * the client-error status (admission/protection.ts), demand control's
+ * refusal and report (admission/demand-control.ts), provenance
+ * (execution/provenance.ts), the request record (kit/observe.ts); Armor's
+ * and the limit codes' `didEncounterErrors` hooks are run as they are on
+ * the rare answer with errors. It steps aside for good when Apollo has a
+ * plugin it does not know (`honours`), or usage reporting (an Apollo key
+ * and graph ref), or GATEWAY_FAST_PATH=false.
+ *
+ * Anything else goes to Apollo Server untouched: a text not seen yet (its
+ * first request records it), batches, persisted queries (APQ and the
+ * allow-list's hashes), another content type or `accept`, incremental
+ * delivery, introspection, `@defer`/`@stream`, subscriptions, an unknown
+ * operation, variables that do not coerce (checked before anything runs,
+ * so a mutation never runs twice), a context that cannot be made.
+ * test/e2e/fast-path.test.ts sends the same requests both ways and
+ * compares status, headers and bytes.
+ */
+export interface FastPathOptions {
+  apollo: () => ApolloServer<GatewayContext>;
+  gateway: FederationGateway;
+  /** The API schema served now; a text is answered here only when Apollo validated it on this one. */
+  schema(): GraphQLSchema | null;
+  /** The formatter Apollo Server is given. */
+  formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError;
+  cacheHeaders: CacheHeadersWriter;
+  /** Whether header rules let unit headers back (unit-headers.ts is then among the plugins). */
+  unitHeaders: boolean;
+  demand: DemandControl;
+  provenance: boolean;
+  /** Plugins whose only per-request hook is `didEncounterErrors` (Armor's, the limit codes), run on answers with errors. */
+  errorPlugins: readonly ApolloServerPlugin[];
+  /** Apollo's CSRF prevention headers: a GET needs one when it has no content type. */
+  csrfHeaders: readonly string[];
+  /** Most query texts kept; the oldest goes first. */
+  maxDocuments?: number;
+}
+
+export interface FastPath {
+  /** Records each text Apollo parsed and validated; to be Apollo's last plugin. */
+  plugin: ApolloServerPlugin<GatewayContext>;
+  /** Steps aside for good unless every plugin Apollo is given is one it honours. */
+  honours(plugins: readonly ApolloServerPlugin<GatewayContext>[], known: readonly ApolloServerPlugin<GatewayContext>[]): boolean;
+  /** The HTTP front's `answer` hook (kit/http.ts): true once it has answered. */
+  answer(req: IncomingMessage, res: ServerResponse, info: RequestInfo, context: () => Promise<GatewayContext>): Promise<boolean>;
+  /** From now on every request goes to Apollo (the gateway is closing). */
+  stop(): void;
+  /** Why it stepped aside, if it did. */
+  readonly off: string | null;
+}
+
+/** A text Apollo parsed and validated. */
+interface Known {
+  schema: GraphQLSchema;
+  document: DocumentNode;
+  queryHash: string;
+}
+
+/** The request as Apollo's runHttpQuery reads it, when it is one the fast path takes. */
+interface Common {
+  method: "POST" | "GET";
+  query: string;
+  operationName: string | undefined;
+  variables: Record<string, unknown> | undefined;
+  extensions: Record<string, unknown> | undefined;
+}
+
+/** Content types of a POST Apollo takes as JSON with no CSRF check; `accept` values and the content type Apollo answers them with. */
+const JSON_TYPES = new Set(["application/json", "application/json; charset=utf-8", "application/json;charset=utf-8"]);
+const ANSWER_TYPES = new Map<string | undefined, string>([
+  [undefined, "application/json; charset=utf-8"],
+  ["", "application/json; charset=utf-8"],
+  ["*/*", "application/json; charset=utf-8"],
+  ["application/json", "application/json; charset=utf-8"],
+  ["application/graphql-response+json", "application/graphql-response+json; charset=utf-8"],
+  ["application/graphql-response+json, application/json", "application/graphql-response+json; charset=utf-8"],
+  ["application/graphql-response+json,application/json;q=0.9", "application/graphql-response+json; charset=utf-8"],
+]);
+
+export function fastPath(options: FastPathOptions): FastPath {
+  const documents = new Map<string, Known>();
+  const max = options.maxDocuments ?? 1000;
+  let off: string | null = null;
+  let servedSchema: GraphQLSchema | null = null;
+
+  const recorder: GraphQLRequestListener<GatewayContext> = {
+    async didResolveOperation({ source, document, queryHash, schema }) {
+      if (off || typeof source !== "string" || documents.has(source) || !plainDocument(document)) return;
+      if (documents.size >= max) documents.delete(documents.keys().next().value!);
+      documents.set(source, { schema, document, queryHash });
+    },
+  };
+
+  const path: FastPath = {
+    get off() {
+      return off;
+    },
+    plugin: {
+      async serverWillStart({ apollo }) {
+        // Apollo installs usage reporting itself when it has a key and a graph ref: its hooks would not run here.
+        if (apollo.key && apollo.graphRef) off = "Apollo usage reporting is on";
+      },
+      async requestDidStart() {
+        return off ? undefined : recorder;
+      },
+    },
+    honours(plugins, known) {
+      const ours = new Set([...known, path.plugin]);
+      if (!plugins.every((p) => ours.has(p))) off = "Apollo Server has plugins the fast path does not know";
+      return off === null;
+    },
+    stop() {
+      off ??= "stopped";
+    },
+    async answer(req, res, info, makeContext) {
+      if (off) return false;
+      const schema = options.schema();
+      if (schema !== servedSchema) {
+        // Texts validated on another schema are of no use any more.
+        documents.clear();
+        servedSchema = schema;
+      }
+      const request = commonRequest(req, info, options.csrfHeaders);
+      if (!request) return false;
+      const known = documents.get(request.query);
+      if (!known || known.schema !== schema) return false;
+      const answerType = ANSWER_TYPES.get(req.headers.accept);
+      if (!answerType) return false;
+      const { document } = known;
+      const operation = getOperationAST(document, request.operationName);
+      if (!operation || operation.operation === "subscription" || (request.method === "GET" && operation.operation !== "query")) return false;
+      let context: GatewayContext;
+      try {
+        context = await makeContext();
+      } catch {
+        return false;
+      }
+      const answer = new Answer(options, res, req.headers, answerType, context, operation);
+      // Apollo's didResolveOperation round: demand control admits, or refuses with its metrics counted once.
+      let admitted: Admitted | undefined;
+      try {
+        admitted = options.demand.admit(schema, document, operation, request.variables, context.identity);
+      } catch (err) {
+        await answer.errorsOnly([toGraphQLError(err)], undefined);
+        return true;
+      }
+      // Variables that do not coerce are Apollo's to word; nothing has run yet.
+      if (getVariableValues(schema, operation.variableDefinitions ?? [], request.variables ?? {}).errors) return false;
+      const requestContext = gatewayRequestContext(options.apollo(), request, info, answer.head, known, context, operation, answer.policy);
+      let result: Awaited<ReturnType<FederationGateway["execute"]>>;
+      try {
+        result = await options.gateway.execute(requestContext, true);
+      } catch (err) {
+        await answer.errorsOnly([toGraphQLError(err)], admitted);
+        return true;
+      }
+      await answer.result(result, admitted);
+      return true;
+    },
+  };
+  return path;
+}
+
+/** One answer as Apollo's pipeline makes it: the head, the errors' normalization, the willSendResponse round, the HTTP write. */
+class Answer {
+  readonly head: AnswerHead & { status?: number; headers: Map<string, string> } = { status: undefined, headers: new Map() };
+  readonly policy = new CachePolicy();
+
+  constructor(
+    private readonly options: FastPathOptions,
+    private readonly res: ServerResponse,
+    private readonly headers: IncomingHttpHeaders,
+    private readonly contentType: string,
+    private readonly context: GatewayContext,
+    private readonly operation: OperationDefinitionNode,
+  ) {}
+
+  /** An executed operation's result. */
+  async result(result: { data?: unknown; errors?: readonly GraphQLError[]; extensions?: Record<string, unknown> }, admitted: Admitted | undefined): Promise<void> {
+    let formatted: GraphQLFormattedError[] | undefined;
+    if (result.errors) {
+      const errors = result.errors.map((e) => (isBadUserInput(e) && e.extensions?.code == null ? userInputError(e) : e));
+      await this.encountered(errors);
+      formatted = this.format(errors);
+    }
+    // Apollo's status400ForVariableCoercionErrors: errors and no data at all.
+    if (formatted?.length && result.data === undefined && !this.head.status) this.head.status = 400;
+    this.send({ ...result, errors: formatted }, admitted);
+  }
+
+  /** An answer that is only errors (a refusal, a failed execution): a 500 unless an error says otherwise. */
+  async errorsOnly(errors: GraphQLError[], admitted: Admitted | undefined): Promise<void> {
+    await this.encountered(errors);
+    const formatted = this.format(errors);
+    if (!this.head.status) this.head.status = 500;
+    this.send({ errors: formatted }, admitted);
+  }
+
+  /** The didEncounterErrors round (Armor's suggestion mask, the limit codes). */
+  private async encountered(errors: readonly GraphQLError[]): Promise<void> {
+    for (const plugin of this.options.errorPlugins) {
+      const listener = await plugin.requestDidStart?.({ contextValue: this.context } as never);
+      await listener?.didEncounterErrors?.({ errors, contextValue: this.context } as never);
+    }
+  }
+
+  /** Apollo's normalizeAndFormatErrors: a code on every error, `extensions.http` into the head, then the formatter. */
+  private format(errors: readonly GraphQLError[]): GraphQLFormattedError[] {
+    return errors.map((error) => {
+      try {
+        const graphqlError = toGraphQLError(error);
+        const extensions: Record<string, unknown> = { ...graphqlError.extensions, code: graphqlError.extensions.code ?? "INTERNAL_SERVER_ERROR" };
+        const http = extensions.http as { status?: unknown; headers?: unknown } | null | undefined;
+        if (http && typeof http === "object" && (!("status" in http) || typeof http.status === "number") && (!("headers" in http) || http.headers instanceof Map)) {
+          if (http.status) this.head.status = http.status as number;
+          if (http.headers) for (const [name, value] of http.headers as Map<string, string>) this.head.headers.set(name.toLowerCase(), value);
+          delete extensions.http;
+        }
+        return this.options.formatError({ ...graphqlError.toJSON(), extensions }, error);
+      } catch {
+        return { message: "Internal server error", extensions: { code: "INTERNAL_SERVER_ERROR" } };
+      }
+    });
+  }
+
+  /** The willSendResponse round, in the order the plugins are given to Apollo (server.ts), then the HTTP answer. */
+  private send(single: { data?: unknown; errors?: GraphQLFormattedError[]; extensions?: Record<string, unknown> }, admitted: Admitted | undefined): void {
+    const { head, context, operation, options } = this;
+    options.cacheHeaders(head, single, { authorization: joined(this.headers.authorization), ifNoneMatch: joined(this.headers["if-none-match"]) }, this.policy, context);
+    if (options.unitHeaders) writeUnitHeaders(context, head.headers);
+    if (refusedByClientError(single)) head.status = 400;
+    const operationName = operation.name?.value || null;
+    if (admitted) options.demand.report(admitted, single, true, operationName, context.wantCost === true);
+    if (options.provenance) {
+      const provenance = provenanceReport(context.provenance);
+      if (provenance) single.extensions = { ...single.extensions, provenance };
+    }
+    const record = requestOf(context);
+    if (record) noteAnswer(record, operationName, operation.operation, single);
+    if (!head.headers.has("content-type")) head.headers.set("content-type", this.contentType);
+    const res = this.res;
+    for (const [key, value] of head.headers) res.setHeader(key, key === "set-cookie" ? value.split("\n") : value);
+    res.statusCode = head.status ?? 200;
+    if (res.statusCode === 304) return void res.end();
+    res.end(`${JSON.stringify({ errors: single.errors, data: single.data, extensions: single.extensions })}\n`);
+  }
+}
+
+/** Apollo's cache policy object, as far as the executor uses it: it replaces it with the answer's (the cache-control plugin is off). */
+class CachePolicy {
+  maxAge: number | undefined = undefined;
+  scope: "PUBLIC" | "PRIVATE" | undefined = undefined;
+
+  replace(hint: { maxAge?: number; scope?: "PUBLIC" | "PRIVATE" }): void {
+    if (hint.maxAge !== undefined) this.maxAge = hint.maxAge;
+    if (hint.scope !== undefined) this.scope = hint.scope;
+  }
+}
+
+/** The request as Apollo would take it without a word, or undefined for anything else. */
+function commonRequest(req: IncomingMessage, info: RequestInfo, csrfHeaders: readonly string[]): Common | undefined {
+  if (info.incremental) return undefined;
+  if (req.method === "POST") {
+    const type = req.headers["content-type"];
+    if (type === undefined || !JSON_TYPES.has(type.toLowerCase())) return undefined;
+    const body = info.body;
+    if (!isRecord(body)) return undefined;
+    const { query, variables, operationName, extensions } = body;
+    if (typeof query !== "string" || query === "") return undefined;
+    if (variables != null && !isRecord(variables)) return undefined;
+    if (operationName != null && typeof operationName !== "string") return undefined;
+    if (extensions != null && (!isRecord(extensions) || "persistedQuery" in extensions)) return undefined;
+    return { method: "POST", query, operationName: operationName ?? undefined, variables: variables ?? undefined, extensions: extensions ?? undefined };
+  }
+  if (req.method !== "GET") return undefined;
+  // Apollo's CSRF prevention: no content type, so one of its headers (a JSON content type is answered by Apollo).
+  if (req.headers["content-type"] !== undefined || !csrfHeaders.some((name) => (joined(req.headers[name]) ?? "").length > 0)) return undefined;
+  const params = info.url.searchParams;
+  const query = once(params, "query");
+  const operationName = once(params, "operationName");
+  const variables = once(params, "variables");
+  const extensions = once(params, "extensions");
+  if (typeof query !== "string" || query === "" || operationName === null || variables === null || extensions === null) return undefined;
+  const parsedVariables = variables === undefined ? undefined : jsonRecord(variables);
+  const parsedExtensions = extensions === undefined ? undefined : jsonRecord(extensions);
+  if (parsedVariables === null || parsedExtensions === null || (parsedExtensions && "persistedQuery" in parsedExtensions)) return undefined;
+  return { method: "GET", query, operationName, variables: parsedVariables, extensions: parsedExtensions };
+}
+
+/** A parameter given at most once: its value, undefined when absent, null when repeated. */
+function once(params: URLSearchParams, name: string): string | undefined | null {
+  const values = params.getAll(name);
+  return values.length === 0 ? undefined : values.length === 1 ? values[0] : null;
+}
+
+function jsonRecord(text: string): Record<string, unknown> | null {
+  try {
+    const value: unknown = JSON.parse(text);
+    return isRecord(value) ? value : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Whether a validated document is one the fast path may answer: no
+ * introspection (`__schema`, `__type`: Apollo allows or refuses it by its
+ * own settings) and no incremental delivery directive.
+ */
+function plainDocument(document: DocumentNode): boolean {
+  let plain = true;
+  visit(document, {
+    Field(node) {
+      if (node.name.value === "__schema" || node.name.value === "__type") {
+        plain = false;
+        return BREAK;
+      }
+      return undefined;
+    },
+    Directive(node) {
+      if (node.name.value === "defer" || node.name.value === "stream") {
+        plain = false;
+        return BREAK;
+      }
+      return undefined;
+    },
+  });
+  return plain;
+}
+
+/** What Apollo's makeGatewayGraphQLRequestContext hands the executor, for this request. */
+function gatewayRequestContext(
+  apollo: ApolloServer<GatewayContext>,
+  request: Common,
+  info: RequestInfo,
+  head: AnswerHead & { headers: Map<string, string> },
+  known: Known,
+  context: GatewayContext,
+  operation: OperationDefinitionNode,
+  policy: CachePolicy,
+): GatewayGraphQLRequestContext {
+  const search = request.method === "GET" ? info.url.search : "";
+  return {
+    request: {
+      query: request.query,
+      operationName: request.operationName,
+      variables: request.variables,
+      extensions: request.extensions,
+      http: { method: request.method, url: `https://unknown-url.invalid/${search !== "" && !search.startsWith("?") ? "?" : ""}${search}`, headers: new RequestHeaders(info.headers) },
+    },
+    response: {
+      http: {
+        headers: new ResponseHeaders(head.headers),
+        get status() {
+          return head.status;
+        },
+        set status(status: number | undefined) {
+          head.status = status;
+        },
+      },
+    },
+    logger: apollo.logger,
+    schema: known.schema,
+    schemaHash: "schemaHash no longer exists since Apollo Server 4",
+    context,
+    cache: apollo.cache,
+    queryHash: known.queryHash,
+    document: known.document,
+    source: request.query,
+    operationName: operation.name?.value || null,
+    operation,
+    errors: undefined,
+    metrics: { persistedQueryHit: false, persistedQueryRegister: false },
+    debug: false,
+    overallCachePolicy: policy,
+    requestIsBatched: false,
+  } as unknown as GatewayGraphQLRequestContext;
+}
+
+/** The client's headers as the executor's fetcher-style headers read them, without copying them into a map first. */
+class RequestHeaders {
+  private copy: Map<string, string> | undefined;
+
+  constructor(private readonly incoming: IncomingHttpHeaders) {}
+
+  get(name: string): string | null {
+    const key = name.toLowerCase();
+    return this.copy ? (this.copy.get(key) ?? null) : (joined(this.incoming[key]) ?? null);
+  }
+  has(name: string): boolean {
+    return this.get(name) !== null;
+  }
+  set(name: string, value: string): void {
+    this.map().set(name.toLowerCase(), value);
+  }
+  append(name: string, value: string): void {
+    const known = this.get(name);
+    this.set(name, known === null ? value : `${known}, ${value}`);
+  }
+  delete(name: string): void {
+    this.map().delete(name.toLowerCase());
+  }
+  entries(): IterableIterator<[string, string]> {
+    return this.map().entries();
+  }
+  keys(): IterableIterator<string> {
+    return this.map().keys();
+  }
+  values(): IterableIterator<string> {
+    return this.map().values();
+  }
+  [Symbol.iterator](): IterableIterator<[string, string]> {
+    return this.map().entries();
+  }
+  private map(): Map<string, string> {
+    if (!this.copy) {
+      this.copy = new Map();
+      for (const [key, value] of Object.entries(this.incoming)) if (value !== undefined) this.copy.set(key, joined(value)!);
+    }
+    return this.copy;
+  }
+}
+
+/** The answer's headers as the executor's fetcher-style headers write them. */
+class ResponseHeaders {
+  constructor(private readonly map: Map<string, string>) {}
+
+  get(name: string): string | null {
+    return this.map.get(name.toLowerCase()) ?? null;
+  }
+  has(name: string): boolean {
+    return this.map.has(name.toLowerCase());
+  }
+  set(name: string, value: string): void {
+    this.map.set(name.toLowerCase(), value);
+  }
+  append(name: string, value: string): void {
+    const known = this.get(name);
+    this.set(name, known === null ? value : `${known}, ${value}`);
+  }
+  delete(name: string): void {
+    this.map.delete(name.toLowerCase());
+  }
+  entries(): IterableIterator<[string, string]> {
+    return this.map.entries();
+  }
+  keys(): IterableIterator<string> {
+    return this.map.keys();
+  }
+  values(): IterableIterator<string> {
+    return this.map.values();
+  }
+  [Symbol.iterator](): IterableIterator<[string, string]> {
+    return this.map.entries();
+  }
+}
+
+/** A header's value as Apollo's HeaderMap holds it: repeated lines joined. */
+function joined(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value.join(", ") : value;
+}
+
+/** Apollo's test for an error of variable coercion (its UserInputError). */
+function isBadUserInput(error: GraphQLError): boolean {
+  const node = error.nodes?.length === 1 ? error.nodes[0] : undefined;
+  if (node?.kind !== Kind.VARIABLE_DEFINITION) return false;
+  const name = node.variable.name.value;
+  return ["has invalid value", "got invalid value ", "of required type ", "of non-null type "].some((words) => error.message.startsWith(`Variable "$${name}" ${words}`));
+}
+
+function userInputError(error: GraphQLError): GraphQLError {
+  return new GraphQLError(error.message, { nodes: error.nodes, originalError: error.originalError ?? error, extensions: { ...error.extensions, code: "BAD_USER_INPUT" } });
+}
+
+function toGraphQLError(error: unknown): GraphQLError {
+  if (error instanceof GraphQLError) return error;
+  const plain = error instanceof Error ? error : new GraphQLError(`Unexpected error value: ${String(error)}`);
+  return plain instanceof GraphQLError ? plain : new GraphQLError(plain.message, { originalError: plain });
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
