@@ -1,6 +1,5 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
 import type { ApolloServer, ApolloServerPlugin, GraphQLRequestListener } from "@apollo/server";
-import type { GatewayGraphQLRequestContext } from "@apollo/server-gateway-interface";
 import { type DocumentNode, type GraphQLFormattedError, GraphQLError, type GraphQLSchema, Kind, type OperationDefinitionNode, BREAK, getOperationAST, getVariableValues, visit } from "graphql";
 import type { RequestInfo } from "../../kit/http";
 import { noteAnswer, requestOf } from "../../kit/observe";
@@ -11,6 +10,7 @@ import { refusedByClientError } from "../admission/protection";
 import { provenanceReport } from "../execution/provenance";
 import type { AnswerHead, CacheHeadersWriter } from "./cache-headers";
 import { writeUnitHeaders } from "./unit-headers";
+import { CachePolicy, type KnownText, type TakenRequest, gatewayRequestContext, joined } from "./fast-path-context";
 
 /**
  * The gateway's fast path for the common request: a POST (JSON) or a GET
@@ -76,22 +76,6 @@ export interface FastPath {
   readonly off: string | null;
 }
 
-/** A text Apollo parsed and validated. */
-interface Known {
-  schema: GraphQLSchema;
-  document: DocumentNode;
-  queryHash: string;
-}
-
-/** The request as Apollo's runHttpQuery reads it, when it is one the fast path takes. */
-interface Common {
-  method: "POST" | "GET";
-  query: string;
-  operationName: string | undefined;
-  variables: Record<string, unknown> | undefined;
-  extensions: Record<string, unknown> | undefined;
-}
-
 /** Content types of a POST Apollo takes as JSON with no CSRF check; `accept` values and the content type Apollo answers them with. */
 const JSON_TYPES = new Set(["application/json", "application/json; charset=utf-8", "application/json;charset=utf-8"]);
 const ANSWER_TYPES = new Map<string | undefined, string>([
@@ -105,7 +89,7 @@ const ANSWER_TYPES = new Map<string | undefined, string>([
 ]);
 
 export function fastPath(options: FastPathOptions): FastPath {
-  const documents = new Map<string, Known>();
+  const documents = new Map<string, KnownText>();
   const max = options.maxDocuments ?? 1000;
   let off: string | null = null;
   let servedSchema: GraphQLSchema | null = null;
@@ -273,19 +257,8 @@ class Answer {
   }
 }
 
-/** Apollo's cache policy object, as far as the executor uses it: it replaces it with the answer's (the cache-control plugin is off). */
-class CachePolicy {
-  maxAge: number | undefined = undefined;
-  scope: "PUBLIC" | "PRIVATE" | undefined = undefined;
-
-  replace(hint: { maxAge?: number; scope?: "PUBLIC" | "PRIVATE" }): void {
-    if (hint.maxAge !== undefined) this.maxAge = hint.maxAge;
-    if (hint.scope !== undefined) this.scope = hint.scope;
-  }
-}
-
 /** The request as Apollo would take it without a word, or undefined for anything else. */
-function commonRequest(req: IncomingMessage, info: RequestInfo, csrfHeaders: readonly string[]): Common | undefined {
+function commonRequest(req: IncomingMessage, info: RequestInfo, csrfHeaders: readonly string[]): TakenRequest | undefined {
   if (info.incremental) return undefined;
   if (req.method === "POST") {
     const type = req.headers["content-type"];
@@ -353,138 +326,6 @@ function plainDocument(document: DocumentNode): boolean {
     },
   });
   return plain;
-}
-
-/** What Apollo's makeGatewayGraphQLRequestContext hands the executor, for this request. */
-function gatewayRequestContext(
-  apollo: ApolloServer<GatewayContext>,
-  request: Common,
-  info: RequestInfo,
-  head: AnswerHead & { headers: Map<string, string> },
-  known: Known,
-  context: GatewayContext,
-  operation: OperationDefinitionNode,
-  policy: CachePolicy,
-): GatewayGraphQLRequestContext {
-  const search = request.method === "GET" ? info.url.search : "";
-  return {
-    request: {
-      query: request.query,
-      operationName: request.operationName,
-      variables: request.variables,
-      extensions: request.extensions,
-      http: { method: request.method, url: `https://unknown-url.invalid/${search !== "" && !search.startsWith("?") ? "?" : ""}${search}`, headers: new RequestHeaders(info.headers) },
-    },
-    response: {
-      http: {
-        headers: new ResponseHeaders(head.headers),
-        get status() {
-          return head.status;
-        },
-        set status(status: number | undefined) {
-          head.status = status;
-        },
-      },
-    },
-    logger: apollo.logger,
-    schema: known.schema,
-    schemaHash: "schemaHash no longer exists since Apollo Server 4",
-    context,
-    cache: apollo.cache,
-    queryHash: known.queryHash,
-    document: known.document,
-    source: request.query,
-    operationName: operation.name?.value || null,
-    operation,
-    errors: undefined,
-    metrics: { persistedQueryHit: false, persistedQueryRegister: false },
-    debug: false,
-    overallCachePolicy: policy,
-    requestIsBatched: false,
-  } as unknown as GatewayGraphQLRequestContext;
-}
-
-/** The client's headers as the executor's fetcher-style headers read them, without copying them into a map first. */
-class RequestHeaders {
-  private copy: Map<string, string> | undefined;
-
-  constructor(private readonly incoming: IncomingHttpHeaders) {}
-
-  get(name: string): string | null {
-    const key = name.toLowerCase();
-    return this.copy ? (this.copy.get(key) ?? null) : (joined(this.incoming[key]) ?? null);
-  }
-  has(name: string): boolean {
-    return this.get(name) !== null;
-  }
-  set(name: string, value: string): void {
-    this.map().set(name.toLowerCase(), value);
-  }
-  append(name: string, value: string): void {
-    const known = this.get(name);
-    this.set(name, known === null ? value : `${known}, ${value}`);
-  }
-  delete(name: string): void {
-    this.map().delete(name.toLowerCase());
-  }
-  entries(): IterableIterator<[string, string]> {
-    return this.map().entries();
-  }
-  keys(): IterableIterator<string> {
-    return this.map().keys();
-  }
-  values(): IterableIterator<string> {
-    return this.map().values();
-  }
-  [Symbol.iterator](): IterableIterator<[string, string]> {
-    return this.map().entries();
-  }
-  private map(): Map<string, string> {
-    if (!this.copy) {
-      this.copy = new Map();
-      for (const [key, value] of Object.entries(this.incoming)) if (value !== undefined) this.copy.set(key, joined(value)!);
-    }
-    return this.copy;
-  }
-}
-
-/** The answer's headers as the executor's fetcher-style headers write them. */
-class ResponseHeaders {
-  constructor(private readonly map: Map<string, string>) {}
-
-  get(name: string): string | null {
-    return this.map.get(name.toLowerCase()) ?? null;
-  }
-  has(name: string): boolean {
-    return this.map.has(name.toLowerCase());
-  }
-  set(name: string, value: string): void {
-    this.map.set(name.toLowerCase(), value);
-  }
-  append(name: string, value: string): void {
-    const known = this.get(name);
-    this.set(name, known === null ? value : `${known}, ${value}`);
-  }
-  delete(name: string): void {
-    this.map.delete(name.toLowerCase());
-  }
-  entries(): IterableIterator<[string, string]> {
-    return this.map.entries();
-  }
-  keys(): IterableIterator<string> {
-    return this.map.keys();
-  }
-  values(): IterableIterator<string> {
-    return this.map.values();
-  }
-  [Symbol.iterator](): IterableIterator<[string, string]> {
-    return this.map.entries();
-  }
-}
-
-/** A header's value as Apollo's HeaderMap holds it: repeated lines joined. */
-function joined(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value.join(", ") : value;
 }
 
 /** Apollo's test for an error of variable coercion (its UserInputError). */
