@@ -210,12 +210,12 @@ export class FederationGateway implements GatewayInterface {
     const invalid = variablesCoerced
       ? undefined
       : inSpan("gateway.validate", (validate) => {
-      try {
-        return getVariableValues(loaded.schema, definition.variableDefinitions ?? [], requestContext.request.variables ?? {}).errors;
-      } finally {
-        validate.end();
-      }
-    });
+          try {
+            return getVariableValues(loaded.schema, definition.variableDefinitions ?? [], requestContext.request.variables ?? {}).errors;
+          } finally {
+            validate.end();
+          }
+        });
     if (invalid && invalid.length > 0) {
       span.setStatus({ code: SpanStatusCode.ERROR });
       return { errors: invalid };

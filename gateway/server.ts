@@ -44,12 +44,7 @@ export interface Gateway {
  * The federation gateway. Generic: it serves whatever supergraph it is
  * given; subgraph URLs come from the supergraph unless overridden.
  */
-export async function createGateway(
-  config: GatewayConfig,
-  logger: Logger = createLogger("gateway", config.GATEWAY_LOG_LEVEL),
-  injected: GatewayInjections = {},
-  extensions: GatewayExtensions = {},
-): Promise<Gateway> {
+export async function createGateway(config: GatewayConfig, logger: Logger = createLogger("gateway", config.GATEWAY_LOG_LEVEL), injected: GatewayInjections = {}, extensions: GatewayExtensions = {}): Promise<Gateway> {
   const telemetry = gatewayTelemetry(config, logger);
   const transport = createTransport({ connections: config.GATEWAY_SUBGRAPH_CONNECTIONS, keepAliveMs: config.GATEWAY_SUBGRAPH_KEEPALIVE_MS });
   const units = new Units(config, transport, logger, injected.sharing);

@@ -59,8 +59,9 @@ export interface FastPathOptions {
   errorPlugins: readonly ApolloServerPlugin[];
   /** Apollo's CSRF prevention headers: a GET needs one when it has no content type. */
   csrfHeaders: readonly string[];
-  /** Most query texts kept; the oldest goes first. */
+  /** Most query texts kept, and most characters they may hold together; the oldest go first. */
   maxDocuments?: number;
+  maxChars?: number;
 }
 
 export interface FastPath {
@@ -91,14 +92,22 @@ const ANSWER_TYPES = new Map<string | undefined, string>([
 export function fastPath(options: FastPathOptions): FastPath {
   const documents = new Map<string, KnownText>();
   const max = options.maxDocuments ?? 1000;
+  // Texts and their documents are kept within a bound on characters as well: a flood of large texts cannot grow memory.
+  const maxChars = options.maxChars ?? 1024 * 1024;
+  let chars = 0;
   let off: string | null = null;
   let servedSchema: GraphQLSchema | null = null;
 
   const recorder: GraphQLRequestListener<GatewayContext> = {
     async didResolveOperation({ source, document, queryHash, schema }) {
-      if (off || typeof source !== "string" || documents.has(source) || !plainDocument(document)) return;
-      if (documents.size >= max) documents.delete(documents.keys().next().value!);
+      if (off || typeof source !== "string" || source.length > maxChars || documents.has(source) || !plainDocument(document)) return;
       documents.set(source, { schema, document, queryHash });
+      chars += source.length;
+      for (const oldest of documents.keys()) {
+        if (documents.size <= max && chars <= maxChars) break;
+        documents.delete(oldest);
+        chars -= oldest.length;
+      }
     },
   };
 
@@ -129,6 +138,7 @@ export function fastPath(options: FastPathOptions): FastPath {
       if (schema !== servedSchema) {
         // Texts validated on another schema are of no use any more.
         documents.clear();
+        chars = 0;
         servedSchema = schema;
       }
       const request = commonRequest(req, info, options.csrfHeaders);
@@ -349,4 +359,3 @@ function toGraphQLError(error: unknown): GraphQLError {
 function isRecord(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === "object" && !Array.isArray(value);
 }
-

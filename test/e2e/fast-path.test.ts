@@ -80,7 +80,15 @@ const CASES: Case[] = [
   { name: "introspection", body: { query: `{ __schema { queryType { name } } }` }, via: "apollo", expect: /"Query"/ },
   { name: "@defer without a multipart accept", body: { query: `query D { product(sku: "SKU-0001") { sku ... @defer { name } } }` }, via: "apollo" },
   { name: "a subscription over plain POST", body: { query: `subscription { customerChanged(id: "C000001") { at } }` }, via: "apollo", expect: /BAD_REQUEST/ },
-  { name: "a mutation over GET", method: "GET", params: { query: CONSENT, variables: JSON.stringify({ id: "C000017" }) }, headers: { "apollo-require-preflight": "1" }, via: "apollo", expect: /GET requests only support query operations/, status: 400 },
+  {
+    name: "a mutation over GET",
+    method: "GET",
+    params: { query: CONSENT, variables: JSON.stringify({ id: "C000017" }) },
+    headers: { "apollo-require-preflight": "1" },
+    via: "apollo",
+    expect: /GET requests only support query operations/,
+    status: 400,
+  },
   { name: "a GET without a CSRF header", method: "GET", params: { query: CATALOGUE }, as: "anonymous", via: "apollo", status: 400 },
   { name: "a GET with a repeated parameter", method: "GET", params: { query: CATALOGUE, operationName: "Catalogue&operationName=Catalogue" }, headers: { "apollo-require-preflight": "1" }, via: "apollo", status: 400 },
   { name: "an automatic persisted query", body: { query: TRIVIAL, variables: { id: "C000005" }, extensions: { persistedQuery: { version: 1, sha256Hash: "0".repeat(64) } } }, via: "apollo", status: 400 },
@@ -179,9 +187,7 @@ describe("the gateway's fast path answers as Apollo Server does", () => {
 
 /** The answer as compared: timestamps and timings replaced (and then the length), the date header dropped, headers kept in order. */
 function comparable(sent: Sent): { status: number; headers: string[][]; body: string } {
-  const body = sent.body
-    .replace(/"readAt":"[^"]+","answeredAt":"[^"]+"/g, `"readAt":"<time>","answeredAt":"<time>"`)
-    .replace(/"(ms|startedMs|durationMs|elapsedMs|at)":\d+(\.\d+)?/g, `"$1":<ms>`);
+  const body = sent.body.replace(/"readAt":"[^"]+","answeredAt":"[^"]+"/g, `"readAt":"<time>","answeredAt":"<time>"`).replace(/"(ms|startedMs|durationMs|elapsedMs|at)":\d+(\.\d+)?/g, `"$1":<ms>`);
   const headers: string[][] = [];
   for (let i = 0; i < sent.rawHeaders.length; i += 2) {
     const [name, value] = [sent.rawHeaders[i], sent.rawHeaders[i + 1]];
@@ -220,7 +226,10 @@ function send(url: string, c: Case, tokens: Map<string, string>): Promise<Sent> 
     ...c.headers,
   };
   const target = new URL(url);
-  if (c.params) target.search = Object.entries(c.params).map(([k, v]) => `${k}=${k === "operationName" ? v : encodeURIComponent(v)}`).join("&");
+  if (c.params)
+    target.search = Object.entries(c.params)
+      .map(([k, v]) => `${k}=${k === "operationName" ? v : encodeURIComponent(v)}`)
+      .join("&");
   return new Promise((resolve, reject) => {
     const req = request(target, { method, headers }, (res) => {
       const chunks: Buffer[] = [];
