@@ -23,6 +23,13 @@ import { CachePolicy, type KnownText, type TakenRequest, gatewayRequestContext, 
  * and the request is answered with what the pipeline answers: the same
  * status, headers (in the same order) and body bytes, the same errors
  * (formatted by the same formatter), the same metrics and log line.
+ * Measured with two gateways in one process over the same units, fast path
+ * on and off, blocks of 1,500 requests from 50 callers alternated: CPU per
+ * request (gateway and load generator) 0.47 → 0.35 ms on the bench's (b),
+ * 1.61 → 1.31 ms on its (h), every on-block below its off-block; in a V8
+ * profile of cases b, e, g, h Apollo Server's own frames went from 5 % of
+ * the gateway's busy samples to none, and garbage collection from 19.5 to
+ * 17 %.
  *
  * The gateway's own plugins are honoured by calling what they call: cache
  * headers and `304` (cache-headers.ts), unit headers (unit-headers.ts),
