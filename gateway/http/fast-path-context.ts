@@ -171,4 +171,3 @@ class ResponseHeaders {
 export function joined(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value.join(", ") : value;
 }
-
