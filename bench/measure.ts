@@ -17,6 +17,8 @@ export interface Measurement {
   unitsCpuMsPerRequest: number;
   rssPeakMb: number;
   fetchesPerRequest: number;
+  /** HTTP messages to the units per client request (below fetchesPerRequest when the gateway batches). */
+  messagesPerRequest?: number;
 }
 
 export interface Target {
@@ -26,6 +28,8 @@ export interface Target {
   /** Authorization headers of the bench's many callers (Body.caller picks one). */
   callers: readonly string[];
   takeFetches(): Promise<number>;
+  /** The HTTP messages the fetches last taken came in. */
+  messagesTaken?(): number;
   /** CPU time (ms) the units have used so far, summed. */
   unitsCpuMs?(): number;
 }
@@ -71,6 +75,7 @@ export async function measure(target: Target, c: Case, options: { seconds: numbe
   const after = processStats(target.pid);
   const unitsAfter = target.unitsCpuMs?.() ?? NaN;
   const fetches = await target.takeFetches();
+  const messages = target.messagesTaken?.() ?? NaN;
   const requests = result.requests.total;
   return {
     requests,
@@ -84,6 +89,7 @@ export async function measure(target: Target, c: Case, options: { seconds: numbe
     unitsCpuMsPerRequest: requests > 0 ? (unitsAfter - unitsBefore) / requests : NaN,
     rssPeakMb: Math.max(rssPeakMb, after.rssMb),
     fetchesPerRequest: requests > 0 ? fetches / requests : NaN,
+    messagesPerRequest: requests > 0 ? messages / requests : NaN,
   };
 }
 

@@ -35,6 +35,8 @@ export interface BenchStack {
   supergraphPath: string;
   /** Subgraph fetches since the last call, summed over the units. */
   takeFetches(): Promise<number>;
+  /** The HTTP messages those fetches came in (the gateway's batches carry several), at the last takeFetches. */
+  messagesTaken(): number;
   /** CPU time (ms) the unit processes have used so far, summed. */
   unitsCpuMs(): number;
   logs: Map<string, string[]>;
@@ -165,11 +167,15 @@ export async function startBench(options: { kind: SiloKind; only?: readonly Gate
       gateways.push({ key, label, url, pid: proc.child.pid! });
     }
 
+    let messages = 0;
     const takeFetches = async () => {
       let sum = 0;
+      messages = 0;
       for (const url of unitUrls.values()) {
         const res = await fetch(url.replace(/\/graphql$/, "/bench/fetches"), { method: "POST" });
-        sum += ((await res.json()) as { fetches: number }).fetches;
+        const counted = (await res.json()) as { fetches: number; messages?: number };
+        sum += counted.fetches;
+        messages += counted.messages ?? counted.fetches;
       }
       return sum;
     };
@@ -180,6 +186,7 @@ export async function startBench(options: { kind: SiloKind; only?: readonly Gate
       callers,
       supergraphPath,
       takeFetches,
+      messagesTaken: () => messages,
       unitsCpuMs: () => unitPids.reduce((sum, pid) => sum + processStats(pid).cpuMs, 0),
       logs,
       async stop() {

@@ -150,7 +150,7 @@ async function main(): Promise<number> {
         .join(", ")}${rustPlan ? `; Rust planner active (plan ${rustPlan})` : ""}`,
     );
 
-    const target = (g: GatewayUnderTest) => ({ url: g.url, pid: g.pid, authorization: stack.authorization, callers: stack.callers, takeFetches: stack.takeFetches, unitsCpuMs: stack.unitsCpuMs });
+    const target = (g: GatewayUnderTest) => ({ url: g.url, pid: g.pid, authorization: stack.authorization, callers: stack.callers, takeFetches: stack.takeFetches, messagesTaken: stack.messagesTaken, unitsCpuMs: stack.unitsCpuMs });
     const contenders: Contender[] = stack.gateways.map((g) => ({ key: g.key, label: g.label, measure: (c, seconds) => measure(target(g), c, { seconds, connections: args.connections }) }));
     if (!args.only || args.only.includes(CEILING.key)) {
       const recording = await recordCeiling(stack, cases);
@@ -166,7 +166,7 @@ async function main(): Promise<number> {
       const key = `${g.key}|${c.key}`;
       results.set(key, [...(results.get(key) ?? []), m]);
       progress(
-        `${c.key.padEnd(4)} ${g.key.padEnd(13)} ${f(m.rps).padStart(6)} req/s  p50 ${m.p50} ms  p99 ${m.p99} ms  cpu ${f(m.cpuMsPerRequest, 2)} ms/req  units cpu ${f(m.unitsCpuMsPerRequest, 1)} ms/req  fetches ${f(m.fetchesPerRequest, 2)}/req  errors ${m.errors}${m.firstError ? ` (${m.firstError})` : ""}`,
+        `${c.key.padEnd(4)} ${g.key.padEnd(13)} ${f(m.rps).padStart(6)} req/s  p50 ${m.p50} ms  p99 ${m.p99} ms  cpu ${f(m.cpuMsPerRequest, 2)} ms/req  units cpu ${f(m.unitsCpuMsPerRequest, 1)} ms/req  fetches ${f(m.fetchesPerRequest, 2)}/req${m.messagesPerRequest !== undefined && Number.isFinite(m.messagesPerRequest) ? ` in ${f(m.messagesPerRequest, 2)} messages` : ""}  errors ${m.errors}${m.firstError ? ` (${m.firstError})` : ""}`,
       );
     };
     const lists = args.cases && !args.cases.includes("lists") ? [] : [1, 10, 50, 100].map(listCase);

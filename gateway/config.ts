@@ -43,6 +43,7 @@ export const gatewaySettings = {
   GATEWAY_BREAKER_COOLDOWN_MS: integer("How long an open breaker fails fast before letting one probe call through (half-open).", 5000, 100, 600_000),
   GATEWAY_SUBGRAPH_CONNECTIONS: integer("Most open keep-alive connections to one subgraph.", 128, 1, 10_000),
   GATEWAY_SUBGRAPH_KEEPALIVE_MS: integer("How long an idle connection to a subgraph is kept (below the subgraphs' own 65 s).", 30_000, 1000, 600_000),
+  GATEWAY_UNIT_BATCH: flag("Fetches of different callers to one unit in the same tick travel as one HTTP request, each still signed, bounded and answered on its own; only to units that say they take batches (ours do).", true),
   GATEWAY_BATCH_CONCURRENCY: integer("Fetch batching: most requests one caller has in flight to one subgraph; further fetches wait for one to come back and go out together (0: no limit).", 2, 0, 10_000),
   GATEWAY_PLANNER: oneOf(
     "Query planner: cheaper (each new query planned by both planners, the plan sending the units fewer requests kept, Hive's on a tie or when Apollo's would read other fields), hive (Hive Router's, MIT; passes every case of test/federation that any planner passes) or apollo (@apollo/query-planner, Elastic License 2.0). An operation the chosen planner refuses, or a mutation it would run twice, is planned by the other.",

@@ -46,7 +46,7 @@ export interface Gateway {
  */
 export async function createGateway(config: GatewayConfig, logger: Logger = createLogger("gateway", config.GATEWAY_LOG_LEVEL), injected: GatewayInjections = {}, extensions: GatewayExtensions = {}): Promise<Gateway> {
   const telemetry = gatewayTelemetry(config, logger);
-  const transport = createTransport({ connections: config.GATEWAY_SUBGRAPH_CONNECTIONS, keepAliveMs: config.GATEWAY_SUBGRAPH_KEEPALIVE_MS });
+  const transport = createTransport({ connections: config.GATEWAY_SUBGRAPH_CONNECTIONS, keepAliveMs: config.GATEWAY_SUBGRAPH_KEEPALIVE_MS, batch: config.GATEWAY_UNIT_BATCH });
   const units = new Units(config, transport, logger, injected.sharing);
   registerBreakerStates(telemetry.metrics.registry, () => units.breakerStates());
   const readiness = new Readiness(units, config.GATEWAY_READY_PROBE_TIMEOUT_MS);

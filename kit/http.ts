@@ -4,7 +4,9 @@ import type { AddressInfo } from "node:net";
 import { type ApolloServer, type BaseContext, HeaderMap } from "@apollo/server";
 import { IncrementalResponse, acceptsIncremental } from "./incremental";
 import { type HttpObserver, linkContext, noteErrorCode, requestOf } from "./observe";
-import { DEFAULT_LIMITS, Refusal, type RequestLimits, answerClientError, checkJson, checkJsonText, readBody } from "./request-limits";
+import { DEFAULT_LIMITS, Refusal, type RequestLimits, answerClientError, checkJson, checkJsonText, readBody, readBytes } from "./request-limits";
+import { answerBatch } from "./batch-server";
+import { BATCH_HEADER, BATCH_TYPE, BATCH_VERSION, MalformedBatch, type ReadEntry, readBatch } from "./unit-batch";
 
 /**
  * A small HTTP front for Apollo Server, shared by the gateway and every
@@ -51,7 +53,15 @@ export interface HttpOptions<C extends BaseContext> {
    * request to Apollo untouched (a unit's lean path, kit/subgraph/lean-path.ts).
    */
   answer?(req: IncomingMessage, res: ServerResponse, info: RequestInfo, context: () => Promise<C>): Promise<boolean> | boolean;
+  /**
+   * Takes the gateway's batches on the GraphQL path (unit-batch.ts, batch-server.ts), and says so
+   * on every answer: each entry is served as a request of its own, the batch itself is no request.
+   */
+  batch?: boolean;
 }
+
+/** A batch may be this many times the size of one request's body (each entry is held to that size). */
+const BATCH_BODY_FACTOR = 8;
 
 export interface RunningServer {
   server: Server;
@@ -81,21 +91,38 @@ export async function serveApollo<C extends BaseContext>(options: HttpOptions<C>
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const requestId = safeRequestId(req.headers["x-request-id"]) ?? randomUUID();
     res.setHeader("x-request-id", requestId);
+    if (options.batch) res.setHeader(BATCH_HEADER, BATCH_VERSION);
     if (options.onRequest?.(req, res)) return;
     const url = new URL(req.url ?? "/", "http://localhost");
     const route = options.routes?.[url.pathname];
     if (route) return route(req, res);
     if (options.html && url.pathname === graphqlPath && req.method === "GET" && prefersHtml(req.headers.accept)) return options.html(req, res);
     if (url.pathname !== graphqlPath) return sendError(res, 404, "NOT_FOUND", `no route ${url.pathname}; GraphQL is at ${graphqlPath}`);
+    if (options.batch && req.method === "POST" && req.headers["content-type"] === BATCH_TYPE) return batch(req, res, url);
     return options.observer ? options.observer.observe(req, res, requestId, () => graphql(req, res, url, requestId)) : graphql(req, res, url, requestId);
   };
 
   const graphql = async (req: IncomingMessage, res: ServerResponse, url: URL, requestId: string): Promise<void> => {
     let rawBody = "";
+    if (req.method === "POST") {
+      try {
+        rawBody = await readBody(req, limits);
+      } catch (err) {
+        if (!(err instanceof Refusal)) throw err;
+        return refuse(res, err);
+      }
+    }
+    return withBody(req, res, url, requestId, rawBody);
+  };
+
+  // A refused body may still be arriving: answer, then close the connection.
+  const refuse = (res: ServerResponse, err: Refusal) => sendError(res, err.status, err.code, err.message, err.status === 413 || err.status === 408 ? { connection: "close" } : {});
+
+  /** A GraphQL request once its body is in: a request of its own, or an entry of a batch. */
+  const withBody = async (req: IncomingMessage, res: ServerResponse, url: URL, requestId: string, rawBody: string): Promise<void> => {
     let body: unknown = undefined;
     try {
       if (req.method === "POST") {
-        rawBody = await readBody(req, limits);
         const type = String(req.headers["content-type"] ?? "");
         if (type.includes("application/json") || type.includes("application/graphql-response+json")) {
           checkJsonText(rawBody, limits);
@@ -104,7 +131,8 @@ export async function serveApollo<C extends BaseContext>(options: HttpOptions<C>
           } catch (err) {
             return sendError(res, 400, "BAD_REQUEST", `malformed JSON body: ${(err as Error).message}`);
           }
-          checkJson(body, limits);
+          // The text's depth is checked above; what is left to count is the values, when they are limited.
+          if (limits.maxJsonValues !== Number.POSITIVE_INFINITY) checkJson(body, limits);
         } else {
           body = rawBody;
         }
@@ -124,8 +152,7 @@ export async function serveApollo<C extends BaseContext>(options: HttpOptions<C>
       }
     } catch (err) {
       if (!(err instanceof Refusal)) throw err;
-      // A refused body may still be arriving: answer, then close the connection.
-      return sendError(res, err.status, err.code, err.message, err.status === 413 || err.status === 408 ? { connection: "close" } : {});
+      return refuse(res, err);
     }
     const incremental = acceptsIncremental(headerValue(req.headers.accept)) ? new IncrementalResponse() : undefined;
     const info: RequestInfo = { requestId, headers: req.headers, rawBody, body, url, remoteAddress: req.socket.remoteAddress ?? "unknown", incremental };
@@ -157,6 +184,24 @@ export async function serveApollo<C extends BaseContext>(options: HttpOptions<C>
       for await (const chunk of response.body.asyncIterator) res.write(chunk);
       res.end();
     }
+  };
+
+  /** The gateway's batch: each entry observed and served as a request of its own; a batch that is not frames is refused whole. */
+  const batch = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
+    let entries: ReadEntry[];
+    try {
+      entries = readBatch(await readBytes(req, { ...limits, maxBodyBytes: limits.maxBodyBytes * BATCH_BODY_FACTOR }), limits.maxBodyBytes);
+    } catch (err) {
+      if (err instanceof Refusal) return refuse(res, err);
+      if (err instanceof MalformedBatch) return sendError(res, 400, "BAD_REQUEST", `malformed batch: ${err.message}`);
+      throw err;
+    }
+    await answerBatch(req, res, entries, async (entryReq, entryRes, read) => {
+      const requestId = safeRequestId(entryReq.headers["x-request-id"]) ?? randomUUID();
+      entryRes.setHeader("x-request-id", requestId);
+      const serve = read.ok ? () => withBody(entryReq, entryRes, url, requestId, read.entry.body) : async () => sendError(entryRes, read.status, read.code, read.message);
+      return options.observer ? options.observer.observe(entryReq, entryRes, requestId, serve) : serve();
+    });
   };
 
   const server = createServer({ headersTimeout: limits.headersTimeoutMs, requestTimeout: limits.headersTimeoutMs + limits.bodyTimeoutMs + 5000, connectionsCheckingInterval: checkEvery(limits.headersTimeoutMs) }, (req, res) => {

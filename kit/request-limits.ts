@@ -40,7 +40,12 @@ export class Refusal extends Error {
 }
 
 /** The body as text, within the size and time limits; rejects with a Refusal. */
-export function readBody(req: IncomingMessage, limits: Pick<RequestLimits, "maxBodyBytes" | "bodyTimeoutMs">): Promise<string> {
+export async function readBody(req: IncomingMessage, limits: Pick<RequestLimits, "maxBodyBytes" | "bodyTimeoutMs">): Promise<string> {
+  return (await readBytes(req, limits)).toString("utf8");
+}
+
+/** The body's bytes, within the size and time limits; rejects with a Refusal. */
+export function readBytes(req: IncomingMessage, limits: Pick<RequestLimits, "maxBodyBytes" | "bodyTimeoutMs">): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const tooLarge = () => new Refusal(413, "BODY_TOO_LARGE", `request body larger than the limit of ${limits.maxBodyBytes} bytes`);
     if (Number(req.headers["content-length"] ?? 0) > limits.maxBodyBytes) {
@@ -69,7 +74,7 @@ export function readBody(req: IncomingMessage, limits: Pick<RequestLimits, "maxB
     });
     req.on("end", () => {
       done();
-      resolve(Buffer.concat(chunks).toString("utf8"));
+      resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
     });
     req.on("error", (err) => {
       done();

@@ -1,5 +1,7 @@
 import type { GatewayGraphQLResponse } from "@apollo/server-gateway-interface";
 import { Agent, type Dispatcher, request, util } from "undici";
+import { BATCH_HEADER } from "../../kit/unit-batch";
+import { type BatchLimits, Unanswered, UnitBatches } from "./batch";
 import type { Call } from "./call";
 import { bodyOf } from "./calls";
 import { badStatus, connectionFailed, unreadable } from "./failures";
@@ -16,6 +18,8 @@ import { badStatus, connectionFailed, unreadable } from "./failures";
 export interface TransportOptions {
   connections: number;
   keepAliveMs: number;
+  /** GATEWAY_UNIT_BATCH: fetches of different callers to a unit that takes batches go out together (batch.ts); limits for tests. */
+  batch?: boolean | BatchLimits;
 }
 
 /** A subgraph's HTTP answer, body unread as JSON: whoever needs the data parses its own copy. */
@@ -25,11 +29,18 @@ export interface RawAnswer {
   body: string;
   /** The answer's headers as they came (undici's object: lower-case names, `set-cookie` as a list). */
   headers?: Record<string, string | string[] | undefined>;
+  /** The unit said it takes batches (kit/unit-batch.ts). */
+  batches?: boolean;
 }
 
 export interface Transport {
   /** POSTs `body` to `url`; rejects on connection errors and when `signal` aborts. */
   post(url: string, headers: Record<string, string>, body: string, signal: AbortSignal): Promise<RawAnswer>;
+  /**
+   * A fetch's POST (`headers` without a content type): alone, or with the other fetches to the
+   * same unit this tick in one batch when `batchable` and the unit takes batches (batch.ts).
+   */
+  send(url: string, headers: Record<string, string>, body: string, signal: AbortSignal, batchable: boolean): Promise<RawAnswer>;
   /** GET a URL within `timeoutMs`; true when it answered 2xx. */
   probe(url: string, timeoutMs: number): Promise<boolean>;
   close(): Promise<void>;
@@ -42,11 +53,24 @@ export function createTransport(options: TransportOptions): Transport {
     keepAliveMaxTimeout: options.keepAliveMs,
   });
 
+  const post = (url: string, headers: Record<string, string>, body: string, signal: AbortSignal): Promise<RawAnswer> => {
+    const { origin, path } = target(url);
+    return collect((handler) => agent.dispatch({ origin, path, method: "POST", headers, body }, handler), signal);
+  };
+  const batches = options.batch
+    ? new UnitBatches(
+        post,
+        (url, headers, body, handler) => {
+          const { origin, path } = target(url);
+          agent.dispatch({ origin, path, method: "POST", headers, body }, handler);
+        },
+        options.batch === true ? undefined : options.batch,
+      )
+    : null;
+
   return {
-    post(url, headers, body, signal) {
-      const { origin, path } = target(url);
-      return collect((handler) => agent.dispatch({ origin, path, method: "POST", headers, body }, handler), signal);
-    },
+    post,
+    send: batches ? (url, headers, body, signal, batchable) => batches.send(url, headers, body, signal, batchable) : (url, headers, body, signal) => post(url, { ...headers, "content-type": "application/json" }, body, signal),
     async probe(url, timeoutMs) {
       try {
         const res = await request(url, {
@@ -92,6 +116,7 @@ function collect(dispatch: (handler: Dispatcher.DispatchHandlers) => void, signa
     if (signal.aborted) return reject(signal.reason ?? new Error("aborted"));
     let status = 0;
     let contentType = "";
+    let batches = false;
     let rawHeaders: Buffer[] = [];
     let abort: ((err?: Error) => void) | null = null;
     const chunks: Buffer[] = [];
@@ -113,10 +138,9 @@ function collect(dispatch: (handler: Dispatcher.DispatchHandlers) => void, signa
         status = statusCode;
         rawHeaders = raw;
         for (let i = 0; i + 1 < raw.length; i += 2) {
-          if (raw[i].length === 12 && raw[i].toString("latin1").toLowerCase() === "content-type") {
-            contentType = raw[i + 1].toString("latin1");
-            break;
-          }
+          const length = raw[i].length;
+          if (length === 12 && raw[i].toString("latin1").toLowerCase() === "content-type") contentType = raw[i + 1].toString("latin1");
+          else if (length === BATCH_HEADER.length && raw[i].toString("latin1").toLowerCase() === BATCH_HEADER) batches = true;
         }
         return true;
       },
@@ -127,6 +151,7 @@ function collect(dispatch: (handler: Dispatcher.DispatchHandlers) => void, signa
       onComplete() {
         done();
         const answer: RawAnswer = { status, contentType, body: chunks.length === 1 ? chunks[0].toString("utf8") : Buffer.concat(chunks).toString("utf8") };
+        if (batches) answer.batches = true;
         // Read only when a header rule lets some of the unit's headers back to the client: most answers never need them.
         Object.defineProperty(answer, "headers", { enumerable: false, get: () => util.parseHeaders(rawHeaders) });
         resolve(answer);
@@ -154,8 +179,11 @@ export function overHttp(pool: Transport, url: string, unit: string, keepHeaders
   return async (call) => {
     let answer: RawAnswer;
     try {
-      answer = await pool.post(url, { ...call.headers, "content-type": "application/json" }, call.body ?? bodyOf(call), call.signal ?? NEVER);
-    } catch {
+      // Query fetches of client requests may share an HTTP request with other callers' (batch.ts); mutations go alone.
+      answer = await pool.send(url, call.headers, call.body ?? bodyOf(call), call.signal ?? NEVER, call.operation === "query" && call.context !== null);
+    } catch (err) {
+      // A batch answer that holds none for this fetch is the unit's answer being unreadable.
+      if (err instanceof Unanswered) throw unreadable(unit);
       // Refused, reset or dropped connections, or timeout.ts's abort (which has answered already).
       throw connectionFailed(unit);
     }

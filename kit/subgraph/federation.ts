@@ -4,6 +4,7 @@ import { printSchemaWithDirectives } from "@graphql-tools/utils";
 import { type GraphQLSchema, parse } from "graphql";
 import { type BuildSchemaOptions, type PubSub, buildSchema, createResolversMap, getMetadataStorage } from "type-graphql";
 import { enforceAccess } from "./authorization";
+import { leanCallable, useLeanResolvers } from "./lean-resolvers";
 import { CACHE_CONTROL_SPEC, cacheControlDirective } from "../cache-hints";
 import { tracedResolver, tracingEnabled } from "../telemetry";
 
@@ -40,11 +41,17 @@ export interface FederatedSchema {
 
 export type ReferenceResolvers = Record<string, { __resolveReference(reference: any, context: any, info: any): unknown }>;
 
-export async function buildFederatedSchema(options: Omit<BuildSchemaOptions, "skipCheck">, referenceResolvers: ReferenceResolvers = {}): Promise<FederatedSchema> {
+/** What only tests choose: `typeGraphqlResolvers` keeps type-graphql's own resolvers (lean-resolvers.ts), to compare answers. */
+export interface SchemaInjections {
+  typeGraphqlResolvers?: boolean;
+}
+
+export async function buildFederatedSchema(options: Omit<BuildSchemaOptions, "skipCheck">, referenceResolvers: ReferenceResolvers = {}, injections: SchemaInjections = {}): Promise<FederatedSchema> {
   // skipCheck: a subgraph may contribute only entity fields and no Query.
   const local = await buildSchema({ pubSub: NO_IN_PROCESS_PUBSUB, ...options, directives: [...(options.directives ?? []), cacheControlDirective], skipCheck: true });
   const sdl = `${FEDERATION_LINK}\n\n${printSchemaWithDirectives(local)}\n`;
   const resolvers = createResolversMap(local) as GraphQLResolverMap<unknown>;
+  if (!injections.typeGraphqlResolvers && leanCallable(options) && Array.isArray(options.resolvers)) useLeanResolvers(local, resolvers, options.resolvers);
   enforceAccess(local, resolvers);
   // Without tracing, the resolvers stay as they are: not even a check per call.
   const coordinates = tracingEnabled() ? workingResolvers(options.resolvers) : [];

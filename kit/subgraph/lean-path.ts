@@ -27,13 +27,15 @@ import { PROVENANCE_HEADER, withProvenance } from "./provenance";
  * record (operation, error codes, answered) filled as observePlugin fills it.
  *
  * Anything it does not answer exactly as Apollo would goes to Apollo
- * untouched: GET, batches, another content type or `accept`, persisted
+ * untouched: GET, JSON array batches, another content type or `accept`, persisted
  * queries, a document that does not parse or validate (or asks for the
  * schema, which Apollo allows or refuses by its own settings), an unknown
  * operation or a subscription, variables that do not coerce (graphql-js
  * runs no resolver then, so a mutation still runs once) and a context that
  * cannot be made. test/unit/lean-path.test.ts sends the same requests both
- * ways and compares the bytes.
+ * ways and compares the bytes. The gateway's batches of fetches
+ * (kit/unit-batch.ts) reach it one entry at a time, each as a request of
+ * its own (kit/batch-server.ts).
  */
 
 export interface LeanPathOptions {

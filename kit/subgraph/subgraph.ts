@@ -52,7 +52,7 @@ export interface SubgraphOptions<C extends BaseContext> {
    * unsigned one is read as `unsignedAs` (anonymous when null).
    */
   signing: { secret: string; required: boolean; maxAgeMs: number; unsignedAs?: Identity | null };
-  /** Benchmarks only: count GraphQL requests, served at GET /bench/fetches. */
+  /** Benchmarks only: count GraphQL requests (fetches) and the HTTP messages they came in, served at GET /bench/fetches. */
   benchCounters?: boolean;
   logger?: Logger;
   /** Export traces (OpenTelemetry); off when absent or without an endpoint. */
@@ -124,6 +124,11 @@ export async function createSubgraph<C extends BaseContext>(options: SubgraphOpt
   const verdicts = new WeakMap<RequestInfo, Verdict>();
   // Unsigned, tampered or stale requests never reach the schema: 401.
   let fetches = 0;
+  let messages = 0;
+  const countMessage = (req: IncomingMessage): boolean => {
+    if (req.url?.startsWith("/graphql")) messages += 1;
+    return false;
+  };
   const guard = (_req: IncomingMessage, res: ServerResponse, info: RequestInfo): boolean => {
     fetches += 1;
     if (!options.signing.required && info.headers[SIGNATURE_HEADER] === undefined) {
@@ -160,14 +165,17 @@ export async function createSubgraph<C extends BaseContext>(options: SubgraphOpt
           context: contextOf,
           guard,
           answer: injections.apolloOnly ? undefined : answer,
+          // The gateway's batches (kit/unit-batch.ts): every entry is verified, served and logged as a request of its own.
+          batch: true,
+          ...(options.benchCounters ? { onRequest: countMessage } : {}),
           observer: telemetry.observer,
           routes: {
             "/metrics": telemetry.metrics.route,
             ...(options.benchCounters
               ? {
                   "/bench/fetches": (req: IncomingMessage, res: ServerResponse) => {
-                    sendJson(res, 200, { fetches });
-                    if (req.method === "POST") fetches = 0;
+                    sendJson(res, 200, { fetches, messages });
+                    if (req.method === "POST") fetches = messages = 0;
                   },
                 }
               : {}),

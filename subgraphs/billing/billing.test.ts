@@ -46,6 +46,22 @@ describe("billing subgraph over a fresh SQLite silo", () => {
     expect(statements.count).toBe(3);
   });
 
+  it("reads a customer's newest invoices once for the list and the timeline part of one fetch, answering each as if asked alone", async () => {
+    const r = ["C000002", "C000013", "C000041"].map((id) => ({ __typename: "Customer", id }));
+    const entities = (fields: string) => `query($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { id ${fields} } } }`;
+    const list = await execute(billing.subgraph, entities("invoices(first: 2) { number issuedAt status total { amount } }"), { r });
+    const part = await execute(billing.subgraph, entities("billingTouchPoints { ref at kind summary }"), { r });
+    const statements = countStatements(billing.db);
+    const both = await execute(billing.subgraph, entities("invoices(first: 2) { number issuedAt status total { amount } } billingTouchPoints { ref at kind summary }"), { r });
+    statements.stop();
+    expect(both.errors).toBeUndefined();
+    expect(both.data!._entities).toEqual(list.data!._entities.map((c: object, i: number) => ({ ...c, ...part.data!._entities[i] })));
+    // The list is the start of the timeline part, which reads further back.
+    expect(part.data!._entities.some((c: { billingTouchPoints: unknown[] }) => c.billingTouchPoints.length > 2)).toBe(true);
+    // The customers, then one statement for the invoices of both fields, not one per field.
+    expect(statements.count).toBe(2);
+  });
+
   it("refuses an e-mail lookup by anyone but an agent in the same words, registered or not", async () => {
     const as = (identity: { role: "customer" | "partner" | "agent"; subject: string; customerId?: string }) => ({ identity });
     const tom = as({ role: "customer", subject: "C000002", customerId: "C000002" });

@@ -1,4 +1,4 @@
-import { type ContextOf, byKey, defineUnit, listByKey, perArguments, timeZone } from "../../kit/subgraph";
+import { type ContextOf, byKey, defineUnit, listByKey, newestPerArguments, timeZone } from "../../kit/subgraph";
 import { generateWorld } from "../../demo/world";
 import { AccountRepository } from "./customer/customer.repository";
 import { CustomerResolver, resolveCustomerReference } from "./customer/customer.resolver";
@@ -36,7 +36,7 @@ export const unit = defineUnit({
   loaders: (repos) => ({
     customer: byKey((ids: readonly string[]) => repos.accounts.byIds(ids)),
     invoice: byKey((numbers: readonly string[]) => repos.invoices.byNumbers(numbers)),
-    invoicesOf: perArguments((args: { status: InvoiceStatus | null; first: number }) => listByKey((ids: readonly string[]) => repos.invoices.byCustomers(ids, args))),
+    invoicesOf: newestPerArguments((ids, args: { status: InvoiceStatus | null; first: number }) => repos.invoices.byCustomers(ids, args)),
     invoiceLines: listByKey((numbers: readonly string[]) => repos.invoices.linesOf(numbers)),
     invoiceOfBooking: byKey((ids: readonly string[]) => repos.invoices.chargingInvoices("bkg_ref", ids)),
     invoiceOfOrder: byKey((ids: readonly string[]) => repos.invoices.chargingInvoices("ord_ref", ids)),

@@ -1,4 +1,4 @@
-import { type ContextOf, byKey, defineUnit, listByKey, perArguments } from "../../kit/subgraph";
+import { type ContextOf, byKey, defineUnit, listByKey, newestPerArguments } from "../../kit/subgraph";
 import { generateWorld } from "../../demo/world";
 import { CustomerResolver, resolveCustomerReference } from "./customer/customer.resolver";
 import { Customer } from "./customer/customer.type";
@@ -41,7 +41,7 @@ export const unit = defineUnit({
   loaders: (repos) => ({
     product: byKey((skus: readonly string[]) => repos.products.bySkus(skus)),
     order: byKey((ids: readonly string[]) => repos.orders.byIds(ids)),
-    ordersOf: perArguments((args: { first: number }) => listByKey((ids: readonly string[]) => repos.orders.byCustomers(ids, args))),
+    ordersOf: newestPerArguments((ids, args: { first: number }) => repos.orders.byCustomers(ids, args)),
     orderLines: listByKey((ids: readonly string[]) => repos.orders.linesOf(ids)),
     loyalty: byKey((customerIds: readonly string[]) => repos.loyalty.byCustomers(customerIds)),
   }),
