@@ -82,6 +82,7 @@ export const gatewaySettings = {
     'Which client headers go to which units, and which unit response headers come back to the client: JSON, or the path of a JSON file (README, "Header rules"); authorization, cookies, hop-by-hop and the gateway\'s own headers are never moved.',
   ),
   GATEWAY_PROVENANCE: flag("Add extensions.provenance (which units answered, when each read its silo) to every response.", true),
+  GATEWAY_FAST_PATH: flag("Answer the common request (a POST or GET of a query or mutation whose text was seen before) without Apollo Server's per-request pipeline, with the same bytes; off sends every request through Apollo Server.", true),
   GATEWAY_JWT_SECRET: text("HS256 secret client tokens are signed with (development; ignored when GATEWAY_JWKS_URL is set).", DEV_JWT_SECRET),
   GATEWAY_JWKS_URL: text("JWKS URL of the identity provider (production); keys are cached and rotated by kid.", ""),
   GATEWAY_JWT_ISSUER: text("Required `iss` of client tokens.", "customer-graph-dev"),

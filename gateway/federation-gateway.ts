@@ -180,19 +180,24 @@ export class FederationGateway implements GatewayInterface {
     );
   }
 
-  private execute(requestContext: GatewayGraphQLRequestContext): Promise<GatewayExecutionResult> {
+  /**
+   * Runs one operation, as Apollo Server's executor and for the fast path
+   * (http/fast-path.ts), which has coerced the variables already
+   * (`variablesCoerced`) and declined the request when they did not coerce.
+   */
+  execute(requestContext: GatewayGraphQLRequestContext, variablesCoerced = false): Promise<GatewayExecutionResult> {
     const loaded = this.loaded;
     if (!loaded) return Promise.resolve({ errors: [new GraphQLError("the gateway has no supergraph yet")] });
     return inSpan("gateway.request", async (span) => {
       try {
-        return await this.executeOn(loaded, requestContext, span);
+        return await this.executeOn(loaded, requestContext, span, variablesCoerced);
       } finally {
         span.end();
       }
     });
   }
 
-  private async executeOn(loaded: Loaded, requestContext: GatewayGraphQLRequestContext, span: Span): Promise<GatewayExecutionResult> {
+  private async executeOn(loaded: Loaded, requestContext: GatewayGraphQLRequestContext, span: Span, variablesCoerced: boolean): Promise<GatewayExecutionResult> {
     const { operation: definition, document } = requestContext;
     const operationName = requestContext.request.operationName ?? requestContext.operationName ?? undefined;
     // Apollo Server leaves the operation unset when the document has no operation of that name.
@@ -202,13 +207,15 @@ export class FederationGateway implements GatewayInterface {
         errors: [new GraphQLError('subscribe over WebSocket (graphql-transport-ws), Server-Sent Events (accept: text/event-stream) or multipart HTTP (accept: multipart/mixed;subscriptionSpec="1.0")', { extensions: { code: "BAD_REQUEST" } })],
       };
     }
-    const invalid = inSpan("gateway.validate", (validate) => {
-      try {
-        return getVariableValues(loaded.schema, definition.variableDefinitions ?? [], requestContext.request.variables ?? {}).errors;
-      } finally {
-        validate.end();
-      }
-    });
+    const invalid = variablesCoerced
+      ? undefined
+      : inSpan("gateway.validate", (validate) => {
+          try {
+            return getVariableValues(loaded.schema, definition.variableDefinitions ?? [], requestContext.request.variables ?? {}).errors;
+          } finally {
+            validate.end();
+          }
+        });
     if (invalid && invalid.length > 0) {
       span.setStatus({ code: SpanStatusCode.ERROR });
       return { errors: invalid };

@@ -7,6 +7,7 @@ import { deferredParts, liveOperations } from "./subscriptions/wiring";
 import { PUBLIC_CODES } from "../kit/errors";
 import { type RequestInfo, type RunningServer, headerValue, sendJson, serveApollo } from "../kit/http";
 import { type Logger, createLogger } from "../kit/log";
+import type { ApolloServerPlugin } from "@apollo/server";
 import type { GatewayConfig } from "./config";
 import type { GatewayContext } from "./context";
 import type { Identity } from "../kit/identity";
@@ -15,10 +16,11 @@ import { corsHandler } from "./http/cors";
 import { clientErrorStatus, introspectionEnabled, operationLimits } from "./admission/protection";
 import { provenancePlugin } from "./execution/provenance";
 import { serveGraphiQL } from "./http/graphiql";
-import { cacheHeaders } from "./http/cache-headers";
+import { cacheHeaders, cacheHeadersWriter } from "./http/cache-headers";
+import { type FastPath, fastPath } from "./http/fast-path";
 import { UnitHeaders, unitHeadersPlugin } from "./http/unit-headers";
 import { explainLog } from "./execution/explain";
-import { COST_HEADER, demandControl, parseBudgets } from "./admission/demand-control";
+import { COST_HEADER, DemandControl, demandControlPlugin, parseBudgets } from "./admission/demand-control";
 import { type CostHints, costHintsOf } from "./admission/cost-hints";
 import { mintToken, onDevelopmentSecrets } from "./admission/token";
 import { Readiness } from "./operations/readiness";
@@ -42,7 +44,7 @@ export interface Gateway {
  * The federation gateway. Generic: it serves whatever supergraph it is
  * given; subgraph URLs come from the supergraph unless overridden.
  */
-export async function createGateway(config: GatewayConfig, logger: Logger = createLogger("gateway", config.GATEWAY_LOG_LEVEL), injected: GatewayInjections = {}): Promise<Gateway> {
+export async function createGateway(config: GatewayConfig, logger: Logger = createLogger("gateway", config.GATEWAY_LOG_LEVEL), injected: GatewayInjections = {}, extensions: GatewayExtensions = {}): Promise<Gateway> {
   const telemetry = gatewayTelemetry(config, logger);
   const transport = createTransport({ connections: config.GATEWAY_SUBGRAPH_CONNECTIONS, keepAliveMs: config.GATEWAY_SUBGRAPH_KEEPALIVE_MS, batch: config.GATEWAY_UNIT_BATCH });
   const units = new Units(config, transport, logger, injected.sharing);
@@ -74,6 +76,40 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
   // What replicas must agree on, in Redis when it is configured (shared-state/); else each keeps its own.
   const stateMetrics = config.GATEWAY_REDIS_URL ? sharedStateMetrics(telemetry.metrics.registry) : null;
   const shared: SharedState | null = stateMetrics ? await connectSharedState(config, logger, stateMetrics, config.GATEWAY_RATE_LIMIT_ON_REDIS_DOWN) : null;
+  const format = formatGatewayError(logger);
+  const demand = new DemandControl(parseBudgets(config.GATEWAY_COST_BUDGETS), config.GATEWAY_DEFAULT_LIST_SIZE, () => costHints, telemetry.cost);
+  const writeCacheHeaders = cacheHeadersWriter(headerRules.varyNames());
+  // The order of the willSendResponse round; the fast path (http/fast-path.ts) does the same, in the same order.
+  const gatewayPlugins: ApolloServerPlugin<GatewayContext>[] = [
+    ApolloServerPluginLandingPageDisabled(),
+    ApolloServerPluginCacheControlDisabled(),
+    cacheHeaders(headerRules.varyNames()),
+    ...(headerRules.returnsHeaders ? [unitHeadersPlugin()] : []),
+    clientErrorStatus(),
+    ...(limits.plugins as ApolloServerPlugin<GatewayContext>[]),
+    demandControlPlugin(demand),
+    ...(config.GATEWAY_PROVENANCE ? [provenancePlugin()] : []),
+    ...(telemetry.plugins as ApolloServerPlugin<GatewayContext>[]),
+  ];
+  // A CSRF-safe request carries one of these, or a content type no form can send.
+  const csrfHeaders = ["x-apollo-operation-name", "apollo-require-preflight", "x-channel"];
+  const fast: FastPath | null =
+    config.GATEWAY_FAST_PATH && gateway instanceof FederationGateway
+      ? fastPath({
+          apollo: (): ApolloServer<GatewayContext> => apollo,
+          gateway,
+          schema: () => apiSchema,
+          formatError: format,
+          cacheHeaders: writeCacheHeaders,
+          unitHeaders: headerRules.returnsHeaders,
+          demand,
+          provenance: config.GATEWAY_PROVENANCE,
+          errorPlugins: limits.plugins,
+          csrfHeaders,
+        })
+      : null;
+  const plugins = [...gatewayPlugins, ...(extensions.plugins ?? []), ...(fast ? [fast.plugin] : [])];
+  if (fast && !fast.honours(plugins, gatewayPlugins)) logger.info({ reason: fast.off }, "the fast path is off; every request goes through Apollo Server");
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     introspection: introspectionEnabled(config),
@@ -87,19 +123,9 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
     stopOnTerminationSignals: false,
     // A custom header forces a CORS preflight, so it proves a request is not a
     // simple cross-site form post; `x-channel` counts, so GET works from curl.
-    csrfPrevention: { requestHeaders: ["x-apollo-operation-name", "apollo-require-preflight", "x-channel"] },
-    plugins: [
-      ApolloServerPluginLandingPageDisabled(),
-      ApolloServerPluginCacheControlDisabled(),
-      cacheHeaders(headerRules.varyNames()),
-      ...(headerRules.returnsHeaders ? [unitHeadersPlugin()] : []),
-      clientErrorStatus(),
-      ...limits.plugins,
-      demandControl(parseBudgets(config.GATEWAY_COST_BUDGETS), config.GATEWAY_DEFAULT_LIST_SIZE, () => costHints, telemetry.cost),
-      ...(config.GATEWAY_PROVENANCE ? [provenancePlugin()] : []),
-      ...telemetry.plugins,
-    ],
-    formatError: formatGatewayError(logger),
+    csrfPrevention: { requestHeaders: csrfHeaders },
+    plugins,
+    formatError: format,
   });
   await apollo.start();
 
@@ -107,7 +133,6 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
   const budgets =
     shared && stateMetrics && config.GATEWAY_RATE_LIMIT_PER_MINUTE > 0 ? new SharedRateLimiter(shared, stateMetrics, config.GATEWAY_RATE_LIMIT_PER_MINUTE, config.GATEWAY_RATE_LIMIT_BURST, config.GATEWAY_RATE_LIMIT_ON_REDIS_DOWN) : undefined;
   const admission = gatewayAdmission(config, () => channels, budgets);
-  const format = formatGatewayError(logger);
   const contextOf = (info: Pick<RequestInfo, "requestId" | "headers" | "incremental">, identity: Identity | null): GatewayContext => ({
     requestId: info.requestId,
     identity,
@@ -161,6 +186,7 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
           },
           observer: telemetry.observer,
           context: async (info) => contextOf(info, admission.identityOf(info)),
+          answer: fast?.answer,
           stream: live ? (req, res, info) => live.http(req, res, info, admission.identityOf(info)) : undefined,
           routes: { "/health": (_req, res) => sendJson(res, 200, { status: "ok" }), "/ready": readiness.route, "/metrics": telemetry.metrics.route, ...ide.routes },
           html: ide.html,
@@ -175,6 +201,7 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
           readiness.drain();
           // Open streams would hold the graceful close to its end: they end first, with a reason.
           live?.restart("the gateway is shutting down; subscribe again", 1001);
+          fast?.stop();
           await running.close(graceMs);
           await apollo.stop();
           await transport.close();
@@ -195,6 +222,15 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
 export interface GatewayInjections {
   engine?: (options: FederationGatewayOptions) => GatewayInterface;
   sharing?: { batch: boolean; dedupe: boolean };
+}
+
+/**
+ * What an embedder adds to the gateway. `plugins`: Apollo Server plugins of
+ * its own, run after the gateway's; the fast path (http/fast-path.ts) cannot
+ * run their hooks, so it steps aside while there are any.
+ */
+export interface GatewayExtensions {
+  plugins?: ApolloServerPlugin<GatewayContext>[];
 }
 
 /** The values of an enum in the served schema, if it has one by that name. */

@@ -197,46 +197,87 @@ export interface CostReport {
  * the figures are the caller's own, as a refusal would tell them.
  */
 export function demandControl(budgets: Record<Role | "anonymous", number>, defaultListSize: number, hintsNow: () => CostHints | null, observer: CostObserver): ApolloServerPlugin<GatewayContext> {
-  const estimates = new CostEstimates(defaultListSize);
+  return demandControlPlugin(new DemandControl(budgets, defaultListSize, hintsNow, observer));
+}
+
+/** Demand control as Apollo Server runs it: admitted when the operation is resolved, reported as the answer goes out. */
+export function demandControlPlugin(control: DemandControl): ApolloServerPlugin<GatewayContext> {
   return {
     async requestDidStart() {
-      let admitted: { hints: CostHints; schema: GraphQLSchema; document: DocumentNode; operation: OperationDefinitionNode; estimated: number; role: Role | "anonymous" } | undefined;
+      let admitted: Admitted | undefined;
       return {
         async didResolveOperation({ document, operation, request, contextValue, schema }) {
-          const hints = hintsNow();
-          if (!hints || !operation) return;
-          const role = contextValue.identity?.role ?? "anonymous";
-          const cost = estimates.estimate(schema, hints, document, operation, request.variables ?? {});
-          const budget = budgets[role];
-          if (cost <= budget) {
-            admitted = { hints, schema, document, operation, estimated: cost, role };
-            return;
-          }
-          observer.refused(role);
-          throw new GraphQLError(
-            `the operation would cost too much to run: its estimated cost is ${readable(cost)} where the budget of ${role === "anonymous" ? "an anonymous caller" : `a${role === "agent" ? "n" : ""} ${role}`} is ${budget} (a list field counts what it selects once per element, its size being \`first\` or what its unit declares)`,
-            {
-              extensions: { code: "MAX_COST_EXCEEDED", estimatedCost: Number.isFinite(cost) ? cost : String(cost), budget, http: { status: 400 } },
-            },
-          );
+          if (operation) admitted = control.admit(schema, document, operation, request.variables, contextValue.identity);
         },
         async willSendResponse({ response, contextValue, operationName }) {
           if (!admitted) return;
-          const { hints, schema, document, operation, estimated, role } = admitted;
           const body = response.body;
-          let actual: number | null = null;
-          if (body.kind === "single") {
-            actual = actualCost(schema, hints, document, operation, body.singleResult.data);
-            observer.measured(operationName ?? null, role, estimated, actual);
-          }
-          if (!contextValue.wantCost) return;
-          const result = body.kind === "single" ? body.singleResult : body.initialResult;
-          const cost: CostReport = { estimated, actual, budget: budgets[role], role };
-          result.extensions = { ...result.extensions, cost };
+          control.report(admitted, body.kind === "single" ? body.singleResult : body.initialResult, body.kind === "single", operationName ?? null, contextValue.wantCost === true);
         },
       };
     },
   };
+}
+
+/** An operation let through, with what its report needs. */
+export interface Admitted {
+  hints: CostHints;
+  schema: GraphQLSchema;
+  document: DocumentNode;
+  operation: OperationDefinitionNode;
+  estimated: number;
+  role: Role | "anonymous";
+}
+
+/**
+ * The estimate against the budget, and the report after the run: one
+ * object for Apollo's plugin above and the fast path (http/fast-path.ts).
+ */
+export class DemandControl {
+  private readonly estimates: CostEstimates;
+
+  constructor(
+    private readonly budgets: Record<Role | "anonymous", number>,
+    defaultListSize: number,
+    private readonly hintsNow: () => CostHints | null,
+    private readonly observer: CostObserver,
+  ) {
+    this.estimates = new CostEstimates(defaultListSize);
+  }
+
+  /** The operation admitted, undefined when there are no hints to estimate with; throws the refusal (a 400 MAX_COST_EXCEEDED). */
+  admit(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown> | undefined, identity: { role: Role } | null): Admitted | undefined {
+    const hints = this.hintsNow();
+    if (!hints) return undefined;
+    const role = identity?.role ?? "anonymous";
+    const cost = this.estimates.estimate(schema, hints, document, operation, variables ?? {});
+    const budget = this.budgets[role];
+    if (cost <= budget) return { hints, schema, document, operation, estimated: cost, role };
+    this.observer.refused(role);
+    throw new GraphQLError(
+      `the operation would cost too much to run: its estimated cost is ${readable(cost)} where the budget of ${role === "anonymous" ? "an anonymous caller" : `a${role === "agent" ? "n" : ""} ${role}`} is ${budget} (a list field counts what it selects once per element, its size being \`first\` or what its unit declares)`,
+      {
+        extensions: { code: "MAX_COST_EXCEEDED", estimatedCost: Number.isFinite(cost) ? cost : String(cost), budget, http: { status: 400 } },
+      },
+    );
+  }
+
+  /**
+   * After the run: the actual cost measured for the metrics when the answer
+   * is one result (`single`), and `extensions.cost` added to `result` when
+   * the client asked for it.
+   */
+  report(admitted: Admitted, result: { data?: unknown; extensions?: Record<string, unknown> }, single: boolean, operationName: string | null, wantCost: boolean): void {
+    const { hints, schema, document, operation, estimated, role } = admitted;
+    let actual: number | null = null;
+    if (single) {
+      actual = actualCost(schema, hints, document, operation, result.data as Parameters<typeof actualCost>[4]);
+      this.observer.measured(operationName, role, estimated, actual);
+    }
+    if (!wantCost) return;
+    const cost: CostReport = { estimated, actual, budget: this.budgets[role], role };
+    result.extensions = { ...result.extensions, cost };
+  }
 }
 
 function readable(n: number): string {

@@ -94,12 +94,14 @@ export function clientErrorStatus(): ApolloServerPlugin {
     async requestDidStart() {
       return {
         async willSendResponse({ response }) {
-          if (response.body.kind !== "single") return;
-          const { data, errors } = response.body.singleResult;
-          if (data || !errors?.length) return;
-          if (errors.every((e) => CLIENT_CODES.has(String(e.extensions?.code)))) response.http.status = 400;
+          if (response.body.kind === "single" && refusedByClientError(response.body.singleResult)) response.http.status = 400;
         },
       };
     },
   };
+}
+
+/** Whether an answer is a refusal for the client to fix (a 400): no data, and every error one of CLIENT_CODES. */
+export function refusedByClientError({ data, errors }: { data?: unknown; errors?: readonly { extensions?: Record<string, unknown> }[] }): boolean {
+  return !data && errors !== undefined && errors.length > 0 && errors.every((e) => CLIENT_CODES.has(String(e.extensions?.code)));
 }

@@ -19,29 +19,37 @@ export function provenanceOf(extensions: Record<string, unknown> | undefined): U
  * its reads and the number of fetches.
  */
 export function provenancePlugin(): ApolloServerPlugin<GatewayContext> {
-  // The order localeCompare() gives, from one collator made once rather than one per comparison.
-  const byName = new Intl.Collator();
   return {
     async requestDidStart() {
       return {
         async willSendResponse({ response, contextValue }) {
-          if (response.body.kind !== "single" || contextValue.provenance.length === 0) return;
-          const byUnit = new Map<string, { unit: string; readAt: string; answeredAt: string; fetches: number }>();
-          for (const p of contextValue.provenance) {
-            const seen = byUnit.get(p.unit);
-            if (!seen) byUnit.set(p.unit, { ...p, fetches: 1 });
-            else {
-              seen.fetches += 1;
-              if (p.readAt < seen.readAt) seen.readAt = p.readAt;
-              if (p.answeredAt > seen.answeredAt) seen.answeredAt = p.answeredAt;
-            }
-          }
+          if (response.body.kind !== "single") return;
           const result = response.body.singleResult;
-          const units = [...byUnit.values()];
-          if (units.length > 1) units.sort((a, b) => byName.compare(a.unit, b.unit));
-          result.extensions = { ...result.extensions, provenance: { units } };
+          const provenance = provenanceReport(contextValue.provenance);
+          if (provenance) result.extensions = { ...result.extensions, provenance };
         },
       };
     },
   };
+}
+
+/** The order localeCompare() gives, from one collator made once rather than one per comparison. */
+const byName = new Intl.Collator();
+
+/** `extensions.provenance` of an answer, from what its fetches reported; undefined when none did. */
+export function provenanceReport(reported: readonly UnitProvenance[]): { units: Array<UnitProvenance & { fetches: number }> } | undefined {
+  if (reported.length === 0) return undefined;
+  const byUnit = new Map<string, UnitProvenance & { fetches: number }>();
+  for (const p of reported) {
+    const seen = byUnit.get(p.unit);
+    if (!seen) byUnit.set(p.unit, { ...p, fetches: 1 });
+    else {
+      seen.fetches += 1;
+      if (p.readAt < seen.readAt) seen.readAt = p.readAt;
+      if (p.answeredAt > seen.answeredAt) seen.answeredAt = p.answeredAt;
+    }
+  }
+  const units = [...byUnit.values()];
+  if (units.length > 1) units.sort((a, b) => byName.compare(a.unit, b.unit));
+  return { units };
 }

@@ -26,36 +26,63 @@ export const VARY = "Accept, Authorization, X-Explain, X-Cost";
 export const NO_STORE = "private, no-store";
 
 export function cacheHeaders(propagated: readonly string[] | "*" = []): ApolloServerPlugin<GatewayContext> {
-  const vary = propagated === "*" ? "*" : [VARY, ...propagated.map(titleCase)].join(", ");
+  const write = cacheHeadersWriter(propagated);
   return {
     async requestDidStart() {
       return {
         async willSendResponse({ request, response, overallCachePolicy, contextValue }) {
-          const headers = response.http.headers;
-          headers.set("vary", vary);
           const body = response.body;
-          const cacheable =
-            body.kind === "single" &&
-            !body.singleResult.errors?.length &&
-            !request.http?.headers.get("authorization") &&
-            !contextValue.explain &&
-            !contextValue.wantCost &&
-            // One caller's cookie must not be handed to the next by a CDN.
-            !contextValue.unitHeaders?.setsCookie() &&
-            overallCachePolicy.maxAge !== undefined &&
-            overallCachePolicy.scope !== "PRIVATE";
-          if (!cacheable || body.kind !== "single") {
-            headers.set("cache-control", NO_STORE);
-            return;
-          }
-          const maxAge = overallCachePolicy.maxAge ?? 0;
-          headers.set("cache-control", maxAge > 0 ? `public, max-age=${maxAge}` : "public, no-cache");
-          const tag = etagOf(body.singleResult.data, body.singleResult.errors);
-          headers.set("etag", tag);
-          if (matches(request.http?.headers.get("if-none-match"), tag)) response.http.status = 304;
+          const headers = request.http?.headers;
+          write(response.http, body.kind === "single" ? body.singleResult : undefined, { authorization: headers?.get("authorization"), ifNoneMatch: headers?.get("if-none-match") }, overallCachePolicy, contextValue);
         },
       };
     },
+  };
+}
+
+/** Where an answer's status and headers are set (Apollo's response head, or the fast path's: http/fast-path.ts). */
+export interface AnswerHead {
+  status?: number;
+  headers: { set(name: string, value: string): unknown };
+}
+
+/**
+ * The headers of one answer, written onto its head: `single` is the answer
+ * when it is one result (absent for one sent in parts), `request` what the
+ * client sent. Apollo's plugin above and the fast path both write with it.
+ */
+export type CacheHeadersWriter = (
+  head: AnswerHead,
+  single: { data?: unknown; errors?: readonly unknown[] } | undefined,
+  request: { authorization?: string; ifNoneMatch?: string },
+  policy: { maxAge?: number; scope?: string },
+  context: GatewayContext,
+) => void;
+
+export function cacheHeadersWriter(propagated: readonly string[] | "*" = []): CacheHeadersWriter {
+  const vary = propagated === "*" ? "*" : [VARY, ...propagated.map(titleCase)].join(", ");
+  return (head, single, request, policy, context) => {
+    const headers = head.headers;
+    headers.set("vary", vary);
+    const cacheable =
+      single !== undefined &&
+      !single.errors?.length &&
+      !request.authorization &&
+      !context.explain &&
+      !context.wantCost &&
+      // One caller's cookie must not be handed to the next by a CDN.
+      !context.unitHeaders?.setsCookie() &&
+      policy.maxAge !== undefined &&
+      policy.scope !== "PRIVATE";
+    if (!cacheable || single === undefined) {
+      headers.set("cache-control", NO_STORE);
+      return;
+    }
+    const maxAge = policy.maxAge ?? 0;
+    headers.set("cache-control", maxAge > 0 ? `public, max-age=${maxAge}` : "public, no-cache");
+    const tag = etagOf(single.data, single.errors);
+    headers.set("etag", tag);
+    if (matches(request.ifNoneMatch, tag)) head.status = 304;
   };
 }
 

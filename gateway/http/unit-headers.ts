@@ -80,11 +80,16 @@ export function unitHeadersPlugin(): ApolloServerPlugin<GatewayContext> {
     async requestDidStart() {
       return {
         async willSendResponse({ response, contextValue }) {
-          const kept = contextValue.unitHeaders;
-          if (!kept) return;
-          for (const [name, values] of kept.merged()) response.http.headers.set(name, values.join("\n"));
+          writeUnitHeaders(contextValue, response.http.headers);
         },
       };
     },
   };
+}
+
+/** What the plugin writes, for Apollo's answers and the fast path's (fast-path.ts) alike. */
+export function writeUnitHeaders(context: GatewayContext, headers: { set(name: string, value: string): unknown }): void {
+  const kept = context.unitHeaders;
+  if (!kept) return;
+  for (const [name, values] of kept.merged()) headers.set(name, values.join("\n"));
 }
