@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
 import type { ApolloServer, ApolloServerPlugin, GraphQLRequestListener } from "@apollo/server";
 import { type DocumentNode, type GraphQLFormattedError, GraphQLError, type GraphQLSchema, Kind, type OperationDefinitionNode, BREAK, getOperationAST, getVariableValues, visit } from "graphql";
+import { formatAsApollo, isRecord, toGraphQLError } from "../../kit/apollo-errors";
 import type { RequestInfo } from "../../kit/http";
 import { noteAnswer, requestOf } from "../../kit/observe";
 import type { GatewayContext } from "../context";
@@ -232,23 +233,9 @@ class Answer {
     }
   }
 
-  /** Apollo's normalizeAndFormatErrors: a code on every error, `extensions.http` into the head, then the formatter. */
+  /** Apollo's normalizeAndFormatErrors (kit/apollo-errors.ts), `extensions.http` into this answer's head. */
   private format(errors: readonly GraphQLError[]): GraphQLFormattedError[] {
-    return errors.map((error) => {
-      try {
-        const graphqlError = toGraphQLError(error);
-        const extensions: Record<string, unknown> = { ...graphqlError.extensions, code: graphqlError.extensions.code ?? "INTERNAL_SERVER_ERROR" };
-        const http = extensions.http as { status?: unknown; headers?: unknown } | null | undefined;
-        if (http && typeof http === "object" && (!("status" in http) || typeof http.status === "number") && (!("headers" in http) || http.headers instanceof Map)) {
-          if (http.status) this.head.status = http.status as number;
-          if (http.headers) for (const [name, value] of http.headers as Map<string, string>) this.head.headers.set(name.toLowerCase(), value);
-          delete extensions.http;
-        }
-        return this.options.formatError({ ...graphqlError.toJSON(), extensions }, error);
-      } catch {
-        return { message: "Internal server error", extensions: { code: "INTERNAL_SERVER_ERROR" } };
-      }
-    });
+    return formatAsApollo(errors, this.options.formatError, this.head);
   }
 
   /** The willSendResponse round, in the order the plugins are given to Apollo (server.ts), then the HTTP answer. */
@@ -355,14 +342,4 @@ function isBadUserInput(error: GraphQLError): boolean {
 
 function userInputError(error: GraphQLError): GraphQLError {
   return new GraphQLError(error.message, { nodes: error.nodes, originalError: error.originalError ?? error, extensions: { ...error.extensions, code: "BAD_USER_INPUT" } });
-}
-
-function toGraphQLError(error: unknown): GraphQLError {
-  if (error instanceof GraphQLError) return error;
-  const plain = error instanceof Error ? error : new GraphQLError(`Unexpected error value: ${String(error)}`);
-  return plain instanceof GraphQLError ? plain : new GraphQLError(plain.message, { originalError: plain });
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === "object" && !Array.isArray(value);
 }

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { type DocumentNode, type ExecutionResult, type GraphQLFormattedError, GraphQLError, type GraphQLSchema, NoSchemaIntrospectionCustomRule, type OperationDefinitionNode, execute, getOperationAST, parse, specifiedRules, validate } from "graphql";
+import { type DocumentNode, type ExecutionResult, type GraphQLFormattedError, type GraphQLSchema, NoSchemaIntrospectionCustomRule, type OperationDefinitionNode, execute, getOperationAST, parse, specifiedRules, validate } from "graphql";
+import { formatAsApollo, isRecord, toGraphQLError } from "../apollo-errors";
 import type { RequestInfo } from "../http";
 import { noteAnswer, requestOf, traceStage } from "../observe";
 import { tracingEnabled } from "../telemetry";
@@ -94,13 +95,13 @@ export function leanPath<C extends object>(options: LeanPathOptions): Answer<C> 
       result = await execute({ schema: options.schema, document, contextValue, variableValues: (variables as Record<string, unknown> | null | undefined) ?? undefined, operationName: operationName ?? undefined });
     } catch (err) {
       // Apollo answers an execution that throws (not one whose resolvers fail) with its error alone, 500.
-      const errors = formatErrors([toGraphQLError(err)], options.formatError, head);
+      const errors = formatAsApollo([toGraphQLError(err)], options.formatError, head);
       respond(res, contextValue, operation, { errors }, { status: head.status ?? 500, headers: head.headers }, readAt, options.name);
       return true;
     }
     // No data at all: the variables did not coerce and no resolver ran. Apollo answers that in its own words.
     if (result.data === undefined) return false;
-    const errors = result.errors ? formatErrors(result.errors, options.formatError, head) : undefined;
+    const errors = result.errors ? formatAsApollo(result.errors, options.formatError, head) : undefined;
     respond(res, contextValue, operation, { ...result, errors }, head, readAt, options.name);
     return true;
   };
@@ -156,40 +157,6 @@ function documentCache(schema: GraphQLSchema, unit: string, max: number): { get(
       return document;
     },
   };
-}
-
-/**
- * Apollo Server's error normalization: every error a GraphQLError with an
- * `extensions.code` (INTERNAL_SERVER_ERROR by default), an `extensions.http`
- * taken into the response's status and headers, then the formatter; a
- * formatter that throws gives Apollo's masked internal error.
- */
-function formatErrors(errors: readonly unknown[], formatError: LeanPathOptions["formatError"], head: Head): GraphQLFormattedError[] {
-  return errors.map((error) => {
-    try {
-      const graphqlError = toGraphQLError(error);
-      const extensions: Record<string, unknown> = { ...graphqlError.extensions, code: graphqlError.extensions.code ?? "INTERNAL_SERVER_ERROR" };
-      const http = extensions.http as { status?: unknown; headers?: unknown } | null | undefined;
-      if (http && typeof http === "object" && (!("status" in http) || typeof http.status === "number") && (!("headers" in http) || http.headers instanceof Map)) {
-        if (http.status) head.status = http.status as number;
-        if (http.headers) for (const [name, value] of http.headers as Map<string, string>) head.headers.set(name.toLowerCase(), value);
-        delete extensions.http;
-      }
-      return formatError({ ...graphqlError.toJSON(), extensions }, error);
-    } catch {
-      return { message: "Internal server error", extensions: { code: "INTERNAL_SERVER_ERROR" } };
-    }
-  });
-}
-
-function toGraphQLError(error: unknown): GraphQLError {
-  if (error instanceof GraphQLError) return error;
-  const plain = error instanceof Error ? error : new GraphQLError(`Unexpected error value: ${String(error)}`);
-  return plain instanceof GraphQLError ? plain : new GraphQLError(plain.message, { originalError: plain });
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === "object" && !Array.isArray(value);
 }
 
 function shallowCopy<T extends object>(value: T): T {
