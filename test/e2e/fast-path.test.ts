@@ -7,6 +7,7 @@ import { mintToken } from "../../gateway/admission/token";
 import type { RunningServer } from "../../kit";
 import { loadUnit, readManifest } from "../../scripts/manifest";
 import { eventually } from "../support/eventually";
+import { countsAdded, requestCounts } from "../support/request-counts";
 import { tempSiloDir } from "../support/silo";
 
 /**
@@ -100,6 +101,9 @@ const CASES: Case[] = [
   { name: "malformed JSON", body: `{"query": `, via: "front", expect: /malformed JSON body/, status: 400 },
 ];
 
+/** The units' own reads of the graph to check a write (`…Check`, sent to the gateway without the fast path): not what the cases send. */
+const UNITS_CHECKS = /operation="\w+Check"/;
+
 describe("the gateway's fast path answers as Apollo Server does", () => {
   const silo = tempSiloDir();
   const servers: RunningServer[] = [];
@@ -162,7 +166,7 @@ describe("the gateway's fast path answers as Apollo Server does", () => {
     const counted = (url: string, before: Map<string, number>) =>
       eventually(
         "the requests counted",
-        async () => difference(await requestCounts(url), before),
+        async () => countsAdded(await requestCounts(url), before, UNITS_CHECKS),
         (d) => Object.values(d).reduce((a, b) => a + b, 0) === 2,
       );
     expect(await counted(fastUrl, fastBefore)).toEqual(await counted(apolloUrl, apolloBefore));
@@ -240,22 +244,4 @@ function send(url: string, c: Case, tokens: Map<string, string>): Promise<Sent> 
     req.on("error", reject);
     req.end(payload);
   });
-}
-
-/** `graphql_request_duration_seconds_count` by its labels (operation, outcome). */
-async function requestCounts(url: string): Promise<Map<string, number>> {
-  const text = await (await fetch(new URL("/metrics", url))).text();
-  const counts = new Map<string, number>();
-  for (const line of text.split("\n")) {
-    const m = /^graphql_request_duration_seconds_count(\{[^}]*\}) (\d+)/.exec(line);
-    if (m) counts.set(m[1], Number(m[2]));
-  }
-  return counts;
-}
-
-/** What changed, but the units' own reads of the graph to check a write (`…Check`, sent to the gateway without the fast path). */
-function difference(after: Map<string, number>, before: Map<string, number>): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const [labels, n] of after) if (n !== (before.get(labels) ?? 0) && !/operation="\w+Check"/.test(labels)) out[labels] = n - (before.get(labels) ?? 0);
-  return out;
 }

@@ -4,6 +4,7 @@ import type { RunningServer } from "../../kit/http";
 import { DEV_SIGNING_SECRET } from "../../kit/identity";
 import { type EmbeddedBroker, startEmbeddedBroker } from "../../kit/events/embedded-broker";
 import { eventually } from "../support/eventually";
+import { countsAdded, requestCounts } from "../support/request-counts";
 import { tempSiloDir } from "../support/silo";
 import { TIMELINE_UNITS } from "../../subgraphs/promotions/customer/customer.type";
 import { type PromotionsContext, unit } from "../../subgraphs/promotions/unit";
@@ -122,7 +123,7 @@ describe("the units' lean path answers as Apollo Server does", () => {
   it.each(CASES.map((c) => [c.name, c] as const))("%s", async (_name, c) => {
     const leanCalls = jest.spyOn(units[0].subgraph.apollo, "executeHTTPGraphQLRequest");
     try {
-      const [leanBefore, apolloBefore] = [await requestCounts(lean), await requestCounts(apollo)];
+      const [leanBefore, apolloBefore] = [await requestCounts(lean.url), await requestCounts(apollo.url)];
       const reads = graphReads;
       const viaLean = await send(lean, c);
       const leanReads = graphReads - reads;
@@ -140,7 +141,7 @@ describe("the units' lean path answers as Apollo Server does", () => {
       const counted = (server: RunningServer, before: Map<string, number>) =>
         eventually(
           "the request counted",
-          async () => difference(await requestCounts(server), before),
+          async () => countsAdded(await requestCounts(server.url), before),
           (d) => Object.values(d).reduce((a, b) => a + b, 0) === 1,
         );
       expect(await counted(lean, leanBefore)).toEqual(await counted(apollo, apolloBefore));
@@ -193,21 +194,4 @@ function send(server: RunningServer, c: Case): Promise<Sent> {
     req.on("error", reject);
     req.end(c.method === "GET" ? undefined : payload);
   });
-}
-
-/** `graphql_request_duration_seconds_count` by its labels (operation, outcome). */
-async function requestCounts(server: RunningServer): Promise<Map<string, number>> {
-  const text = await (await fetch(new URL("/metrics", server.url))).text();
-  const counts = new Map<string, number>();
-  for (const line of text.split("\n")) {
-    const m = /^graphql_request_duration_seconds_count(\{[^}]*\}) (\d+)/.exec(line);
-    if (m) counts.set(m[1], Number(m[2]));
-  }
-  return counts;
-}
-
-function difference(after: Map<string, number>, before: Map<string, number>): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const [labels, n] of after) if (n !== (before.get(labels) ?? 0)) out[labels] = n - (before.get(labels) ?? 0);
-  return out;
 }

@@ -5,6 +5,7 @@ import { DEV_SIGNING_SECRET } from "../../kit/identity";
 import { AnswerReader, BATCH_HEADER, BATCH_TYPE, type EntryAnswer, requestFrame } from "../../kit/unit-batch";
 import { type EmbeddedBroker, startEmbeddedBroker } from "../../kit/events/embedded-broker";
 import { eventually } from "../support/eventually";
+import { requestTotal } from "../support/request-counts";
 import { tempSiloDir } from "../support/silo";
 import { type PromotionsContext, unit } from "../../subgraphs/promotions/unit";
 
@@ -78,13 +79,6 @@ function comparable(a: Answer): Answer {
   return { status: a.status, headers, body: a.body.replace(/"readAt":"[^"]+","answeredAt":"[^"]+"/g, `"readAt":"<t>","answeredAt":"<t>"`) };
 }
 
-async function requestCount(server: RunningServer): Promise<number> {
-  const text = await (await fetch(new URL("/metrics", server.url))).text();
-  let total = 0;
-  for (const m of text.matchAll(/^graphql_request_duration_seconds_count\{[^}]*\} (\d+)/gm)) total += Number(m[1]);
-  return total;
-}
-
 describe("a unit answering the gateway's batches", () => {
   const silo = tempSiloDir();
   let broker: EmbeddedBroker;
@@ -117,7 +111,7 @@ describe("a unit answering the gateway's batches", () => {
     expect(alone[2].body).toMatch(/UNAUTHENTICATED/);
     expect(alone[3].body).toMatch(/"provenance":\{"unit":"promotions"/);
 
-    const before = await requestCount(server);
+    const before = await requestTotal(server.url);
     const batch = await post(server, { "content-type": BATCH_TYPE }, ENTRIES.map((e, n) => requestFrame(headersOf(e, n), e.body)).join(""));
     expect(batch.status).toBe(200);
     expect(batch.headers["content-type"]).toBe(BATCH_TYPE);
@@ -131,7 +125,7 @@ describe("a unit answering the gateway's batches", () => {
     expect(inBatch).toEqual(alone.map(comparable));
     await eventually(
       "each entry counted",
-      () => requestCount(server),
+      () => requestTotal(server.url),
       (n) => n - before === ENTRIES.length,
     );
   });
