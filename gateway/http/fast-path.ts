@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
 import type { ApolloServer, ApolloServerPlugin, GraphQLRequestListener } from "@apollo/server";
 import { type DocumentNode, type GraphQLFormattedError, GraphQLError, type GraphQLSchema, Kind, type OperationDefinitionNode, BREAK, getOperationAST, getVariableValues, visit } from "graphql";
-import { formatAsApollo, isRecord, toGraphQLError } from "../../kit/apollo-errors";
+import { formatAsApollo, isRecord, plainOperation, toGraphQLError } from "../../kit/as-apollo";
 import type { RequestInfo } from "../../kit/http";
 import { noteAnswer, requestOf } from "../../kit/observe";
 import type { GatewayContext } from "../context";
@@ -267,14 +267,8 @@ function commonRequest(req: IncomingMessage, info: RequestInfo, csrfHeaders: rea
   if (req.method === "POST") {
     const type = req.headers["content-type"];
     if (type === undefined || !JSON_TYPES.has(type.toLowerCase())) return undefined;
-    const body = info.body;
-    if (!isRecord(body)) return undefined;
-    const { query, variables, operationName, extensions } = body;
-    if (typeof query !== "string" || query === "") return undefined;
-    if (variables != null && !isRecord(variables)) return undefined;
-    if (operationName != null && typeof operationName !== "string") return undefined;
-    if (extensions != null && (!isRecord(extensions) || "persistedQuery" in extensions)) return undefined;
-    return { method: "POST", query, operationName: operationName ?? undefined, variables: variables ?? undefined, extensions: extensions ?? undefined };
+    const operation = plainOperation(info.body);
+    return operation && { method: "POST", ...operation };
   }
   if (req.method !== "GET") return undefined;
   // Apollo's CSRF prevention: no content type, so one of its headers (a JSON content type is answered by Apollo).

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { type DocumentNode, type ExecutionResult, type GraphQLFormattedError, type GraphQLSchema, NoSchemaIntrospectionCustomRule, type OperationDefinitionNode, execute, getOperationAST, parse, specifiedRules, validate } from "graphql";
-import { formatAsApollo, isRecord, toGraphQLError } from "../apollo-errors";
+import { formatAsApollo, plainOperation, toGraphQLError } from "../as-apollo";
 import type { RequestInfo } from "../http";
 import { noteAnswer, requestOf, traceStage } from "../observe";
 import { tracingEnabled } from "../telemetry";
@@ -68,16 +68,12 @@ export function leanPath<C extends object>(options: LeanPathOptions): Answer<C> 
 
   return async (req, res, info, makeContext) => {
     if (req.method !== "POST" || req.headers["content-type"] !== CONTENT_TYPE || !PLAIN_ACCEPTS.has(req.headers.accept)) return false;
-    const body = info.body;
-    if (!isRecord(body)) return false;
-    const { query, variables, operationName, extensions } = body;
-    if (typeof query !== "string" || query === "") return false;
-    if (variables != null && !isRecord(variables)) return false;
-    if (operationName != null && typeof operationName !== "string") return false;
-    if (extensions != null && (!isRecord(extensions) || "persistedQuery" in extensions)) return false;
+    const plain = plainOperation(info.body);
+    if (!plain) return false;
+    const { query, variables, operationName } = plain;
     const document = documents.get(query);
     if (!document) return false;
-    const operation = getOperationAST(document, operationName ?? undefined);
+    const operation = getOperationAST(document, operationName);
     // A subscription over plain HTTP is no fetch of the gateway's (it subscribes over WebSocket).
     if (!operation || operation.operation === "subscription") return false;
 
@@ -92,7 +88,7 @@ export function leanPath<C extends object>(options: LeanPathOptions): Answer<C> 
     let result: ExecutionResult;
     const head: Head = { status: undefined, headers: new Map() };
     try {
-      result = await execute({ schema: options.schema, document, contextValue, variableValues: (variables as Record<string, unknown> | null | undefined) ?? undefined, operationName: operationName ?? undefined });
+      result = await execute({ schema: options.schema, document, contextValue, variableValues: variables, operationName });
     } catch (err) {
       // Apollo answers an execution that throws (not one whose resolvers fail) with its error alone, 500.
       const errors = formatAsApollo([toGraphQLError(err)], options.formatError, head);
