@@ -12,9 +12,10 @@ import { BATCH_TYPE, type ReadEntry, answerFrame } from "./unit-batch";
  * leave in one write.
  *
  * The stand-ins have what http.ts, observe.ts and lean-path.ts use of a
- * request and a response, nothing more: kit/batch-server.test.ts pins that
+ * request and a response, nothing more: test/unit/unit-batch.test.ts pins that
  * an entry's answer is byte for byte what the same request gets alone.
  */
+/** Serves one entry as its own request; it ends the response whatever happens (a failure as a single request's 500), and never rejects. */
 export type ServeEntry = (req: IncomingMessage, res: ServerResponse, read: ReadEntry) => Promise<void>;
 
 export function answerBatch(outer: IncomingMessage, res: ServerResponse, entries: readonly ReadEntry[], serve: ServeEntry): Promise<void> {
@@ -42,11 +43,7 @@ export function answerBatch(outer: IncomingMessage, res: ServerResponse, entries
           setImmediate(flush);
         }
       }, res);
-      serve(entryRequest(outer, read.ok ? read.entry.headers : read.headers), answer as unknown as ServerResponse, read).catch((err: unknown) => {
-        if (!answer.headersSent) answer.writeHead(500, { "content-type": "application/json; charset=utf-8" });
-        answer.end(JSON.stringify({ errors: [{ message: "internal error", extensions: { code: "INTERNAL_SERVER_ERROR" } }] }));
-        process.emitWarning(`batch entry failed: ${(err as Error).stack ?? String(err)}`);
-      });
+      void serve(entryRequest(outer, read.ok ? read.entry.headers : read.headers), answer as unknown as ServerResponse, read);
     });
   });
 }

@@ -200,8 +200,15 @@ export async function serveApollo<C extends BaseContext>(options: HttpOptions<C>
       const requestId = safeRequestId(entryReq.headers["x-request-id"]) ?? randomUUID();
       entryRes.setHeader("x-request-id", requestId);
       const serve = read.ok ? () => withBody(entryReq, entryRes, url, requestId, read.entry.body) : async () => sendError(entryRes, read.status, read.code, read.message);
-      return options.observer ? options.observer.observe(entryReq, entryRes, requestId, serve) : serve();
+      return (options.observer ? options.observer.observe(entryReq, entryRes, requestId, serve) : serve()).catch((err: unknown) => failed(entryReq, entryRes, err));
     });
+  };
+
+  /** A request whose handling threw: a 500 if nothing was sent yet, else the answer ends where it is. */
+  const failed = (req: IncomingMessage, res: ServerResponse, err: unknown) => {
+    if (!res.headersSent) sendError(res, 500, "INTERNAL_SERVER_ERROR", "internal error");
+    else res.end();
+    process.emitWarning(`request ${req.url} failed: ${(err as Error).stack ?? String(err)}`);
   };
 
   const server = createServer({ headersTimeout: limits.headersTimeoutMs, requestTimeout: limits.headersTimeoutMs + limits.bodyTimeoutMs + 5000, connectionsCheckingInterval: checkEvery(limits.headersTimeoutMs) }, (req, res) => {
@@ -210,11 +217,7 @@ export async function serveApollo<C extends BaseContext>(options: HttpOptions<C>
       inFlight -= 1;
       if (inFlight === 0 && draining) draining();
     });
-    handle(req, res).catch((err: unknown) => {
-      if (!res.headersSent) sendError(res, 500, "INTERNAL_SERVER_ERROR", "internal error");
-      else res.end();
-      process.emitWarning(`request ${req.url} failed: ${(err as Error).stack ?? String(err)}`);
-    });
+    handle(req, res).catch((err: unknown) => failed(req, res, err));
   });
   server.keepAliveTimeout = 65_000;
   server.on("clientError", answerClientError(limits));
