@@ -11,7 +11,7 @@ type Answer = { data?: unknown; errors?: unknown[] };
  * The gateway's batches to the units (GATEWAY_UNIT_BATCH, batch.ts):
  * fetches of many callers to one unit in one tick travel as one HTTP
  * request, and every client request gets the same answer (data and errors)
- * as with batching off. Two gateways over the same four units, one with it
+ * as with batching off. Two gateways over the same units, one with it
  * on (the default), one with it off; each reaches bookings through a proxy
  * of its own that counts the HTTP requests it forwards.
  */
