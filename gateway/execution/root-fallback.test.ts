@@ -111,6 +111,14 @@ function rootUnit(node: PlanNode | null): string | undefined {
   return undefined;
 }
 
+function planFetches(node: PlanNode | null | undefined): number {
+  if (!node) return 0;
+  if (node.kind === "Fetch") return 1;
+  if (node.kind === "Sequence" || node.kind === "Parallel") return node.nodes.reduce((n, child) => n + planFetches(child), 0);
+  if (node.kind === "Flatten") return planFetches(node.node);
+  throw new Error(`unexpected ${node.kind} in this test's plans`);
+}
+
 const units = (errors: { extensions?: { unit?: string } }[] | undefined) => (errors ?? []).map((e) => e.extensions?.unit);
 
 describe.each(["hive", "apollo"] as const)("a failed root fetch of a root field other units answer (%s planner)", (planner) => {
@@ -132,6 +140,17 @@ describe.each(["hive", "apollo"] as const)("a failed root fetch of a root field 
     // Same field, only the key (profiles resolves `id`, not `name`).
     expect(sent[1].query.replace(/\s+/g, " ")).toMatch(/^query \w+__fallback__profiles \{ me \{ __typename id \} \}$/);
     expect(fallbacks).toEqual([{ failed: "accounts", askedInstead: "profiles", fields: ["me"], operationName: expect.stringMatching(/__fallback__profiles$/), answered: true }]);
+  });
+
+  it("keeps what another unit's own root fetch brought, as for the graph's `me { id name stayCount }` (parallel root fetches)", async () => {
+    const query = `{ me { id name nickname } }`;
+    const { plan } = await run(planner, query);
+    const { answer, sent } = await run(planner, query, ["accounts"]);
+    expect(answer.data).toEqual({ me: { id: "u1", name: null, nickname: "nick of u1" } });
+    expect(units(answer.errors)).toEqual(["accounts"]);
+    // Whatever the plan's shape (parallel root fetches, or root then entity fetch): one fetch more, to profiles.
+    expect(sent.length).toBe(planFetches(plan) + 1);
+    expect(sent.filter((s) => s.unit === "profiles").length).toBe(2);
   });
 
   it("leaves `me` null with both errors when the unit asked instead fails too, and asks no third", async () => {

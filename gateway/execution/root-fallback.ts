@@ -1,17 +1,4 @@
-import {
-  type FieldNode,
-  type GraphQLSchema,
-  Kind,
-  type OperationDefinitionNode,
-  OperationTypeNode,
-  type SelectionNode,
-  getNamedType,
-  isLeafType,
-  isObjectType,
-  isInterfaceType,
-  print,
-  visit,
-} from "graphql";
+import { type FieldNode, type GraphQLSchema, Kind, type OperationDefinitionNode, OperationTypeNode, type SelectionNode, getNamedType, isLeafType, isObjectType, isInterfaceType, print, visit } from "graphql";
 import type { FetchStep } from "../planning/plan";
 import type { FieldUnits } from "../planning/supergraph";
 

@@ -200,7 +200,10 @@ export function fieldUnitsOf(sdl: string): FieldUnits {
     for (const field of definition.fields ?? []) {
       const joins = (field.directives ?? []).filter((d) => d.name.value === "join__field" && unitOf(d) !== undefined);
       const resolving = new Set(joins.length === 0 ? typeUnits : joins.filter((d) => !flagged(d, "external") && !flagged(d, "usedOverridden") && !argument(d, "requires")).map(unitOf));
-      units.set(`${definition.name.value}.${field.name.value}`, order.filter((unit) => resolving.has(unit)));
+      units.set(
+        `${definition.name.value}.${field.name.value}`,
+        order.filter((unit) => resolving.has(unit)),
+      );
     }
   }
   return units;
