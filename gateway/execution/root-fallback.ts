@@ -7,11 +7,13 @@ import type { FieldUnits } from "../planning/supergraph";
  * answers too (a `@shareable` root field such as `me`, which every unit
  * answers from the verified token) are asked of that unit instead, so the
  * plan goes on: the entity's key comes from there, and the later entity
- * fetches run as if the root fetch had answered. What only the failed unit
- * supplies stays null, with its error, as after a failed entity fetch.
+ * fetches run as if the root fetch had answered (or, where the plan asked
+ * several units' root fetches for the field in parallel, their answers keep
+ * the key they lacked). What only the failed unit supplies stays null, with
+ * its error, as after a failed entity fetch.
  *
- * The rules, each chosen so the gateway never does more than a unit could
- * have asked of it:
+ * The rules, each keeping the extra load on a failing graph small and the
+ * answer one the units would have given:
  * - Only a query's root fetch, only when it brought back no data at all
  *   (the unit failed, or answered with errors and no data). A unit that
  *   answered, even with null and an error for the field, has decided; a
