@@ -15,7 +15,7 @@ import { tracingEnabled } from "../kit/telemetry";
 import type { PlanObserver } from "./operations/metrics";
 import { DEFAULT_PLANNER, PLANNERS, PlanCache, type PlannerName, createPlanner } from "./planning/planner";
 import type { FetchStep, PlanNode } from "./planning/plan";
-import { type EntityKeys, entityKeysOf, subgraphsOf } from "./planning/supergraph";
+import { type EntityKeys, type FieldUnits, entityKeysOf, fieldUnitsOf, subgraphsOf } from "./planning/supergraph";
 
 /**
  * The gateway object Apollo Server runs (its public `gateway` contract:
@@ -46,6 +46,7 @@ interface Loaded {
   schema: GraphQLSchema;
   supergraphSchema: GraphQLSchema;
   keys: EntityKeys;
+  fieldUnits: FieldUnits;
   /** The units' `@cacheControl` hints, for each answer's HTTP cache policy. */
   cacheHints: CacheHints;
   /** Which unit resolves each field, for explain's null reasons. */
@@ -144,6 +145,7 @@ export class FederationGateway implements GatewayInterface {
       schema: apiSchema.toGraphQLJSSchema({ includeDefer: true }),
       supergraphSchema: supergraph.schema.toGraphQLJSSchema(),
       keys: entityKeysOf(sdl),
+      fieldUnits: fieldUnitsOf(sdl),
       cacheHints: cacheHintsOf(sdl),
       owners: fieldOwners(sdl),
       plans: new PlanCache(planner, this.options.planCacheSize ?? 2000, this.options.planMetrics),
@@ -232,7 +234,7 @@ export class FederationGateway implements GatewayInterface {
     const plan = this.planOf(loaded, requestContext.queryHash, labelled, requestContext.source, operationName, operation);
     return inSpan("gateway.execute", async (execute) => {
       try {
-        const run = newRun({ plan, services: loaded.services, requestContext, supergraphSchema: loaded.supergraphSchema, keys: loaded.keys, operation });
+        const run = newRun({ plan, services: loaded.services, requestContext, supergraphSchema: loaded.supergraphSchema, keys: loaded.keys, fieldUnits: loaded.fieldUnits, operation });
         const incremental = (requestContext.context as Partial<GatewayContext>).incremental;
         if (incremental && operation.selectionSet.hasDefer()) {
           run.onDeferred = (part) =>
@@ -251,7 +253,7 @@ export class FederationGateway implements GatewayInterface {
         const explain = (requestContext.context as Partial<GatewayContext>).explain;
         if (explain) {
           const nulls = nullReasons(result.data, result.errors ?? [], loaded.owners, (path) => fieldAtPath(requestContext.schema, document, definition, path));
-          result.extensions = { ...result.extensions, explain: { planner: plan.planner, ...(plan.choice && { choice: plan.choice }), plan: planForExplain(plan.node), fetches: explain.fetches, nulls } };
+          result.extensions = { ...result.extensions, explain: { planner: plan.planner, ...(plan.choice && { choice: plan.choice }), plan: planForExplain(plan.node), fetches: explain.fetches, fallbacks: explain.fallbacks, nulls } };
         }
         return result;
       } finally {
@@ -293,7 +295,7 @@ export class FederationGateway implements GatewayInterface {
       primary,
       answer: async (event, variables, context) => {
         const requestContext = { request: { variables, operationName }, context, schema: loaded.schema, operation: definition, document, operationName: operationName ?? null } as unknown as GatewayGraphQLRequestContext;
-        const run = newRun({ plan: { node: rest ?? null, planner: plan.planner }, services: loaded.services, requestContext, supergraphSchema: loaded.supergraphSchema, keys: loaded.keys, operation });
+        const run = newRun({ plan: { node: rest ?? null, planner: plan.planner }, services: loaded.services, requestContext, supergraphSchema: loaded.supergraphSchema, keys: loaded.keys, fieldUnits: loaded.fieldUnits, operation });
         await runOnEvent(run, rest as PlanNode | undefined, event);
         return shapeResponse(run) as ExecutionResult;
       },

@@ -4,10 +4,12 @@ import type { GatewayGraphQLRequestContext } from "@apollo/server-gateway-interf
 import { type Span, SpanStatusCode, trace } from "@opentelemetry/api";
 import { type FieldNode, GraphQLError, type GraphQLSchema, Kind, type SelectionSetNode } from "graphql";
 import type { BatchFetchStep, EntityBatch, FetchStep, PathStep, Plan, PlanNode, RequiredSelection } from "../planning/plan";
-import type { EntityKeys } from "../planning/supergraph";
+import type { EntityKeys, FieldUnits } from "../planning/supergraph";
+import type { ExplainLog } from "./explain";
 import { downstreamError, errorPaths } from "./fetch-errors";
 import { applyRewrites, deepMerge, isOfAnyType, isOfType, setOwn } from "./rewrites";
 import { INCOMING_OPERATION } from "./request-kinds";
+import { rootFallbacks } from "./root-fallback";
 import { Output, defaultedVariables } from "./shaping";
 import { tracingEnabled } from "../../kit/telemetry";
 
@@ -24,7 +26,9 @@ import { tracingEnabled } from "../../kit/telemetry";
  * a later fetch that `@requires` them still runs and learns that the unit
  * was unavailable (a unit fails alone: its fields, and what is computed
  * from them, and nothing else). The client sees null for those fields
- * either way.
+ * either way. And when a query's root fetch fails, the root fields another
+ * unit answers too are asked of that unit (root-fallback.ts), so the plan
+ * goes on from the keys it gives.
  */
 
 type Data = Record<string, unknown>;
@@ -37,6 +41,8 @@ export interface Run {
   supergraphSchema: GraphQLSchema;
   /** Each entity's key fields per subgraph: no representation goes out without one key whole. */
   keys: EntityKeys;
+  /** The units that resolve each field, for a failed root fetch's fallback. */
+  fieldUnits: FieldUnits;
   operation: Operation;
   /** The client's variables with the operation's defaults, for conditions. */
   variables: Record<string, unknown>;
@@ -146,9 +152,14 @@ async function runFetch(run: Run, fetch: FetchStep, cursor: Cursor): Promise<voi
   if (entities.length === 0) return;
   const variables = passedVariables(run, fetch);
   if (!fetch.requires) {
-    const received = await send(run, fetch, variables, errorPaths(run.supergraphSchema, new Map(), cursor.path));
-    if (received) applyRewrites(run.supergraphSchema, fetch.outputRewrites, received);
-    for (const entity of entities) deepMerge(entity, received);
+    const pathOf = errorPaths(run.supergraphSchema, new Map(), cursor.path);
+    const received = await send(run, fetch, variables, pathOf);
+    if (received) {
+      applyRewrites(run.supergraphSchema, fetch.outputRewrites, received);
+      for (const entity of entities) deepMerge(entity, received);
+    } else if (fetch.operationKind === "query") {
+      await fallBack(run, fetch, entities, pathOf);
+    }
     return;
   }
   const { representations, owners } = representationsOf(run, fetch.unit, entities, fetch.requires, fetch.inputRewrites);
@@ -165,6 +176,33 @@ async function runFetch(run: Run, fetch: FetchStep, cursor: Cursor): Promise<voi
       "_entities",
       owners.map((i) => entities[i]),
     );
+}
+
+/**
+ * A failed root fetch's fields that another unit answers, asked of it
+ * (root-fallback.ts says which and why); of what it answers, the fields
+ * only the failed fetch would have supplied are null, as after a failed
+ * entity fetch, and the failed fetch's error stands for them.
+ */
+async function fallBack(run: Run, failed: FetchStep, entities: Data[], pathOf: ReturnType<typeof errorPaths>): Promise<void> {
+  const fallbacks = rootFallbacks(failed, run.supergraphSchema, run.fieldUnits);
+  if (fallbacks.length === 0) return;
+  const context = run.requestContext.context as { deadline?: number; explain?: ExplainLog | null } | undefined;
+  // A fetch that failed at the request's deadline leaves no time for another: asking would only blame a second unit.
+  if (context?.deadline !== undefined && Date.now() >= context.deadline) return;
+  await Promise.all(
+    fallbacks.map(({ step, fields }) =>
+      traced(step.unit, async () => {
+        const received = await send(run, step, passedVariables(run, step), pathOf);
+        context?.explain?.fallbacks.push({ failed: failed.unit, askedInstead: step.unit, fields: [...fields], operationName: step.operationName ?? null, answered: received !== null });
+        if (!received) return;
+        for (const entity of entities) {
+          deepMerge(entity, received);
+          for (const field of fields) fillFailed(run, failed, field, objectsOf(entity[field]));
+        }
+      }),
+    ),
+  );
 }
 
 async function runBatchFetch(run: Run, fetch: BatchFetchStep): Promise<void> {

@@ -5,8 +5,8 @@ describe("who may ask for explain", () => {
   const development = { NODE_ENV: "development" };
 
   it("is every caller in development, and only agents in production", () => {
-    expect(explainLog(development, null, "1")).toEqual({ fetches: [] });
-    expect(explainLog(production, { role: "agent", subject: "a" }, "1")).toEqual({ fetches: [] });
+    expect(explainLog(development, null, "1")).toEqual({ fetches: [], fallbacks: [] });
+    expect(explainLog(production, { role: "agent", subject: "a" }, "1")).toEqual({ fetches: [], fallbacks: [] });
     for (const identity of [null, { role: "customer" as const, subject: "c", customerId: "C000001" }, { role: "partner" as const, subject: "p" }]) {
       expect(explainLog(production, identity, "1")).toBeNull();
     }

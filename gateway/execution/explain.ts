@@ -44,8 +44,22 @@ export interface ExplainedFetch {
   outcome: string;
 }
 
+/** A query's root fetch failed and another unit was asked for root fields it answers too (root-fallback.ts). */
+export interface ExplainedFallback {
+  /** The unit whose root fetch failed. */
+  failed: string;
+  /** The unit asked instead (its fetch is among `fetches`, under `operationName`). */
+  askedInstead: string;
+  /** The root fields (response names) asked of it. */
+  fields: string[];
+  operationName: string | null;
+  /** Whether it answered with data (false: it failed too, and its error is among the answer's). */
+  answered: boolean;
+}
+
 export interface ExplainLog {
   fetches: ExplainedFetch[];
+  fallbacks: ExplainedFallback[];
 }
 
 export const EXPLAIN_HEADER = "x-explain";
@@ -53,7 +67,7 @@ export const EXPLAIN_HEADER = "x-explain";
 /** A log for this request when it asked for explain and may have it; null otherwise. */
 export function explainLog(config: { NODE_ENV: string }, identity: Identity | null, header: string | undefined): ExplainLog | null {
   if (header !== "1") return null;
-  return config.NODE_ENV !== "production" || identity?.role === "agent" ? { fetches: [] } : null;
+  return config.NODE_ENV !== "production" || identity?.role === "agent" ? { fetches: [], fallbacks: [] } : null;
 }
 
 export type NullReason = { path: (string | number)[]; reason: "authorization" | "unit failed" | "error"; unit: string | null; code: string; message: string } | { path: (string | number)[]; reason: "missing entity" | "no value"; unit: string | null };

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Logger } from "../../kit/log";
 import { eventually } from "../../test/support/eventually";
-import { subgraphsOf, supergraphSource } from "./supergraph";
+import { fieldUnitsOf, subgraphsOf, supergraphSource } from "./supergraph";
 
 describe("supergraph source", () => {
   it("names the subgraphs of a supergraph with their URLs", () => {
@@ -84,5 +84,20 @@ describe("supergraph source", () => {
       server.closeAllConnections();
       server.close();
     }
+  });
+});
+
+describe("the units that resolve each field (the graph's own supergraph)", () => {
+  const units = fieldUnitsOf(readFileSync(join(__dirname, "..", "..", "schema", "supergraph.graphql"), "utf8"));
+
+  it("lists a root field's units in the supergraph's order of units", () => {
+    expect(units.get("Query.me")).toEqual(["billing", "bookings", "promotions", "retail"]);
+    expect(units.get("Query.customer")).toEqual(["billing"]);
+  });
+
+  it("counts a key field for every unit of the type, and neither an @external nor a @requires field for the unit that reads it", () => {
+    expect(units.get("Customer.id")).toEqual(["billing", "bookings", "care", "promotions", "retail"]);
+    expect(units.get("Customer.stayCount")).toEqual(["bookings"]);
+    expect(units.get("Customer.offers")).toEqual([]);
   });
 });

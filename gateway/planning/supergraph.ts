@@ -3,7 +3,7 @@ import { type FSWatcher, watch } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import type { SupergraphSdlHook } from "@apollo/gateway";
-import { Kind, parse } from "graphql";
+import { type ConstDirectiveNode, Kind, parse } from "graphql";
 import type { Logger } from "../../kit/log";
 
 /**
@@ -159,4 +159,52 @@ export function entityKeysOf(sdl: string): EntityKeys {
     }
   }
   return keys;
+}
+
+/**
+ * The units that resolve each field (`Type.field`), in the supergraph's
+ * order of units (its `join__Graph` enum): every `@join__field` graph that
+ * neither marks it `@external`, nor lost it to an `@override`, nor needs
+ * `@requires` data for it; a field with none resolved by every unit that
+ * has its type. The executor reads it to ask another unit for a root field
+ * when the unit its plan asked failed (execution/root-fallback.ts).
+ */
+export type FieldUnits = ReadonlyMap<string, readonly string[]>;
+
+export function fieldUnitsOf(sdl: string): FieldUnits {
+  const document = parse(sdl);
+  const order: string[] = [];
+  const graphNames = new Map<string, string>();
+  for (const definition of document.definitions) {
+    if (definition.kind !== Kind.ENUM_TYPE_DEFINITION || definition.name.value !== "join__Graph") continue;
+    for (const value of definition.values ?? []) {
+      const name = value.directives?.find((d) => d.name.value === "join__graph")?.arguments?.find((a) => a.name.value === "name")?.value;
+      if (name?.kind !== Kind.STRING) continue;
+      graphNames.set(value.name.value, name.value);
+      order.push(name.value);
+    }
+  }
+  const argument = (directive: ConstDirectiveNode, name: string) => directive.arguments?.find((a) => a.name.value === name)?.value;
+  const unitOf = (directive: ConstDirectiveNode) => {
+    const graph = argument(directive, "graph");
+    return graph?.kind === Kind.ENUM ? graphNames.get(graph.value) : undefined;
+  };
+  const flagged = (directive: ConstDirectiveNode, name: string) => {
+    const value = argument(directive, name);
+    return value?.kind === Kind.BOOLEAN && value.value;
+  };
+  const units = new Map<string, string[]>();
+  for (const definition of document.definitions) {
+    if (definition.kind !== Kind.OBJECT_TYPE_DEFINITION && definition.kind !== Kind.OBJECT_TYPE_EXTENSION && definition.kind !== Kind.INTERFACE_TYPE_DEFINITION) continue;
+    const typeUnits = new Set((definition.directives ?? []).filter((d) => d.name.value === "join__type").map(unitOf));
+    for (const field of definition.fields ?? []) {
+      const joins = (field.directives ?? []).filter((d) => d.name.value === "join__field" && unitOf(d) !== undefined);
+      const resolving = new Set(joins.length === 0 ? typeUnits : joins.filter((d) => !flagged(d, "external") && !flagged(d, "usedOverridden") && !argument(d, "requires")).map(unitOf));
+      units.set(
+        `${definition.name.value}.${field.name.value}`,
+        order.filter((unit) => resolving.has(unit)),
+      );
+    }
+  }
+  return units;
 }

@@ -26,6 +26,11 @@ type Answer = { data?: unknown; errors?: GraphQLErrorJson[] };
  * under them) masked. Those fields are non-null, so in Apollo's answer their
  * null may also take the enclosing object with it: for an operation that
  * selects them, only the reference's distinct errors are compared.
+ * A second one does not show here: a failed root fetch of a root field
+ * other units answer too (`me`) is asked of another unit
+ * (execution/root-fallback.ts), where Apollo leaves the field null; the
+ * caller while bookings is down is an agent, for whom every unit's `me`
+ * is null, so the answers stay the same (fail-alone.test.ts covers it).
  *
  * Seeded (DIFFERENTIAL_SEED, default below): a failure prints the seed, the
  * operation, its variables and the three answers (also written as JSON to the

@@ -120,18 +120,25 @@ describe("every unit fails alone (five real processes)", () => {
   });
 
   /*
-   * Fails today, and is marked so (it.failing passes while the assertion
-   * fails, and fails once it holds, to be unmarked then): the plans ask for
-   * `id` from one unit's root fetch only (billing's, when billing's fields
-   * are asked too), and a missing non-null id nulls the whole `me`. Needs
-   * the key sent with every unit's root fetch of a root field every unit
-   * answers.
+   * Both planners ask billing for `me { name id }` and bookings for
+   * `me { stayCount }`, in parallel: with billing down, the non-null `id`
+   * would be missing and null the whole `me`. The gateway asks the next
+   * unit answering `me` (bookings, in the supergraph's order) for what of
+   * billing's fetch it resolves (the key), so only billing's name is lost.
+   * (The root-then-entity-fetch shape is covered in the executor's tests.)
    */
-  it.failing("keeps `me { id ... }` while billing is down", async () => {
+  it("keeps `me { id ... }` while billing is down: the key comes from the next unit that answers `me`", async () => {
     const maria = { authorization: `Bearer ${await stack.token("customer", "C000001")}` };
     await whileDown("billing", async () => {
-      const { body } = await stack.post({ query: `{ me { id name stayCount } }` }, maria);
+      const { body } = await stack.post({ query: `{ me { id name stayCount } }` }, { ...maria, "x-explain": "1" });
       expect(body.data.me).toEqual({ id: "C000001", name: null, stayCount: 5 });
+      expect(body.errors.map((e: { extensions: { unit: string } }) => e.extensions.unit)).toEqual(["billing"]);
+      const { fetches, fallbacks, nulls } = body.extensions.explain;
+      expect(fallbacks).toEqual([{ failed: "billing", askedInstead: "bookings", fields: ["me"], operationName: expect.stringMatching(/__fallback__bookings$/), answered: true }]);
+      // The fallback is a fetch like any other, recorded beside the plan's two (their order is the parallel branches').
+      const seen = fetches.map((f: { unit: string; operationName: string | null; outcome: string }) => `${f.unit} ${f.operationName === fallbacks[0].operationName ? "fallback" : "plan"} ${f.outcome === "ok" ? "ok" : "failed"}`);
+      expect(seen.sort()).toEqual(["billing plan failed", "bookings fallback ok", "bookings plan ok"]);
+      expect(nulls).toEqual([expect.objectContaining({ path: ["me", "name"], reason: "unit failed", unit: "billing" })]);
     });
   });
 

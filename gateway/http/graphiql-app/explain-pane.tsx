@@ -2,7 +2,7 @@ import type { GraphiQLPlugin } from "@graphiql/react";
 import type { Fetcher } from "@graphiql/toolkit";
 import { useSyncExternalStore } from "react";
 import type { CostReport } from "../../admission/demand-control";
-import type { ExplainedFetch, NullReason } from "../../execution/explain";
+import type { ExplainedFallback, ExplainedFetch, NullReason } from "../../execution/explain";
 import type { PlanChoice } from "../../planning/plan";
 
 /**
@@ -22,6 +22,7 @@ interface Explain {
   choice?: PlanChoice;
   plan: PlanNode | null;
   fetches: ExplainedFetch[];
+  fallbacks: ExplainedFallback[];
   nulls: NullReason[];
 }
 
@@ -146,8 +147,10 @@ function CostSummary({ cost }: { cost: CostReport }) {
   );
 }
 
-function Fetches({ fetches }: { fetches: ExplainedFetch[] }) {
+function Fetches({ fetches, fallbacks }: { fetches: ExplainedFetch[]; fallbacks: ExplainedFallback[] }) {
   if (fetches.length === 0) return <p>No subgraph was asked.</p>;
+  // A fallback fetch (another unit asked for a failed root fetch's fields) says whose fetch it stands in for.
+  const insteadOf = new Map(fallbacks.map((f) => [`${f.askedInstead} ${f.operationName}`, f.failed]));
   return (
     <table className="explain-table" aria-label="Fetches">
       <thead>
@@ -162,7 +165,10 @@ function Fetches({ fetches }: { fetches: ExplainedFetch[] }) {
       <tbody>
         {fetches.map((f, i) => (
           <tr key={i} title={f.operationName ?? undefined}>
-            <td>{f.unit}</td>
+            <td>
+              {f.unit}
+              {insteadOf.has(`${f.unit} ${f.operationName}`) ? ` (instead of ${insteadOf.get(`${f.unit} ${f.operationName}`)})` : ""}
+            </td>
             <td>{f.ms}</td>
             <td>{f.entities}</td>
             <td>{f.shared ? "shared" : f.merged ? "merged" : "alone"}</td>
@@ -279,7 +285,7 @@ function ExplainPane() {
           {run.explain ? (
             <>
               <h3>Fetches</h3>
-              <Fetches fetches={run.explain.fetches} />
+              <Fetches fetches={run.explain.fetches} fallbacks={run.explain.fallbacks ?? []} />
               <h3>Nulls</h3>
               <Nulls nulls={run.explain.nulls} />
               <h3>Plan ({run.explain.planner})</h3>
