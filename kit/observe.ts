@@ -82,8 +82,6 @@ export interface ObserverOptions {
    * so no client decides what this process records.
    */
   continueTrace: boolean;
-  /** Runs each request inside a scope of the process's own (a unit's SQL attribution). */
-  scope?(record: RequestRecord, run: () => Promise<void>): Promise<void>;
 }
 
 export function httpObserver(options: ObserverOptions): HttpObserver {
@@ -123,12 +121,11 @@ export function httpObserver(options: ObserverOptions): HttpObserver {
       const record: RequestRecord = { requestId, started: performance.now(), metrics, operation: null, errorCodes: undefined, answered: false, timings: undefined, span: undefined };
       (res as Carrier)[RECORD] = record;
       res.once("close", () => finish(record, res));
-      const run = options.scope ? () => options.scope!(record, handle) : handle;
-      if (!tracingEnabled()) return run();
+      if (!tracingEnabled()) return handle();
       const parent = options.continueTrace ? propagation.extract(ROOT_CONTEXT, req.headers) : ROOT_CONTEXT;
       const path = req.url?.split("?")[0] ?? "/";
       record.span = spans.startSpan(`${req.method} ${path}`, { kind: SpanKind.SERVER, attributes: { "http.request.method": req.method, "url.path": path, "customer_graph.process": options.name } }, parent);
-      return context.with(trace.setSpan(parent, record.span), run);
+      return context.with(trace.setSpan(parent, record.span), handle);
     },
   };
 }

@@ -104,18 +104,21 @@ export function checkJson(value: unknown, limits: Pick<RequestLimits, "maxJsonDe
 /**
  * The nesting depth of JSON text, checked before parsing it: a body of a
  * million opening brackets is refused for its depth, not parsed first (and
- * JSON.parse's recursion is no limit to lean on).
+ * JSON.parse's recursion is no limit to lean on). Brackets inside strings do
+ * not count; a string is skipped with indexOf to its closing quote (a quote
+ * after an odd run of backslashes is escaped) rather than a character at a
+ * time: a unit's `_entities` bodies (100 KB of representations, mostly
+ * strings) took 3% of its CPU here before.
  */
 export function checkJsonText(text: string, limits: Pick<RequestLimits, "maxJsonDepth">, what = "request JSON"): void {
   let depth = 0;
-  let inString = false;
   for (let i = 0; i < text.length; i += 1) {
     const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 92 /* \ */) i += 1;
-      else if (c === 34 /* " */) inString = false;
-    } else if (c === 34) {
-      inString = true;
+    if (c === 34 /* " */) {
+      let end = text.indexOf('"', i + 1);
+      while (end >= 0 && escaped(text, end)) end = text.indexOf('"', end + 1);
+      if (end < 0) return; // an unclosed string holds the rest
+      i = end;
     } else if (c === 123 /* { */ || c === 91 /* [ */) {
       depth += 1;
       if (depth > limits.maxJsonDepth) throw new Refusal(400, "JSON_TOO_DEEP", `${what} is nested deeper than ${limits.maxJsonDepth} levels`);
@@ -123,6 +126,13 @@ export function checkJsonText(text: string, limits: Pick<RequestLimits, "maxJson
       depth -= 1;
     }
   }
+}
+
+/** Whether the quote at `at`, inside a string, is escaped: an odd run of backslashes before it (the string's opening quote ends the run). */
+function escaped(text: string, at: number): boolean {
+  let run = 0;
+  while (text.charCodeAt(at - run - 1) === 92 /* \ */) run += 1;
+  return run % 2 === 1;
 }
 
 /** The GraphQL error body every refusal carries. */

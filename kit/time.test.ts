@@ -23,6 +23,18 @@ describe("time mapping", () => {
     expect(isoFromEpochMillis(String(Date.parse(iso)), "t")).toBe(iso);
   });
 
+  it("reads an epoch time again as the first time, whether number or digits", () => {
+    const times = [0, -1, 1, 86_399_999, 1_733_412_345_678, 4_102_444_800_000, -62_135_596_800_000];
+    for (let i = 0; i < 2; i += 1) {
+      for (const ms of times) {
+        expect(isoFromEpochMillis(ms, "t")).toBe(new Date(ms).toISOString());
+        if (ms >= 0) expect(isoFromEpochMillis(String(ms), "t")).toBe(new Date(ms).toISOString());
+      }
+      expect(() => isoFromEpochMillis(Number.NaN, "t")).toThrow(/invalid epoch time/);
+      expect(() => isoFromEpochMillis("-5", "t")).toThrow(/invalid epoch time/);
+    }
+  });
+
   it("reads a text again as the first time, each zone its own way", () => {
     for (let i = 0; i < 2; i += 1) {
       expect(isoFromLocal("2025-07-15 10:00:00", "Europe/Berlin", "t")).toBe("2025-07-15T08:00:00.000Z");

@@ -10,7 +10,7 @@ import { remember } from "./remember";
 export function isoFromEpochMillis(value: unknown, where: string): string {
   const ms = typeof value === "string" && /^\d+$/.test(value) ? Number(value) : value;
   if (typeof ms !== "number" || !Number.isFinite(ms)) throw new SiloDataError(`${where}: invalid epoch time ${JSON.stringify(value)}`);
-  return new Date(ms).toISOString();
+  return readEpoch.get(ms) ?? remember(readEpoch, ms, new Date(ms).toISOString(), MOST_READINGS);
 }
 
 /**
@@ -38,6 +38,8 @@ export function isoFromUtc(value: unknown, where: string): string {
  * No data is kept, only how a text reads; a full table starts again.
  */
 const readUtc = new Map<string, string>();
+/** Epoch times read (bookings' stays: 2.7% of the unit's CPU went to Date's toISOString on the 50-customer page). */
+const readEpoch = new Map<number, string>();
 const readLocal = new Map<string, Map<string, string>>();
 const MOST_READINGS = 50_000;
 

@@ -5,6 +5,7 @@ import type { Migration } from "./db";
 import type { OutboxTable } from "./events/outbox";
 import { type FederatedSchema, type ReferenceResolvers, buildFederatedSchema } from "./federation";
 import { type GraphReader, graphReader } from "./graph-client";
+import { requestRepositories } from "./silo-telemetry";
 import type { RequestBase } from "./request";
 import type { Subgraph } from "./subgraph";
 import { type UnitEvents, type UnitSettings, bootSubgraph, graphUrlSetting, unitRuntime, unitSettings } from "./unit";
@@ -149,9 +150,14 @@ export function defineUnit<const N extends string, R, L, S extends Settings = {}
         seed: (db, seed) => d.silo.seed(db, seed, config),
         repositories: (db, events) => d.repositories((deps = { ...shared, ...events, db } as UnitDeps<Config, G>)),
         buildSchema,
-        context: (base, repos) => {
-          const extras = d.context ? d.context(deps!, repos) : undefined;
-          return { ...base, ...(graph ? { graph } : {}), repos, loaders: d.loaders(repos), ...extras } as C;
+        context: (base, shared) => {
+          const context = { ...base, ...(graph ? { graph } : {}) } as Record<string, unknown>;
+          // The request's view of the repositories: their statements count toward the request this context is linked to.
+          const repos = requestRepositories(shared, context);
+          context.repos = repos;
+          context.loaders = d.loaders(repos);
+          if (d.context) Object.assign(context, d.context(deps!, repos));
+          return context as C;
         },
       });
     },

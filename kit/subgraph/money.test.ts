@@ -1,5 +1,5 @@
 import { SiloDataError } from "../errors";
-import { Money, decimalToMinor, moneyFromCents, moneyFromDecimal, toMinor } from "./money";
+import { Money, decimalToMinor, formatMinor, moneyFromCents, moneyFromDecimal, toMinor } from "./money";
 
 describe("money mapping", () => {
   it.each([
@@ -38,6 +38,21 @@ describe("money mapping", () => {
     expect(toMinor({ amount: "129.90" })).toBe(12990n);
     expect(decimalToMinor("-0.05", "t")).toBe(-5n);
     expect(Money.of(toMinor({ amount: "0.07" }) * 3n, "EUR").amount).toBe("0.21");
+  });
+
+  it("writes minor units as two-place text, small and past 2^53 alike", () => {
+    const text = (minor: bigint) => {
+      const abs = minor < 0n ? -minor : minor;
+      return `${minor < 0n ? "-" : ""}${abs / 100n}.${String(abs % 100n).padStart(2, "0")}`;
+    };
+    const safe = BigInt(Number.MAX_SAFE_INTEGER);
+    const amounts = [0n, 1n, 5n, 9n, 10n, 99n, 100n, 101n, 12990n, 123456789n, safe - 1n, safe, safe + 1n, 10n ** 30n + 7n];
+    for (const minor of amounts) {
+      for (const signed of [minor, -minor]) expect(formatMinor(signed)).toBe(text(signed));
+    }
+    expect(formatMinor(-5n)).toBe("-0.05");
+    expect(formatMinor(12990n)).toBe("129.90");
+    expect(formatMinor(safe)).toBe("90071992547409.91");
   });
 });
 

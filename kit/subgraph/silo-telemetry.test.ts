@@ -1,8 +1,8 @@
 import knex from "knex";
 import { Registry } from "prom-client";
-import { attributeRepositories, observeSilo, siloScope } from "./silo-telemetry";
+import { attributeRepositories, observeSilo, requestRepositories } from "./silo-telemetry";
 import { createProcessMetrics } from "../metrics";
-import { httpObserver, requestOf } from "../observe";
+import { httpObserver, linkContext, requestOf } from "../observe";
 import { parsePrometheusText } from "../../test/support/prometheus";
 
 class WidgetRepository {
@@ -16,8 +16,32 @@ class WidgetRepository {
     return this.db.raw("select * from no_such_table");
   }
 
+  /** Statements built after an await, and in a transaction begun after one. */
+  async countThenWrite(id: string, pause: () => Promise<void>) {
+    await pause();
+    const [{ n }] = await this.db("widget").count({ n: "*" });
+    await pause();
+    await this.db.transaction(async (trx) => {
+      await trx("widget").insert({ id });
+      await pause();
+      await trx("widget").where({ id }).delete();
+    });
+    return Number(n);
+  }
+
   private rows(rows: { id: string }[]) {
     return rows.map((r) => r.id);
+  }
+}
+
+/** Holds another repository, as a unit's redeemer holds its offers and redemptions. */
+class WidgetCounter {
+  constructor(private readonly widgets: WidgetRepository) {}
+
+  async twice(pause: () => Promise<void>) {
+    const first = await this.widgets.byIds(["a"]);
+    await pause();
+    return [...first, ...(await this.widgets.byIds(["b"]))];
   }
 }
 
@@ -25,7 +49,8 @@ describe("silo telemetry", () => {
   const db = knex({ client: "better-sqlite3", connection: { filename: ":memory:" }, useNullAsDefault: true });
   const registry = new Registry();
   observeSilo(db, "test", registry);
-  const repos = attributeRepositories({ widgets: new WidgetRepository(db) });
+  const widgets = new WidgetRepository(db);
+  const repos = attributeRepositories({ widgets, counter: new WidgetCounter(widgets), limit: 3 });
 
   beforeAll(async () => {
     await db.schema.createTable("widget", (t) => t.string("id").primary());
@@ -50,16 +75,56 @@ describe("silo telemetry", () => {
     expect(await count({ method: "unattributed", outcome: "ok" })).toBeGreaterThanOrEqual(1);
   });
 
-  it("adds the statements to the request they ran for", async () => {
-    const metrics = createProcessMetrics();
-    const observer = httpObserver({ name: "test", metrics, logger: { info() {}, warn() {}, error() {} }, continueTrace: true, scope: siloScope });
+  /** A request observed as the unit's HTTP front observes it, its context linked to its record. */
+  const observer = httpObserver({ name: "test", metrics: createProcessMetrics(), logger: { info() {}, warn() {}, error() {} }, continueTrace: true });
+  const observed = (id: string, run: (view: typeof repos) => Promise<void>) => {
     const res = { once() {}, statusCode: 200 } as never;
-    await observer.observe({ headers: {} } as never, res, "req-1", async () => {
-      await repos.widgets.byIds(["a"]);
-      await repos.widgets.byIds(["b"]);
+    const context = {};
+    const done = observer.observe({ headers: {} } as never, res, id, async () => {
+      linkContext(res, context);
+      await run(requestRepositories(repos, context));
     });
+    return { done, timings: () => requestOf(res)?.timings };
+  };
+
+  it("adds the statements to the request they ran for", async () => {
+    const request = observed("req-1", async (view) => {
+      await view.widgets.byIds(["a"]);
+      await view.widgets.byIds(["b"]);
+    });
+    await request.done;
+    await repos.widgets.byIds(["a"]); // the unit's repositories, outside any request
     await db.raw("select 1"); // outside the request
-    expect(requestOf(res)?.timings?.sql).toMatchObject({ count: 2 });
+    expect(request.timings()?.sql).toMatchObject({ count: 2 });
+  });
+
+  it("keeps two interleaved requests' statements apart, awaits and transactions included", async () => {
+    // Each step of one request waits for a step of the other: their statements alternate.
+    let turn = Promise.resolve();
+    const pause = () => (turn = turn.then(() => new Promise<void>((resolve) => setImmediate(resolve))));
+    const writes = await count({ method: "widgets.countThenWrite", outcome: "ok" });
+    const twice = await count({ method: "counter.twice", outcome: "ok" });
+    const one = observed("req-a", async (view) => {
+      expect(await view.widgets.countThenWrite("x", pause)).toBe(2);
+    });
+    const other = observed("req-b", async (view) => {
+      expect(await view.counter.twice(pause)).toEqual(["a", "b"]);
+      expect(await view.widgets.countThenWrite("y", pause)).toBe(2);
+    });
+    await Promise.all([one.done, other.done]);
+    // count, insert, delete (BEGIN and COMMIT are not statements of the silo's data)
+    expect(one.timings()?.sql).toMatchObject({ count: 3 });
+    // two reads by the holder, then count, insert, delete
+    expect(other.timings()?.sql).toMatchObject({ count: 5 });
+    expect((await count({ method: "widgets.countThenWrite", outcome: "ok" })) - writes).toBe(6);
+    // The held repository's statements count toward the holder's method.
+    expect((await count({ method: "counter.twice", outcome: "ok" })) - twice).toBe(2);
+  });
+
+  it("leaves what is not a repository as it is", () => {
+    expect(repos.limit).toBe(3);
+    expect(requestRepositories(repos, {}).limit).toBe(3);
+    expect(requestRepositories(repos, {}).widgets).toBeInstanceOf(WidgetRepository);
   });
 
   it("reports the pool at scrape time", async () => {

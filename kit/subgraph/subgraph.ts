@@ -18,7 +18,7 @@ export type { RequestBase } from "./request";
 export { PROVENANCE_HEADER } from "./provenance";
 import { type Logger, createLogger, loggableError } from "../log";
 import { processTelemetry } from "../observe";
-import { observeSilo, siloScope } from "./silo-telemetry";
+import { observeSilo } from "./silo-telemetry";
 import { type SubscriptionServer, serveSubscriptions } from "./subscriptions";
 import type { EventBus } from "../events/bus";
 import type { OutboxRelay } from "./events/relay";
@@ -105,7 +105,7 @@ export function maskError(name: string, logger: Logger) {
 export async function createSubgraph<C extends BaseContext>(options: SubgraphOptions<C>): Promise<Subgraph<C>> {
   const logger = options.logger ?? createLogger(options.name);
   const maskErrors = maskError(options.name, logger);
-  const telemetry = processTelemetry({ name: options.name, logger, tracing: options.tracing, continueTrace: true, scope: siloScope });
+  const telemetry = processTelemetry({ name: options.name, logger, tracing: options.tracing, continueTrace: true });
   observeSilo(options.db, options.name, telemetry.metrics.registry);
   const apollo = new ApolloServer<C>({
     schema: options.schema.schema,
