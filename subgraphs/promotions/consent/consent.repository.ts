@@ -31,6 +31,30 @@ export function noConsent(customerId: string): MarketingConsent {
   return Object.assign(new MarketingConsent(), { customerId, email: false, sms: false, push: false, updatedAt: null, updatedVia: null });
 }
 
+/** A `promo_consent` row to the graph's consent. */
+export function toConsent(r: ConsentRow): MarketingConsent {
+  return Object.assign(new MarketingConsent(), {
+    customerId: r.customer_id,
+    email: Boolean(r.email_ok),
+    sms: Boolean(r.sms_ok),
+    push: Boolean(r.push_ok),
+    updatedAt: isoFromUtc(r.updated_at, `promotions silo, consent of ${r.customer_id}, updated_at`),
+    updatedVia: parseChannel(r.updated_via) ?? null,
+  });
+}
+
+/** A consent change as a touch point. */
+export function auditTouchPoint(r: AuditRow): TouchPoint {
+  return touchPoint({
+    at: isoFromUtc(r.changed_at, `promotions silo, consent audit ${r.audit_id}`),
+    unit: businessUnit("promotions"),
+    channel: parseChannel(r.channel) ?? null,
+    kind: "consent",
+    summary: `Marketing ${r.medium} ${Boolean(r.granted) ? "accepted" : "declined"}`,
+    ref: String(r.audit_id),
+  });
+}
+
 /** Consent in `promo_consent`, its history in `promo_consent_audit`. */
 export class ConsentRepository {
   private readonly statements = new Statements();
@@ -42,19 +66,7 @@ export class ConsentRepository {
 
   async byCustomers(customerIds: readonly string[]): Promise<Map<string, MarketingConsent>> {
     const rows = await this.statements.rows<ConsentRow>(this.db, "byCustomers", customerIds, (keys) => this.db("promo_consent").select(CONSENT_COLUMNS).whereIn("customer_id", keys));
-    return new Map(
-      rows.map((r) => [
-        r.customer_id,
-        Object.assign(new MarketingConsent(), {
-          customerId: r.customer_id,
-          email: Boolean(r.email_ok),
-          sms: Boolean(r.sms_ok),
-          push: Boolean(r.push_ok),
-          updatedAt: isoFromUtc(r.updated_at, `promotions silo, consent of ${r.customer_id}, updated_at`),
-          updatedVia: parseChannel(r.updated_via) ?? null,
-        }),
-      ]),
-    );
+    return new Map(rows.map((r) => [r.customer_id, toConsent(r)]));
   }
 
   /** Consent changes as touch points, newest first, at most `first` per customer. */
@@ -74,21 +86,7 @@ export class ConsentRepository {
       },
       (keys) => this.db("promo_consent_audit").whereIn("customer_id", keys),
     );
-    return new Map(
-      [...grouped].map(([id, list]) => [
-        id,
-        list.map((r) =>
-          touchPoint({
-            at: isoFromUtc(r.changed_at, `promotions silo, consent audit ${r.audit_id}`),
-            unit: businessUnit("promotions"),
-            channel: parseChannel(r.channel) ?? null,
-            kind: "consent",
-            summary: `Marketing ${r.medium} ${Boolean(r.granted) ? "accepted" : "declined"}`,
-            ref: String(r.audit_id),
-          }),
-        ),
-      ]),
-    );
+    return new Map([...grouped].map(([id, list]) => [id, list.map(auditTouchPoint)]));
   }
 
   /**
