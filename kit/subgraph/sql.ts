@@ -21,18 +21,17 @@ export function columnName(column: string): string {
 /**
  * The newest `first` rows of each key with a window function (SQLite >=
  * 3.25, PostgreSQL, MariaDB >= 10.2 and MySQL 8 all have it): the database
- * reads every row of the keys but returns only the newest ones. Rows come
- * ordered by key, then newest first.
+ * reads every row of the keys but returns only the newest ones, newest
+ * first (each key's rows in its list's order).
  */
 export function newestPerKey(db: Knex, from: Knex.QueryBuilder, list: NewestPerKey): Knex.QueryBuilder {
-  const key = columnName(list.key);
   const order = list.orderBy.map((o) => `${db.raw("??", [o.column]).toQuery()} ${o.order}`).join(", ");
   const ranked = from.select([...list.columns]).select(db.raw(`row_number() over (partition by ?? order by ${order}) as cg_rank`, [list.key]));
   return db
     .select(list.columns.map(columnName))
     .from(ranked.as("ranked"))
     .where("cg_rank", "<=", list.first)
-    .orderBy([{ column: key }, ...list.orderBy.map((o) => ({ column: columnName(o.column), order: o.order }))]);
+    .orderBy(list.orderBy.map((o) => ({ column: columnName(o.column), order: o.order })));
 }
 
 /**
