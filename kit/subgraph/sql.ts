@@ -35,10 +35,10 @@ export function newestPerKey(db: Knex, from: Knex.QueryBuilder, list: NewestPerK
 }
 
 /**
- * The rows of the keys in list order, every one of them: cheaper than the
- * window when the limit cuts few rows (no ranking, no second sort, fewer
- * values returned), since better-sqlite3's cost is about the values it
- * returns. At most `most` rows, so a caller can tell a cut answer.
+ * The rows of the keys, each key's in its list's order, every one of them:
+ * cheaper than the window when the limit cuts few rows (no ranking, one sort
+ * instead of two, no rank column), since better-sqlite3's cost is mostly the
+ * values it returns. At most `most` rows, so a caller can tell a cut answer.
  */
 export function allPerKey(from: Knex.QueryBuilder, list: NewestPerKey, most: number): Knex.QueryBuilder {
   return from
@@ -50,9 +50,12 @@ export function allPerKey(from: Knex.QueryBuilder, list: NewestPerKey, most: num
 /**
  * From this `first` on, a newest-first list is first read whole (allPerKey)
  * and cut here. A customer's lists in these silos are a handful of rows: a
- * timeline's 200 cuts none, and reading them plainly cost 30-40 % less on
- * SQLite than ranking them (50 customers, 140-290 rows). A short list
- * (`bookings(first: 3)`) is ranked by the database, which returns fewer rows.
+ * timeline's 200 cuts none. For a page of 50 customers (bench case c's
+ * lists, 100-300 rows), reading them whole cost 20-26 % less CPU than
+ * ranking them, statement and mapping included (invoices 3.4 to 2.5 ms,
+ * orders 0.93 to 0.75, redemptions 2.1 to 1.6, consent history 2.0 to 1.5).
+ * A short list (`bookings(first: 3)`) is ranked by the database, which then
+ * returns fewer rows.
  */
 export const READ_WHOLE_FROM = 10;
 
