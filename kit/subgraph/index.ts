@@ -6,6 +6,7 @@
  */
 export * from "..";
 export * from "./authorization";
+export * from "./columns";
 export * from "./db";
 export * from "./define-unit";
 export * from "./federation";

@@ -24,6 +24,22 @@ export function listByKey<K, V>(fetch: (keys: readonly K[]) => Promise<Map<K, V[
 }
 
 /**
+ * A child list whose statement needs more of its parent than the parent's
+ * key (an invoice's lines take the invoice's currency, so they are read
+ * without joining the header again): loads are asked with the parent,
+ * cached and answered by its key. Misses become an empty list.
+ */
+export function listOfParent<P, V>(keyOf: (parent: P) => string, fetch: (parents: readonly P[]) => Promise<Map<string, V[]>>): DataLoader<P, V[], string> {
+  return new DataLoader<P, V[], string>(
+    async (parents) => {
+      const found = await fetch(parents);
+      return parents.map((p) => found.get(keyOf(p)) ?? []);
+    },
+    { cacheKeyFn: keyOf },
+  );
+}
+
+/**
  * Loaders for a list field with arguments (`bookings(status, first)`): one
  * loader per distinct argument set, all customers of the request batched in
  * it.

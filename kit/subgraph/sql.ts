@@ -1,19 +1,63 @@
 import type { Knex } from "knex";
+import { groupBy } from "./loaders";
+
+/** A newest-first list per key (a customer's invoices), for many keys in one statement. */
+export interface NewestPerKey {
+  /** What to select, each `column` or `table.column`, named in the rows by its column (a repository's column list). */
+  columns: readonly string[];
+  /** The column the lists are per, one of `columns`. */
+  key: string;
+  /** Newest first, each one of `columns` that the statement can name alone; the last one unique, so that ties fall the same way every time. */
+  orderBy: readonly { column: string; order: "asc" | "desc" }[];
+  /** At most this many rows per key. */
+  first: number;
+}
+
+/** A column as its rows name it: `inv_hdr.cust_no` is `cust_no`. */
+export function columnName(column: string): string {
+  return column.slice(column.lastIndexOf(".") + 1);
+}
 
 /**
- * The newest `limit` rows per key for many keys in one statement: a window
- * function (SQLite >= 3.25, PostgreSQL, MariaDB >= 10.2 and MySQL 8 all have
- * it), so a child list for 50 customers is one query, not 50.
+ * The newest `first` rows of each key with a window function (SQLite >=
+ * 3.25, PostgreSQL, MariaDB >= 10.2 and MySQL 8 all have it): the database
+ * reads every row of the keys but returns only the newest ones, newest
+ * first (each key's rows in its list's order).
  */
-export function newestPerKey(db: Knex, query: Knex.QueryBuilder, partitionBy: string, orderBy: readonly { column: string; order: "asc" | "desc" }[], limit: number): Knex.QueryBuilder {
-  const order = orderBy.map((o) => `${db.raw("??", [o.column]).toQuery()} ${o.order}`).join(", ");
-  const ranked = query.clone().select(db.raw(`row_number() over (partition by ?? order by ${order}) as cg_rank`, [partitionBy]));
+export function newestPerKey(db: Knex, from: Knex.QueryBuilder, list: NewestPerKey): Knex.QueryBuilder {
+  const order = list.orderBy.map((o) => `${db.raw("??", [o.column]).toQuery()} ${o.order}`).join(", ");
+  const ranked = from.select([...list.columns]).select(db.raw(`row_number() over (partition by ?? order by ${order}) as cg_rank`, [list.key]));
   return db
-    .select("*")
+    .select(list.columns.map(columnName))
     .from(ranked.as("ranked"))
-    .where("cg_rank", "<=", limit)
-    .orderBy([...orderBy]);
+    .where("cg_rank", "<=", list.first)
+    .orderBy(list.orderBy.map((o) => ({ column: columnName(o.column), order: o.order })));
 }
+
+/**
+ * The rows of the keys, each key's in its list's order, every one of them:
+ * cheaper than the window when the limit cuts few rows (no ranking, one sort
+ * instead of two, no rank column), since better-sqlite3's cost is mostly the
+ * values it returns. At most `most` rows, so a caller can tell a cut answer.
+ */
+export function allPerKey(from: Knex.QueryBuilder, list: NewestPerKey, most: number): Knex.QueryBuilder {
+  return from
+    .select([...list.columns])
+    .orderBy([{ column: list.key }, ...list.orderBy])
+    .limit(most);
+}
+
+/**
+ * From this `first` on, a newest-first list is first read whole (allPerKey)
+ * and cut here. A customer's lists in these silos are a handful of rows: a
+ * timeline's 200 cuts none. For a page of 50 customers (bench case c's
+ * lists, 100-300 rows), reading them whole cost 20-26 % less CPU than
+ * ranking them, statement and mapping included (invoices 3.4 to 2.5 ms,
+ * orders 0.93 to 0.75, redemptions 2.1 to 1.6, consent history 2.0 to 1.5).
+ * A short list (`bookings(first: 3)`) is ranked by the database, which then
+ * returns fewer rows.
+ */
+export const READ_WHOLE_FROM = 10;
 
 /**
  * A repository's statements, each compiled by knex once per shape rather than
@@ -52,6 +96,30 @@ export class Statements {
     // knex's runner compiles a builder by asking it for its SQL: here, the shape's, with these keys.
     (builder as unknown as { toSQL(): Knex.Sql }).toSQL = () => compiled as unknown as Knex.Sql;
     return builder as unknown as Promise<R[]>;
+  }
+
+  /**
+   * The newest `first` rows of each key, each list newest first; keys
+   * without rows are absent. For a long `first`, the keys' rows are read
+   * whole, at most as many as the window could return (`first` a key); only
+   * when there are more than that is the window statement run as well, so no
+   * answer reads more than twice what the window alone would.
+   */
+  async newest<R>(db: Knex, name: string, keys: readonly string[], list: NewestPerKey, from: (keys: readonly string[]) => Knex.QueryBuilder, constants: unknown = null): Promise<Map<string, R[]>> {
+    const { first } = list;
+    const key = columnName(list.key);
+    const keyOf = (row: R) => (row as Record<string, string>)[key];
+    if (first >= READ_WHOLE_FROM) {
+      const most = keys.length * first;
+      const rows = await this.rows<R>(db, `${name}|whole|${first}`, keys, (k) => allPerKey(from(k), list, most + 1), constants);
+      if (rows.length <= most) {
+        const lists = groupBy(rows, keyOf);
+        for (const [k, rowsOfKey] of lists) if (rowsOfKey.length > first) lists.set(k, rowsOfKey.slice(0, first));
+        return lists;
+      }
+    }
+    const rows = await this.rows<R>(db, `${name}|ranked|${first}`, keys, (k) => newestPerKey(db, from(k), list), constants);
+    return groupBy(rows, keyOf);
   }
 }
 

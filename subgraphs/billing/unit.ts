@@ -1,10 +1,10 @@
-import { type ContextOf, byKey, defineUnit, listByKey, newestPerArguments, timeZone } from "../../kit/subgraph";
+import { type ContextOf, byKey, defineUnit, listOfParent, newestPerArguments, timeZone } from "../../kit/subgraph";
 import { generateWorld } from "../../demo/world";
 import { AccountRepository } from "./customer/customer.repository";
 import { CustomerResolver, resolveCustomerReference } from "./customer/customer.resolver";
 import { InvoiceRepository } from "./invoice/invoice.repository";
 import { BookingInvoiceResolver, InvoiceLineResolver, InvoiceResolver, OrderInvoiceResolver } from "./invoice/invoice.resolver";
-import { Booking, type InvoiceStatus, Order } from "./invoice/invoice.type";
+import { Booking, type Invoice, type InvoiceStatus, Order } from "./invoice/invoice.type";
 import { billingMigrations } from "./silo/migrations";
 import { billingOutbox } from "./silo/outbox";
 import { seedBilling } from "./silo/seed";
@@ -37,7 +37,10 @@ export const unit = defineUnit({
     customer: byKey((ids: readonly string[]) => repos.accounts.byIds(ids)),
     invoice: byKey((numbers: readonly string[]) => repos.invoices.byNumbers(numbers)),
     invoicesOf: newestPerArguments((ids, args: { status: InvoiceStatus | null; first: number }) => repos.invoices.byCustomers(ids, args)),
-    invoiceLines: listByKey((numbers: readonly string[]) => repos.invoices.linesOf(numbers)),
+    invoiceLines: listOfParent(
+      (invoice: Invoice) => invoice.number,
+      (invoices) => repos.invoices.linesOf(invoices),
+    ),
     invoiceOfBooking: byKey((ids: readonly string[]) => repos.invoices.chargingInvoices("bkg_ref", ids)),
     invoiceOfOrder: byKey((ids: readonly string[]) => repos.invoices.chargingInvoices("ord_ref", ids)),
     outstanding: byKey((ids: readonly string[]) => repos.invoices.outstanding(ids)),

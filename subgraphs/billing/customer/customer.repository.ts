@@ -1,8 +1,8 @@
 import type { Knex } from "knex";
-import { SiloDataError, Statements, isoFromLocal, moneyFromDecimal } from "../../../kit/subgraph";
+import { SiloDataError, Statements, columnsOf, isoFromLocal, moneyFromDecimal } from "../../../kit/subgraph";
 import { AccountStatus, BillingAccount, Customer } from "./customer.type";
 
-interface AccountRow {
+export interface AccountRow {
   cust_no: string;
   acct_no: string;
   full_nm: string;
@@ -13,6 +13,9 @@ interface AccountRow {
   credit_lim: string | number;
   opened_local: string | Date;
 }
+
+/** What billing's statements select from `acct_holder`: every field of AccountRow. */
+export const ACCOUNT_COLUMNS = columnsOf<AccountRow>()(["cust_no", "acct_no", "full_nm", "email_addr", "phone_no", "acct_stat", "curr_cd", "credit_lim", "opened_local"]);
 
 const STATUS: Record<string, AccountStatus> = { A: AccountStatus.ACTIVE, S: AccountStatus.SUSPENDED, C: AccountStatus.CLOSED };
 
@@ -26,12 +29,12 @@ export class AccountRepository {
   ) {}
 
   async byIds(ids: readonly string[]): Promise<Map<string, Customer>> {
-    const rows = await this.statements.rows<AccountRow>(this.db, "byIds", ids, (keys) => this.db("acct_holder").whereIn("cust_no", keys));
+    const rows = await this.statements.rows<AccountRow>(this.db, "byIds", ids, (keys) => this.db("acct_holder").select(ACCOUNT_COLUMNS).whereIn("cust_no", keys));
     return new Map(rows.map((r) => [r.cust_no, this.toCustomer(r)]));
   }
 
   async byEmail(email: string): Promise<Customer | null> {
-    const row: AccountRow | undefined = await this.db("acct_holder").whereRaw("lower(email_addr) = ?", [email.trim().toLowerCase()]).first();
+    const row: AccountRow | undefined = await this.db("acct_holder").select(ACCOUNT_COLUMNS).whereRaw("lower(email_addr) = ?", [email.trim().toLowerCase()]).first();
     return row ? this.toCustomer(row) : null;
   }
 
@@ -45,6 +48,7 @@ export class AccountRepository {
     // backslash in a string literal as an escape of its own, so `escape '\'`
     // is a syntax error there; each driver quotes a parameter its own way.
     const rows: AccountRow[] = await this.db("acct_holder")
+      .select(ACCOUNT_COLUMNS)
       .whereRaw("lower(full_nm) like ? escape ?", [like, "\\"])
       .orWhereRaw("lower(email_addr) like ? escape ?", [like, "\\"])
       .orWhereRaw("lower(cust_no) like ? escape ?", [like, "\\"])
@@ -53,7 +57,7 @@ export class AccountRepository {
     return rows.map((r) => this.toCustomer(r));
   }
 
-  private toCustomer(row: AccountRow): Customer {
+  toCustomer(row: AccountRow): Customer {
     const where = `billing silo, account holder ${row.cust_no}`;
     const status = STATUS[row.acct_stat];
     if (!status) throw new SiloDataError(`${where}: unknown acct_stat ${JSON.stringify(row.acct_stat)}`);

@@ -1,4 +1,4 @@
-import { businessUnit, SiloDataError, type TouchPoint, calendarDate, isoFromLocal, moneyFromDecimal, touchPoint } from "../../../kit/subgraph";
+import { businessUnit, SiloDataError, type TouchPoint, calendarDate, columnsOf, isoFromLocal, moneyFromDecimal, touchPoint } from "../../../kit/subgraph";
 import { Invoice, InvoiceLine, InvoiceStatus } from "./invoice.type";
 
 /** Rows as the billing silo stores them. */
@@ -12,6 +12,9 @@ export interface InvoiceRow {
   curr_cd: string;
 }
 
+/** What billing's statements select from `inv_hdr`: every field of InvoiceRow. */
+export const INVOICE_COLUMNS = columnsOf<InvoiceRow>()(["inv_hdr.inv_no", "inv_hdr.cust_no", "inv_hdr.issued_local", "inv_hdr.due_date", "inv_hdr.stat_cd", "inv_hdr.total_amt", "inv_hdr.curr_cd"]);
+
 export interface InvoiceLineRow {
   inv_no: string;
   line_no: number;
@@ -21,6 +24,9 @@ export interface InvoiceLineRow {
   ord_ref: string | null;
   sku_ref: string | null;
 }
+
+/** What billing's statements select from `inv_line`: every field of InvoiceLineRow. */
+export const INVOICE_LINE_COLUMNS = columnsOf<InvoiceLineRow>()(["inv_no", "line_no", "descr", "line_amt", "bkg_ref", "ord_ref", "sku_ref"]);
 
 const STATUS_BY_CODE: Record<string, InvoiceStatus> = { "10": InvoiceStatus.OPEN, "20": InvoiceStatus.PAID, "30": InvoiceStatus.OVERDUE, "90": InvoiceStatus.VOID };
 export const CODE_BY_STATUS: Record<InvoiceStatus, number> = { OPEN: 10, PAID: 20, OVERDUE: 30, VOID: 90 };

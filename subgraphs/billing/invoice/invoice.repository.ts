@@ -1,6 +1,6 @@
 import type { Knex } from "knex";
-import { Statements, decimalToMinor, groupBy, newestPerKey } from "../../../kit/subgraph";
-import { type InvoiceLineRow, type InvoiceRow, CODE_BY_STATUS, toInvoice, toInvoiceLine } from "./invoice.mapper";
+import { Statements, decimalToMinor } from "../../../kit/subgraph";
+import { type InvoiceLineRow, type InvoiceRow, CODE_BY_STATUS, INVOICE_COLUMNS, INVOICE_LINE_COLUMNS, toInvoice, toInvoiceLine } from "./invoice.mapper";
 import type { Invoice, InvoiceLine, InvoiceStatus } from "./invoice.type";
 
 /** Every statement billing runs against `inv_hdr` / `inv_line`. */
@@ -13,49 +13,52 @@ export class InvoiceRepository {
   ) {}
 
   async byNumbers(numbers: readonly string[]): Promise<Map<string, Invoice>> {
-    const rows = await this.statements.rows<InvoiceRow>(this.db, "byNumbers", numbers, (keys) => this.db("inv_hdr").whereIn("inv_no", keys));
+    const rows = await this.statements.rows<InvoiceRow>(this.db, "byNumbers", numbers, (keys) => this.db("inv_hdr").select(INVOICE_COLUMNS).whereIn("inv_no", keys));
     return new Map(rows.map((r) => [r.inv_no, toInvoice(r, this.timeZone)]));
   }
 
   /** Newest first, at most `first` per customer, for many customers at once. */
   async byCustomers(customerIds: readonly string[], args: { status?: InvoiceStatus | null; first: number }): Promise<Map<string, Invoice[]>> {
     const status = args.status ?? null;
-    const rows = await this.statements.rows<InvoiceRow>(
+    const lists = await this.statements.newest<InvoiceRow>(
       this.db,
       "byCustomers",
       customerIds,
-      (keys) => {
-        let base = this.db("inv_hdr").select("inv_hdr.*").whereIn("cust_no", keys);
-        if (status) base = base.where("stat_cd", CODE_BY_STATUS[status]);
-        return newestPerKey(
-          this.db,
-          base,
-          "cust_no",
-          [
-            { column: "issued_local", order: "desc" },
-            { column: "inv_no", order: "desc" },
-          ],
-          args.first,
-        );
+      {
+        columns: INVOICE_COLUMNS,
+        key: "inv_hdr.cust_no",
+        orderBy: [
+          { column: "issued_local", order: "desc" },
+          { column: "inv_no", order: "desc" },
+        ],
+        first: args.first,
       },
-      [status, args.first],
+      (keys) => {
+        const base = this.db("inv_hdr").whereIn("cust_no", keys);
+        return status ? base.where("stat_cd", CODE_BY_STATUS[status]) : base;
+      },
+      status,
     );
-    return groupBy(
-      rows.map((r) => toInvoice(r, this.timeZone)),
-      (i) => i.customerId,
-    );
+    return new Map([...lists].map(([customerId, rows]) => [customerId, rows.map((r) => toInvoice(r, this.timeZone))]));
   }
 
-  async linesOf(numbers: readonly string[]): Promise<Map<string, InvoiceLine[]>> {
-    const rows = await this.statements.rows<InvoiceLineRow & { curr_cd: string }>(this.db, "linesOf", numbers, (keys) =>
+  /** The lines of many invoices in one statement, in printed order; each line is in its invoice's currency. */
+  async linesOf(invoices: readonly Pick<Invoice, "number" | "total">[]): Promise<Map<string, InvoiceLine[]>> {
+    const currencyOf = new Map(invoices.map((i) => [i.number, i.total.currency]));
+    const rows = await this.statements.rows<InvoiceLineRow>(this.db, "linesOf", [...currencyOf.keys()], (keys) =>
       this.db("inv_line")
-        .join("inv_hdr", "inv_hdr.inv_no", "inv_line.inv_no")
-        .select("inv_line.*", "inv_hdr.curr_cd")
-        .whereIn("inv_line.inv_no", keys)
-        .orderBy([{ column: "inv_line.inv_no" }, { column: "inv_line.line_no" }]),
+        .select(INVOICE_LINE_COLUMNS)
+        .whereIn("inv_no", keys)
+        .orderBy([{ column: "inv_no" }, { column: "line_no" }]),
     );
-    const grouped = groupBy(rows, (r) => r.inv_no);
-    return new Map([...grouped].map(([number, lines]) => [number, lines.map((l) => toInvoiceLine(l, l.curr_cd))]));
+    const out = new Map<string, InvoiceLine[]>();
+    for (const row of rows) {
+      const line = toInvoiceLine(row, currencyOf.get(row.inv_no)!);
+      const lines = out.get(row.inv_no);
+      if (lines) lines.push(line);
+      else out.set(row.inv_no, [line]);
+    }
+    return out;
   }
 
   /** The invoice that charged each booking (or order): `column` is `bkg_ref` or `ord_ref`. */
@@ -64,7 +67,11 @@ export class InvoiceRepository {
       this.db,
       "chargingInvoices",
       refs,
-      (keys) => this.db("inv_line").join("inv_hdr", "inv_hdr.inv_no", "inv_line.inv_no").distinct("inv_hdr.*", `inv_line.${column} as ref`).whereIn(`inv_line.${column}`, keys),
+      (keys) =>
+        this.db("inv_line")
+          .join("inv_hdr", "inv_hdr.inv_no", "inv_line.inv_no")
+          .distinct([...INVOICE_COLUMNS, `inv_line.${column} as ref`])
+          .whereIn(`inv_line.${column}`, keys),
       column,
     );
     return new Map(rows.map((r) => [r.ref, toInvoice(r, this.timeZone)]));

@@ -10,7 +10,7 @@ export class InvoiceResolver {
   @Directive(assumedSize(10))
   @FieldResolver(() => [InvoiceLine], { description: "The invoice's lines, in printed order. Owned by billing." })
   lines(@Root() invoice: Invoice, @Ctx() ctx: BillingContext): Promise<InvoiceLine[]> {
-    return ctx.loaders.invoiceLines.load(invoice.number);
+    return ctx.loaders.invoiceLines.load(invoice);
   }
 
   @Authorized(Access.OWNER)

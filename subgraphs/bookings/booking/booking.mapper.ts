@@ -1,4 +1,4 @@
-import { businessUnit, SiloDataError, type TouchPoint, calendarDate, isoFromEpochMillis, isoFromLocal, moneyFromCents, touchPoint } from "../../../kit/subgraph";
+import { businessUnit, SiloDataError, type TouchPoint, calendarDate, columnsOf, isoFromEpochMillis, isoFromLocal, moneyFromCents, touchPoint } from "../../../kit/subgraph";
 import { channelOf, statusOf } from "../silo/codes";
 import { Booking, type BookingStatus } from "./booking.type";
 
@@ -17,6 +17,22 @@ export interface StayRow {
   tz_name: string;
   hotel_name: string;
 }
+
+/** What bookings' statements select for a stay (`guest_stay` joined with `hotel`): every field of StayRow. */
+export const STAY_COLUMNS = columnsOf<StayRow>()([
+  "guest_stay.stay_id",
+  "guest_stay.guest_ref",
+  "guest_stay.hotel_code",
+  "guest_stay.arrive_date",
+  "guest_stay.depart_date",
+  "guest_stay.status_ltr",
+  "guest_stay.chan_cd",
+  "guest_stay.total_cents",
+  "guest_stay.currency",
+  "guest_stay.created_ms",
+  "hotel.tz_name",
+  "hotel.hotel_name",
+]);
 
 /** The hotel's house rules: the graph speaks instants, the silo only dates. */
 export const CHECK_IN_TIME = "15:00";

@@ -1,7 +1,7 @@
 import type { Knex } from "knex";
-import { Statements, groupBy, newestPerKey } from "../../../kit/subgraph";
+import { Statements } from "../../../kit/subgraph";
 import { LETTER_BY_STATUS } from "../silo/codes";
-import { type StayRow, toBooking } from "./booking.mapper";
+import { STAY_COLUMNS, type StayRow, toBooking } from "./booking.mapper";
 import type { Booking, BookingStatus } from "./booking.type";
 
 /**
@@ -17,7 +17,7 @@ export interface BookingListArgs {
   newestBy: NewestBy;
 }
 
-const ORDER: Record<NewestBy, { column: string; order: "desc" }[]> = {
+const ORDER: Record<NewestBy, readonly { column: string; order: "desc" }[]> = {
   arrival: [
     { column: "arrive_date", order: "desc" },
     { column: "stay_id", order: "desc" },
@@ -35,25 +35,25 @@ export class BookingRepository {
   constructor(private readonly db: Knex) {}
 
   async byIds(ids: readonly string[]): Promise<Map<string, Booking>> {
-    const rows = await this.statements.rows<StayRow>(this.db, "byIds", ids, (keys) => this.stays().whereIn("guest_stay.stay_id", keys));
+    const rows = await this.statements.rows<StayRow>(this.db, "byIds", ids, (keys) => this.stays().select(STAY_COLUMNS).whereIn("guest_stay.stay_id", keys));
     return new Map(rows.map((r) => [r.stay_id, toBooking(r)]));
   }
 
   /** At most `first` per customer, newest first, for many customers in one statement. */
   async byCustomers(customerIds: readonly string[], args: BookingListArgs): Promise<Map<string, Booking[]>> {
     const { status, first, newestBy } = args;
-    const rows = await this.statements.rows<StayRow>(
+    const lists = await this.statements.newest<StayRow>(
       this.db,
       "byCustomers",
       customerIds,
+      { columns: STAY_COLUMNS, key: "guest_stay.guest_ref", orderBy: ORDER[newestBy], first },
       (keys) => {
-        let base = this.stays().whereIn("guest_stay.guest_ref", keys);
-        if (status) base = base.where("guest_stay.status_ltr", LETTER_BY_STATUS[status]);
-        return newestPerKey(this.db, base, "guest_ref", ORDER[newestBy], first);
+        const base = this.stays().whereIn("guest_stay.guest_ref", keys);
+        return status ? base.where("guest_stay.status_ltr", LETTER_BY_STATUS[status]) : base;
       },
-      [status, first, newestBy],
+      [status, newestBy],
     );
-    return groupBy(rows.map(toBooking), (b) => b.customerId);
+    return new Map([...lists].map(([customerId, rows]) => [customerId, rows.map(toBooking)]));
   }
 
   /** Completed stays (checked out) per customer; customers with none are absent. */
@@ -65,8 +65,8 @@ export class BookingRepository {
     return new Map(rows.map((r) => [r.guest_ref, Number(r.n)]));
   }
 
-  /** Stays with the hotel columns the mapping needs: its zone turns dates into instants. */
+  /** Stays with their hotel, whose zone turns dates into instants (STAY_COLUMNS selects what the mapping needs). */
   private stays(): Knex.QueryBuilder {
-    return this.db("guest_stay").join("hotel", "hotel.hotel_code", "guest_stay.hotel_code").select("guest_stay.*", "hotel.tz_name", "hotel.hotel_name");
+    return this.db("guest_stay").join("hotel", "hotel.hotel_code", "guest_stay.hotel_code");
   }
 }

@@ -1,4 +1,4 @@
-import { businessUnit, type TouchPoint, isoFromEpochMillis, touchPoint } from "../../../kit/subgraph";
+import { businessUnit, type TouchPoint, columnsOf, isoFromEpochMillis, touchPoint } from "../../../kit/subgraph";
 import { channelOf } from "../silo/codes";
 import { StayPreference } from "./preference.type";
 
@@ -10,6 +10,9 @@ export interface PreferenceRow {
   noted_ms: number | string;
   chan_cd: string | null;
 }
+
+/** What bookings' statements select from `guest_pref`: every field of PreferenceRow. */
+export const PREFERENCE_COLUMNS = columnsOf<PreferenceRow>()(["pref_id", "guest_ref", "pref_text", "noted_ms", "chan_cd"]);
 
 export function toPreference(row: PreferenceRow): StayPreference {
   const where = `bookings silo, preference ${row.pref_id}`;

@@ -1,7 +1,7 @@
 import type { Knex } from "knex";
-import { type Channel, type Outbox, Statements, TIMELINE_MAX, groupBy, insertedId, isUniqueViolation, newestPerKey } from "../../../kit/subgraph";
+import { type Channel, type Outbox, Statements, TIMELINE_MAX, insertedId, isUniqueViolation } from "../../../kit/subgraph";
 import { LETTER_BY_CHANNEL } from "../silo/codes";
-import { type PreferenceRow, toPreference } from "./preference.mapper";
+import { PREFERENCE_COLUMNS, type PreferenceRow, toPreference } from "./preference.mapper";
 import type { StayPreference } from "./preference.type";
 
 /**
@@ -22,19 +22,22 @@ export class PreferenceRepository {
 
   /** Newest first, at most PREFERENCES_MAX per customer, for many customers in one statement. */
   async byCustomers(customerIds: readonly string[]): Promise<Map<string, StayPreference[]>> {
-    const rows = await this.statements.rows<PreferenceRow>(this.db, "byCustomers", customerIds, (keys) =>
-      newestPerKey(
-        this.db,
-        this.db("guest_pref").select("guest_pref.*").whereIn("guest_ref", keys),
-        "guest_ref",
-        [
+    const lists = await this.statements.newest<PreferenceRow>(
+      this.db,
+      "byCustomers",
+      customerIds,
+      {
+        columns: PREFERENCE_COLUMNS,
+        key: "guest_ref",
+        orderBy: [
           { column: "noted_ms", order: "desc" },
           { column: "pref_id", order: "desc" },
         ],
-        PREFERENCES_MAX,
-      ),
+        first: PREFERENCES_MAX,
+      },
+      (keys) => this.db("guest_pref").whereIn("guest_ref", keys),
     );
-    return groupBy(rows.map(toPreference), (p) => p.customerId);
+    return new Map([...lists].map(([customerId, rows]) => [customerId, rows.map(toPreference)]));
   }
 
   /**
@@ -44,7 +47,7 @@ export class PreferenceRepository {
    * preference and its `stay-preference-set` event commit together.
    */
   async remember(customerId: string, text: string, channel: Channel, at: number): Promise<StayPreference> {
-    const first = () => this.db("guest_pref").where({ guest_ref: customerId, pref_text: text }).first() as Promise<PreferenceRow | undefined>;
+    const first = () => this.db("guest_pref").select(PREFERENCE_COLUMNS).where({ guest_ref: customerId, pref_text: text }).first() as Promise<PreferenceRow | undefined>;
     const known = await first();
     if (known) return toPreference(known);
     try {
@@ -52,7 +55,7 @@ export class PreferenceRepository {
         const ids = await trx("guest_pref").insert({ guest_ref: customerId, pref_text: text, noted_ms: at, chan_cd: LETTER_BY_CHANNEL[channel] }, ["pref_id"]);
         const ref = String(insertedId(ids, "pref_id"));
         await this.outbox.record(trx, { at, kind: "stay-preference-set", customerId, channel, ref });
-        const row: PreferenceRow = await trx("guest_pref").where({ pref_id: ref }).first();
+        const row: PreferenceRow = await trx("guest_pref").select(PREFERENCE_COLUMNS).where({ pref_id: ref }).first();
         return toPreference(row);
       });
     } catch (err) {

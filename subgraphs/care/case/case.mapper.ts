@@ -1,4 +1,4 @@
-import { type Channel, SiloDataError, isoFromLocal } from "../../../kit/subgraph";
+import { type Channel, SiloDataError, columnsOf, isoFromLocal } from "../../../kit/subgraph";
 import { CareCase, CaseEntry, CaseStatus, ContactDirection } from "./case.type";
 
 /**
@@ -33,6 +33,37 @@ export interface ContactRow {
   outcome: string | null;
   idem_key: string | null;
 }
+
+/** What care's statements select from `crm_case`: every field of CaseRow. */
+export const CASE_COLUMNS = columnsOf<CaseRow>()([
+  "crm_case.case_seq",
+  "crm_case.case_no",
+  "crm_case.cust_no",
+  "crm_case.topic",
+  "crm_case.opened_local",
+  "crm_case.opened_tz",
+  "crm_case.opened_via",
+  "crm_case.state",
+  "crm_case.closed_local",
+  "crm_case.closed_tz",
+  "crm_case.resolution",
+]);
+
+/** A contact as a case's history reads it: not its idempotency key. */
+export type EntryRow = Omit<ContactRow, "idem_key">;
+
+/** What care's statements select from `crm_contact` for an entry: every field of EntryRow. */
+export const ENTRY_COLUMNS = columnsOf<EntryRow>()([
+  "crm_contact.contact_id",
+  "crm_contact.case_no",
+  "crm_contact.logged_local",
+  "crm_contact.logged_tz",
+  "crm_contact.via",
+  "crm_contact.dir",
+  "crm_contact.kind",
+  "crm_contact.note",
+  "crm_contact.outcome",
+]);
 
 const CASE_PREFIX = "CS-";
 
@@ -80,7 +111,7 @@ export function toCareCase(row: CaseRow): CareCase {
   });
 }
 
-export function toCaseEntry(row: ContactRow, customerId: string): CaseEntry {
+export function toCaseEntry(row: EntryRow, customerId: string): CaseEntry {
   const where = `care silo, contact ${row.contact_id}`;
   return Object.assign(new CaseEntry(), {
     id: String(row.contact_id),

@@ -1,6 +1,6 @@
 import type { Knex } from "knex";
-import { Statements, groupBy, newestPerKey } from "../../../kit/subgraph";
-import { type CaseRow, type ContactRow, STATE_OF_STATUS, toCareCase, toCaseEntry } from "./case.mapper";
+import { Statements, groupBy } from "../../../kit/subgraph";
+import { CASE_COLUMNS, type CaseRow, ENTRY_COLUMNS, type EntryRow, STATE_OF_STATUS, toCareCase, toCaseEntry } from "./case.mapper";
 import type { CareCase, CaseEntry, CaseStatus } from "./case.type";
 
 /** Every read care runs against `crm_case` and `crm_contact`. */
@@ -11,14 +11,22 @@ export class CaseRepository {
 
   /** Newest first, at most `first` per customer, optionally of one status. */
   async byCustomers(ids: readonly string[], status: CaseStatus | null, first: number): Promise<Map<string, CareCase[]>> {
-    const base = this.db("crm_case").select("crm_case.*").whereIn("cust_no", ids);
-    if (status) base.whereIn("state", [...STATE_OF_STATUS[status]]);
-    const rows: CaseRow[] = await newestPerKey(this.db, base, "cust_no", [{ column: "case_seq", order: "desc" }], first);
-    return groupBy(rows.map(toCareCase), (c) => c.customerId);
+    const lists = await this.statements.newest<CaseRow>(
+      this.db,
+      "byCustomers",
+      ids,
+      { columns: CASE_COLUMNS, key: "crm_case.cust_no", orderBy: [{ column: "case_seq", order: "desc" }], first },
+      (keys) => {
+        const base = this.db("crm_case").whereIn("cust_no", keys);
+        return status ? base.whereIn("state", [...STATE_OF_STATUS[status]]) : base;
+      },
+      status,
+    );
+    return new Map([...lists].map(([customerId, rows]) => [customerId, rows.map(toCareCase)]));
   }
 
   async byNumbers(caseNos: readonly string[]): Promise<Map<string, CareCase>> {
-    const rows: CaseRow[] = await this.db("crm_case").whereIn("case_no", caseNos);
+    const rows: CaseRow[] = await this.db("crm_case").select(CASE_COLUMNS).whereIn("case_no", caseNos);
     return new Map(rows.map((r) => [r.case_no, toCareCase(r)]));
   }
 
@@ -36,7 +44,8 @@ export class CaseRepository {
   /** Each case's contacts, oldest first (contacts are appended as they happen). */
   async historyOf(cases: readonly { id: string; customerId: string }[]): Promise<Map<string, CaseEntry[]>> {
     const owner = new Map(cases.map((c) => [c.id, c.customerId]));
-    const rows: ContactRow[] = await this.db("crm_contact")
+    const rows: EntryRow[] = await this.db("crm_contact")
+      .select(ENTRY_COLUMNS)
       .whereIn("case_no", [...owner.keys()])
       .orderBy("contact_id", "asc");
     return groupBy(
@@ -51,8 +60,11 @@ export class CaseRepository {
    * customer's contacts are few, and they are ordered here once mapped to UTC.
    */
   async contactsOfCustomers(ids: readonly string[], limit: number): Promise<Map<string, { entry: CaseEntry; topic: string }[]>> {
-    const rows = await this.statements.rows<ContactRow & { cust_no: string; topic: string }>(this.db, "contactsOfCustomers", ids, (keys) =>
-      this.db("crm_contact").join("crm_case", "crm_case.case_no", "crm_contact.case_no").select("crm_contact.*", "crm_case.cust_no", "crm_case.topic").whereIn("crm_case.cust_no", keys),
+    const rows = await this.statements.rows<EntryRow & { cust_no: string; topic: string }>(this.db, "contactsOfCustomers", ids, (keys) =>
+      this.db("crm_contact")
+        .join("crm_case", "crm_case.case_no", "crm_contact.case_no")
+        .select([...ENTRY_COLUMNS, "crm_case.cust_no", "crm_case.topic"])
+        .whereIn("crm_case.cust_no", keys),
     );
     const out = new Map<string, { entry: CaseEntry; topic: string }[]>();
     for (const [customer, list] of groupBy(rows, (r) => r.cust_no)) {

@@ -1,8 +1,8 @@
 import type { Knex } from "knex";
-import { businessUnit, type Channel, type Outbox, Statements, type TouchPoint, dialectOf, groupBy, isoFromUtc, newestPerKey, parseChannel, touchPoint } from "../../../kit/subgraph";
+import { businessUnit, type Channel, type Outbox, Statements, type TouchPoint, columnsOf, dialectOf, isoFromUtc, parseChannel, touchPoint } from "../../../kit/subgraph";
 import { MarketingConsent } from "./consent.type";
 
-interface ConsentRow {
+export interface ConsentRow {
   customer_id: string;
   email_ok: boolean | number;
   sms_ok: boolean | number;
@@ -11,7 +11,7 @@ interface ConsentRow {
   updated_via: string | null;
 }
 
-interface AuditRow {
+export interface AuditRow {
   audit_id: number;
   customer_id: string;
   medium: string;
@@ -20,9 +20,39 @@ interface AuditRow {
   channel: string | null;
 }
 
+/** What promotions' statements select from `promo_consent`: every field of ConsentRow. */
+export const CONSENT_COLUMNS = columnsOf<ConsentRow>()(["customer_id", "email_ok", "sms_ok", "push_ok", "updated_at", "updated_via"]);
+
+/** What promotions' statements select from `promo_consent_audit`: every field of AuditRow (not the actor). */
+export const AUDIT_COLUMNS = columnsOf<AuditRow>()(["audit_id", "customer_id", "medium", "granted", "changed_at", "channel"]);
+
 /** No row: the customer never opted in to anything. */
 export function noConsent(customerId: string): MarketingConsent {
   return Object.assign(new MarketingConsent(), { customerId, email: false, sms: false, push: false, updatedAt: null, updatedVia: null });
+}
+
+/** A `promo_consent` row to the graph's consent. */
+export function toConsent(r: ConsentRow): MarketingConsent {
+  return Object.assign(new MarketingConsent(), {
+    customerId: r.customer_id,
+    email: Boolean(r.email_ok),
+    sms: Boolean(r.sms_ok),
+    push: Boolean(r.push_ok),
+    updatedAt: isoFromUtc(r.updated_at, `promotions silo, consent of ${r.customer_id}, updated_at`),
+    updatedVia: parseChannel(r.updated_via) ?? null,
+  });
+}
+
+/** A consent change as a touch point. */
+export function auditTouchPoint(r: AuditRow): TouchPoint {
+  return touchPoint({
+    at: isoFromUtc(r.changed_at, `promotions silo, consent audit ${r.audit_id}`),
+    unit: businessUnit("promotions"),
+    channel: parseChannel(r.channel) ?? null,
+    kind: "consent",
+    summary: `Marketing ${r.medium} ${Boolean(r.granted) ? "accepted" : "declined"}`,
+    ref: String(r.audit_id),
+  });
 }
 
 /** Consent in `promo_consent`, its history in `promo_consent_audit`. */
@@ -35,57 +65,28 @@ export class ConsentRepository {
   ) {}
 
   async byCustomers(customerIds: readonly string[]): Promise<Map<string, MarketingConsent>> {
-    const rows = await this.statements.rows<ConsentRow>(this.db, "byCustomers", customerIds, (keys) => this.db("promo_consent").whereIn("customer_id", keys));
-    return new Map(
-      rows.map((r) => [
-        r.customer_id,
-        Object.assign(new MarketingConsent(), {
-          customerId: r.customer_id,
-          email: Boolean(r.email_ok),
-          sms: Boolean(r.sms_ok),
-          push: Boolean(r.push_ok),
-          updatedAt: isoFromUtc(r.updated_at, `promotions silo, consent of ${r.customer_id}, updated_at`),
-          updatedVia: parseChannel(r.updated_via) ?? null,
-        }),
-      ]),
-    );
+    const rows = await this.statements.rows<ConsentRow>(this.db, "byCustomers", customerIds, (keys) => this.db("promo_consent").select(CONSENT_COLUMNS).whereIn("customer_id", keys));
+    return new Map(rows.map((r) => [r.customer_id, toConsent(r)]));
   }
 
   /** Consent changes as touch points, newest first, at most `first` per customer. */
   async historyTouchPoints(customerIds: readonly string[], first: number): Promise<Map<string, TouchPoint[]>> {
-    const rows = await this.statements.rows<AuditRow>(
+    const grouped = await this.statements.newest<AuditRow>(
       this.db,
       "historyTouchPoints",
       customerIds,
-      (keys) =>
-        newestPerKey(
-          this.db,
-          this.db("promo_consent_audit").select("promo_consent_audit.*").whereIn("customer_id", keys),
-          "customer_id",
-          [
-            { column: "changed_at", order: "desc" },
-            { column: "audit_id", order: "desc" },
-          ],
-          first,
-        ),
-      first,
+      {
+        columns: AUDIT_COLUMNS,
+        key: "customer_id",
+        orderBy: [
+          { column: "changed_at", order: "desc" },
+          { column: "audit_id", order: "desc" },
+        ],
+        first,
+      },
+      (keys) => this.db("promo_consent_audit").whereIn("customer_id", keys),
     );
-    const grouped = groupBy(rows, (r) => r.customer_id);
-    return new Map(
-      [...grouped].map(([id, list]) => [
-        id,
-        list.map((r) =>
-          touchPoint({
-            at: isoFromUtc(r.changed_at, `promotions silo, consent audit ${r.audit_id}`),
-            unit: businessUnit("promotions"),
-            channel: parseChannel(r.channel) ?? null,
-            kind: "consent",
-            summary: `Marketing ${r.medium} ${Boolean(r.granted) ? "accepted" : "declined"}`,
-            ref: String(r.audit_id),
-          }),
-        ),
-      ]),
-    );
+    return new Map([...grouped].map(([id, list]) => [id, list.map(auditTouchPoint)]));
   }
 
   /**

@@ -1,14 +1,17 @@
 import type { Knex } from "knex";
-import { businessUnit, type Channel, type Outbox, SiloDataError, Statements, type TouchPoint, groupBy, insertedId, isoFromUtc, newestPerKey, parseChannel, touchPoint } from "../../../kit/subgraph";
+import { businessUnit, type Channel, type Outbox, SiloDataError, Statements, type TouchPoint, columnsOf, insertedId, isoFromUtc, parseChannel, touchPoint } from "../../../kit/subgraph";
 import { Redemption } from "./redemption.type";
 
-interface RedemptionRow {
+export interface RedemptionRow {
   redemption_id: number;
   customer_id: string;
   offer_code: string;
   channel: string;
   redeemed_at: string | Date | number;
 }
+
+/** What promotions' statements select from `promo_redemption`: every field of RedemptionRow (not its idempotency key or single-use guard). */
+export const REDEMPTION_COLUMNS = columnsOf<RedemptionRow>()(["redemption_id", "customer_id", "offer_code", "channel", "redeemed_at"]);
 
 export function toRedemption(row: RedemptionRow): Redemption {
   const where = `promotions silo, redemption ${row.redemption_id}`;
@@ -38,24 +41,22 @@ export class RedemptionRepository {
 
   /** Newest first, at most `first` per customer. */
   async byCustomers(customerIds: readonly string[], first: number): Promise<Map<string, Redemption[]>> {
-    const rows = await this.statements.rows<RedemptionRow>(
+    const lists = await this.statements.newest<RedemptionRow>(
       this.db,
       "byCustomers",
       customerIds,
-      (keys) =>
-        newestPerKey(
-          this.db,
-          this.db("promo_redemption").select("promo_redemption.*").whereIn("customer_id", keys),
-          "customer_id",
-          [
-            { column: "redeemed_at", order: "desc" },
-            { column: "redemption_id", order: "desc" },
-          ],
-          first,
-        ),
-      first,
+      {
+        columns: REDEMPTION_COLUMNS,
+        key: "customer_id",
+        orderBy: [
+          { column: "redeemed_at", order: "desc" },
+          { column: "redemption_id", order: "desc" },
+        ],
+        first,
+      },
+      (keys) => this.db("promo_redemption").whereIn("customer_id", keys),
     );
-    return groupBy(rows.map(toRedemption), (r) => r.customerId);
+    return new Map([...lists].map(([customerId, rows]) => [customerId, rows.map(toRedemption)]));
   }
 
   /** Codes of single-use offers each customer has used up (whatever their age). */
@@ -73,7 +74,7 @@ export class RedemptionRepository {
   }
 
   async byIdempotencyKey(key: string): Promise<Redemption | null> {
-    const row: RedemptionRow | undefined = await this.db("promo_redemption").where({ idempotency_key: key }).first();
+    const row: RedemptionRow | undefined = await this.db("promo_redemption").select(REDEMPTION_COLUMNS).where({ idempotency_key: key }).first();
     return row ? toRedemption(row) : null;
   }
 
@@ -104,6 +105,7 @@ export class RedemptionRepository {
         ["redemption_id"],
       );
       const row: RedemptionRow = await trx("promo_redemption")
+        .select(REDEMPTION_COLUMNS)
         .where({ redemption_id: insertedId(ids, "redemption_id") })
         .first();
       const redemption = toRedemption(row);

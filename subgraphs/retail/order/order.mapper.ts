@@ -1,4 +1,4 @@
-import { businessUnit, Channel, Money, SiloDataError, type TouchPoint, moneyFromDecimal, toMinor, touchPoint } from "../../../kit/subgraph";
+import { businessUnit, Channel, Money, SiloDataError, type TouchPoint, columnsOf, moneyFromDecimal, toMinor, touchPoint } from "../../../kit/subgraph";
 import { isoFromUtcWallTime } from "../silo/utc-time";
 import { Order, OrderLine } from "./order.type";
 
@@ -19,6 +19,12 @@ export interface OrderItemRow {
   /** From the product: the shop prices an order in its products' currency. */
   currency_code: string;
 }
+
+/** What retail's statements select from `rt_order`: every field of OrderRow. */
+export const ORDER_COLUMNS = columnsOf<OrderRow>()(["rt_order.order_no", "rt_order.customer_code", "rt_order.placed_utc", "rt_order.sales_channel"]);
+
+/** What retail's statements select for an item (`rt_order_item` joined with its product's currency): every field of OrderItemRow. */
+export const ORDER_ITEM_COLUMNS = columnsOf<OrderItemRow>()(["rt_order_item.order_no", "rt_order_item.item_seq", "rt_order_item.sku", "rt_order_item.qty", "rt_order_item.unit_price", "rt_product.currency_code"]);
 
 /** The shop's sales_channel words; a Map so that "constructor" is not a channel. */
 const CHANNEL_BY_WORD = new Map<string, Channel>([
