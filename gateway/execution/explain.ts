@@ -18,6 +18,7 @@ import {
 } from "graphql";
 import type { Identity } from "../../kit/identity";
 import type { PlanNode } from "../planning/plan";
+import { joinGraphNames } from "../planning/supergraph";
 
 /**
  * `extensions.explain`, for a request sent with `x-explain: 1`: the query
@@ -75,16 +76,8 @@ export type NullReason = { path: (string | number)[]; reason: "authorization" | 
 /** Which unit resolves each `Type.field`, read from the supergraph's `@join__field`/`@join__type`. */
 export function fieldOwners(supergraphSdl: string): Map<string, string> {
   const document = parse(supergraphSdl, { noLocation: true });
-  const graphs = new Map<string, string>();
+  const graphs = joinGraphNames(document);
   const owners = new Map<string, string>();
-  for (const d of document.definitions) {
-    if (d.kind === Kind.ENUM_TYPE_DEFINITION && d.name.value === "join__Graph") {
-      for (const v of d.values ?? []) {
-        const name = v.directives?.find((x) => x.name.value === "join__graph")?.arguments?.find((a) => a.name.value === "name")?.value;
-        if (name?.kind === Kind.STRING) graphs.set(v.name.value, name.value);
-      }
-    }
-  }
   const graphOf = (directive: { arguments?: readonly { name: { value: string }; value: { kind: string; value?: unknown } }[] }) => {
     const graph = directive.arguments?.find((a) => a.name.value === "graph")?.value;
     return graph?.kind === Kind.ENUM ? graphs.get(String(graph.value)) : undefined;

@@ -3,7 +3,7 @@ import { type FSWatcher, watch } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import type { SupergraphSdlHook } from "@apollo/gateway";
-import { type ConstDirectiveNode, Kind, parse } from "graphql";
+import { type ConstDirectiveNode, type DocumentNode, Kind, parse } from "graphql";
 import type { Logger } from "../../kit/log";
 
 /**
@@ -162,6 +162,22 @@ export function entityKeysOf(sdl: string): EntityKeys {
 }
 
 /**
+ * The supergraph's units by their `join__Graph` enum value (`BILLING` to
+ * `billing`), in the enum's order.
+ */
+export function joinGraphNames(document: DocumentNode): Map<string, string> {
+  const names = new Map<string, string>();
+  for (const definition of document.definitions) {
+    if (definition.kind !== Kind.ENUM_TYPE_DEFINITION || definition.name.value !== "join__Graph") continue;
+    for (const value of definition.values ?? []) {
+      const name = value.directives?.find((d) => d.name.value === "join__graph")?.arguments?.find((a) => a.name.value === "name")?.value;
+      if (name?.kind === Kind.STRING) names.set(value.name.value, name.value);
+    }
+  }
+  return names;
+}
+
+/**
  * The units that resolve each field (`Type.field`), in the supergraph's
  * order of units (its `join__Graph` enum): every `@join__field` graph that
  * neither marks it `@external`, nor lost it to an `@override`, nor needs
@@ -173,17 +189,8 @@ export type FieldUnits = ReadonlyMap<string, readonly string[]>;
 
 export function fieldUnitsOf(sdl: string): FieldUnits {
   const document = parse(sdl);
-  const order: string[] = [];
-  const graphNames = new Map<string, string>();
-  for (const definition of document.definitions) {
-    if (definition.kind !== Kind.ENUM_TYPE_DEFINITION || definition.name.value !== "join__Graph") continue;
-    for (const value of definition.values ?? []) {
-      const name = value.directives?.find((d) => d.name.value === "join__graph")?.arguments?.find((a) => a.name.value === "name")?.value;
-      if (name?.kind !== Kind.STRING) continue;
-      graphNames.set(value.name.value, name.value);
-      order.push(name.value);
-    }
-  }
+  const graphNames = joinGraphNames(document);
+  const order = [...graphNames.values()];
   const argument = (directive: ConstDirectiveNode, name: string) => directive.arguments?.find((a) => a.name.value === name)?.value;
   const unitOf = (directive: ConstDirectiveNode) => {
     const graph = argument(directive, "graph");
