@@ -65,10 +65,12 @@ export class CustomerResolver {
    * its own touch points (it alone can read its silo and knows what its rows
    * mean) in a hidden field; this field requires all of them, so the planner
    * fetches them from every unit in parallel and promotions only merges.
-   * Each unit hands over its newest TIMELINE_MAX, so the merge is exact for
-   * any `first` up to that bound. A unit that did not answer is left out
-   * and named: an error at this field's path per missing unit (the other
-   * units' touch points stand) and `timelineMissingUnits`.
+   * Each unit hands over its newest TIMELINE_MAX, packed in one value per
+   * customer (kit/subgraph/touch-points.ts), so the merge is exact for any
+   * `first` up to that bound. A unit that did not answer, or whose touch
+   * points cannot be read, is left out and named: an error at this field's
+   * path per missing unit (the other units' touch points stand) and
+   * `timelineMissingUnits`.
    */
   @Directive(`@requires(fields: "${TIMELINE_REQUIRES}")`)
   @Authorized(Access.OWNER)
