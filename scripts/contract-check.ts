@@ -125,7 +125,9 @@ function failAloneReport(unit: string, supergraph: string): { ok: boolean; text:
   const field = `Customer.${touchPointsField(unit)}`;
   const standing = timelineStanding(supergraph, unit);
   if (standing === "missing")
-    lines.push(`  ✗ ${unit} hands no touch points to Customer.timeline: add ${field}: [TouchPoint!] (@inaccessible, nullable; an empty list if ${unit} has nothing to show). The timeline merges that field of every unit in subgraphs/manifest.json.`);
+    lines.push(
+      `  ✗ ${unit} hands no touch points to Customer.timeline: add ${field}: TouchPoints (the kit's TouchPointsScalar, @inaccessible, nullable; its resolver returns the touch points, none if ${unit} has nothing to show). The timeline merges that field of every unit in subgraphs/manifest.json.`,
+    );
   if (standing === "pending") lines.push(`  • ${field} joins Customer.timeline once the unit that merges it is next built and deployed (it reads the units from subgraphs/manifest.json; its code does not change).`);
   const ok = mine.length === 0 && !lines.some((l) => l.startsWith("  ✗"));
   const head = ok

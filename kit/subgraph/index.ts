@@ -19,6 +19,7 @@ export * from "./silo-schema";
 export * from "./sql";
 export * from "./subgraph";
 export * from "./subscriptions";
+export * from "./touch-points";
 export * from "./unit";
 export * from "./events/outbox";
 export * from "./events/relay";

@@ -9,7 +9,7 @@ const OPERATIONS = {
   invoices: {
     query: `query($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { id balance { amount }
       all: invoices(first: 5) { number issuedAt dueAt status total { amount currency } lines { description amount { amount } product { sku } booking { id } order { id } } }
-      paid: invoices(status: PAID, first: 2) { number } billingTouchPoints { at summary ref } } } }`,
+      paid: invoices(status: PAID, first: 2) { number } billingTouchPoints } } }`,
     variables: { r: customers("C000001", "C000002", "C000003", "C000500", "C999999") },
   },
   byEmail: { query: `{ customerByEmail(email: " MARIA.Schmidt@example.com ") { id } }` },

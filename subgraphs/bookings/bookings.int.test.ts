@@ -12,7 +12,7 @@ const OPERATIONS = {
   guests: {
     query: `query($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { id stayCount preferences { id preference notedAt channel }
       bookings { id checkIn checkOut nights status bookedVia bookedAt total { amount currency } property { code name city country timeZone } }
-      completed: bookings(status: COMPLETED, first: 2) { id } bookingsTouchPoints { at channel summary ref } } } }`,
+      completed: bookings(status: COMPLETED, first: 2) { id } bookingsTouchPoints } } }`,
     variables: { r: customers("C000001", "C000002", "C000004", "C000005", "C000321", "C999999") },
   },
   bookings: {

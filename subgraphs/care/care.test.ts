@@ -1,4 +1,4 @@
-import type { GraphReader, UnitServer } from "../../kit/subgraph";
+import { type GraphReader, type UnitServer, unpackTouchPoints } from "../../kit/subgraph";
 import { execute } from "../../test/support/execute";
 import { recordedKinds, withoutOutbox } from "../../test/support/outbox";
 import { countStatements, tempSiloDir } from "../../test/support/silo";
@@ -7,7 +7,7 @@ import { careOutbox } from "./silo/migrations";
 
 const ENTITIES = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Customer {
   id openCaseCount cases { id openedAt channel topic status history { at channel direction kind summary outcome } }
-  careTouchPoints { at unit channel kind summary ref }
+  careTouchPoints
 } } }`;
 const customers = (...ids: string[]) => ({ r: ids.map((id) => ({ __typename: "Customer", id })) });
 
@@ -45,8 +45,8 @@ describe("care subgraph over a fresh SQLite silo", () => {
     expect(maria.cases[0].history[2]).toMatchObject({ at: "2025-09-17T09:30:00.000Z", outcome: "declined: wants a refund of one night" });
     expect(tom).toMatchObject({ openCaseCount: 0, cases: [{ id: "CS-000001", status: "RESOLVED", topic: "Charged twice for order" }] });
     expect(tom.cases[0].history.at(-1)).toMatchObject({ kind: "resolution", direction: "OUTBOUND" });
-    expect(jonas).toEqual({ id: "C000004", openCaseCount: 0, cases: [], careTouchPoints: [] });
-    expect(maria.careTouchPoints[0]).toEqual({
+    expect(jonas).toEqual({ id: "C000004", openCaseCount: 0, cases: [], careTouchPoints: "[]" });
+    expect(unpackTouchPoints(maria.careTouchPoints, "CARE")[0]).toEqual({
       at: "2025-09-17T09:30:00.000Z",
       unit: "CARE",
       channel: "CALL_CENTER",

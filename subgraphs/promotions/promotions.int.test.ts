@@ -10,8 +10,8 @@ import { promotionsOutbox } from "./silo/outbox";
 import { TIMELINE_UNITS } from "./customer/customer.type";
 
 const NOW = Date.parse("2026-11-26T12:00:00Z");
-// Every other unit's touch points, from the manifest, as the gateway hands them over.
-const touchPoints = Object.fromEntries(TIMELINE_UNITS.map((unit) => [touchPointsField(unit), []]));
+// Every other unit's touch points (none, packed), from the manifest, as the gateway hands them over.
+const touchPoints = Object.fromEntries(TIMELINE_UNITS.map((unit) => [touchPointsField(unit), "[]"]));
 const customer = (id: string, extra: Record<string, unknown> = {}) => ({ __typename: "Customer", id, stayCount: 0, loyaltyStanding: { tier: null }, ...touchPoints, ...extra });
 
 /** Every statement promotions' repositories run, asked the same way of each dialect. */

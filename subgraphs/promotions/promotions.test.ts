@@ -1,4 +1,4 @@
-import { type UnitServer, touchPointsField } from "../../kit/subgraph";
+import { type UnitServer, packTouchPoints, touchPointsField } from "../../kit/subgraph";
 import { countStatements, tempSiloDir } from "../../test/support/silo";
 import { TIMELINE_UNITS } from "./customer/customer.type";
 import { execute } from "../../test/support/execute";
@@ -11,9 +11,9 @@ const ENTITIES = `query($r: [_Any!]!) { _entities(representations: $r) {
   ... on Quote { id total { amount } }
 } }`;
 
-/** A customer as the gateway hands it over when every unit answered: each other unit's touch points, stays, loyalty standing. */
+/** A customer as the gateway hands it over when every unit answered: each other unit's touch points (packed, none), stays, loyalty standing. */
 function customerRep(id: string, extra: Record<string, unknown> = {}) {
-  const touchPoints = Object.fromEntries(TIMELINE_UNITS.map((unit) => [touchPointsField(unit), []]));
+  const touchPoints = Object.fromEntries(TIMELINE_UNITS.map((unit) => [touchPointsField(unit), "[]"]));
   return { __typename: "Customer", id, stayCount: 0, loyaltyStanding: { tier: null }, ...touchPoints, ...extra };
 }
 
@@ -61,7 +61,7 @@ describe("promotions subgraph over a fresh SQLite silo", () => {
 
   it("keeps the other units' touch points when one unit did not answer, and names it", async () => {
     const billing = [{ at: "2020-01-01T10:00:00.000Z", unit: "BILLING", channel: null, kind: "invoice", summary: "old", ref: "INV-1" }];
-    const rep = customerRep("C000001", { bookingsTouchPoints: null, billingTouchPoints: billing });
+    const rep = customerRep("C000001", { bookingsTouchPoints: null, billingTouchPoints: packTouchPoints(billing) });
     const { data, errors } = await execute(promotions.subgraph, `query($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { timeline(first: 200) { unit ref } timelineMissingUnits } } }`, { r: [rep] });
     const { timeline, timelineMissingUnits } = data!._entities[0];
     expect(timeline).toContainEqual({ unit: "BILLING", ref: "INV-1" });
@@ -92,10 +92,60 @@ describe("promotions subgraph over a fresh SQLite silo", () => {
   it("merges every unit's touch points newest first", async () => {
     const bookings = [{ at: "2027-01-01T10:00:00.000Z", unit: "BOOKINGS", channel: "WEB", kind: "booking", summary: "future stay", ref: "BK1" }];
     const billing = [{ at: "2020-01-01T10:00:00.000Z", unit: "BILLING", channel: null, kind: "invoice", summary: "old", ref: "INV-1" }];
-    const { data } = await execute(promotions.subgraph, ENTITIES, { r: [customerRep("C000001", { bookingsTouchPoints: bookings, billingTouchPoints: billing })] });
+    const { data } = await execute(promotions.subgraph, ENTITIES, { r: [customerRep("C000001", { bookingsTouchPoints: packTouchPoints(bookings), billingTouchPoints: packTouchPoints(billing) })] });
     const timeline = data!._entities[0].timeline;
     expect(timeline[0]).toMatchObject({ unit: "BOOKINGS", kind: "booking" });
     expect(timeline.map((t: { at: string }) => t.at)).toEqual([...timeline.map((t: { at: string }) => t.at)].sort().reverse());
+  });
+
+  it("reads touch points packed or as the list of objects units answered before, to the same answer, while the units roll over", async () => {
+    const points = {
+      bookings: [
+        { at: "2027-01-01T10:00:00.000Z", unit: "BOOKINGS", channel: "WEB", kind: "booking", summary: 'Booked "Harbour House", 2 nights', ref: "BK1" },
+        { at: "2020-01-01T10:00:00.000Z", unit: "BOOKINGS", channel: "STORE", kind: "preference", summary: "Gràcia: quiet room \\ high floor", ref: "P1" },
+      ],
+      billing: [{ at: "2020-01-01T10:00:00.000Z", unit: "BILLING", channel: null, kind: "invoice", summary: "Invoice INV-1 issued for 12.00 EUR (paid)", ref: "INV-1" }],
+      retail: [{ at: "2024-05-05T08:00:00.000Z", unit: "RETAIL", channel: "MOBILE", kind: "order", summary: "Order ORD-1 placed: 1 item, 9.99 EUR", ref: "ORD-1" }],
+    } as Record<string, object[]>;
+    const query = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { timeline(first: 200) { at unit channel kind summary ref } timelineMissingUnits } } }`;
+    const answer = async (form: (unit: string) => unknown) => {
+      const fields = Object.fromEntries(TIMELINE_UNITS.map((unit) => [touchPointsField(unit), form(unit)]));
+      return JSON.stringify(await execute(promotions.subgraph, query, { r: [customerRep("C000001", fields)] }));
+    };
+    const packed = await answer((unit) => packTouchPoints(points[unit] ?? []));
+    const listed = await answer((unit) => points[unit] ?? []);
+    // Some units rolled over, some not yet.
+    const mixed = await answer((unit) => (unit === "billing" || unit === "care" ? packTouchPoints(points[unit] ?? []) : (points[unit] ?? [])));
+    expect(listed).toBe(packed);
+    expect(mixed).toBe(packed);
+    const { data } = JSON.parse(packed);
+    expect(data._entities[0].timelineMissingUnits).toEqual([]);
+    expect(data._entities[0].timeline).toEqual(expect.arrayContaining([...points.bookings, ...points.billing, ...points.retail]));
+  });
+
+  it("takes touch points it cannot read as that unit's failure, naming the unit, and keeps the others", async () => {
+    const billing = packTouchPoints([{ at: "2020-01-01T10:00:00.000Z", unit: "BILLING", channel: null, kind: "invoice", summary: "old", ref: "INV-1" }]);
+    const query = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { timeline(first: 200) { unit ref } timelineMissingUnits } } }`;
+    const malformed: [unknown, RegExp][] = [
+      ['[["2020-01-01T10:00:00.000Z"', /not JSON/],
+      ['{"at":"2020-01-01T10:00:00.000Z"}', /are an object, not a list/],
+      ['[["2020-01-01T10:00:00.000Z",null,"booking","x"]]', /touch point 0 has 4 fields, not 5/],
+      ['[["2020-01-01T10:00:00.000Z","FAX","booking","x","BK1"]]', /touch point 0 has a `channel` that is no Channel \(the string "FAX"\)/],
+      ['[["2020-01-01T10:00:00.000Z",null,"booking","x",7]]', /touch point 0 has no string `ref` \(the number 7\)/],
+      [[{ at: 7, unit: "BOOKINGS", channel: null, kind: "booking", summary: "x", ref: "BK1" }], /touch point 0 has no string `at` \(the number 7\)/],
+      [[null], /touch point 0 is null/],
+      [42, /are the number 42, neither their JSON text nor a list/],
+      [{ at: "2020-01-01T10:00:00.000Z" }, /are an object, neither their JSON text nor a list/],
+    ];
+    for (const [value, why] of malformed) {
+      const { data, errors } = await execute(promotions.subgraph, query, { r: [customerRep("C000001", { bookingsTouchPoints: value, billingTouchPoints: billing })] });
+      expect(data!._entities[0].timelineMissingUnits).toEqual(["BOOKINGS"]);
+      expect(data!._entities[0].timeline).toContainEqual({ unit: "BILLING", ref: "INV-1" });
+      expect(errors).toHaveLength(1);
+      expect(errors![0]).toMatchObject({ path: ["_entities", 0, "timeline"], extensions: { code: "UNAVAILABLE", unit: "bookings" } });
+      expect(errors![0].message).toMatch(/^the timeline lacks the bookings unit's touch points: the bookings unit's answer could not be read: /);
+      expect(errors![0].message).toMatch(why);
+    }
   });
 
   it("prices products and quotes with one engine, from list prices handed over", async () => {

@@ -8,7 +8,7 @@ const OPERATIONS = {
   customers: {
     query: `query($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { id loyalty { memberId tier points joinedAt }
       orders { id placedAt channel total { amount currency } lines { quantity unitPrice { amount } lineTotal { amount } product { sku name } } }
-      latest: orders(first: 1) { id } retailTouchPoints { at channel summary ref } } } }`,
+      latest: orders(first: 1) { id } retailTouchPoints } } }`,
     variables: { r: customers("C000001", "C000002", "C000003", "C000250", "C999999") },
   },
   catalogue: { query: `{ categories first: products(first: 3) { items { sku name category listPrice { amount currency } } totalCount endCursor hasNextPage } books: products(category: "Books", first: 100) { items { sku } totalCount hasNextPage } }` },

@@ -47,12 +47,13 @@ interface Case {
 
 /** A customer as the gateway hands it over when every unit answered. */
 function customerRep(id: string, extra: Record<string, unknown> = {}) {
-  const touchPoints = Object.fromEntries(TIMELINE_UNITS.map((u) => [touchPointsField(u), []]));
+  const touchPoints = Object.fromEntries(TIMELINE_UNITS.map((u) => [touchPointsField(u), "[]"]));
   return { __typename: "Customer", id, stayCount: 0, loyaltyStanding: { tier: null }, ...touchPoints, ...extra };
 }
 
 const ENTITIES = `query Entities($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { id offers { code } consent { email } timeline(first: 3) { at unit kind } } } }`;
 const TIMELINE = `query Timeline($r: [_Any!]!, $first: Int) { _entities(representations: $r) { ... on Customer { timeline(first: $first) { unit ref } timelineMissingUnits } } }`;
+const QUOTE = `query Quote($r: [_Any!]!) { _entities(representations: $r) { ... on Quote { id total { amount } } } }`;
 const CONSENT = `mutation Consent($id: ID!) { setMarketingConsent(customerId: $id, email: true) { email } }`;
 
 const CASES: Case[] = [
@@ -63,7 +64,13 @@ const CASES: Case[] = [
   { name: "a partial answer (a unit's touch points missing)", body: { query: TIMELINE, variables: { r: [customerRep("C000001", { bookingsTouchPoints: null })] } }, via: "lean", expect: /"UNAVAILABLE".*"bookings"/ },
   { name: "BAD_USER_INPUT from a resolver", body: { query: TIMELINE, variables: { r: [customerRep("C000001")], first: 100000 } }, via: "lean", expect: /"BAD_USER_INPUT"/ },
   { name: "an authorization refusal", body: { query: ENTITIES, variables: { r: [customerRep("C000001")] } }, identity: TOM, via: "lean", expect: /"FORBIDDEN"/ },
-  { name: "a masked internal error", body: { query: ENTITIES, variables: { r: [customerRep("C000001", { [touchPointsField("billing")]: [{ at: 7 }] })] } }, via: "lean", expect: /internal error in the promotions subgraph/ },
+  { name: "a partial answer (a unit's touch points unreadable)", body: { query: TIMELINE, variables: { r: [customerRep("C000001", { [touchPointsField("billing")]: '[["7"]]' })] } }, via: "lean", expect: /"UNAVAILABLE".*"billing"/ },
+  {
+    name: "a masked internal error",
+    body: { query: QUOTE, variables: { r: [{ __typename: "Quote", id: "C000001|SKU-0002*2", basket: [{ sku: "SKU-0002", quantity: 2, category: "Home", listPrice: null }] }] } },
+    via: "lean",
+    expect: /internal error in the promotions subgraph/,
+  },
   { name: "provenance, asked for", body: { query: `{ publicOffers { code } }` }, headers: { "x-provenance": "1" }, via: "lean", expect: /"provenance":\{"unit":"promotions"/ },
   { name: "two operations, one named", body: { query: `query A { publicOffers { code } } query B { me { id } }`, operationName: "B", variables: null, extensions: {} }, identity: TOM, via: "lean", expect: /"me"/ },
   { name: "accept: */*", body: { query: `{ __typename }` }, headers: { accept: "*/*" }, via: "lean", expect: /"Query"/ },

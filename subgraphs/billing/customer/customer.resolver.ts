@@ -1,5 +1,5 @@
 import { Arg, Ctx, Directive, FieldResolver, ID, Int, Query, Resolver, Root } from "type-graphql";
-import { Access, Authorized, BadUserInputError, ForbiddenError, checkFirst, Money, TIMELINE_MAX, TouchPoint, SLICED_BY_FIRST } from "../../../kit/subgraph";
+import { Access, Authorized, BadUserInputError, ForbiddenError, checkFirst, Money, TIMELINE_MAX, TouchPoint, TouchPointsScalar, SLICED_BY_FIRST } from "../../../kit/subgraph";
 import type { BillingContext } from "../unit";
 import { invoiceTouchPoint } from "../invoice/invoice.mapper";
 import { Invoice, InvoiceStatus } from "../invoice/invoice.type";
@@ -83,7 +83,7 @@ export class CustomerResolver {
   // its timeline resolver). Hidden from clients, read by the planner only.
   @Directive("@inaccessible")
   @Authorized(Access.OWNER)
-  @FieldResolver(() => [TouchPoint], { nullable: true, description: "Billing's touch points, newest first (internal, for Customer.timeline)." })
+  @FieldResolver(() => TouchPointsScalar, { nullable: true, description: "Billing's touch points, newest first (internal, for Customer.timeline)." })
   async billingTouchPoints(@Root() customer: Customer, @Ctx() ctx: BillingContext): Promise<TouchPoint[]> {
     const invoices = await ctx.loaders.invoicesOf({ status: null, first: TIMELINE_MAX }).load(customer.id);
     return invoices.map(invoiceTouchPoint);

@@ -1,5 +1,5 @@
 import { Arg, Ctx, Directive, FieldResolver, Int, Query, Resolver, Root } from "type-graphql";
-import { Access, Authorized, checkFirst, TIMELINE_MAX, TouchPoint, SLICED_BY_FIRST, assumedSize } from "../../../kit/subgraph";
+import { Access, Authorized, checkFirst, TIMELINE_MAX, TouchPoint, TouchPointsScalar, SLICED_BY_FIRST, assumedSize } from "../../../kit/subgraph";
 import { bookingTouchPoint } from "../booking/booking.mapper";
 import { Booking, BookingStatus } from "../booking/booking.type";
 import type { BookingsContext } from "../unit";
@@ -47,7 +47,7 @@ export class CustomerResolver {
   // *booked* first, since that is the time a booking's touch point carries.
   @Directive("@inaccessible")
   @Authorized(Access.OWNER)
-  @FieldResolver(() => [TouchPoint], { nullable: true, description: "Bookings' touch points (bookings and preferences), newest first (internal, for Customer.timeline). Owned by bookings." })
+  @FieldResolver(() => TouchPointsScalar, { nullable: true, description: "Bookings' touch points (bookings and preferences), newest first (internal, for Customer.timeline). Owned by bookings." })
   async bookingsTouchPoints(@Root() customer: Customer, @Ctx() ctx: BookingsContext): Promise<TouchPoint[]> {
     const [bookings, preferences] = await Promise.all([ctx.loaders.bookingsOf({ status: null, first: TIMELINE_MAX, newestBy: "booked" }).load(customer.id), ctx.loaders.preferencesOf.load(customer.id)]);
     const points = [...bookings.map(bookingTouchPoint), ...preferences.map(preferenceTouchPoint)];

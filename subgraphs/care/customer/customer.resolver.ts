@@ -1,5 +1,5 @@
 import { Arg, Ctx, Directive, FieldResolver, Int, Resolver, Root } from "type-graphql";
-import { Access, Authorized, TIMELINE_MAX, TouchPoint, businessUnit, checkFirst, touchPoint } from "../../../kit/subgraph";
+import { Access, Authorized, TIMELINE_MAX, TouchPoint, TouchPointsScalar, businessUnit, checkFirst, touchPoint } from "../../../kit/subgraph";
 import { CareCase, CaseStatus } from "../case/case.type";
 import type { CareContext } from "../unit";
 import { Customer } from "./customer.type";
@@ -32,7 +32,7 @@ export class CustomerResolver {
   // every unit in subgraphs/manifest.json. Hidden from clients; newest first.
   @Directive("@inaccessible")
   @Authorized(Access.OWNER)
-  @FieldResolver(() => [TouchPoint], { nullable: true, description: "Care's touch points (every contact on the customer's cases), newest first (internal, for Customer.timeline). Owned by care." })
+  @FieldResolver(() => TouchPointsScalar, { nullable: true, description: "Care's touch points (every contact on the customer's cases), newest first (internal, for Customer.timeline). Owned by care." })
   async careTouchPoints(@Root() customer: Customer, @Ctx() ctx: CareContext): Promise<TouchPoint[]> {
     const contacts = await ctx.loaders.contactsOf.load(customer.id);
     return contacts

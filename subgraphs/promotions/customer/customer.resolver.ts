@@ -9,9 +9,8 @@ import { redemptionTouchPoint } from "../redemption/redemption.repository";
 import { Redemption } from "../redemption/redemption.type";
 import { Customer, TIMELINE_UNITS, touchPointsOf } from "./customer.type";
 
-const TOUCH_POINT = "at unit channel kind summary ref";
-/** What the timeline requires: every other unit's touch points (see TIMELINE_UNITS). */
-const TIMELINE_REQUIRES = TIMELINE_UNITS.map((unit) => `${touchPointsField(unit)} { ${TOUCH_POINT} }`).join(" ");
+/** What the timeline requires: every other unit's touch points, each unit's packed in one value (see TIMELINE_UNITS). */
+const TIMELINE_REQUIRES = TIMELINE_UNITS.map(touchPointsField).join(" ");
 
 @Resolver(() => Customer)
 export class CustomerResolver {
@@ -66,10 +65,12 @@ export class CustomerResolver {
    * its own touch points (it alone can read its silo and knows what its rows
    * mean) in a hidden field; this field requires all of them, so the planner
    * fetches them from every unit in parallel and promotions only merges.
-   * Each unit hands over its newest TIMELINE_MAX, so the merge is exact for
-   * any `first` up to that bound. A unit that did not answer is left out
-   * and named: an error at this field's path per missing unit (the other
-   * units' touch points stand) and `timelineMissingUnits`.
+   * Each unit hands over its newest TIMELINE_MAX, packed in one value per
+   * customer (kit/subgraph/touch-points.ts), so the merge is exact for any
+   * `first` up to that bound. A unit that did not answer, or whose touch
+   * points cannot be read, is left out and named: an error at this field's
+   * path per missing unit (the other units' touch points stand) and
+   * `timelineMissingUnits`.
    */
   @Directive(`@requires(fields: "${TIMELINE_REQUIRES}")`)
   @Authorized(Access.OWNER)
@@ -83,9 +84,9 @@ export class CustomerResolver {
     const [redemptions, consent] = await Promise.all([ctx.loaders.redemptionsOf.load(customer.id), ctx.loaders.consentHistory.load(customer.id)]);
     const all = [...redemptions.map(redemptionTouchPoint), ...consent];
     for (const unit of TIMELINE_UNITS) {
-      const points = touchPointsOf(customer, unit);
+      const { points, missing } = touchPointsOf(customer, unit);
       if (points) all.push(...points);
-      else reportBeside(ctx, info, { code: "UNAVAILABLE", unit, message: `the timeline lacks the ${unit} unit's touch points: the ${unit} unit did not answer` });
+      else reportBeside(ctx, info, { code: "UNAVAILABLE", unit, message: `the timeline lacks the ${unit} unit's touch points: ${missing}` });
     }
     // ISO-8601 UTC strings of one format sort as time; unit and ref break ties stably.
     all.sort((a, b) => (a.at !== b.at ? (a.at < b.at ? 1 : -1) : a.unit !== b.unit ? (a.unit < b.unit ? -1 : 1) : a.ref < b.ref ? -1 : a.ref > b.ref ? 1 : 0));
@@ -96,7 +97,7 @@ export class CustomerResolver {
   @Authorized(Access.OWNER)
   @FieldResolver(() => [BUSINESS_UNIT], { nullable: true, description: "Units whose touch points `timeline` lacks because they did not answer; empty when the timeline is complete. Merged by promotions." })
   timelineMissingUnits(@Root() customer: Customer): BusinessUnit[] {
-    return TIMELINE_UNITS.filter((unit) => touchPointsOf(customer, unit) === null).map(businessUnit);
+    return TIMELINE_UNITS.filter((unit) => touchPointsOf(customer, unit).points === null).map(businessUnit);
   }
 }
 

@@ -1,5 +1,5 @@
 import { Directive, Field, ID, Int, ObjectType } from "type-graphql";
-import { LoyaltyTier, TouchPoint, touchPointsField, unitNames, PERSONAL } from "../../../kit/subgraph";
+import { LoyaltyTier, type TouchPoint, TouchPointsScalar, businessUnit, touchPointsField, unitNames, unpackTouchPoints, PERSONAL } from "../../../kit/subgraph";
 
 /** Retail's loyalty standing, as far as promotions reads it: the tier only, live. */
 // Described by its owner, retail.
@@ -51,11 +51,34 @@ export const TIMELINE_UNITS: readonly string[] = unitNames().filter((name) => na
 // One @external field per unit, declared as the decorators above would.
 for (const unit of TIMELINE_UNITS) {
   Directive("@external")(Customer.prototype, touchPointsField(unit));
-  Field(() => [TouchPoint], { nullable: true })(Customer.prototype, touchPointsField(unit));
+  Field(() => TouchPointsScalar, { nullable: true })(Customer.prototype, touchPointsField(unit));
 }
 
-/** A unit's touch points as the gateway handed them over: null when the unit did not answer. */
-export function touchPointsOf(customer: Customer, unit: string): TouchPoint[] | null {
-  const points = (customer as unknown as Record<string, TouchPoint[] | null | undefined>)[touchPointsField(unit)];
-  return points ?? null;
+/** A unit's touch points as promotions read them: null, with why, when the timeline must do without them. */
+export type UnitTouchPoints = { points: TouchPoint[]; missing?: undefined } | { points: null; missing: string };
+
+/** Each customer's units' touch points once read, for `timeline` and `timelineMissingUnits` alike. */
+const read = new WeakMap<Customer, Map<string, UnitTouchPoints>>();
+
+/**
+ * A unit's touch points as the gateway handed them over: their packed text
+ * (kit/subgraph/touch-points.ts), or the list of objects units answered
+ * before it. Missing when the unit did not answer (null) and when what it
+ * answered cannot be read, which costs that unit's touch points only.
+ */
+export function touchPointsOf(customer: Customer, unit: string): UnitTouchPoints {
+  let units = read.get(customer);
+  if (!units) read.set(customer, (units = new Map()));
+  let found = units.get(unit);
+  if (!found) units.set(unit, (found = readTouchPoints((customer as unknown as Record<string, unknown>)[touchPointsField(unit)], unit)));
+  return found;
+}
+
+function readTouchPoints(value: unknown, unit: string): UnitTouchPoints {
+  if (value == null) return { points: null, missing: `the ${unit} unit did not answer` };
+  try {
+    return { points: unpackTouchPoints(value, businessUnit(unit)) };
+  } catch (error) {
+    return { points: null, missing: `the ${unit} unit's answer could not be read: ${(error as Error).message}` };
+  }
 }

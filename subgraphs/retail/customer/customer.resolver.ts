@@ -1,5 +1,5 @@
 import { Arg, Ctx, Directive, FieldResolver, Int, Query, Resolver, Root } from "type-graphql";
-import { Access, Authorized, checkFirst, TIMELINE_MAX, TouchPoint, SLICED_BY_FIRST } from "../../../kit/subgraph";
+import { Access, Authorized, checkFirst, TIMELINE_MAX, TouchPoint, TouchPointsScalar, SLICED_BY_FIRST } from "../../../kit/subgraph";
 import type { RetailContext } from "../unit";
 import { loyaltyTouchPoint } from "../loyalty/loyalty.mapper";
 import { LoyaltyMembership, LoyaltyStanding } from "../loyalty/loyalty.type";
@@ -49,7 +49,7 @@ export class CustomerResolver {
   // Hidden from clients, read by the planner only.
   @Directive("@inaccessible")
   @Authorized(Access.OWNER)
-  @FieldResolver(() => [TouchPoint], { nullable: true, description: `Retail's touch points (orders, joining the loyalty programme), newest first, at most ${TIMELINE_MAX} (internal, for Customer.timeline).` })
+  @FieldResolver(() => TouchPointsScalar, { nullable: true, description: `Retail's touch points (orders, joining the loyalty programme), newest first, at most ${TIMELINE_MAX} (internal, for Customer.timeline).` })
   async retailTouchPoints(@Root() customer: Customer, @Ctx() ctx: RetailContext): Promise<TouchPoint[]> {
     const [orders, membership] = await Promise.all([ctx.loaders.ordersOf({ first: TIMELINE_MAX }).load(customer.id), ctx.loaders.loyalty.load(customer.id)]);
     const lines = await Promise.all(orders.map((o) => ctx.loaders.orderLines.load(o.id)));
