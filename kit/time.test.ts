@@ -35,6 +35,19 @@ describe("time mapping", () => {
     }
   });
 
+  it("reads a UTC instant again as the first time, whether number or Date", () => {
+    const times = [0, -1, 1.5, 86_399_999, 1_733_412_345_678, 4_102_444_800_000, -62_135_596_800_000, 8.64e15];
+    for (let i = 0; i < 2; i += 1) {
+      for (const ms of times) {
+        expect(isoFromUtc(ms, "t")).toBe(new Date(ms).toISOString());
+        expect(isoFromUtc(new Date(ms), "t")).toBe(new Date(ms).toISOString());
+      }
+      expect(() => isoFromUtc(8.64e15 + 1, "t")).toThrow(RangeError);
+      expect(() => isoFromUtc(Number.POSITIVE_INFINITY, "t")).toThrow(/invalid UTC time/);
+      expect(() => isoFromUtc(new Date(Number.NaN), "t")).toThrow(/invalid UTC time/);
+    }
+  });
+
   it("reads a text again as the first time, each zone its own way", () => {
     for (let i = 0; i < 2; i += 1) {
       expect(isoFromLocal("2025-07-15 10:00:00", "Europe/Berlin", "t")).toBe("2025-07-15T08:00:00.000Z");

@@ -10,6 +10,11 @@ import { remember } from "./remember";
 export function isoFromEpochMillis(value: unknown, where: string): string {
   const ms = typeof value === "string" && /^\d+$/.test(value) ? Number(value) : value;
   if (typeof ms !== "number" || !Number.isFinite(ms)) throw new SiloDataError(`${where}: invalid epoch time ${JSON.stringify(value)}`);
+  return isoOfEpoch(ms);
+}
+
+/** `new Date(ms).toISOString()`, read once per instant. */
+function isoOfEpoch(ms: number): string {
   return readEpoch.get(ms) ?? remember(readEpoch, ms, new Date(ms).toISOString(), MOST_READINGS);
 }
 
@@ -19,8 +24,8 @@ export function isoFromEpochMillis(value: unknown, where: string): string {
  * as numbers).
  */
 export function isoFromUtc(value: unknown, where: string): string {
-  if (typeof value === "number" && Number.isFinite(value)) return new Date(value).toISOString();
-  if (value instanceof Date && !Number.isNaN(value.getTime())) return value.toISOString();
+  if (typeof value === "number" && Number.isFinite(value)) return isoOfEpoch(value);
+  if (value instanceof Date && !Number.isNaN(value.getTime())) return isoOfEpoch(value.getTime());
   if (typeof value === "string") {
     const known = readUtc.get(value);
     if (known !== undefined) return known;
@@ -38,7 +43,13 @@ export function isoFromUtc(value: unknown, where: string): string {
  * No data is kept, only how a text reads; a full table starts again.
  */
 const readUtc = new Map<string, string>();
-/** Epoch times read (bookings' stays: 2.7% of the unit's CPU went to Date's toISOString on the 50-customer page). */
+/**
+ * Epoch times read, and UTC instants (numbers and Dates) by their epoch time:
+ * Date's toISOString costs 0.7 µs on Node 20, a reading kept 0.06 µs. On the
+ * 50-customer page that was 2.7% of bookings' CPU (its stays), and read anew
+ * it was the most of promotions' time reading (consent and redemption times,
+ * numbers on SQLite).
+ */
 const readEpoch = new Map<number, string>();
 const readLocal = new Map<string, Map<string, string>>();
 const MOST_READINGS = 50_000;
