@@ -1,4 +1,4 @@
-import { isoFromEpochMillis, isoFromLocal, isoFromUtc, localFromUtcMillis } from "./time";
+import { calendarDate, isoFromEpochMillis, isoFromLocal, isoFromLocalDayEnd, isoFromUtc, localFromUtcMillis } from "./time";
 
 describe("time mapping", () => {
   it("maps local wall-clock time to UTC across daylight saving", () => {
@@ -54,6 +54,17 @@ describe("time mapping", () => {
       expect(isoFromLocal("2025-07-15 10:00:00", "Asia/Kolkata", "t")).toBe("2025-07-15T04:30:00.000Z");
       expect(isoFromUtc("2025-07-15 10:00:00", "t")).toBe("2025-07-15T10:00:00.000Z");
       expect(() => isoFromLocal("2025-07-15", "Europe/Berlin", "t")).toThrow(/invalid local time/);
+    }
+  });
+
+  it("reads a day's last second as isoFromLocal reads its text, again as the first time", () => {
+    const days: unknown[] = ["2025-03-29", "2025-03-30", "2025-10-26", "2025-12-31", "2025-06-01 00:00:00", new Date(2025, 2, 30), new Date(2025, 9, 26, 23, 59)];
+    for (let i = 0; i < 2; i += 1) {
+      for (const timeZone of ["Europe/Berlin", "America/St_Johns", "Australia/Lord_Howe"]) {
+        for (const day of days) expect(isoFromLocalDayEnd(day, timeZone, "t")).toBe(isoFromLocal(`${calendarDate(day, "t")} 23:59:59`, timeZone, "t"));
+      }
+      expect(isoFromLocalDayEnd("2025-03-30", "Europe/Berlin", "t")).toBe("2025-03-30T21:59:59.000Z");
+      expect(() => isoFromLocalDayEnd("30.03.2025", "Europe/Berlin", "billing silo, invoice 1, due_date")).toThrow(/billing silo, invoice 1, due_date: invalid date/);
     }
   });
 
