@@ -151,21 +151,25 @@ function buildRowsInJs(statement: SqliteStatement, schema: { readonly version: n
 /**
  * A function making a row object from its values, compiled from the column
  * names: an object literal of constant keys is the cheapest way V8 has to
- * make many objects of one shape. With a `__proto__` column, the values are
- * assigned one by one instead, as better-sqlite3 does (the assignment sets
- * the prototype where a value is an object).
+ * make many objects of one shape. With a `__proto__` column, or where the
+ * process may not compile code from text (`--disallow-code-generation-from-strings`),
+ * the values are assigned one by one instead, as better-sqlite3 does (the
+ * assignment sets the prototype where a `__proto__` value is an object).
  */
 function rowBuilder(names: readonly string[]): RowBuilder {
-  let build: (values: unknown[]) => Record<string, unknown>;
-  if (names.includes("__proto__")) {
-    build = (values) => {
-      const row: Record<string, unknown> = {};
-      for (let i = 0; i < names.length; i++) row[names[i]] = values[i];
-      return row;
-    };
-  } else {
+  let build: ((values: unknown[]) => Record<string, unknown>) | undefined;
+  if (!names.includes("__proto__")) {
     const properties = names.map((name, i) => `${JSON.stringify(name)}: values[${i}]`);
-    build = new Function("values", `return { ${properties.join(", ")} };`) as typeof build;
+    try {
+      build = new Function("values", `return { ${properties.join(", ")} };`) as typeof build;
+    } catch {
+      build = undefined;
+    }
   }
+  build ??= (values) => {
+    const row: Record<string, unknown> = {};
+    for (let i = 0; i < names.length; i++) row[names[i]] = values[i];
+    return row;
+  };
   return Object.assign(build, { width: names.length });
 }
