@@ -1,4 +1,4 @@
-import { calendarDate, isoFromEpochMillis, isoFromLocal, isoFromLocalDayEnd, isoFromUtc, localFromUtcMillis } from "./time";
+import { calendarDate, isoFromEpochMillis, isoFromLocal, isoFromLocalDayAt, isoFromUtc, localFromUtcMillis } from "./time";
 
 describe("time mapping", () => {
   it("maps local wall-clock time to UTC across daylight saving", () => {
@@ -57,14 +57,19 @@ describe("time mapping", () => {
     }
   });
 
-  it("reads a day's last second as isoFromLocal reads its text, again as the first time", () => {
+  it("reads a time of a day as isoFromLocal reads their text, again as the first time", () => {
     const days: unknown[] = ["2025-03-29", "2025-03-30", "2025-10-26", "2025-12-31", "2025-06-01 00:00:00", new Date(2025, 2, 30), new Date(2025, 9, 26, 23, 59)];
     for (let i = 0; i < 2; i += 1) {
       for (const timeZone of ["Europe/Berlin", "America/St_Johns", "Australia/Lord_Howe"]) {
-        for (const day of days) expect(isoFromLocalDayEnd(day, timeZone, "t")).toBe(isoFromLocal(`${calendarDate(day, "t")} 23:59:59`, timeZone, "t"));
+        for (const time of ["23:59:59", "15:00", "02:30"]) {
+          for (const day of days) expect(isoFromLocalDayAt(day, time, timeZone, "t")).toBe(isoFromLocal(`${calendarDate(day, "t")} ${time}`, timeZone, "t"));
+        }
       }
-      expect(isoFromLocalDayEnd("2025-03-30", "Europe/Berlin", "t")).toBe("2025-03-30T21:59:59.000Z");
-      expect(() => isoFromLocalDayEnd("30.03.2025", "Europe/Berlin", "billing silo, invoice 1, due_date")).toThrow(/billing silo, invoice 1, due_date: invalid date/);
+      expect(isoFromLocalDayAt("2025-03-30", "23:59:59", "Europe/Berlin", "t")).toBe("2025-03-30T21:59:59.000Z");
+      expect(isoFromLocalDayAt("2025-03-30", "15:00", "Europe/Berlin", "t")).toBe("2025-03-30T13:00:00.000Z");
+      expect(() => isoFromLocalDayAt("30.03.2025", "23:59:59", "Europe/Berlin", "billing silo, invoice 1, due_date")).toThrow(/billing silo, invoice 1, due_date: invalid date/);
+      expect(() => isoFromLocalDayAt("2025-03-30", "noon", "Europe/Berlin", "t")).toThrow(/t: invalid local time/);
+      expect(() => isoFromLocalDayAt("2025-03-30", "15:00", "Mars/Olympus_Mons", "t")).toThrow(RangeError);
     }
   });
 
