@@ -1,4 +1,4 @@
-import { isoFromEpochMillis, isoFromLocal, isoFromUtc, localFromUtcMillis } from "./time";
+import { calendarDate, isoFromEpochMillis, isoFromLocal, isoFromLocalDayAt, isoFromUtc, localFromUtcMillis } from "./time";
 
 describe("time mapping", () => {
   it("maps local wall-clock time to UTC across daylight saving", () => {
@@ -35,12 +35,41 @@ describe("time mapping", () => {
     }
   });
 
+  it("reads a UTC instant again as the first time, whether number or Date", () => {
+    const times = [0, -1, 1.5, 86_399_999, 1_733_412_345_678, 4_102_444_800_000, -62_135_596_800_000, 8.64e15];
+    for (let i = 0; i < 2; i += 1) {
+      for (const ms of times) {
+        expect(isoFromUtc(ms, "t")).toBe(new Date(ms).toISOString());
+        expect(isoFromUtc(new Date(ms), "t")).toBe(new Date(ms).toISOString());
+      }
+      expect(() => isoFromUtc(8.64e15 + 1, "t")).toThrow(RangeError);
+      expect(() => isoFromUtc(Number.POSITIVE_INFINITY, "t")).toThrow(/invalid UTC time/);
+      expect(() => isoFromUtc(new Date(Number.NaN), "t")).toThrow(/invalid UTC time/);
+    }
+  });
+
   it("reads a text again as the first time, each zone its own way", () => {
     for (let i = 0; i < 2; i += 1) {
       expect(isoFromLocal("2025-07-15 10:00:00", "Europe/Berlin", "t")).toBe("2025-07-15T08:00:00.000Z");
       expect(isoFromLocal("2025-07-15 10:00:00", "Asia/Kolkata", "t")).toBe("2025-07-15T04:30:00.000Z");
       expect(isoFromUtc("2025-07-15 10:00:00", "t")).toBe("2025-07-15T10:00:00.000Z");
       expect(() => isoFromLocal("2025-07-15", "Europe/Berlin", "t")).toThrow(/invalid local time/);
+    }
+  });
+
+  it("reads a time of a day as isoFromLocal reads their text, again as the first time", () => {
+    const days: unknown[] = ["2025-03-29", "2025-03-30", "2025-10-26", "2025-12-31", "2025-06-01 00:00:00", new Date(2025, 2, 30), new Date(2025, 9, 26, 23, 59)];
+    for (let i = 0; i < 2; i += 1) {
+      for (const timeZone of ["Europe/Berlin", "America/St_Johns", "Australia/Lord_Howe"]) {
+        for (const time of ["23:59:59", "15:00", "02:30"]) {
+          for (const day of days) expect(isoFromLocalDayAt(day, time, timeZone, "t")).toBe(isoFromLocal(`${calendarDate(day, "t")} ${time}`, timeZone, "t"));
+        }
+      }
+      expect(isoFromLocalDayAt("2025-03-30", "23:59:59", "Europe/Berlin", "t")).toBe("2025-03-30T21:59:59.000Z");
+      expect(isoFromLocalDayAt("2025-03-30", "15:00", "Europe/Berlin", "t")).toBe("2025-03-30T13:00:00.000Z");
+      expect(() => isoFromLocalDayAt("30.03.2025", "23:59:59", "Europe/Berlin", "billing silo, invoice 1, due_date")).toThrow(/billing silo, invoice 1, due_date: invalid date/);
+      expect(() => isoFromLocalDayAt("2025-03-30", "noon", "Europe/Berlin", "t")).toThrow(/t: invalid local time/);
+      expect(() => isoFromLocalDayAt("2025-03-30", "15:00", "Mars/Olympus_Mons", "t")).toThrow(RangeError);
     }
   });
 

@@ -77,3 +77,64 @@ describe("amounts read as floats", () => {
     for (const value of samples) expect([value, read(value)]).toEqual([value, viaText(value)]);
   });
 });
+
+describe("amounts read as text", () => {
+  it("give the cents of their digits, and refuse what the decimal form or two places refuse, plain or not", () => {
+    // The long way, by the regular form and BigInt.
+    const viaBigInt = (value: string) => {
+      const text = value.trim();
+      if (!/^-?\d{1,15}(\.\d{1,6})?$/.test(text)) return "refused";
+      const [units, fraction = ""] = text.replace("-", "").split(".");
+      if (/[1-9]/.test(fraction.slice(2))) return "refused";
+      const minor = BigInt(units) * 100n + BigInt(fraction.slice(0, 2).padEnd(2, "0"));
+      return text.startsWith("-") ? -minor : minor;
+    };
+    const read = (value: string) => {
+      try {
+        return decimalToMinor(value, "t");
+      } catch (err) {
+        expect(err).toBeInstanceOf(SiloDataError);
+        return "refused";
+      }
+    };
+    const samples = [
+      "",
+      "-",
+      ".",
+      "-.5",
+      "5.",
+      "0",
+      "-0",
+      "-0.00",
+      "007.50",
+      "129.9",
+      "129.90",
+      "129.900000",
+      "129.9000000",
+      "129.901",
+      "1.005",
+      " 12.30 ",
+      "12.30\n",
+      "+1",
+      "1e3",
+      "1,50",
+      "١٢",
+      "9999999999999.99",
+      "-9999999999999.99",
+      "99999999999999.99",
+      "999999999999999.99",
+      "9999999999999999",
+    ];
+    // Random texts near the plain form: signs, digit runs of every length, points, stray characters.
+    let seed = 7;
+    const next = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
+    const digits = (n: number) => Array.from({ length: n }, () => (next(4) === 0 ? "0" : String(next(10)))).join("");
+    for (let i = 0; i < 20_000; i++) {
+      let text = `${next(3) === 0 ? "-" : ""}${digits(next(17))}`;
+      if (next(3) > 0) text += `.${digits(next(9))}`;
+      if (next(20) === 0) text = text.slice(0, next(text.length + 1)) + " x-.".charAt(next(4)) + text.slice(next(text.length + 1));
+      samples.push(text);
+    }
+    for (const value of samples) expect([value, read(value)]).toEqual([value, viaBigInt(value)]);
+  });
+});

@@ -79,6 +79,11 @@ export function decimalToMinor(value: unknown, where: string): bigint {
     if (Math.abs(minor / 100 - value) > 1e-9) throw new SiloDataError(`${where}: amount ${value} has more than two decimal places`);
     return BigInt(minor);
   }
+  if (typeof value === "string") {
+    // The graph's own amounts and most DECIMAL text, read without text or BigInt arithmetic.
+    const minor = plainDecimalMinor(value);
+    if (minor !== undefined) return BigInt(minor);
+  }
   if (typeof value === "number" && Number.isFinite(value)) {
     // A float from SQLite: two places are exact to 15 significant digits.
     text = value.toFixed(2);
@@ -92,6 +97,51 @@ export function decimalToMinor(value: unknown, where: string): bigint {
   const [units, fraction = ""] = text.replace("-", "").split(".");
   if (/[1-9]/.test(fraction.slice(2))) throw new SiloDataError(`${where}: amount ${text} has more than two decimal places`);
   const minor = BigInt(units) * 100n + BigInt(fraction.slice(0, 2).padEnd(2, "0"));
+  return negative ? -minor : minor;
+}
+
+const DOT = 46;
+const MINUS = 45;
+const ZERO = 48;
+/** Units digits whose minor units stay exact in a Number (below 2^53). */
+const MOST_PLAIN_UNITS = 13;
+
+/**
+ * Minor units of the plainest decimal text ("129.90", "-5", "0.5",
+ * "12.340000"): an optional minus, 1 to 13 digits, and optionally a point
+ * and 1 to 6 digits of which only the first two may be other than zero.
+ * Undefined for anything else (spaces, more digits, a third place), which
+ * decimalToMinor reads (or refuses) the long way. In retail's order lines,
+ * where every line total is read back to sum the order, the long way's
+ * split and BigInt arithmetic were most of decimalToMinor's 3.9%.
+ */
+function plainDecimalMinor(text: string): number | undefined {
+  const length = text.length;
+  const negative = length > 0 && text.charCodeAt(0) === MINUS;
+  let i = negative ? 1 : 0;
+  let units = 0;
+  const unitsFrom = i;
+  for (; i < length; i++) {
+    const digit = text.charCodeAt(i) - ZERO;
+    if (digit < 0 || digit > 9) break;
+    units = units * 10 + digit;
+  }
+  if (i === unitsFrom || i - unitsFrom > MOST_PLAIN_UNITS) return undefined;
+  let cents = 0;
+  if (i < length) {
+    if (text.charCodeAt(i) !== DOT) return undefined;
+    const fractionFrom = ++i;
+    if (length - fractionFrom < 1 || length - fractionFrom > 6) return undefined;
+    for (; i < length; i++) {
+      const digit = text.charCodeAt(i) - ZERO;
+      if (digit < 0 || digit > 9) return undefined;
+      const place = i - fractionFrom;
+      if (place === 0) cents = digit * 10;
+      else if (place === 1) cents += digit;
+      else if (digit !== 0) return undefined;
+    }
+  }
+  const minor = units * 100 + cents;
   return negative ? -minor : minor;
 }
 

@@ -1,4 +1,4 @@
-import { businessUnit, SiloDataError, type TouchPoint, calendarDate, columnsOf, isoFromLocal, moneyFromDecimal, touchPoint } from "../../../kit/subgraph";
+import { businessUnit, SiloDataError, type TouchPoint, columnsOf, isoFromLocal, isoFromLocalDayAt, moneyFromDecimal, touchPoint } from "../../../kit/subgraph";
 import { Invoice, InvoiceLine, InvoiceStatus } from "./invoice.type";
 
 /** Rows as the billing silo stores them. */
@@ -39,7 +39,7 @@ export function toInvoice(row: InvoiceRow, timeZone: string): Invoice {
     number: row.inv_no,
     customerId: row.cust_no,
     issuedAt: isoFromLocal(row.issued_local, timeZone, `${where}, issued_local`),
-    dueAt: isoFromLocal(`${calendarDate(row.due_date, `${where}, due_date`)} 23:59:59`, timeZone, `${where}, due_date`),
+    dueAt: isoFromLocalDayAt(row.due_date, "23:59:59", timeZone, `${where}, due_date`),
     status,
     total: moneyFromDecimal(row.total_amt, row.curr_cd, `${where}, total_amt`),
   });

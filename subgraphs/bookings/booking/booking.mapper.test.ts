@@ -70,6 +70,7 @@ describe("toBooking", () => {
     [{ status_ltr: "Z" }, /^bookings silo, booking BK0000009: unknown status_ltr "Z"$/],
     [{ chan_cd: "?" }, /^bookings silo, booking BK0000009: unknown chan_cd "\?"$/],
     [{ depart_date: "2025-01-10" }, /^bookings silo, booking BK0000009: depart_date 2025-01-10 is not after arrive_date 2025-01-10$/],
+    [{ depart_date: "2025-13-01" }, /^bookings silo, booking BK0000009: depart_date 2025-13-01 is not after arrive_date 2025-01-10$/],
     [{ tz_name: "Europe/Atlantis" }, /^bookings silo, booking BK0000009, arrive_date: unknown hotel time zone/],
     [{ total_cents: "12.99" }, /^bookings silo, booking BK0000009, total_cents: invalid amount in cents/],
   ])("fails with a SiloDataError naming the booking for %p", (overrides, message) => {
