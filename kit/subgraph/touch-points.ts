@@ -40,7 +40,7 @@ export function packTouchPoints(value: unknown): string {
   const packed = new Array<PackedTouchPoint>(value.length);
   for (let i = 0; i < value.length; i++) {
     const point = value[i] as Partial<TouchPoint> | null;
-    const why = point !== null && typeof point === "object" ? touchPointFault(point.at, point.channel ?? null, point.kind, point.summary, point.ref) : `is ${shown(point)}`;
+    const why = objectFault(point);
     if (why) throw new GraphQLError(`TouchPoints serializes a list of touch points: item ${i} ${why}`);
     packed[i] = [point!.at!, point!.channel ?? null, point!.kind!, point!.summary!, point!.ref!];
   }
@@ -72,12 +72,17 @@ export function unpackTouchPoints(value: unknown, unit: BusinessUnit): TouchPoin
   if (Array.isArray(value)) {
     return value.map((entry: unknown, i) => {
       const point = entry as Partial<TouchPoint> | null;
-      const why = point !== null && typeof point === "object" ? touchPointFault(point.at, point.channel ?? null, point.kind, point.summary, point.ref) : `is ${shown(point)}`;
+      const why = objectFault(point);
       if (why) throw new Error(`its touch point ${i} ${why}`);
       return { at: point!.at!, unit, channel: point!.channel ?? null, kind: point!.kind!, summary: point!.summary!, ref: point!.ref! };
     });
   }
   throw new Error(`its touch points are ${shown(value)}, neither their JSON text nor a list`);
+}
+
+/** Why this is not a touch point object, or undefined when it is. */
+function objectFault(point: Partial<TouchPoint> | null): string | undefined {
+  return point !== null && typeof point === "object" ? touchPointFault(point.at, point.channel ?? null, point.kind, point.summary, point.ref) : `is ${shown(point)}`;
 }
 
 /** Why these are not a touch point's fields, or undefined when they are. */
@@ -97,6 +102,10 @@ function shown(value: unknown): string {
   return typeof value === "object" ? "an object" : `the ${typeof value} ${String(value)}`;
 }
 
+function neverAnInput(): never {
+  throw new GraphQLError("TouchPoints is only answered by units, never accepted as an input");
+}
+
 /**
  * The scalar of every unit's hidden `<unit>TouchPoints` field: a resolver
  * returns its touch points (a list of TouchPoint), `serialize` writes them
@@ -109,10 +118,6 @@ export const TouchPointsScalar = new GraphQLScalarType<never, string>({
     'A unit\'s touch points for Customer.timeline, newest first, as one JSON text: an array of `[at, channel, kind, summary, ref]`, e.g. `[["2026-03-01T09:30:00.000Z","WEB","order","Order R-1001 placed","R-1001"]]`; the unit is the field\'s own. Internal: read by promotions only.',
   extensions: { directives: { inaccessible: {} } },
   serialize: packTouchPoints,
-  parseValue() {
-    throw new GraphQLError("TouchPoints is only answered by units, never accepted as an input");
-  },
-  parseLiteral() {
-    throw new GraphQLError("TouchPoints is only answered by units, never accepted as an input");
-  },
+  parseValue: neverAnInput,
+  parseLiteral: neverAnInput,
 });
