@@ -1,11 +1,14 @@
 import type { Supergraph } from "@apollo/federation-internals";
-import { GraphQLError, Kind, print } from "graphql";
+import { GraphQLError, type GraphQLSchema, Kind, print } from "graphql";
 import { createApolloPlanner } from "./apollo-planner";
 import { createHivePlanner } from "./hive-planner";
 import type { PlanObserver } from "../operations/metrics";
 import type { Plan, PlanNode, PlanRequest, Planner } from "./plan";
 import { choosingPlanner } from "./choose-plan";
 import { readModelOf } from "./plan-reads";
+import { foldFetches } from "./fold-fetches";
+import { runEarlier } from "./run-earlier";
+import { type EntityKeys, entityKeysOf } from "./supergraph";
 
 export type { PlanRequest, Planner };
 
@@ -36,10 +39,15 @@ type OnFallback = (error: Error, request: PlanRequest) => void;
  */
 export function createPlanner(name: PlannerName, supergraph: Supergraph, sdl: string, onFallback: OnFallback = () => undefined): Planner {
   const planners = new Map<"hive" | "apollo", Planner>();
+  let folding: { keys: EntityKeys; schema: GraphQLSchema } | undefined;
   // Each built on first need: Apollo's planner takes a moment to build its graph of the supergraph.
   const build = (which: "hive" | "apollo") => () => {
     let planner = planners.get(which);
-    if (!planner) planners.set(which, (planner = which === "apollo" ? createApolloPlanner(supergraph) : createHivePlanner(sdl)));
+    if (!planner) {
+      folding ??= { keys: entityKeysOf(sdl), schema: supergraph.schema.toGraphQLJSSchema() };
+      planner = tidied(which === "apollo" ? createApolloPlanner(supergraph) : createHivePlanner(sdl), folding.keys, folding.schema);
+      planners.set(which, planner);
+    }
     return planner;
   };
   if (name === "cheaper") {
@@ -47,6 +55,16 @@ export function createPlanner(name: PlannerName, supergraph: Supergraph, sdl: st
     return choosingPlanner(hive, build("hive"), build("apollo"), () => readModelOf(sdl, supergraph.schema.toGraphQLJSSchema()), onFallback);
   }
   return withFallback(name, build(name), build(name === "apollo" ? "hive" : "apollo"), onFallback);
+}
+
+/**
+ * A planner whose plans are tidied before anyone costs or runs them: an
+ * entity fetch that needs only a key is folded into an earlier fetch to the
+ * same unit that returns its objects (fold-fetches.ts), and each fetch then
+ * runs in the earliest round its inputs allow (run-earlier.ts).
+ */
+function tidied(planner: Planner, keys: EntityKeys, schema: GraphQLSchema): Planner {
+  return { name: planner.name, plan: (request) => runEarlier(foldFetches(planner.plan(request), keys, schema)) };
 }
 
 /** One planner, and the other for what it refuses or would run twice. */
