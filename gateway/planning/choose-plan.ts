@@ -17,8 +17,11 @@ import { type ReadModel, differsFrom, planReads } from "./plan-reads";
  * entity fetches to one unit and skips fetches Apollo's makes twice; Apollo's
  * reads a `@requires` field's inputs in the fetch that already reaches the
  * entity, where Hive's (0.0.38, graphql-hive/router#1539) sends that unit a
- * second entity fetch and adds a round: the bench's order history costs 5
- * requests in 4 rounds under Hive's plan, 4 in 3 under Apollo's.
+ * second entity fetch and adds a round. The plans compared are tidied
+ * (planner.ts: fold-fetches.ts, run-earlier.ts), which takes that fetch and
+ * round out of Hive's plan where it can: the bench's order history costs 5
+ * requests in 4 rounds as Hive's planner writes it, 4 in 3 tidied, as
+ * Apollo's does.
  *
  * Apollo's plan is kept only when it asks the units for exactly the fields
  * Hive's asks (plan-reads.ts) and reads every `@requires` field with its

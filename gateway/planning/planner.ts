@@ -17,9 +17,9 @@ export type PlannerName = (typeof PLANNERS)[number];
 
 /**
  * Chosen by the conformance suite (test/federation: it fails only where
- * every planner does, as `hive`) and the bench: on the crowd's order
- * history (f) the units get 3.40 requests per client request instead of
- * 4.10 under `hive`, and as many on every other case (choose-plan.ts).
+ * every planner does, as `hive`): each new query planned by both planners,
+ * the cheaper tidied plan kept (choose-plan.ts), so an operation one
+ * planner plans badly costs the units what the other's plan costs.
  */
 export const DEFAULT_PLANNER: PlannerName = "cheaper";
 
