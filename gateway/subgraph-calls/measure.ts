@@ -1,4 +1,4 @@
-import { annotateActiveSpan, injectTraceContext, tracingEnabled } from "../../kit/telemetry";
+import { injectTraceContext, tracingEnabled } from "../../kit/telemetry";
 import { outcomeOfFailure, outcomeOfResponse, recordFetch } from "../operations/metrics";
 import type { Wrapper } from "./call";
 
@@ -7,8 +7,8 @@ import type { Wrapper } from "./call";
  * in the metrics and the request's log line (operations/metrics.ts), and the
  * trace context of the executor's fetch span carried to the unit. Outermost,
  * so it measures what the fetch cost the request, sharing, retries and the
- * breaker included. A fetch whose request another fetch carried sent no
- * trace context of its own; its span says so.
+ * breaker included. (A fetch whose request another fetch carried sent no
+ * trace context of its own: share.ts marks its span.)
  */
 export function measure(unit: string): Wrapper {
   return (next) => async (call) => {
@@ -18,7 +18,6 @@ export function measure(unit: string): Wrapper {
     try {
       const response = await next(measured);
       if (call.context) recordFetch(call.context, unit, performance.now() - started, outcomeOfResponse(response.errors));
-      if (measured.carried) annotateActiveSpan({ "customer_graph.fetch.shared": true });
       return response;
     } catch (err) {
       if (call.context) recordFetch(call.context, unit, performance.now() - started, outcomeOfFailure(err));
