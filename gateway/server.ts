@@ -30,7 +30,7 @@ import { createTransport } from "./subgraph-calls/transport";
 import { nextSequence } from "./subgraph-calls/calls";
 import { Units } from "./subgraph-calls/units";
 import { gatewayTelemetry } from "./operations/telemetry";
-import { registerBreakerStates, sharedStateMetrics } from "./operations/metrics";
+import { registerBreakerStates, sharedStateMetrics, subgraphRequestMetrics } from "./operations/metrics";
 import { type SharedState, connectSharedState } from "./shared-state/redis";
 import { SharedApqCache } from "./shared-state/apq-cache";
 import { SharedRateLimiter } from "./admission/shared-rate-limit";
@@ -46,7 +46,9 @@ export interface Gateway {
  */
 export async function createGateway(config: GatewayConfig, logger: Logger = createLogger("gateway", config.GATEWAY_LOG_LEVEL), injected: GatewayInjections = {}, extensions: GatewayExtensions = {}): Promise<Gateway> {
   const telemetry = gatewayTelemetry(config, logger);
-  const transport = createTransport({ connections: config.GATEWAY_SUBGRAPH_CONNECTIONS, keepAliveMs: config.GATEWAY_SUBGRAPH_KEEPALIVE_MS, batch: config.GATEWAY_UNIT_BATCH });
+  // Read as each request goes out: by then `units` has built the data sources that name the URLs.
+  const onRequest = subgraphRequestMetrics(telemetry.metrics.registry, (url) => units.unitAt(url));
+  const transport = createTransport({ connections: config.GATEWAY_SUBGRAPH_CONNECTIONS, keepAliveMs: config.GATEWAY_SUBGRAPH_KEEPALIVE_MS, batch: config.GATEWAY_UNIT_BATCH, onRequest });
   const units = new Units(config, transport, logger, injected.sharing);
   registerBreakerStates(telemetry.metrics.registry, () => units.breakerStates());
   const readiness = new Readiness(units, config.GATEWAY_READY_PROBE_TIMEOUT_MS);

@@ -64,6 +64,33 @@ export function outcomeOfFailure(err: unknown): FetchOutcome {
   return (typeof code === "string" && FAILURE_OUTCOMES[code]) || "unavailable";
 }
 
+/**
+ * The HTTP requests the gateway sends the units, as the transport reports
+ * them: `single` carries one GraphQL request, `batch` several of different
+ * callers (GATEWAY_UNIT_BATCH, subgraph-calls/batch.ts), each counted in
+ * `gateway_subgraph_batch_entries_total`. Beside the fetches the plans made
+ * (`gateway_subgraph_fetch_duration_seconds_count`), they say what sharing
+ * and batching saved each unit. A URL no subgraph has is counted as `other`.
+ */
+export function subgraphRequestMetrics(registry: Registry, subgraphAt: (url: string) => string | undefined): (url: string, entries: number) => void {
+  const requests = new Counter({
+    name: "gateway_subgraph_http_requests_total",
+    help: "HTTP requests the gateway sent to subgraphs, by subgraph and kind (single: one GraphQL request; batch: several callers' requests in one, GATEWAY_UNIT_BATCH).",
+    labelNames: ["subgraph", "kind"] as const,
+    registers: [registry],
+  });
+  const entries = new Counter({ name: "gateway_subgraph_batch_entries_total", help: "GraphQL requests that went to subgraphs inside batch HTTP requests, by subgraph.", labelNames: ["subgraph"] as const, registers: [registry] });
+  return (url, count) => {
+    const subgraph = subgraphAt(url) ?? "other";
+    if (count > 1) {
+      requests.inc({ subgraph, kind: "batch" });
+      entries.inc({ subgraph }, count);
+    } else {
+      requests.inc({ subgraph, kind: "single" });
+    }
+  };
+}
+
 const BREAKER_STATES = ["closed", "open", "half-open"] as const;
 
 /**

@@ -43,8 +43,8 @@ export class Unanswered extends Error {
 
 /** One POST alone, rejecting on connection errors and when `signal` aborts (transport.ts). */
 type Post = (url: string, headers: Record<string, string>, body: string, signal: AbortSignal) => Promise<RawAnswer>;
-/** One raw exchange over the pool, answered to `handler`. */
-type Open = (url: string, headers: Record<string, string>, body: string, handler: Dispatcher.DispatchHandlers) => void;
+/** One raw exchange over the pool for a batch of `entries` requests, answered to `handler`. */
+type Open = (url: string, headers: Record<string, string>, body: string, entries: number, handler: Dispatcher.DispatchHandlers) => void;
 
 interface Unit {
   /** The unit's last answer said it takes batches. */
@@ -168,7 +168,7 @@ export class UnitBatches {
       each((w) => w.reject(new Unanswered()));
       abortExchange?.(new Error("unreadable batch answer"));
     };
-    this.open(url, BATCH_HEADERS, body, {
+    this.open(url, BATCH_HEADERS, body, batch.length, {
       onConnect(abort) {
         if (waiting === 0) abort(new Error("aborted"));
         else abortExchange = abort;

@@ -20,6 +20,8 @@ export interface TransportOptions {
   keepAliveMs: number;
   /** GATEWAY_UNIT_BATCH: fetches of different callers to a unit that takes batches go out together (batch.ts); limits for tests. */
   batch?: boolean | BatchLimits;
+  /** Told of every POST to a unit as it goes out: `entries` is 1 for a request alone, the number of requests a batch carries (operations/metrics.ts counts them). */
+  onRequest?: (url: string, entries: number) => void;
 }
 
 /** A subgraph's HTTP answer, body unread as JSON: whoever needs the data parses its own copy. */
@@ -53,15 +55,18 @@ export function createTransport(options: TransportOptions): Transport {
     keepAliveMaxTimeout: options.keepAliveMs,
   });
 
+  const onRequest = options.onRequest;
   const post = (url: string, headers: Record<string, string>, body: string, signal: AbortSignal): Promise<RawAnswer> => {
     const { origin, path } = target(url);
+    onRequest?.(url, 1);
     return collect((handler) => agent.dispatch({ origin, path, method: "POST", headers, body }, handler), signal);
   };
   const batches = options.batch
     ? new UnitBatches(
         post,
-        (url, headers, body, handler) => {
+        (url, headers, body, entries, handler) => {
           const { origin, path } = target(url);
+          onRequest?.(url, entries);
           agent.dispatch({ origin, path, method: "POST", headers, body }, handler);
         },
         options.batch === true ? undefined : options.batch,

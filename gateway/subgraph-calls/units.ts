@@ -15,6 +15,8 @@ import type { Transport } from "./transport";
  */
 export class Units {
   private readonly breakers = new Map<string, CircuitBreaker>();
+  /** Each unit's URL as its data source calls it, to name the unit of a request the transport reports. */
+  private readonly names = new Map<string, string>();
 
   constructor(
     private readonly config: GatewayConfig,
@@ -25,7 +27,16 @@ export class Units {
   ) {}
 
   /** `buildService` as @apollo/gateway's configuration names it: the gateway's own data source for a unit. */
-  readonly buildService = ({ name, url }: ServiceEndpointDefinition): GraphQLDataSource<GatewayContext> => unitDataSource(name, this.urlOf(name, url), this.settingsOf(name), this.transport, this.config.GRAPH_SIGNING_SECRET);
+  readonly buildService = ({ name, url }: ServiceEndpointDefinition): GraphQLDataSource<GatewayContext> => {
+    const called = this.urlOf(name, url);
+    this.names.set(called, name);
+    return unitDataSource(name, called, this.settingsOf(name), this.transport, this.config.GRAPH_SIGNING_SECRET);
+  };
+
+  /** The unit the gateway calls at `url`, once its data source is built. */
+  unitAt(url: string): string | undefined {
+    return this.names.get(url);
+  }
 
   /** A data source of the user's (their own `buildService`'s), inside the same chain of timeouts, retries, breaker and measurement. */
   wrap(name: string, source: GraphQLDataSource<GatewayContext>): GraphQLDataSource<GatewayContext> {

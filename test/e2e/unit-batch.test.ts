@@ -61,11 +61,35 @@ describe("batches to the units, end to end", () => {
     return { answers, bookingsRequests: proxy.received - before };
   };
 
+  /** The sum of a gateway's samples of `name` whose labels include `labels`. */
+  const metric = async (graphqlUrl: string, name: string, labels: Record<string, string>): Promise<number> => {
+    const page = await (await fetch(graphqlUrl.replace(/\/graphql$/, "/metrics"))).text();
+    let sum = 0;
+    for (const [, metricName, labelText, value] of page.matchAll(/^(\w+)\{([^}]*)\} (\S+)$/gm)) {
+      const has = Object.fromEntries([...labelText.matchAll(/(\w+)="([^"]*)"/g)].map(([, k, v]) => [k, v]));
+      if (metricName === name && Object.entries(labels).every(([k, v]) => has[k] === v)) sum += Number(value);
+    }
+    return sum;
+  };
+  const bookingsCounts = async (graphqlUrl: string) => ({
+    single: await metric(graphqlUrl, "gateway_subgraph_http_requests_total", { subgraph: "bookings", kind: "single" }),
+    batch: await metric(graphqlUrl, "gateway_subgraph_http_requests_total", { subgraph: "bookings", kind: "batch" }),
+    entries: await metric(graphqlUrl, "gateway_subgraph_batch_entries_total", { subgraph: "bookings" }),
+  });
+
   it("answers many callers' concurrent requests exactly as without batches, in fewer HTTP requests to the unit", async () => {
     // The first answers teach the gateway that the units take batches.
     await send(stack.gatewayUrl, batched);
+    const [onBefore, offBefore] = [await bookingsCounts(stack.gatewayUrl), await bookingsCounts(singleUrl)];
     const on = await send(stack.gatewayUrl, batched);
     const off = await send(singleUrl, single);
+    const [onAfter, offAfter] = [await bookingsCounts(stack.gatewayUrl), await bookingsCounts(singleUrl)];
+    // The gateways' own counts of their HTTP requests to bookings are what each proxy forwarded.
+    expect(onAfter.single - onBefore.single + onAfter.batch - onBefore.batch).toBe(on.bookingsRequests);
+    expect(onAfter.batch).toBeGreaterThan(onBefore.batch);
+    expect(onAfter.entries - onBefore.entries).toBeGreaterThanOrEqual(2 * (onAfter.batch - onBefore.batch));
+    expect(offAfter.single - offBefore.single).toBe(off.bookingsRequests);
+    expect(offAfter.batch + offAfter.entries).toBe(0);
     process.stdout.write(`HTTP requests to bookings for ${mix.length} client requests of 17 callers: ${on.bookingsRequests} batched, ${off.bookingsRequests} not\n`);
     expect(on.answers).toEqual(off.answers);
     expect(on.bookingsRequests).toBeLessThan(off.bookingsRequests);
