@@ -72,34 +72,25 @@ export function reusePreparedStatements<C extends SqliteConnection>(conn: C, mos
     if (statement === undefined) {
       const prepared = prepare(sql) as SqliteStatement;
       if (prepared.reader) buildRowsInJs(prepared, schema);
-      else if (SCHEMA_CHANGE.test(sql)) noteSchemaChanges(prepared, changed);
+      else if (SCHEMA_CHANGE.test(sql)) prepared.run = thenChanged(prepared.run, changed);
       if (statements.size >= most) statements.delete(statements.keys().next().value!);
       statements.set(sql, (statement = prepared));
     }
     return statement;
   };
-  const exec = conn.exec;
-  if (typeof exec === "function") {
-    conn.exec = function (this: unknown, ...args: [string]) {
-      try {
-        return Reflect.apply(exec, this, args);
-      } finally {
-        changed();
-      }
-    };
-  }
+  if (typeof conn.exec === "function") conn.exec = thenChanged(conn.exec, changed);
   return conn;
 }
 
-function noteSchemaChanges(statement: SqliteStatement, changed: () => void): void {
-  const run = statement.run;
-  statement.run = function (this: SqliteStatement, ...params: unknown[]) {
+/** `run` (a statement's or the connection's `exec`), then `changed()` however it ended. */
+function thenChanged<F extends (...args: never[]) => unknown>(run: F, changed: () => void): F {
+  return function (this: unknown, ...args: Parameters<F>) {
     try {
-      return Reflect.apply(run, this, params);
+      return Reflect.apply(run, this, args);
     } finally {
       changed();
     }
-  };
+  } as F;
 }
 
 /** better-sqlite3's row modes; a statement starts in "flat" (an object per row). */
