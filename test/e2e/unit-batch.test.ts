@@ -1,4 +1,5 @@
 import { type DelayProxy, startDelayProxy } from "../support/delay-proxy";
+import { parsePrometheusText } from "../support/prometheus";
 import { type Stack, startStack } from "../support/stack";
 import { CUSTOMER_360, CUSTOMERS_360, PER_UNIT } from "./queries";
 
@@ -61,21 +62,15 @@ describe("batches to the units, end to end", () => {
     return { answers, bookingsRequests: proxy.received - before };
   };
 
-  /** The sum of a gateway's samples of `name` whose labels include `labels`. */
-  const metric = async (graphqlUrl: string, name: string, labels: Record<string, string>): Promise<number> => {
-    const page = await (await fetch(graphqlUrl.replace(/\/graphql$/, "/metrics"))).text();
-    let sum = 0;
-    for (const [, metricName, labelText, value] of page.matchAll(/^(\w+)\{([^}]*)\} (\S+)$/gm)) {
-      const has = Object.fromEntries([...labelText.matchAll(/(\w+)="([^"]*)"/g)].map(([, k, v]) => [k, v]));
-      if (metricName === name && Object.entries(labels).every(([k, v]) => has[k] === v)) sum += Number(value);
-    }
-    return sum;
+  /** A gateway's own counts of its HTTP requests to bookings, from one scrape of its /metrics. */
+  const bookingsCounts = async (graphqlUrl: string) => {
+    const page = parsePrometheusText(await (await fetch(graphqlUrl.replace(/\/graphql$/, "/metrics"))).text());
+    return {
+      single: page.sum("gateway_subgraph_http_requests_total", { subgraph: "bookings", kind: "single" }),
+      batch: page.sum("gateway_subgraph_http_requests_total", { subgraph: "bookings", kind: "batch" }),
+      entries: page.sum("gateway_subgraph_batch_entries_total", { subgraph: "bookings" }),
+    };
   };
-  const bookingsCounts = async (graphqlUrl: string) => ({
-    single: await metric(graphqlUrl, "gateway_subgraph_http_requests_total", { subgraph: "bookings", kind: "single" }),
-    batch: await metric(graphqlUrl, "gateway_subgraph_http_requests_total", { subgraph: "bookings", kind: "batch" }),
-    entries: await metric(graphqlUrl, "gateway_subgraph_batch_entries_total", { subgraph: "bookings" }),
-  });
 
   it("answers many callers' concurrent requests exactly as without batches, in fewer HTTP requests to the unit", async () => {
     // The first answers teach the gateway that the units take batches.
