@@ -134,8 +134,14 @@ export class FederationGateway implements GatewayInterface {
     const apiSchema = supergraph.apiSchema();
     const services: Record<string, GraphQLDataSource> = Object.create(null);
     for (const { name, url } of subgraphsOf(sdl)) services[name] = this.sourceOf(name, url);
-    const planner = createPlanner(this.planner, supergraph, sdl, (error, request) =>
-      this.options.logger?.warn(`the ${this.planner === "apollo" ? "apollo" : "hive"} planner could not plan ${request.operationName ?? "an operation"} (${error.message.slice(0, 300)}); planned by the other planner`),
+    const supergraphSchema = supergraph.schema.toGraphQLJSSchema();
+    const keys = entityKeysOf(sdl);
+    const planner = createPlanner(
+      this.planner,
+      supergraph,
+      sdl,
+      (error, request) => this.options.logger?.warn(`the ${this.planner === "apollo" ? "apollo" : "hive"} planner could not plan ${request.operationName ?? "an operation"} (${error.message.slice(0, 300)}); planned by the other planner`),
+      { schema: supergraphSchema, keys },
     );
     this.loaded = {
       id,
@@ -143,8 +149,8 @@ export class FederationGateway implements GatewayInterface {
       apiSchema,
       // @defer is part of the served schema: clients may ask for incremental delivery.
       schema: apiSchema.toGraphQLJSSchema({ includeDefer: true }),
-      supergraphSchema: supergraph.schema.toGraphQLJSSchema(),
-      keys: entityKeysOf(sdl),
+      supergraphSchema,
+      keys,
       fieldUnits: fieldUnitsOf(sdl),
       cacheHints: cacheHintsOf(sdl),
       owners: fieldOwners(sdl),

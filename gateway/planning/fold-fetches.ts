@@ -18,7 +18,7 @@ import {
   parse,
   print,
 } from "graphql";
-import type { BatchFetchStep, FetchStep, PathStep, Plan, PlanNode } from "./plan";
+import { type BatchFetchStep, type FetchStep, type PathStep, type Plan, type PlanNode, fragmentsOf } from "./plan";
 import type { EntityKeys } from "./supergraph";
 
 /**
@@ -66,15 +66,22 @@ export function foldFetches(plan: Plan, keys: EntityKeys, schema: GraphQLSchema)
   return { ...plan, node };
 }
 
-/** A fetch that can take others in, with its document as it grows. */
+/** A fetch that can take others in. */
 interface Host {
   step: FetchStep | BatchFetchStep;
-  /** Absolute paths of where its answers land: one for a root or entity fetch, one per single-path batch. */
-  starts: { path: readonly PathStep[]; selections: SelectionSetNode; type: GraphQLNamedType | undefined }[];
-  operation: OperationDefinitionNode;
-  document: DocumentNode;
+  /** Where its answers land, from the root. */
+  base: readonly PathStep[];
+  /** Its document, parsed when a fetch to fold first looks into it (most plans fold nothing), and grown in place. */
+  opened?: Opened | null;
   variableUsages: string[];
   grown: boolean;
+}
+
+interface Opened {
+  document: DocumentNode;
+  operation: OperationDefinitionNode;
+  /** Absolute paths of where its answers land: one for a root or entity fetch, one per single-path batch. */
+  starts: { path: readonly PathStep[]; selections: SelectionSetNode; type: GraphQLNamedType | undefined }[];
 }
 
 class Folding {
@@ -141,8 +148,8 @@ class Folding {
       case "BatchFetch": {
         if (node.kind === "Fetch" && this.folded.has(node)) return null;
         const host = this.hosts.get(node);
-        if (!host?.grown) return node;
-        const operation = print(host.document);
+        if (!host?.grown || !host.opened) return node;
+        const operation = print(host.opened.document);
         return { ...node, operation, document: parse(operation), variableUsages: host.variableUsages };
       }
       default:
@@ -154,11 +161,20 @@ class Folding {
     if (step.operationKind !== "query") return undefined;
     if (step.kind === "Fetch" && (step.inputRewrites?.length || step.outputRewrites?.length)) return undefined;
     if (step.kind === "BatchFetch" && step.batches.some((b) => b.inputRewrites?.length || b.outputRewrites?.length)) return undefined;
+    const host: Host = { step, base, variableUsages: [...step.variableUsages], grown: false };
+    this.hosts.set(step, host);
+    return host;
+  }
+
+  /** The host's document, parsed on first need; null when it has no operation to grow. */
+  private open(host: Host): Opened | null {
+    if (host.opened !== undefined) return host.opened;
+    const { step, base } = host;
     const document = parse(step.operation, { noLocation: true });
     const operation = document.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION) as OperationDefinitionNode | undefined;
     const root = this.schema.getQueryType();
-    if (!operation || !root) return undefined;
-    const starts: Host["starts"] = [];
+    if (!operation || !root) return (host.opened = null);
+    const starts: Opened["starts"] = [];
     if (step.kind === "Fetch" && !step.requires) {
       starts.push({ path: base, selections: operation.selectionSet, type: root });
     } else {
@@ -170,9 +186,7 @@ class Folding {
         if (path && field.selectionSet) starts.push({ path, selections: field.selectionSet, type: undefined });
       }
     }
-    const host: Host = { step, starts, operation, document, variableUsages: [...step.variableUsages], grown: false };
-    this.hosts.set(step, host);
-    return host;
+    return (host.opened = { document, operation, starts });
   }
 
   private tryFold(fetch: FetchStep, path: readonly PathStep[], done: readonly Host[]): boolean {
@@ -181,15 +195,18 @@ class Folding {
     for (let i = done.length - 1; i >= 0; i -= 1) {
       const host = done[i];
       if (host.step.unit !== fetch.unit) continue;
-      for (const start of host.starts) {
+      const opened = this.open(host);
+      if (!opened) continue;
+      for (const start of opened.starts) {
         const rest = remainder(start.path, path);
         if (!rest) continue;
         const target = this.walk(start.selections, start.type, rest);
         if (!target || !(target.type === folding.type || (isAbstractType(target.type) && this.schema.isSubType(target.type, folding.type)))) continue;
         if (!mergeable(target.selections, folding.fields)) continue;
-        const variables = variablesFor(host.operation, folding.variables);
+        const { operation } = opened;
+        const variables = variablesFor(operation, folding.variables);
         if (!variables) continue;
-        (host.operation as { variableDefinitions?: VariableDefinitionNode[] }).variableDefinitions = [...(host.operation.variableDefinitions ?? []), ...variables];
+        (operation as { variableDefinitions?: VariableDefinitionNode[] }).variableDefinitions = [...(operation.variableDefinitions ?? []), ...variables];
         // The host's document is its own, freshly parsed: it grows in place.
         (target.selections as { selections: readonly SelectionNode[] }).selections = [...target.selections.selections, inlineFragment(folding.type.name, folding.fields)];
         for (const name of fetch.variableUsages) if (!host.variableUsages.includes(name)) host.variableUsages.push(name);
@@ -217,7 +234,7 @@ class Folding {
     if (!type || !isObjectType(type)) return undefined;
     const document = parse(fetch.operation, { noLocation: true });
     const operation = document.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
-    const fragments = new Map(document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]));
+    const fragments = fragmentsOf(document);
     const [entities, ...others] = operation?.selectionSet.selections ?? [];
     if (!operation || others.length > 0 || entities?.kind !== Kind.FIELD || entities.name.value !== "_entities" || entities.alias || entities.directives?.length) return undefined;
     const fields: SelectionNode[] = [];

@@ -1,5 +1,5 @@
-import { type DocumentNode, type FieldNode, type FragmentDefinitionNode, type GraphQLSchema, Kind, type SelectionSetNode, getNamedType, isInterfaceType, isObjectType, parse, print } from "graphql";
-import type { BatchFetchStep, FetchStep, Plan, PlanNode, RequiredSelection } from "./plan";
+import { type FieldNode, type GraphQLSchema, Kind, type SelectionSetNode, getNamedType, isInterfaceType, isObjectType, parse, print } from "graphql";
+import { type BatchFetchStep, type FetchStep, type Plan, type PlanNode, type RequiredSelection, fragmentsOf } from "./plan";
 import { entityKeysOf } from "./supergraph";
 
 /*
@@ -166,12 +166,6 @@ function readFetch(fetch: FetchStep | BatchFetchStep, model: ReadModel, reads: S
     walk(definition.selectionSet, root, root, undefined);
   }
   return unsound;
-}
-
-function fragmentsOf(document: DocumentNode): Map<string, FragmentDefinitionNode> {
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
-  return fragments;
 }
 
 /** Why `other` cannot stand in for `reference`: it reads other fields, or is unsound. Undefined when it can. */

@@ -1,5 +1,5 @@
 import type { Operation } from "@apollo/federation-internals";
-import type { DocumentNode } from "graphql";
+import { type DocumentNode, type FragmentDefinitionNode, Kind } from "graphql";
 import type { PlanCost } from "./plan-cost";
 
 /*
@@ -164,4 +164,11 @@ export function deferStep<N>(from: { primary: { node?: N }; deferred: readonly {
     primary: from.primary.node && node(from.primary.node),
     deferred: from.deferred.map((d) => ({ label: d.label, path: d.queryPath, node: d.node && node(d.node) })),
   };
+}
+
+/** A fetch document's named fragments, by name (every reader of a fetch's selections needs them). */
+export function fragmentsOf(document: DocumentNode): Map<string, FragmentDefinitionNode> {
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
+  return fragments;
 }

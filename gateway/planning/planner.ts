@@ -25,6 +25,12 @@ export const DEFAULT_PLANNER: PlannerName = "cheaper";
 
 type OnFallback = (error: Error, request: PlanRequest) => void;
 
+/** The supergraph as a GraphQL schema (every type and field, hidden ones too) and its entities' keys by unit. */
+export interface SupergraphRead {
+  schema: GraphQLSchema;
+  keys: EntityKeys;
+}
+
 /**
  * The named planner. `hive` and `apollo` plan with that planner, with the
  * other one behind it for the operations it refuses to plan (Hive's refuses
@@ -36,23 +42,24 @@ type OnFallback = (error: Error, request: PlanRequest) => void;
  * delivery needs the parts apart. `cheaper` plans queries with both and
  * keeps the plan that costs the units less (choose-plan.ts), Hive's on a
  * tie; mutations and subscriptions as `hive` does.
+ *
+ * `read` is what the gateway already made of the supergraph (its GraphQL
+ * schema and entity keys), for tidying and for the choice; without it they
+ * are made here, once, when first needed.
  */
-export function createPlanner(name: PlannerName, supergraph: Supergraph, sdl: string, onFallback: OnFallback = () => undefined): Planner {
+export function createPlanner(name: PlannerName, supergraph: Supergraph, sdl: string, onFallback: OnFallback = () => undefined, read?: SupergraphRead): Planner {
   const planners = new Map<"hive" | "apollo", Planner>();
-  let folding: { keys: EntityKeys; schema: GraphQLSchema } | undefined;
+  let known = read;
+  const readings = () => (known ??= { schema: supergraph.schema.toGraphQLJSSchema(), keys: entityKeysOf(sdl) });
   // Each built on first need: Apollo's planner takes a moment to build its graph of the supergraph.
   const build = (which: "hive" | "apollo") => () => {
     let planner = planners.get(which);
-    if (!planner) {
-      folding ??= { keys: entityKeysOf(sdl), schema: supergraph.schema.toGraphQLJSSchema() };
-      planner = tidied(which === "apollo" ? createApolloPlanner(supergraph) : createHivePlanner(sdl), folding.keys, folding.schema);
-      planners.set(which, planner);
-    }
+    if (!planner) planners.set(which, (planner = tidied(which === "apollo" ? createApolloPlanner(supergraph) : createHivePlanner(sdl), readings())));
     return planner;
   };
   if (name === "cheaper") {
     const hive = withFallback("hive", build("hive"), build("apollo"), onFallback);
-    return choosingPlanner(hive, build("hive"), build("apollo"), () => readModelOf(sdl, supergraph.schema.toGraphQLJSSchema()), onFallback);
+    return choosingPlanner(hive, build("hive"), build("apollo"), () => readModelOf(sdl, readings().schema), onFallback);
   }
   return withFallback(name, build(name), build(name === "apollo" ? "hive" : "apollo"), onFallback);
 }
@@ -63,7 +70,7 @@ export function createPlanner(name: PlannerName, supergraph: Supergraph, sdl: st
  * same unit that returns its objects (fold-fetches.ts), and each fetch then
  * runs in the earliest round its inputs allow (run-earlier.ts).
  */
-function tidied(planner: Planner, keys: EntityKeys, schema: GraphQLSchema): Planner {
+function tidied(planner: Planner, { keys, schema }: SupergraphRead): Planner {
   return { name: planner.name, plan: (request) => runEarlier(foldFetches(planner.plan(request), keys, schema)) };
 }
 

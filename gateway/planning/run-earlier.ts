@@ -1,5 +1,5 @@
-import { type DocumentNode, type FragmentDefinitionNode, Kind, type SelectionSetNode } from "graphql";
-import type { BatchFetchStep, FetchStep, PathStep, Plan, PlanNode, RequiredSelection } from "./plan";
+import { type FragmentDefinitionNode, Kind, type SelectionSetNode } from "graphql";
+import { type BatchFetchStep, type FetchStep, type PathStep, type Plan, type PlanNode, type RequiredSelection, fragmentsOf } from "./plan";
 
 /**
  * Moves each entity fetch of a Sequence into the earliest step after the
@@ -182,10 +182,6 @@ function collect(prefix: string, set: SelectionSetNode, fragments: ReadonlyMap<s
       if (fragment) collect(prefix, fragment.selectionSet, fragments, writes, depth + 1);
     }
   }
-}
-
-function fragmentsOf(document: DocumentNode): Map<string, FragmentDefinitionNode> {
-  return new Map(document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]));
 }
 
 /** A path as the comparison reads it: response names only, dot-joined. */
