@@ -1,9 +1,10 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { composeServices } from "@apollo/composition";
-import { Supergraph, operationFromDocument } from "@apollo/federation-internals";
+import { Supergraph } from "@apollo/federation-internals";
 import { parse } from "graphql";
 import { requires } from "../../test/federation/groups/requires";
+import { GRAPH_SUPERGRAPH as SUPERGRAPH, planRequest } from "../../test/support/plans";
 import type { Plan } from "./plan";
 import { createApolloPlanner } from "./apollo-planner";
 import { choosingPlanner } from "./choose-plan";
@@ -19,12 +20,9 @@ import { createPlanner } from "./planner";
  * planner) and test/e2e/differential.test.ts (random operations, the real units).
  */
 
-const SUPERGRAPH = readFileSync(join(__dirname, "..", "..", "schema", "supergraph.graphql"), "utf8");
-
 function plans(sdl: string, query: string): Record<"hive" | "apollo" | "cheaper", Plan> {
   const supergraph = Supergraph.build(sdl);
-  const document = parse(query);
-  const request = { document, source: query, operationName: undefined, operation: operationFromDocument(supergraph.apiSchema(), document, { validate: false }) };
+  const request = planRequest(supergraph, query);
   return {
     hive: createPlanner("hive", supergraph, sdl).plan(request),
     apollo: createPlanner("apollo", supergraph, sdl).plan(request),
@@ -47,8 +45,7 @@ describe("the cheaper plan (GATEWAY_PLANNER=cheaper)", () => {
   it("keeps Apollo's plan for order history where it costs less: as the planners write them, Hive's reads the list prices a request and a round later", () => {
     const sdl = SUPERGRAPH;
     const supergraph = Supergraph.build(sdl);
-    const document = parse(ORDER_HISTORY);
-    const request = { document, source: ORDER_HISTORY, operationName: undefined, operation: operationFromDocument(supergraph.apiSchema(), document, { validate: false }) };
+    const request = planRequest(supergraph, ORDER_HISTORY);
     // The planners untidied (planner.ts tidies every plan before choosing): Hive's as Hive's planner writes it.
     const hive = createHivePlanner(sdl);
     const apollo = createApolloPlanner(supergraph);
@@ -80,8 +77,7 @@ describe("the cheaper plan (GATEWAY_PLANNER=cheaper)", () => {
   ])("tidies %s before choosing: as the planners write them, then the plan kept", (_, file, hiveAsWritten, apolloAsWritten, kept) => {
     const query = readFileSync(join(__dirname, "..", "..", "bench", "operations", file), "utf8");
     const supergraph = Supergraph.build(SUPERGRAPH);
-    const document = parse(query);
-    const request = { document, source: query, operationName: undefined, operation: operationFromDocument(supergraph.apiSchema(), document, { validate: false }) };
+    const request = planRequest(supergraph, query);
     expect(planCost(createHivePlanner(SUPERGRAPH).plan(request))).toEqual(hiveAsWritten);
     expect(planCost(createApolloPlanner(supergraph).plan(request))).toEqual(apolloAsWritten);
     const cheaper = createPlanner("cheaper", supergraph, SUPERGRAPH).plan(request);

@@ -1,10 +1,9 @@
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import { Supergraph, operationFromDocument } from "@apollo/federation-internals";
+import { Supergraph } from "@apollo/federation-internals";
 import { parse, print } from "graphql";
+import { GRAPH_SUPERGRAPH as SDL, fetchStep as fetch, planRequest } from "../../test/support/plans";
 import { foldFetches } from "./fold-fetches";
 import { createHivePlanner } from "./hive-planner";
-import type { FetchStep, Plan, PlanNode, RequiredSelection } from "./plan";
+import type { Plan, PlanNode, RequiredSelection } from "./plan";
 import { entityKeysOf } from "./supergraph";
 
 /*
@@ -14,14 +13,12 @@ import { entityKeysOf } from "./supergraph";
  * test/e2e/differential.test.ts (random operations against stock Apollo).
  */
 
-const SDL = readFileSync(join(__dirname, "..", "..", "schema", "supergraph.graphql"), "utf8");
 const supergraph = Supergraph.build(SDL);
 const schema = supergraph.schema.toGraphQLJSSchema();
 const keys = entityKeysOf(SDL);
 
 function hivePlan(query: string): Plan {
-  const document = parse(query);
-  return createHivePlanner(SDL).plan({ document, source: query, operationName: undefined, operation: operationFromDocument(supergraph.apiSchema(), document, { validate: false }) });
+  return createHivePlanner(SDL).plan(planRequest(supergraph, query));
 }
 
 /** Each fetch as `unit: operation`, printed alike whichever way it was written, in plan order. */
@@ -53,10 +50,6 @@ const PRODUCT_KEY: RequiredSelection[] = [
     ],
   },
 ];
-
-function fetch(unit: string, operation: string, requires?: readonly RequiredSelection[], operationKind: FetchStep["operationKind"] = "query"): FetchStep {
-  return { kind: "Fetch", unit, operation, operationName: undefined, operationKind, variableUsages: [], document: parse(operation), requires };
-}
 
 const productRoot = (selection = "__typename sku name") => fetch("retail", `{ product(sku: "SKU-0001") { ${selection} } }`);
 const categoryOf = (unit = "retail", requires: readonly RequiredSelection[] = PRODUCT_KEY) => fetch(unit, `query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Product { category } } }`, requires);
