@@ -168,6 +168,7 @@ async function replayLoad(pools: Map<string, Pool>, requests: RecordedRequest[],
     firstError,
     // The load generator is the only process here besides the units: no gateway CPU or memory to report.
     cpuMsPerRequest: NaN,
+    offMainShare: NaN,
     unitsCpuMsPerRequest: sentRequests > 0 ? unitsCpuMs / sentRequests : NaN,
     rssPeakMb: NaN,
     fetchesPerRequest: sentRequests > 0 ? fetches / sentRequests : NaN,

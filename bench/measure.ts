@@ -13,6 +13,8 @@ export interface Measurement {
   errors: number;
   firstError?: string;
   cpuMsPerRequest: number;
+  /** The share of the gateway's CPU spent off its main thread (V8's parallel garbage collection, mostly). */
+  offMainShare: number;
   /** CPU the units spent per client request (what the gateway's way of fetching costs them). */
   unitsCpuMsPerRequest: number;
   rssPeakMb: number;
@@ -86,6 +88,7 @@ export async function measure(target: Target, c: Case, options: { seconds: numbe
     errors: errors + result.errors + result.timeouts + result.non2xx,
     firstError: firstError ?? (result.errors + result.timeouts > 0 ? `${result.errors} socket errors, ${result.timeouts} timeouts` : undefined),
     cpuMsPerRequest: requests > 0 ? (after.cpuMs - before.cpuMs) / requests : NaN,
+    offMainShare: after.cpuMs > before.cpuMs ? 1 - (after.mainCpuMs - before.mainCpuMs) / (after.cpuMs - before.cpuMs) : NaN,
     unitsCpuMsPerRequest: requests > 0 ? (unitsAfter - unitsBefore) / requests : NaN,
     rssPeakMb: Math.max(rssPeakMb, after.rssMb),
     fetchesPerRequest: requests > 0 ? fetches / requests : NaN,

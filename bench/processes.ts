@@ -63,7 +63,13 @@ const BENCH_AGENT = "bench";
 /** Each unit's process under the bench (bench/unit.ts): production's, with the bench's switches. */
 const BENCH_UNIT_ENTRY = "dist/bench/unit.js";
 
-export async function startBench(options: { kind: SiloKind; only?: readonly GatewayKey[]; profile?: readonly (GatewayKey | "units")[] }): Promise<BenchStack> {
+export async function startBench(options: {
+  kind: SiloKind;
+  only?: readonly GatewayKey[];
+  profile?: readonly (GatewayKey | "units")[];
+  /** Node flags for our gateway instead of the production ones (GATEWAY_NODE_ARGS), to weigh V8 settings. */
+  gatewayNodeArgs?: readonly string[];
+}): Promise<BenchStack> {
   const manifest = readManifest();
   const silos = await provisionSilos(options.kind, manifest);
   const logs = new Map<string, string[]>();
@@ -163,7 +169,7 @@ export async function startBench(options: { kind: SiloKind; only?: readonly Gate
             : { name: key, script: hive, env: {}, healthUrl: `http://127.0.0.1:${port}/healthcheck` };
       const args = key === "ours" ? [] : [supergraphPath, String(port), ...(key === "hive-nodedup" ? ["--dedup=off"] : key === "hive-rust" ? ["--rust"] : [])];
       // --profile: V8 CPU profiles written when the gateway exits (open them in Chrome DevTools or speedscope).
-      const proc = await run({ ...spec, nodeArgs: [...(key === "ours" ? GATEWAY_NODE_ARGS : []), ...profileArgs(key, key)], env: { ...spec.env, BENCH_ARGS: args.join(" ") } }, graphqlAnswers(url));
+      const proc = await run({ ...spec, nodeArgs: [...(key === "ours" ? (options.gatewayNodeArgs ?? GATEWAY_NODE_ARGS) : []), ...profileArgs(key, key)], env: { ...spec.env, BENCH_ARGS: args.join(" ") } }, graphqlAnswers(url));
       gateways.push({ key, label, url, pid: proc.child.pid! });
     }
 
@@ -202,14 +208,30 @@ export async function startBench(options: { kind: SiloKind; only?: readonly Gate
   }
 }
 
-/** CPU time (user + system, ms) and resident memory (MB) of a process, from /proc. */
-export function processStats(pid: number): { cpuMs: number; rssMb: number } {
-  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-  // Fields after the command name, which is in parentheses and may contain spaces.
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  const ticks = Number(fields[11]) + Number(fields[12]);
-  const rssPages = Number(fields[21]);
-  return { cpuMs: (ticks * 1000) / CLOCK_TICKS, rssMb: (rssPages * 4096) / 1024 / 1024 };
+/**
+ * CPU time (user + system, ms) and resident memory (MB) of a process, from
+ * /proc; `mainCpuMs` is its main thread's share (the rest of a Node process's
+ * CPU is V8's helper threads, collecting garbage in parallel, and libuv's).
+ */
+export function processStats(pid: number): { cpuMs: number; mainCpuMs: number; rssMb: number } {
+  const fields = statFields(`/proc/${pid}/stat`);
+  let mainCpuMs = NaN;
+  try {
+    mainCpuMs = cpuMsOf(statFields(`/proc/${pid}/task/${pid}/stat`));
+  } catch {
+    // A kernel without per-thread stats: the split is unknown, the total stands.
+  }
+  return { cpuMs: cpuMsOf(fields), mainCpuMs, rssMb: (Number(fields[21]) * 4096) / 1024 / 1024 };
+}
+
+/** The fields of a /proc stat line after the command name, which is in parentheses and may contain spaces. */
+function statFields(path: string): string[] {
+  const stat = readFileSync(path, "utf8");
+  return stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+}
+
+function cpuMsOf(fields: readonly string[]): number {
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
 }
 /** USER_HZ: 100 on every Linux this runs on. */
 const CLOCK_TICKS = 100;

@@ -31,6 +31,9 @@ bench/results/<date>-<sha>.md (not with --only, --cases or --no-write).
   --rounds=N               timed rounds per gateway and case (default 2)
   --connections=N          concurrent connections (default 50)
   --profile=<keys>         V8 CPU profiles of these gateways (or "units") in bench/profiles/
+  --gateway-node-args=<flags>  node flags for our gateway instead of the production ones,
+                           comma-separated (e.g. --max-semi-space-size=16,--single-threaded-gc);
+                           nothing is written
   --no-write               print only
 Hive Gateway comes from bench/contenders (npm run bench:setup; installed here when missing).`;
 interface Args {
@@ -39,6 +42,7 @@ interface Args {
   only?: (GatewayKey | typeof CEILING.key)[];
   cases?: string[];
   profile?: (GatewayKey | "units")[];
+  gatewayNodeArgs?: string[];
   seconds: number;
   warmSeconds: number;
   rounds: number;
@@ -49,6 +53,8 @@ interface Args {
 function parseArgs(argv: string[]): Args {
   const value = (name: string) => argv.find((a) => a.startsWith(`--${name}=`))?.split("=")[1];
   const quick = argv.includes("--quick");
+  // Node flags carry "=" themselves: everything after the option's own.
+  const nodeArgs = argv.find((a) => a.startsWith("--gateway-node-args="))?.slice("--gateway-node-args=".length);
   const silos = value("silos") ?? (argv.includes("--silos") ? argv[argv.indexOf("--silos") + 1] : "sqlite");
   return {
     quick,
@@ -56,11 +62,12 @@ function parseArgs(argv: string[]): Args {
     only: value("only")?.split(",") as Args["only"],
     cases: value("cases")?.split(","),
     profile: value("profile")?.split(",") as (GatewayKey | "units")[] | undefined,
+    gatewayNodeArgs: nodeArgs?.split(",").filter(Boolean),
     seconds: Number(value("seconds") ?? (quick ? 2 : 8)),
     warmSeconds: quick ? 1 : 3,
     rounds: Number(value("rounds") ?? 2),
     connections: Number(value("connections") ?? 50),
-    write: !argv.includes("--no-write") && !value("only") && !value("cases"),
+    write: !argv.includes("--no-write") && !value("only") && !value("cases") && nodeArgs === undefined,
   };
 }
 
@@ -124,7 +131,7 @@ async function main(): Promise<number> {
   answerHelp(USAGE);
   const args = parseArgs(process.argv.slice(2));
   if (contendersAmong(args.only).length > 0 && !contendersInstalled()) installContenders();
-  const stack = await startBench({ kind: args.kind, only: args.only?.filter((k): k is GatewayKey => k !== CEILING.key), profile: args.profile });
+  const stack = await startBench({ kind: args.kind, only: args.only?.filter((k): k is GatewayKey => k !== CEILING.key), profile: args.profile, gatewayNodeArgs: args.gatewayNodeArgs });
   let ceiling: Ceiling | undefined;
   try {
     const rust = stack.gateways.find((g) => g.key === "hive-rust");
@@ -166,7 +173,7 @@ async function main(): Promise<number> {
       const key = `${g.key}|${c.key}`;
       results.set(key, [...(results.get(key) ?? []), m]);
       progress(
-        `${c.key.padEnd(4)} ${g.key.padEnd(13)} ${f(m.rps).padStart(6)} req/s  p50 ${m.p50} ms  p99 ${m.p99} ms  cpu ${f(m.cpuMsPerRequest, 2)} ms/req  units cpu ${f(m.unitsCpuMsPerRequest, 1)} ms/req  fetches ${f(m.fetchesPerRequest, 2)}/req${m.messagesPerRequest !== undefined && Number.isFinite(m.messagesPerRequest) ? ` in ${f(m.messagesPerRequest, 2)} messages` : ""}  errors ${m.errors}${m.firstError ? ` (${m.firstError})` : ""}`,
+        `${c.key.padEnd(4)} ${g.key.padEnd(13)} ${f(m.rps).padStart(6)} req/s  p50 ${m.p50} ms  p99 ${m.p99} ms  cpu ${f(m.cpuMsPerRequest, 2)} ms/req (${Number.isFinite(m.offMainShare) ? `${f(100 * m.offMainShare)}%` : "?"} off the main thread)  units cpu ${f(m.unitsCpuMsPerRequest, 1)} ms/req  fetches ${f(m.fetchesPerRequest, 2)}/req${m.messagesPerRequest !== undefined && Number.isFinite(m.messagesPerRequest) ? ` in ${f(m.messagesPerRequest, 2)} messages` : ""}  errors ${m.errors}${m.firstError ? ` (${m.firstError})` : ""}`,
       );
     };
     const lists = args.cases && !args.cases.includes("lists") ? [] : [1, 10, 50, 100].map(listCase);
