@@ -50,7 +50,7 @@ interface Args {
   write: boolean;
 }
 
-function parseArgs(argv: string[]): Args {
+export function parseArgs(argv: string[]): Args {
   const value = (name: string) => argv.find((a) => a.startsWith(`--${name}=`))?.split("=")[1];
   const quick = argv.includes("--quick");
   // Node flags carry "=" themselves: everything after the option's own.

@@ -1,0 +1,28 @@
+import { spawn } from "node:child_process";
+import { parseArgs } from "../../bench/run";
+import { processStats } from "../../bench/processes";
+
+describe("the bench's options and readings", () => {
+  it("takes node flags for our gateway whole, each with its own '=', and then writes no results file", () => {
+    const args = parseArgs(["--cases=c", "--gateway-node-args=--heap-growing-percent=50,--single-threaded-gc"]);
+    expect(args.gatewayNodeArgs).toEqual(["--heap-growing-percent=50", "--single-threaded-gc"]);
+    expect(parseArgs(["--gateway-node-args=--max-semi-space-size=16"]).write).toBe(false);
+    expect(parseArgs([]).gatewayNodeArgs).toBeUndefined();
+    expect(parseArgs([]).write).toBe(true);
+  });
+
+  it("splits a process's CPU into its main thread and the rest", async () => {
+    // A child that spins its main thread for 0.4 s of CPU (however busy the machine): nearly all of its CPU is the main thread's.
+    const child = spawn(process.execPath, ["-e", "while (process.cpuUsage().user < 400e3); console.log('done'); setTimeout(() => {}, 5000);"], { stdio: ["ignore", "pipe", "inherit"] });
+    try {
+      await new Promise<void>((resolve) => child.stdout.once("data", () => resolve()));
+      const stats = processStats(child.pid!);
+      expect(stats.cpuMs).toBeGreaterThanOrEqual(400);
+      expect(stats.mainCpuMs).toBeGreaterThan(0);
+      expect(stats.mainCpuMs).toBeLessThanOrEqual(stats.cpuMs);
+      expect(stats.mainCpuMs / stats.cpuMs).toBeGreaterThan(0.5);
+    } finally {
+      child.kill();
+    }
+  });
+});
