@@ -45,9 +45,21 @@ export interface BatchEntry {
   body: string;
 }
 
-/** One frame of the request (body length in bytes, then the headers, then the body). */
-export function requestFrame(headers: Readonly<Record<string, string>>, body: string): string {
-  return `${Buffer.byteLength(body)} ${JSON.stringify(headers)}\n${body}`;
+/**
+ * One frame of the request (body length in bytes, then the headers, then the
+ * body), as the bytes that go on the wire: written once, outside V8's heap.
+ * Joined as strings, a batch of several callers' bodies was one more large
+ * string on the heap, 7 % of all the gateway allocated under the bench's list
+ * case (c) (V8's sampling heap profiler, counting what was collected too).
+ */
+export function requestFrame(headers: Readonly<Record<string, string>>, body: string): Buffer {
+  const length = Buffer.byteLength(body);
+  const head = `${length} ${JSON.stringify(headers)}\n`;
+  const headLength = Buffer.byteLength(head);
+  const frame = Buffer.allocUnsafe(headLength + length);
+  frame.write(head, 0);
+  frame.write(body, headLength);
+  return frame;
 }
 
 /** One answer of the response. */

@@ -79,7 +79,7 @@ describe("the batched transport", () => {
 
   beforeEach(async () => {
     unit = await startUnit();
-    transport = createTransport({ connections: 4, keepAliveMs: 5000, batch: { mostEntries: 3, mostChars: 100_000, refusedForMs: 60_000 } });
+    transport = createTransport({ connections: 4, keepAliveMs: 5000, batch: { mostEntries: 3, mostBytes: 100_000, refusedForMs: 60_000 } });
   });
   afterEach(async () => {
     for (const release of unit.held.values()) release();

@@ -26,13 +26,13 @@ import type { RawAnswer } from "./transport";
 export interface BatchLimits {
   /** Most fetches in one batch. */
   mostEntries: number;
-  /** Most characters of frames in one batch (units take 8 times a request's body limit, 1 MB by default). */
-  mostChars: number;
+  /** Most bytes of frames in one batch (units take 8 times a request's body limit, 1 MB by default). */
+  mostBytes: number;
   /** How long a unit that refused a batch is sent none. */
   refusedForMs: number;
 }
 
-export const DEFAULT_BATCH_LIMITS: BatchLimits = { mostEntries: 64, mostChars: 1024 * 1024, refusedForMs: 30_000 };
+export const DEFAULT_BATCH_LIMITS: BatchLimits = { mostEntries: 64, mostBytes: 1024 * 1024, refusedForMs: 30_000 };
 
 /** A batch answer that ended without this fetch's answer (the unit's fault, as an unreadable answer). */
 export class Unanswered extends Error {
@@ -44,7 +44,7 @@ export class Unanswered extends Error {
 /** One POST alone, rejecting on connection errors and when `signal` aborts (transport.ts). */
 type Post = (url: string, headers: Record<string, string>, body: string, signal: AbortSignal) => Promise<RawAnswer>;
 /** One raw exchange over the pool for a batch of `entries` requests, answered to `handler`. */
-type Open = (url: string, headers: Record<string, string>, body: string, entries: number, handler: Dispatcher.DispatchHandlers) => void;
+type Open = (url: string, headers: Record<string, string>, body: Buffer, entries: number, handler: Dispatcher.DispatchHandlers) => void;
 
 interface Unit {
   /** The unit's last answer said it takes batches. */
@@ -109,14 +109,14 @@ export class UnitBatches {
     const queue = unit.queue;
     unit.queue = [];
     let batch: Waiting[] = [];
-    let frames: string[] = [];
-    let chars = 0;
+    let frames: Buffer[] = [];
+    let bytes = 0;
     const out = () => {
       if (batch.length === 1) this.pass(this.alone(unit, url, batch[0].headers, batch[0].body, batch[0].signal), batch[0]);
-      else if (batch.length > 1) this.exchange(unit, url, batch, frames.join(""));
+      else if (batch.length > 1) this.exchange(unit, url, batch, Buffer.concat(frames, bytes));
       batch = [];
       frames = [];
-      chars = 0;
+      bytes = 0;
     };
     for (const waiting of queue) {
       if (waiting.signal.aborted) {
@@ -124,10 +124,10 @@ export class UnitBatches {
         continue;
       }
       const frame = requestFrame(waiting.headers, waiting.body);
-      if (batch.length > 0 && (batch.length === this.limits.mostEntries || chars + frame.length > this.limits.mostChars)) out();
+      if (batch.length > 0 && (batch.length === this.limits.mostEntries || bytes + frame.length > this.limits.mostBytes)) out();
       batch.push(waiting);
       frames.push(frame);
-      chars += frame.length;
+      bytes += frame.length;
     }
     out();
   }
@@ -137,7 +137,7 @@ export class UnitBatches {
   }
 
   /** One batch on the wire; each fetch settled by its own answer, its own abort, or the exchange's failure. */
-  private exchange(unit: Unit, url: string, batch: Waiting[], body: string): void {
+  private exchange(unit: Unit, url: string, batch: Waiting[], body: Buffer): void {
     let waiting = batch.length;
     let abortExchange: ((err: Error) => void) | null = null;
     let ended = false;

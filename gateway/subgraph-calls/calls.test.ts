@@ -503,10 +503,18 @@ describe("UnitCalls: query fetches to one unit shared", () => {
   });
 
   it("writes a body as JSON.stringify would, representations from the JSON already made of them", () => {
-    const representations = customers("C1");
-    const request = { query: CUSTOMERS, variables: { representations, customerId: "C1", unset: undefined }, operationName: "Q__ledger__1" };
-    const written = bodyOf(request, new Map([[representations, JSON.stringify(representations)]]));
-    expect(JSON.parse(written)).toEqual(JSON.parse(JSON.stringify(request)));
+    const representations = customers("C1", "C2", "C3");
+    const none = customers();
+    const request = { query: CUSTOMERS, variables: { representations, customerId: "C1", unset: undefined, none }, operationName: "Q__ledger__1" };
+    const written = bodyOf(
+      request,
+      new Map([
+        [representations, representations.map((r) => JSON.stringify(r))],
+        [none, []],
+      ]),
+    );
+    expect(written).toBe(JSON.stringify(request));
     expect(bodyOf({ query: NOTE, variables: { text: "x" } })).toBe(JSON.stringify({ query: NOTE, variables: { text: "x" } }));
+    expect(bodyOf({ query: NOTE })).toBe(JSON.stringify({ query: NOTE, variables: {} }));
   });
 });
