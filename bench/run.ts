@@ -51,10 +51,10 @@ interface Args {
 }
 
 export function parseArgs(argv: string[]): Args {
-  const value = (name: string) => argv.find((a) => a.startsWith(`--${name}=`))?.split("=")[1];
+  // Everything after the option's own "=": a value may hold one too (node flags do).
+  const value = (name: string) => argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
   const quick = argv.includes("--quick");
-  // Node flags carry "=" themselves: everything after the option's own.
-  const nodeArgs = argv.find((a) => a.startsWith("--gateway-node-args="))?.slice("--gateway-node-args=".length);
+  const nodeArgs = value("gateway-node-args");
   const silos = value("silos") ?? (argv.includes("--silos") ? argv[argv.indexOf("--silos") + 1] : "sqlite");
   return {
     quick,

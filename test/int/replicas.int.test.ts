@@ -61,6 +61,14 @@ const PRODUCT = `{ product(sku: "SKU-0001") { sku name listPrice { amount } } }`
     const line = text.split("\n").find((l) => l.startsWith(`${series} `));
     return line ? Number(line.split(" ")[1]) : 0;
   };
+  /** Waits until a replica's `gateway_redis_up` reads `up` (each replica retries Redis on its own backoff), and returns what it read. */
+  const redisUp = (url: string, what: string, up: 0 | 1, withinMs: number) =>
+    eventually(
+      what,
+      () => metric(url, "gateway_redis_up"),
+      (value) => value === up,
+      withinMs,
+    );
 
   it("counts a caller's budget across both replicas: the 429 comes after the budget, not twice it", async () => {
     const caller = await bearer("shared-budget");
@@ -104,20 +112,8 @@ const PRODUCT = `{ product(sku: "SKU-0001") { sku name listPrice { amount } } }`
     const refused = 'gateway_rate_limit_unchecked_total{action="refused"}';
     stopRedis();
     try {
-      expect(
-        await eventually(
-          "replica A notices Redis is down",
-          () => metric(a, "gateway_redis_up"),
-          (up) => up === 0,
-          10_000,
-        ),
-      ).toBe(0);
-      await eventually(
-        "replica B notices Redis is down",
-        () => metric(b, "gateway_redis_up"),
-        (up) => up === 0,
-        10_000,
-      );
+      expect(await redisUp(a, "replica A notices Redis is down", 0, 10_000)).toBe(0);
+      await redisUp(b, "replica B notices Redis is down", 0, 10_000);
       const open = await send(a, { query: PRODUCT }, caller);
       expect(open.status).toBe(200);
       expect(open.body.data.product.sku).toBe("SKU-0001");
@@ -140,14 +136,7 @@ const PRODUCT = `{ product(sku: "SKU-0001") { sku name listPrice { amount } } }`
       15_000,
     );
     // Each replica reconnects at its own pace: A is not behind B by anything the test controls.
-    expect(
-      await eventually(
-        "replica A sees Redis again",
-        () => metric(a, "gateway_redis_up"),
-        (up) => up === 1,
-        15_000,
-      ),
-    ).toBe(1);
+    expect(await redisUp(a, "replica A sees Redis again", 1, 15_000)).toBe(1);
     expect(stack.logs.get("gateway-b")!.join("\n")).toMatch(/Redis is back/);
   }, 60_000);
 

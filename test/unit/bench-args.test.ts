@@ -11,6 +11,11 @@ describe("the bench's options and readings", () => {
     expect(parseArgs([]).write).toBe(true);
   });
 
+  it("reads every other option's value as before", () => {
+    const args = parseArgs(["--only=ours,apollo", "--cases=c,h", "--seconds=12", "--rounds=3", "--connections=20", "--profile=ours"]);
+    expect(args).toMatchObject({ only: ["ours", "apollo"], cases: ["c", "h"], seconds: 12, rounds: 3, connections: 20, profile: ["ours"], write: false });
+  });
+
   it("splits a process's CPU into its main thread and the rest", async () => {
     // A child that spins its main thread for 0.4 s of CPU (however busy the machine): nearly all of its CPU is the main thread's.
     const child = spawn(process.execPath, ["-e", "while (process.cpuUsage().user < 400e3); console.log('done'); setTimeout(() => {}, 5000);"], { stdio: ["ignore", "pipe", "inherit"] });
