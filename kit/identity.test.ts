@@ -26,6 +26,10 @@ describe("gateway-to-subgraph signatures", () => {
       // Twice with one signer: no state carried from one request to the next.
       expect(sign(identity, at, payload)).toBe(signature(secret, identity, at, payload));
       expect(verifySigned(secret, { [IDENTITY_HEADER]: identity, [TIMESTAMP_HEADER]: at, [SIGNATURE_HEADER]: sign(identity, at, payload) }, payload, Number(at), 30_000).ok).toBe(true);
+      // The gateway signs the bytes it sends; a unit checks the text it read: the same signature.
+      const bytes = Buffer.from(payload, "utf8");
+      expect(sign(identity, at, bytes)).toBe(signature(secret, identity, at, payload));
+      expect(sign(identity, at, bytes)).toBe(signature(secret, identity, at, payload));
     }
     expect(signer("one")(agent, "1", body)).not.toBe(signature("two", agent, "1", body));
   });

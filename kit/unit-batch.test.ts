@@ -11,33 +11,33 @@ const BODIES = ['{"query":"{ a }","variables":{}}', '{"query":"{ b }","variables
 
 describe("batch frames", () => {
   it("reads back each entry's headers and exact body", () => {
-    const bytes = Buffer.concat(BODIES.map((body, n) => requestFrame(signed(n), body)));
+    const bytes = Buffer.concat(BODIES.map((body, n) => requestFrame(signed(n), Buffer.from(body))));
     expect(readBatch(bytes, 1_000_000)).toEqual(BODIES.map((body, n) => ({ ok: true, entry: { headers: signed(n), body } })));
   });
 
   it("fails an entry whose head is not headers alone, with the 400 a malformed request gets", () => {
     const bad = `${Buffer.byteLength(BODIES[0])} ["not","headers"]\n${BODIES[0]}`;
-    const read = readBatch(Buffer.concat([requestFrame(signed(0), BODIES[0]), Buffer.from(bad), requestFrame(signed(2), BODIES[1])]), 1_000_000);
+    const read = readBatch(Buffer.concat([requestFrame(signed(0), Buffer.from(BODIES[0])), Buffer.from(bad), requestFrame(signed(2), Buffer.from(BODIES[1]))]), 1_000_000);
     expect(read.map((r) => (r.ok ? "ok" : r.status))).toEqual(["ok", 400, "ok"]);
     expect(read[2]).toEqual({ ok: true, entry: { headers: signed(2), body: BODIES[1] } });
   });
 
   it("fails an entry larger than a request may be alone, with the 413 it would get, and reads on", () => {
     const large = `{"query":"${"x".repeat(2000)}"}`;
-    const read = readBatch(Buffer.concat([requestFrame(signed(0), large), requestFrame(signed(1), BODIES[0])]), 1000);
+    const read = readBatch(Buffer.concat([requestFrame(signed(0), Buffer.from(large)), requestFrame(signed(1), Buffer.from(BODIES[0]))]), 1000);
     expect(read[0]).toMatchObject({ ok: false, status: 413, code: "BODY_TOO_LARGE", headers: signed(0) });
     expect(read[1]).toEqual({ ok: true, entry: { headers: signed(1), body: BODIES[0] } });
   });
 
   it("refuses a batch cut short, or whose frames are no frames, as a whole", () => {
-    const whole = Buffer.concat([requestFrame(signed(0), BODIES[0]), requestFrame(signed(1), BODIES[1])]);
+    const whole = Buffer.concat([requestFrame(signed(0), Buffer.from(BODIES[0])), requestFrame(signed(1), Buffer.from(BODIES[1]))]);
     expect(() => readBatch(whole.subarray(0, whole.length - 3), 1_000_000)).toThrow(MalformedBatch);
     expect(() => readBatch(Buffer.from(`12 {}`), 1_000_000)).toThrow(MalformedBatch);
     expect(() => readBatch(Buffer.from(`x1 {}\n{}`), 1_000_000)).toThrow(MalformedBatch);
     expect(() => readBatch(Buffer.from(`{"query":"{ a }"}`), 1_000_000)).toThrow(MalformedBatch);
     expect(readBatch(Buffer.alloc(0), 1_000_000)).toEqual([]);
-    expect(() => readBatch(Buffer.concat(Array.from({ length: MOST_ENTRIES + 1 }, () => requestFrame(signed(0), BODIES[0]))), 1_000_000)).toThrow(MalformedBatch);
-    expect(readBatch(Buffer.concat(Array.from({ length: MOST_ENTRIES }, () => requestFrame(signed(0), BODIES[0]))), 1_000_000)).toHaveLength(MOST_ENTRIES);
+    expect(() => readBatch(Buffer.concat(Array.from({ length: MOST_ENTRIES + 1 }, () => requestFrame(signed(0), Buffer.from(BODIES[0])))), 1_000_000)).toThrow(MalformedBatch);
+    expect(readBatch(Buffer.concat(Array.from({ length: MOST_ENTRIES }, () => requestFrame(signed(0), Buffer.from(BODIES[0])))), 1_000_000)).toHaveLength(MOST_ENTRIES);
   });
 
   it("reads answers as their bytes arrive, however they are cut", () => {

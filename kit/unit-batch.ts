@@ -52,13 +52,12 @@ export interface BatchEntry {
  * string on the heap, 7 % of all the gateway allocated under the bench's list
  * case (c) (V8's sampling heap profiler, counting what was collected too).
  */
-export function requestFrame(headers: Readonly<Record<string, string>>, body: string): Buffer {
-  const length = Buffer.byteLength(body);
-  const head = `${length} ${JSON.stringify(headers)}\n`;
+export function requestFrame(headers: Readonly<Record<string, string>>, body: Buffer): Buffer {
+  const head = `${body.length} ${JSON.stringify(headers)}\n`;
   const headLength = Buffer.byteLength(head);
-  const frame = Buffer.allocUnsafe(headLength + length);
+  const frame = Buffer.allocUnsafe(headLength + body.length);
   frame.write(head, 0);
-  frame.write(body, headLength);
+  body.copy(frame, headLength);
   return frame;
 }
 

@@ -75,7 +75,7 @@ const echoed = (answer: RawAnswer) => (JSON.parse(answer.body) as { data: { echo
 describe("the batched transport", () => {
   let unit: Unit;
   let transport: Transport;
-  const send = (body: string, signal = never(), batchable = true) => transport.send(unit.url, { "x-request-id": body }, body, signal, batchable);
+  const send = (body: string, signal = never(), batchable = true) => transport.send(unit.url, { "x-request-id": body }, Buffer.from(body), signal, batchable);
 
   beforeEach(async () => {
     unit = await startUnit();
@@ -200,7 +200,7 @@ describe("the batched transport", () => {
   it("gives the chain above the failures a single request would: UNAVAILABLE for a dropped connection, for a missing answer, for a 5xx", async () => {
     await learn();
     const call = overHttp(transport, unit.url, "bookings");
-    const fetch = (body: string) => call({ query: body, variables: {}, operation: "query", context: {} as GatewayContext, deadline: Infinity, headers: {}, body, signal: never(), incoming: {} } as unknown as CallRequest);
+    const fetch = (body: string) => call({ query: body, variables: {}, operation: "query", context: {} as GatewayContext, deadline: Infinity, headers: {}, body: Buffer.from(body), signal: never(), incoming: {} } as unknown as CallRequest);
     const failures = async () => (await Promise.allSettled(["a", "b"].map(fetch))).map((r) => (r.status === "rejected" && r.reason instanceof CallFailure ? `${r.reason.kind} ${String(r.reason.extensions.code)}` : r.status));
     unit.onBatch = (res) => {
       res.socket?.destroy();

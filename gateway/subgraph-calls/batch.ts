@@ -42,7 +42,7 @@ export class Unanswered extends Error {
 }
 
 /** One POST alone, rejecting on connection errors and when `signal` aborts (transport.ts). */
-type Post = (url: string, headers: Record<string, string>, body: string, signal: AbortSignal) => Promise<RawAnswer>;
+type Post = (url: string, headers: Record<string, string>, body: Buffer, signal: AbortSignal) => Promise<RawAnswer>;
 /** One raw exchange over the pool for a batch of `entries` requests, answered to `handler`. */
 type Open = (url: string, headers: Record<string, string>, body: Buffer, entries: number, handler: Dispatcher.DispatchHandlers) => void;
 
@@ -56,7 +56,7 @@ interface Unit {
 
 interface Waiting {
   headers: Record<string, string>;
-  body: string;
+  body: Buffer;
   signal: AbortSignal;
   resolve(answer: RawAnswer): void;
   reject(err: unknown): void;
@@ -81,7 +81,7 @@ export class UnitBatches {
    * batches) in one request with the other fetches to `url` this tick.
    * `headers` are the fetch's own, without a content type.
    */
-  send(url: string, headers: Record<string, string>, body: string, signal: AbortSignal, batchable: boolean): Promise<RawAnswer> {
+  send(url: string, headers: Record<string, string>, body: Buffer, signal: AbortSignal, batchable: boolean): Promise<RawAnswer> {
     const unit = this.unitOf(url);
     if (!batchable || !unit.takes || signal.aborted) return this.alone(unit, url, headers, body, signal);
     return new Promise((resolve, reject) => {
@@ -98,7 +98,7 @@ export class UnitBatches {
     return unit;
   }
 
-  private async alone(unit: Unit, url: string, headers: Record<string, string>, body: string, signal: AbortSignal): Promise<RawAnswer> {
+  private async alone(unit: Unit, url: string, headers: Record<string, string>, body: Buffer, signal: AbortSignal): Promise<RawAnswer> {
     const answer = await this.single(url, { ...headers, ...JSON_HEADERS }, body, signal);
     unit.takes = answer.batches === true && Date.now() >= unit.refusedUntil;
     return answer;

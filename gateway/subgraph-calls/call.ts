@@ -27,8 +27,11 @@ export interface CallRequest {
    * change the unit's answer, so share.ts shares a request only between fetches that send the same.
    */
   propagated?: Readonly<Record<string, string>>;
-  /** The exact body, once a step has written it: share.ts writes merged ones, sign.ts signs it. */
-  body?: string;
+  /**
+   * The exact bytes on the wire, once a step has written them: share.ts writes merged ones,
+   * sign.ts signs them. Bytes, not a string: they wait for the answer (and any retry) outside V8's heap.
+   */
+  body?: Buffer;
   /** Aborts the exchange (timeout.ts); a transport that cannot be aborted is raced instead. */
   signal?: AbortSignal;
   /** The executor's own options, for a data source of the user's as the transport (wrap.ts). */

@@ -513,8 +513,11 @@ describe("UnitCalls: query fetches to one unit shared", () => {
         [none, []],
       ]),
     );
-    expect(written).toBe(JSON.stringify(request));
-    expect(bodyOf({ query: NOTE, variables: { text: "x" } })).toBe(JSON.stringify({ query: NOTE, variables: { text: "x" } }));
-    expect(bodyOf({ query: NOTE })).toBe(JSON.stringify({ query: NOTE, variables: {} }));
+    expect(written.toString("utf8")).toBe(JSON.stringify(request));
+    expect(bodyOf({ query: NOTE, variables: { text: "x" } }).toString("utf8")).toBe(JSON.stringify({ query: NOTE, variables: { text: "x" } }));
+    expect(bodyOf({ query: NOTE }).toString("utf8")).toBe(JSON.stringify({ query: NOTE, variables: {} }));
+    // Bytes, not characters: every character written whole, and nothing after it.
+    const wide = { query: NOTE, variables: { text: 'José 🏨 "quoted"' } };
+    expect(bodyOf(wide)).toEqual(Buffer.from(JSON.stringify(wide), "utf8"));
   });
 });

@@ -49,23 +49,23 @@ describe("the transport to the units", () => {
   });
 
   it("sends the body and headers as given, and reads status, content type and text", async () => {
-    const answer = await transport.post(`${base}/echo?x=1`, { "x-channel": "WEB", "content-type": "application/json" }, '{"query":"{ a }"}', new AbortController().signal);
+    const answer = await transport.post(`${base}/echo?x=1`, { "x-channel": "WEB", "content-type": "application/json" }, Buffer.from('{"query":"{ a }"}'), new AbortController().signal);
     expect(answer).toEqual({
       status: 200,
       contentType: "text/plain",
       body: 'echo {"query":"{ a }"}',
     });
     expect(seen.at(-1)?.headers["x-channel"]).toBe("WEB");
-    expect((await transport.post(`${base}/teapot`, {}, "x", new AbortController().signal)).status).toBe(418);
+    expect((await transport.post(`${base}/teapot`, {}, Buffer.from("x"), new AbortController().signal)).status).toBe(418);
   });
 
   it("gives the answer's headers when asked, as undici's object: lower-case names, set-cookie as a list", async () => {
-    const answer = await transport.post(`${base}/cookies`, {}, "{}", new AbortController().signal);
+    const answer = await transport.post(`${base}/cookies`, {}, Buffer.from("{}"), new AbortController().signal);
     expect(answer.headers).toMatchObject({ "content-type": "text/plain", "x-unit": "echo", "set-cookie": ["a=1", "b=2"] });
   });
 
   it("decodes a body whose characters are cut across chunks", async () => {
-    const answer = await transport.post(`${base}/chunked`, {}, "{}", new AbortController().signal);
+    const answer = await transport.post(`${base}/chunked`, {}, Buffer.from("{}"), new AbortController().signal);
     expect(answer).toEqual({
       status: 200,
       contentType: "application/graphql-response+json; charset=utf-8",
@@ -75,20 +75,20 @@ describe("the transport to the units", () => {
 
   it("rejects when the caller aborts, and frees the connection for the next call", async () => {
     const controller = new AbortController();
-    const hanging = transport.post(`${base}/hang`, {}, "{}", controller.signal);
+    const hanging = transport.post(`${base}/hang`, {}, Buffer.from("{}"), controller.signal);
     setTimeout(() => controller.abort(new Error("timed out")), 50);
     await expect(hanging).rejects.toThrow("timed out");
-    const next = await transport.post(`${base}/echo`, {}, "after", AbortSignal.timeout(2000));
+    const next = await transport.post(`${base}/echo`, {}, Buffer.from("after"), AbortSignal.timeout(2000));
     expect(next.body).toBe("echo after");
   });
 
   it("rejects at once on a signal already aborted, sending nothing", async () => {
     const before = seen.length;
-    await expect(transport.post(`${base}/echo`, {}, "never", AbortSignal.abort(new Error("too late")))).rejects.toThrow("too late");
+    await expect(transport.post(`${base}/echo`, {}, Buffer.from("never"), AbortSignal.abort(new Error("too late")))).rejects.toThrow("too late");
     expect(seen.length).toBe(before);
   });
 
   it("rejects when nothing listens at the address", async () => {
-    await expect(transport.post("http://127.0.0.1:1/graphql", {}, "{}", AbortSignal.timeout(2000))).rejects.toThrow();
+    await expect(transport.post("http://127.0.0.1:1/graphql", {}, Buffer.from("{}"), AbortSignal.timeout(2000))).rejects.toThrow();
   });
 });

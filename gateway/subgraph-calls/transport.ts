@@ -37,12 +37,12 @@ export interface RawAnswer {
 
 export interface Transport {
   /** POSTs `body` to `url`; rejects on connection errors and when `signal` aborts. */
-  post(url: string, headers: Record<string, string>, body: string, signal: AbortSignal): Promise<RawAnswer>;
+  post(url: string, headers: Record<string, string>, body: Buffer, signal: AbortSignal): Promise<RawAnswer>;
   /**
    * A fetch's POST (`headers` without a content type): alone, or with the other fetches to the
    * same unit this tick in one batch when `batchable` and the unit takes batches (batch.ts).
    */
-  send(url: string, headers: Record<string, string>, body: string, signal: AbortSignal, batchable: boolean): Promise<RawAnswer>;
+  send(url: string, headers: Record<string, string>, body: Buffer, signal: AbortSignal, batchable: boolean): Promise<RawAnswer>;
   /** GET a URL within `timeoutMs`; true when it answered 2xx. */
   probe(url: string, timeoutMs: number): Promise<boolean>;
   close(): Promise<void>;
@@ -56,7 +56,7 @@ export function createTransport(options: TransportOptions): Transport {
   });
 
   const onRequest = options.onRequest;
-  const post = (url: string, headers: Record<string, string>, body: string, signal: AbortSignal): Promise<RawAnswer> => {
+  const post = (url: string, headers: Record<string, string>, body: Buffer, signal: AbortSignal): Promise<RawAnswer> => {
     const { origin, path } = target(url);
     onRequest?.(url, 1);
     return collect((handler) => agent.dispatch({ origin, path, method: "POST", headers, body }, handler), signal);

@@ -112,7 +112,7 @@ describe("a unit answering the gateway's batches", () => {
     expect(alone[3].body).toMatch(/"provenance":\{"unit":"promotions"/);
 
     const before = await requestTotal(server.url);
-    const batch = await post(server, { "content-type": BATCH_TYPE }, Buffer.concat(ENTRIES.map((e, n) => requestFrame(headersOf(e, n), e.body))));
+    const batch = await post(server, { "content-type": BATCH_TYPE }, Buffer.concat(ENTRIES.map((e, n) => requestFrame(headersOf(e, n), Buffer.from(e.body)))));
     expect(batch.status).toBe(200);
     expect(batch.headers["content-type"]).toBe(BATCH_TYPE);
     const answers: EntryAnswer[] = [];
@@ -131,7 +131,7 @@ describe("a unit answering the gateway's batches", () => {
   });
 
   it("refuses a batch whose frames do not add up as a whole, with a 400 (the gateway then sends each alone)", async () => {
-    const frames = requestFrame(headersOf(ENTRIES[0], 0), ENTRIES[0].body);
+    const frames = requestFrame(headersOf(ENTRIES[0], 0), Buffer.from(ENTRIES[0].body));
     const answer = await post(server, { "content-type": BATCH_TYPE }, frames.subarray(0, -2));
     expect(answer.status).toBe(400);
     expect(answer.headers["content-type"]).not.toBe(BATCH_TYPE);
