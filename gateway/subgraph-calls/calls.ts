@@ -193,8 +193,8 @@ export class UnitCalls {
     const body = bodyOf(merged.request, written);
     if (this.splitIfLonger(groups, body.length)) return;
     // The representations' JSON is in the body now. Kept in the groups, it would wait in V8's heap for
-    // as long as the unit takes to answer, copied by each young-generation collection on the way: most
-    // of what the gateway's collections copied under the bench's list case (c).
+    // as long as the unit takes to answer: under the bench's list case (c) that JSON and the bodies were
+    // about half of what the requests under way held there (docs/scaling.md).
     for (const group of groups) {
       group.json = [];
       group.seen.clear();
