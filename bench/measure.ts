@@ -1,6 +1,6 @@
 import autocannon from "autocannon";
 import type { Body, Case } from "./cases";
-import { processStats } from "./processes";
+import { mainThreadCpuMs, processStats } from "./processes";
 
 /** One gateway × one case × one round, as autocannon and /proc saw it. */
 export interface Measurement {
@@ -48,6 +48,7 @@ export async function measure(target: Target, c: Case, options: { seconds: numbe
   let firstError: string | undefined;
   await drained(target);
   const before = processStats(target.pid);
+  const mainBefore = mainThreadCpuMs(target.pid);
   const unitsBefore = target.unitsCpuMs?.() ?? NaN;
   let rssPeakMb = before.rssMb;
   const sampler = setInterval(() => (rssPeakMb = Math.max(rssPeakMb, processStats(target.pid).rssMb)), 200);
@@ -75,6 +76,7 @@ export async function measure(target: Target, c: Case, options: { seconds: numbe
   clearInterval(sampler);
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const after = processStats(target.pid);
+  const mainAfter = mainThreadCpuMs(target.pid);
   const unitsAfter = target.unitsCpuMs?.() ?? NaN;
   const fetches = await target.takeFetches();
   const messages = target.messagesTaken?.() ?? NaN;
@@ -88,7 +90,7 @@ export async function measure(target: Target, c: Case, options: { seconds: numbe
     errors: errors + result.errors + result.timeouts + result.non2xx,
     firstError: firstError ?? (result.errors + result.timeouts > 0 ? `${result.errors} socket errors, ${result.timeouts} timeouts` : undefined),
     cpuMsPerRequest: requests > 0 ? (after.cpuMs - before.cpuMs) / requests : NaN,
-    offMainShare: after.cpuMs > before.cpuMs ? 1 - (after.mainCpuMs - before.mainCpuMs) / (after.cpuMs - before.cpuMs) : NaN,
+    offMainShare: after.cpuMs > before.cpuMs ? 1 - (mainAfter - mainBefore) / (after.cpuMs - before.cpuMs) : NaN,
     unitsCpuMsPerRequest: requests > 0 ? (unitsAfter - unitsBefore) / requests : NaN,
     rssPeakMb: Math.max(rssPeakMb, after.rssMb),
     fetchesPerRequest: requests > 0 ? fetches / requests : NaN,

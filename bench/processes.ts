@@ -208,20 +208,23 @@ export async function startBench(options: {
   }
 }
 
-/**
- * CPU time (user + system, ms) and resident memory (MB) of a process, from
- * /proc; `mainCpuMs` is its main thread's share (the rest of a Node process's
- * CPU is V8's helper threads, collecting garbage in parallel, and libuv's).
- */
-export function processStats(pid: number): { cpuMs: number; mainCpuMs: number; rssMb: number } {
+/** CPU time (user + system, ms) and resident memory (MB) of a process, from /proc. */
+export function processStats(pid: number): { cpuMs: number; rssMb: number } {
   const fields = statFields(`/proc/${pid}/stat`);
-  let mainCpuMs = NaN;
+  return { cpuMs: cpuMsOf(fields), rssMb: (Number(fields[21]) * 4096) / 1024 / 1024 };
+}
+
+/**
+ * The CPU time (ms) of a process's main thread alone: the rest of a Node
+ * process's CPU is V8's helper threads, collecting garbage in parallel, and
+ * libuv's. NaN on a kernel without per-thread stats.
+ */
+export function mainThreadCpuMs(pid: number): number {
   try {
-    mainCpuMs = cpuMsOf(statFields(`/proc/${pid}/task/${pid}/stat`));
+    return cpuMsOf(statFields(`/proc/${pid}/task/${pid}/stat`));
   } catch {
-    // A kernel without per-thread stats: the split is unknown, the total stands.
+    return NaN;
   }
-  return { cpuMs: cpuMsOf(fields), mainCpuMs, rssMb: (Number(fields[21]) * 4096) / 1024 / 1024 };
 }
 
 /** The fields of a /proc stat line after the command name, which is in parentheses and may contain spaces. */
