@@ -208,8 +208,9 @@ export class UnitCalls {
         deadline = Math.max(deadline, m.ask.context.deadline);
       }
     const caller = groups[0].caller;
-    const digest = this.options.dedupe ? bodyDigest(body) : "";
-    const flight = this.options.dedupe ? this.inFlight.get(caller)?.get(digest) : undefined;
+    // Without de-duplication a request is never looked up, so its body is not digested for it.
+    const digest = this.options.dedupe ? bodyDigest(body) : undefined;
+    const flight = digest === undefined ? undefined : this.inFlight.get(caller)?.get(digest);
     let answer: Promise<GatewayGraphQLResponse>;
     if (!flight || flight.sentAt < lastArrival) {
       const lead = groups[0].members[0].ask;
@@ -232,10 +233,10 @@ export class UnitCalls {
         if (this.pending.size > 0) this.flushSoon();
       };
       sent.answer.then(done, done);
-      if (this.options.dedupe) {
-        let byBody = this.inFlight.get(caller);
-        if (!byBody) this.inFlight.set(caller, (byBody = new Map()));
-        byBody.set(digest, sent);
+      if (digest !== undefined) {
+        let byDigest = this.inFlight.get(caller);
+        if (!byDigest) this.inFlight.set(caller, (byDigest = new Map()));
+        byDigest.set(digest, sent);
         const forget = () => {
           const bodies = this.inFlight.get(caller);
           if (bodies?.get(digest) !== sent) return;
