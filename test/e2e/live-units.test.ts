@@ -50,8 +50,25 @@ async function upstreams(): Promise<number> {
   return Number(/^gateway_subscription_upstreams_open (\S+)/m.exec(text)?.[1] ?? 0);
 }
 
+// Apollo Client's graphql-ws link reads the global WebSocket (browsers have it, Node 22 too) when it
+// reports a failed connection; on Node 20 that report would be a ReferenceError instead of the close.
+(globalThis as { WebSocket?: unknown }).WebSocket ??= WebSocket;
+
 const wsClient = (authorization: string | null, channel: string) =>
-  createClient({ url: stack.gatewayUrl.replace(/^http/, "ws"), webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { ...(authorization ? { authorization } : {}), "x-channel": channel } });
+  createClient({
+    url: stack.gatewayUrl.replace(/^http/, "ws"),
+    webSocketImpl: WebSocket,
+    retryAttempts: 0,
+    connectionParams: { ...(authorization ? { authorization } : {}), "x-channel": channel },
+    // A connection that ends otherwise than by the client is what a failure here would hinge on: say how it ended.
+    on: {
+      error: (err) => console.warn(`live-units: the WebSocket to the gateway failed: ${String(err instanceof Error ? err.message : ((err as { message?: unknown }).message ?? err))}`),
+      closed: (event) => {
+        const { code, reason } = event as { code?: number; reason?: unknown };
+        if (code !== 1000) console.warn(`live-units: the gateway closed a WebSocket with ${code} ${String(reason ?? "")}`);
+      },
+    },
+  });
 
 test("a redemption at the till reaches the call centre's open screen with a fresh answer from every unit", async () => {
   const client = new ApolloClient({ link: new GraphQLWsLink(wsClient(`Bearer ${await stack.token("agent")}`, "CALL_CENTER")), cache: new InMemoryCache() });
