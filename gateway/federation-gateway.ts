@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { ERRORS, type Operation, type Schema, Supergraph, operationFromDocument } from "@apollo/federation-internals";
-import { type GraphQLDataSource, RemoteGraphQLDataSource, type SupergraphManager, type SupergraphSdlHook } from "@apollo/gateway";
+import type { GraphQLDataSource, SupergraphManager, SupergraphSdlHook } from "@apollo/gateway";
 import type { GatewayExecutionResult, GatewayExecutor, GatewayGraphQLRequestContext, GatewayInterface, GatewaySchemaLoadOrUpdateCallback, GatewayUnsubscriber } from "@apollo/server-gateway-interface";
 import { INVALID_SPAN_CONTEXT, type Span, SpanStatusCode, trace } from "@opentelemetry/api";
 import { type DocumentNode, type ExecutionResult, GraphQLError, type GraphQLSchema, OperationTypeNode, getOperationAST, getVariableValues } from "graphql";
@@ -55,6 +55,18 @@ interface Loaded {
   services: Record<string, GraphQLDataSource>;
   /** The federation library's form of each operation of each parsed document. */
   operations: WeakMap<DocumentNode, Map<string, Operation>>;
+}
+
+/**
+ * Apollo's RemoteGraphQLDataSource, for a gateway built without `buildService`
+ * (ours always passes one: subgraph-calls/units.ts). Read from @apollo/gateway
+ * only then: that package's entry also loads its composition, usage
+ * reporting, OpenTelemetry metrics and an HTTP cache client, about 11 MB of
+ * heap a gateway would otherwise hold all its life for nothing.
+ */
+function remoteDataSource(): typeof import("@apollo/gateway").RemoteGraphQLDataSource {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require("@apollo/gateway") as typeof import("@apollo/gateway")).RemoteGraphQLDataSource;
 }
 
 const tracer = trace.getTracer("customer-graph-gateway");
@@ -171,7 +183,7 @@ export class FederationGateway implements GatewayInterface {
   private sourceOf(name: string, url: string | undefined): GraphQLDataSource {
     const known = this.sources.get(name);
     if (known && known.url === url) return known.source;
-    const source = this.options.buildService ? this.options.buildService({ name, url }) : new RemoteGraphQLDataSource({ url });
+    const source = this.options.buildService ? this.options.buildService({ name, url }) : new (remoteDataSource())({ url });
     this.sources.set(name, { url, source });
     return source;
   }

@@ -1,9 +1,5 @@
 import { type Attributes, type Span, SpanStatusCode, type Tracer, context, propagation, trace } from "@opentelemetry/api";
-import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
-import { W3CTraceContextPropagator } from "@opentelemetry/core";
-import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
-import { Resource } from "@opentelemetry/resources";
-import { BasicTracerProvider, BatchSpanProcessor, ParentBasedSampler, type SpanProcessor, TraceIdRatioBasedSampler } from "@opentelemetry/sdk-trace-base";
+import type { BasicTracerProvider, SpanProcessor } from "@opentelemetry/sdk-trace-base";
 import type { GraphQLResolveInfo } from "graphql";
 
 /**
@@ -12,6 +8,11 @@ import type { GraphQLResolveInfo } from "graphql";
  * spans (validate, plan, fetch) join ours; W3C `traceparent` carries the
  * trace from the gateway to each subgraph. When off, nothing is registered
  * and the few spans we would start are skipped outright.
+ *
+ * The SDK, its exporter and what they bring (protobuf definitions, semantic
+ * conventions: about 5 MB of a gateway's heap, held for the life of the
+ * process and marked by every full collection) are loaded only when tracing
+ * is turned on; @opentelemetry/api alone serves the process while it is off.
  */
 let provider: BasicTracerProvider | null = null;
 
@@ -36,6 +37,10 @@ let exporting: (() => Promise<void>) | null = null;
 export function startTracing(service: string, settings: TracingSettings): (() => Promise<void>) | null {
   if (!settings.endpoint) return null;
   if (!provider) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { OTLPTraceExporter } = require("@opentelemetry/exporter-trace-otlp-http") as typeof import("@opentelemetry/exporter-trace-otlp-http");
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { BatchSpanProcessor } = require("@opentelemetry/sdk-trace-base") as typeof import("@opentelemetry/sdk-trace-base");
     const exporter = new OTLPTraceExporter({ url: `${settings.endpoint.replace(/\/+$/, "")}/v1/traces` });
     const registered = registerTracing(new BatchSpanProcessor(exporter), service, settings.samplePercent / 100);
     exporting = () => registered.shutdown();
@@ -45,6 +50,12 @@ export function startTracing(service: string, settings: TracingSettings): (() =>
 
 /** Registers the process-wide provider: an exporter's processor, or a test's in-memory one. */
 export function registerTracing(processor: SpanProcessor, service: string, sampleRatio = 1): BasicTracerProvider {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const { BasicTracerProvider, ParentBasedSampler, TraceIdRatioBasedSampler } = require("@opentelemetry/sdk-trace-base") as typeof import("@opentelemetry/sdk-trace-base");
+  const { Resource } = require("@opentelemetry/resources") as typeof import("@opentelemetry/resources");
+  const { AsyncLocalStorageContextManager } = require("@opentelemetry/context-async-hooks") as typeof import("@opentelemetry/context-async-hooks");
+  const { W3CTraceContextPropagator } = require("@opentelemetry/core") as typeof import("@opentelemetry/core");
+  /* eslint-enable @typescript-eslint/no-require-imports */
   provider = new BasicTracerProvider({
     resource: new Resource({ "service.name": service }),
     sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(sampleRatio) }),

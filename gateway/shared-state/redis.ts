@@ -1,4 +1,4 @@
-import Redis from "ioredis";
+import type Redis from "ioredis";
 import type { Logger } from "../../kit/log";
 import type { GatewayConfig } from "../config";
 import type { SharedStateMetrics } from "../operations/metrics";
@@ -30,7 +30,10 @@ export interface SharedState {
 }
 
 export async function connectSharedState(config: GatewayConfig, logger: Logger, metrics: SharedStateMetrics, onDown: string): Promise<SharedState> {
-  const client = new Redis(config.GATEWAY_REDIS_URL, {
+  // Loaded only where Redis is configured: a replica on its own never holds the client's code.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { default: RedisClient } = require("ioredis") as typeof import("ioredis");
+  const client = new RedisClient(config.GATEWAY_REDIS_URL, {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
     commandTimeout: config.GATEWAY_REDIS_TIMEOUT_MS,
