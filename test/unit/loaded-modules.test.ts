@@ -9,7 +9,7 @@ import { join } from "node:path";
  * answering a query) must not load packages it does not run: @apollo/gateway's
  * entry (ours passes `buildService`), the OpenTelemetry SDK and exporter
  * while tracing is off, and the Redis client without GATEWAY_REDIS_URL. Nor
- * may a unit's modules load the SDK. Together they were about a fifth of an
+ * may a unit's modules load the SDK. Together they were about a sixth of an
  * idle gateway's resident memory (docs/scaling.md).
  */
 const ROOT = join(__dirname, "..", "..");
