@@ -1,5 +1,5 @@
 import { createHash, createHmac } from "node:crypto";
-import { DEV_SIGNING_SECRET as S, IDENTITY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, encodeIdentity, encodedIdentity, signature, signer, verifySigned } from "./identity";
+import { DEV_SIGNING_SECRET as S, IDENTITY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, bodyDigest, encodeIdentity, encodedIdentity, signature, signer, verifySigned } from "./identity";
 
 const body = JSON.stringify({ query: '{ customer(id: "C000001") { name } }' });
 const agent = encodeIdentity({ role: "agent", subject: "agent-7" });
@@ -29,7 +29,9 @@ describe("gateway-to-subgraph signatures", () => {
       // The gateway signs the bytes it sends; a unit checks the text it read: the same signature.
       const bytes = Buffer.from(payload, "utf8");
       expect(sign(identity, at, bytes)).toBe(signature(secret, identity, at, payload));
+      // Again: the bytes' digest, kept from the first signing, is the text's digest.
       expect(sign(identity, at, bytes)).toBe(signature(secret, identity, at, payload));
+      expect(bodyDigest(bytes)).toBe(createHash("sha256").update(payload, "utf8").digest("hex"));
     }
     expect(signer("one")(agent, "1", body)).not.toBe(signature("two", agent, "1", body));
   });

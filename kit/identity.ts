@@ -70,8 +70,9 @@ function signatureBytes(key: KeyObject, identityHeader: string, timestamp: strin
 
 /**
  * A body's SHA-256 (hex), as the signature covers it. A body the gateway
- * wrote (bytes) is digested once: it keys the fetches in flight (share.ts)
- * and is then signed, each attempt afresh.
+ * wrote (bytes) is digested once: the digest keys the fetches in flight
+ * (UnitCalls, gateway/subgraph-calls/calls.ts) and is reused by every
+ * signing of those bytes (each attempt is signed afresh, with its own time).
  */
 export function bodyDigest(body: string | Buffer): string {
   if (typeof body === "string") return hash("sha256", body, "hex");
