@@ -38,14 +38,16 @@ export const UNIT_NODE_ARGS: readonly string[] = ["--max-semi-space-size=64"];
  * (a plan cache, in-flight answers) but allocates fast, so V8 let garbage
  * pile up to several times the live heap before collecting it: under the
  * bench's list load, 200 MB of old space in use for about 50 MB live, and
- * more resident memory than stock Apollo's. And semi-spaces of 24 MB instead of
- * V8's 16: a request's parsed answers live until it is answered, and with
- * fewer young collections per request fewer of them are copied and promoted;
- * under the bench's list case that took about a tenth off the gateway's CPU
- * per request against 8 MB, for about 50 MB more resident memory at the peak.
+ * more resident memory than stock Apollo's. Semi-spaces of 16 MB (V8's own
+ * size, written out): a request's parsed answers live until it is answered,
+ * and the fewer young collections a request lives through, the fewer of them
+ * are copied and promoted. Under the bench's list case 16 MB took a few
+ * percent off the gateway's CPU per request against 8, for about 20 MB more
+ * resident memory at the peak; 32 MB took as much again for about 35 MB more,
+ * too near the bound this project keeps to (0.7x stock Apollo's peak).
  * Measured in docs/scaling.md.
  */
-export const GATEWAY_NODE_ARGS: readonly string[] = ["--heap-growing-percent=50", "--max-semi-space-size=24"];
+export const GATEWAY_NODE_ARGS: readonly string[] = ["--heap-growing-percent=50", "--max-semi-space-size=16"];
 
 /** A unit's definition (subgraphs/<name>/unit.ts). */
 export function loadUnit(name: string): Unit<unknown, object> {
