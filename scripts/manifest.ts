@@ -41,9 +41,9 @@ export const UNIT_NODE_ARGS: readonly string[] = ["--max-semi-space-size=64"];
  * more resident memory than stock Apollo's. Semi-spaces of 16 MB (V8's own
  * size, written out): a request's parsed answers live until it is answered,
  * and the fewer young collections a request lives through, the fewer of them
- * are copied and promoted. Under the bench's list case 16 MB took a few
- * percent off the gateway's CPU per request against 8, for about 20 MB more
- * resident memory at the peak; 32 MB took as much again for about 35 MB more,
+ * are copied and promoted. Under the bench's list case 16 MB took about 7 %
+ * off the gateway's CPU per request against 8, for about 20 MB more
+ * resident memory at the peak; 32 MB took a few percent more for 35 MB more,
  * too near the bound this project keeps to (0.7x stock Apollo's peak).
  * Measured in docs/scaling.md.
  */

@@ -3,7 +3,7 @@ import type { GatewayContext } from "../context";
 import type { FederationGateway } from "../federation-gateway";
 import { DemandControl } from "../admission/demand-control";
 import { cacheHeadersWriter } from "./cache-headers";
-import { type FastPath, fastPath } from "./fast-path";
+import { type FastPath, answerBytes, fastPath } from "./fast-path";
 
 /**
  * When the fast path steps aside for good: what it answers while on is
@@ -54,5 +54,23 @@ describe("the fast path steps aside", () => {
     path.stop();
     expect(path.off).toBe("stopped");
     expect(await path.answer({} as never, {} as never, {} as never, () => Promise.reject(new Error("not asked")))).toBe(false);
+  });
+});
+
+describe("the answer's bytes", () => {
+  it("are Apollo's text (the JSON and a newline) in UTF-8, whatever the characters", () => {
+    // One byte, two, three and four (a surrogate pair), and JSON's escapes: the length is counted in bytes, not characters.
+    const answer = { data: { name: "Zoë Łukasiewicz", price: "12,00 €", note: '🏨 "quiet"\n\\' }, errors: undefined };
+    const bytes = answerBytes(answer);
+    expect(bytes.equals(Buffer.from(`${JSON.stringify(answer)}\n`, "utf8"))).toBe(true);
+    expect(JSON.parse(bytes.toString("utf8"))).toEqual({ data: answer.data });
+  });
+
+  it("of a large answer, built by JSON.stringify in pieces, are whole", () => {
+    const data = { customers: Array.from({ length: 5000 }, (_, i) => ({ id: `C${i}`, name: i % 2 ? "Ana Müller" : "Kai" })) };
+    const bytes = answerBytes({ data });
+    expect(bytes.length).toBeGreaterThan(64 * 1024);
+    expect(bytes[bytes.length - 1]).toBe(0x0a);
+    expect(JSON.parse(bytes.toString("utf8"))).toEqual({ data });
   });
 });
