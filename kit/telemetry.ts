@@ -39,8 +39,7 @@ export function startTracing(service: string, settings: TracingSettings): (() =>
   if (!provider) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { OTLPTraceExporter } = require("@opentelemetry/exporter-trace-otlp-http") as typeof import("@opentelemetry/exporter-trace-otlp-http");
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { BatchSpanProcessor } = require("@opentelemetry/sdk-trace-base") as typeof import("@opentelemetry/sdk-trace-base");
+    const { BatchSpanProcessor } = sdk();
     const exporter = new OTLPTraceExporter({ url: `${settings.endpoint.replace(/\/+$/, "")}/v1/traces` });
     const registered = registerTracing(new BatchSpanProcessor(exporter), service, settings.samplePercent / 100);
     exporting = () => registered.shutdown();
@@ -48,10 +47,16 @@ export function startTracing(service: string, settings: TracingSettings): (() =>
   return exporting;
 }
 
+/** The tracing SDK, read from node_modules the first time tracing is turned on (see above). */
+function sdk(): typeof import("@opentelemetry/sdk-trace-base") {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require("@opentelemetry/sdk-trace-base") as typeof import("@opentelemetry/sdk-trace-base");
+}
+
 /** Registers the process-wide provider: an exporter's processor, or a test's in-memory one. */
 export function registerTracing(processor: SpanProcessor, service: string, sampleRatio = 1): BasicTracerProvider {
+  const { BasicTracerProvider, ParentBasedSampler, TraceIdRatioBasedSampler } = sdk();
   /* eslint-disable @typescript-eslint/no-require-imports */
-  const { BasicTracerProvider, ParentBasedSampler, TraceIdRatioBasedSampler } = require("@opentelemetry/sdk-trace-base") as typeof import("@opentelemetry/sdk-trace-base");
   const { Resource } = require("@opentelemetry/resources") as typeof import("@opentelemetry/resources");
   const { AsyncLocalStorageContextManager } = require("@opentelemetry/context-async-hooks") as typeof import("@opentelemetry/context-async-hooks");
   const { W3CTraceContextPropagator } = require("@opentelemetry/core") as typeof import("@opentelemetry/core");
