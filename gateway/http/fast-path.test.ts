@@ -62,7 +62,9 @@ describe("the answer's bytes", () => {
     // One byte, two, three and four (a surrogate pair), and JSON's escapes: the length is counted in bytes, not characters.
     const answer = { data: { name: "Zoë Łukasiewicz", price: "12,00 €", note: '🏨 "quiet"\n\\' }, errors: undefined };
     const bytes = answerBytes(answer);
-    expect(bytes.equals(Buffer.from(`${JSON.stringify(answer)}\n`, "utf8"))).toBe(true);
+    expect(bytes.toString("utf8")).toBe('{"data":{"name":"Zoë Łukasiewicz","price":"12,00 €","note":"🏨 \\"quiet\\"\\n\\\\"}}\n');
+    // 80 characters (the hotel is two), 86 bytes: ë and Ł take two, € three, the hotel four.
+    expect(bytes.length).toBe(86);
     expect(JSON.parse(bytes.toString("utf8"))).toEqual({ data: answer.data });
   });
 
