@@ -13,7 +13,7 @@ import { join } from "node:path";
  * idle gateway's resident memory (docs/scaling.md).
  */
 const ROOT = join(__dirname, "..", "..");
-const UNWANTED = /node_modules\/(@apollo\/gateway|@opentelemetry\/(sdk-trace-base|exporter-trace-otlp-http|resources|context-async-hooks)|ioredis)\//;
+const UNWANTED = new Set(["@apollo/gateway", "@opentelemetry/sdk-trace-base", "@opentelemetry/exporter-trace-otlp-http", "@opentelemetry/resources", "@opentelemetry/context-async-hooks", "ioredis"]);
 
 /** The packages under node_modules that a script run in a fresh node process has loaded. */
 function loadedPackages(script: string): string[] {
@@ -42,7 +42,7 @@ describe("what a process loads", () => {
       })()`);
     // The probe itself saw the gateway's own packages: it ran what it should.
     expect(packages).toEqual(expect.arrayContaining(["@apollo/server", "@apollo/query-planner", "@graphql-hive/router-query-planner", "undici"]));
-    expect(packages.filter((p) => UNWANTED.test(`node_modules/${p}/`))).toEqual([]);
+    expect(packages.filter((p) => UNWANTED.has(p))).toEqual([]);
   });
 
   it("every unit's modules, as the units' entry loads them, do not load the OpenTelemetry SDK", () => {
@@ -52,6 +52,6 @@ describe("what a process loads", () => {
         for (const { name } of require("./dist/kit").readManifest()) require("./dist/subgraphs/" + name + "/unit");
       })`);
     expect(packages).toEqual(expect.arrayContaining(["@apollo/subgraph", "knex"]));
-    expect(packages.filter((p) => UNWANTED.test(`node_modules/${p}/`))).toEqual([]);
+    expect(packages.filter((p) => UNWANTED.has(p))).toEqual([]);
   });
 });
