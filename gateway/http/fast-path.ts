@@ -176,14 +176,20 @@ export function fastPath(options: FastPathOptions): FastPath {
       // Variables that do not coerce are Apollo's to word; nothing has run yet.
       if (getVariableValues(schema, operation.variableDefinitions ?? [], request.variables ?? {}).errors) return false;
       const requestContext = gatewayRequestContext(options.apollo(), request, info, answer.head, known, context, operation, answer.policy);
-      let result: Awaited<ReturnType<FederationGateway["execute"]>>;
+      // Written as soon as it is shaped (the gateway's `deliver`), or, for a result that ended early, when it is returned
+      // (the gateway then returns DELIVERED).
+      let written: Promise<void> | undefined;
       try {
-        result = await options.gateway.execute(requestContext, true);
+        const result = await options.gateway.execute(requestContext, true, (shaped) => (written = answer.result(shaped, admitted)));
+        written ??= answer.result(result, admitted);
       } catch (err) {
-        await answer.errorsOnly([toGraphQLError(err)], admitted);
-        return true;
+        // Once the answer was handed over, nothing is left to write.
+        if (!written) {
+          await answer.errorsOnly([toGraphQLError(err)], admitted);
+          return true;
+        }
       }
-      await answer.result(result, admitted);
+      await written;
       return true;
     },
   };

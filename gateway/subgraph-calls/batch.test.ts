@@ -70,7 +70,7 @@ async function startUnit(): Promise<Unit> {
 }
 
 const never = () => new AbortController().signal;
-const echoed = (answer: RawAnswer) => (JSON.parse(answer.body) as { data: { echo: string } }).data.echo;
+const echoed = (answer: RawAnswer) => (JSON.parse(answer.body.toString("utf8")) as { data: { echo: string } }).data.echo;
 
 describe("the batched transport", () => {
   let unit: Unit;

@@ -218,7 +218,7 @@ export class UnitBatches {
         }
         if (status >= 200 && status < 300) return each((w) => w.reject(new Unanswered()));
         // A 5xx for the batch: each fetch's answer, as it would have been alone.
-        const answer: RawAnswer = { status, contentType: "", body: Buffer.concat(refusal).toString("utf8") };
+        const answer: RawAnswer = { status, contentType: "", body: Buffer.concat(refusal) };
         each((w) => w.resolve(answer));
       },
       onError(err) {
@@ -237,5 +237,5 @@ function contentTypeOf(raw: Buffer[]): string {
 
 function rawAnswerOf(answer: EntryAnswer): RawAnswer {
   const type = answer.headers["content-type"];
-  return { status: answer.status, contentType: (Array.isArray(type) ? type[0] : type) ?? "", body: answer.body.toString("utf8"), headers: answer.headers };
+  return { status: answer.status, contentType: (Array.isArray(type) ? type[0] : type) ?? "", body: answer.body, headers: answer.headers };
 }

@@ -28,7 +28,13 @@ export interface TransportOptions {
 export interface RawAnswer {
   status: number;
   contentType: string;
-  body: string;
+  /**
+   * The body's bytes as they came. They become text only where they are
+   * read (`readResponse`), so the text lives no longer than its parse: read
+   * as text on arrival, every answer of a batch that arrived in one chunk
+   * was held as text until each fetch's turn came.
+   */
+  body: Buffer;
   /** The answer's headers as they came (undici's object: lower-case names, `set-cookie` as a list). */
   headers?: Record<string, string | string[] | undefined>;
   /** The unit said it takes batches (kit/unit-batch.ts). */
@@ -155,7 +161,7 @@ function collect(dispatch: (handler: Dispatcher.DispatchHandlers) => void, signa
       },
       onComplete() {
         done();
-        const answer: RawAnswer = { status, contentType, body: chunks.length === 1 ? chunks[0].toString("utf8") : Buffer.concat(chunks).toString("utf8") };
+        const answer: RawAnswer = { status, contentType, body: chunks.length === 1 ? chunks[0] : Buffer.concat(chunks) };
         if (batches) answer.batches = true;
         // Read only when a header rule lets some of the unit's headers back to the client: most answers never need them.
         Object.defineProperty(answer, "headers", { enumerable: false, get: () => util.parseHeaders(rawHeaders) });
@@ -213,10 +219,10 @@ function headersOf(raw: Record<string, string | string[] | undefined>): Headers 
 const NEVER = new AbortController().signal;
 
 /** A 2xx answer's GraphQL response; a body that is not one is the unit failing. */
-function readResponse(body: string, unit: string): GatewayGraphQLResponse {
+function readResponse(body: Buffer, unit: string): GatewayGraphQLResponse {
   let response: unknown;
   try {
-    response = JSON.parse(body);
+    response = JSON.parse(body.toString("utf8"));
   } catch {
     response = undefined;
   }

@@ -2,6 +2,7 @@ import { createServer, request } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Knex } from "knex";
 import { loadGatewayConfig } from "../../gateway/config";
+import { DELIVERED, FederationGateway } from "../../gateway/federation-gateway";
 import { type Gateway, createGateway } from "../../gateway/server";
 import { mintToken } from "../../gateway/admission/token";
 import type { RunningServer } from "../../kit";
@@ -170,6 +171,29 @@ describe("the gateway's fast path answers as Apollo Server does", () => {
         (d) => Object.values(d).reduce((a, b) => a + b, 0) === 2,
       );
     expect(await counted(fastUrl, fastBefore)).toEqual(await counted(apolloUrl, apolloBefore));
+  });
+
+  it("writes an answer as soon as it is shaped: the gateway hands it over and does not also return it", async () => {
+    const delivered: unknown[] = [];
+    const returned: unknown[] = [];
+    const execute = FederationGateway.prototype.execute;
+    const spy = jest.spyOn(FederationGateway.prototype, "execute").mockImplementation(function (this: FederationGateway, requestContext, coerced, deliver) {
+      const answer = execute.call(this, requestContext, coerced, deliver && ((result) => (delivered.push(result), deliver(result))));
+      void answer.then((result) => returned.push(result));
+      return answer;
+    });
+    try {
+      const c: Case = { name: "every unit", body: { query: THREE_SIXTY, variables: { id: "C000023" } }, via: "fast" };
+      await send(fastUrl, c, tokens);
+      const second = await send(fastUrl, c, tokens);
+      expect(second.status).toBe(200);
+      // The second request took the fast path (the first may have too, if the text was known): its result went to `deliver`, and the call resolved to DELIVERED.
+      expect(delivered.length).toBeGreaterThanOrEqual(1);
+      expect((JSON.parse(second.body) as { data: unknown }).data).toEqual((delivered.at(-1) as { data: unknown }).data);
+      expect(returned.at(-1)).toBe(DELIVERED);
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it("steps aside for a plugin of the embedder's own, which then sees every request", async () => {
