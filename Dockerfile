@@ -25,4 +25,4 @@ COPY --from=build /app/subgraphs/manifest.json subgraphs/manifest.json
 RUN mkdir -p /app/data && chown node:node /app/data
 USER node
 EXPOSE 4000
-CMD ["node", "--heap-growing-percent=50", "--max-semi-space-size=16", "dist/gateway/main.js"]
+CMD ["node", "--heap-growing-percent=50", "--max-semi-space-size=16", "--no-allocation-site-pretenuring", "dist/gateway/main.js"]
