@@ -207,15 +207,15 @@ export class FederationGateway implements GatewayInterface {
    * Runs one operation, as Apollo Server's executor and for the fast path
    * (http/fast-path.ts), which has coerced the variables already
    * (`variablesCoerced`) and declined the request when they did not coerce.
+   *
    * `deliver`, when given, is handed an executed operation's result as soon
    * as it is shaped, in the same synchronous stretch, so the caller can write
    * it and let it go at once. Awaited instead, the result waits for the
-   * promise chain; when one unit's answer ends many requests at once (a batch
-   * answer), each of them shaped its answer before any was written, and the
-   * young collections that ran meanwhile copied them all (under the bench's
-   * list case, crowd, a count kept in a probe read up to 28 shaped answers
-   * waiting at once). A delivered result is
-   * not returned as well (the promise then holds `DELIVERED`, an empty
+   * promise chain: when one unit's answer ends many requests at once (a
+   * batch answer), each shapes its answer before any is written, and all of
+   * them are alive for any young collection that runs meanwhile (under the
+   * bench's list case, crowd, a probe counted up to 28 waiting). A delivered
+   * result is not returned as well (the promise holds `DELIVERED`, an empty
    * result), so nothing keeps it; results that end earlier (refusals) are
    * only returned.
    */
