@@ -4,7 +4,7 @@ import { ApolloServer } from "@apollo/server";
 import { startStandaloneServer } from "@apollo/server/standalone";
 import { buildSubgraphSchema } from "@apollo/subgraph";
 import { parse } from "graphql";
-import { FederationGateway } from "./federation-gateway";
+import { DELIVERED, FederationGateway } from "./federation-gateway";
 import { PLANNERS } from "./planning/planner";
 
 /*
@@ -88,6 +88,16 @@ describe.each(PLANNERS)("FederationGateway from an @apollo/gateway configuration
       ],
     });
     expect(await ask(new FederationGateway({ supergraphSdl: supergraph, planner }), QUERY)).toEqual(ANSWER);
+  });
+
+  it("hands a result that ends before running to `deliver` as well, and resolves to DELIVERED", async () => {
+    const gateway = new FederationGateway({ supergraphSdl, planner });
+    const delivered: unknown[] = [];
+    // Not loaded yet: the refusal is known before anything runs.
+    const returned = await gateway.execute({} as never, true, (result) => delivered.push(result));
+    expect(returned).toBe(DELIVERED);
+    expect(delivered).toEqual([{ errors: [expect.objectContaining({ message: "the gateway has no supergraph yet" })] }]);
+    expect(await gateway.execute({} as never)).toEqual(delivered[0]);
   });
 
   it("takes updates from a supergraph hook, and refuses an invalid one while serving the old", async () => {

@@ -214,12 +214,21 @@ export class FederationGateway implements GatewayInterface {
    * promise chain: when one unit's answer ends many requests at once (a
    * batch answer), each shapes its answer before any is written, and all of
    * them are alive for any young collection that runs meanwhile (under the
-   * bench's list case, crowd, a probe counted up to 28 waiting). A delivered
-   * result is not returned as well (the promise holds `DELIVERED`, an empty
-   * result), so nothing keeps it; results that end earlier (refusals) are
-   * only returned.
+   * bench's list case, crowd, a probe counted up to 28 waiting). Every
+   * result goes to `deliver` once, those that end before running (refusals)
+   * when they are known, and the promise then holds `DELIVERED`, an empty
+   * result, so nothing else keeps it.
    */
   execute(requestContext: GatewayGraphQLRequestContext, variablesCoerced = false, deliver?: (result: GatewayExecutionResult) => void): Promise<GatewayExecutionResult> {
+    const answered = this.run(requestContext, variablesCoerced, deliver);
+    if (!deliver) return answered;
+    return answered.then((result) => {
+      if (result !== DELIVERED) deliver(result);
+      return DELIVERED;
+    });
+  }
+
+  private run(requestContext: GatewayGraphQLRequestContext, variablesCoerced: boolean, deliver?: (result: GatewayExecutionResult) => void): Promise<GatewayExecutionResult> {
     const loaded = this.loaded;
     if (!loaded) return Promise.resolve({ errors: [new GraphQLError("the gateway has no supergraph yet")] });
     return inSpan("gateway.request", async (span) => {

@@ -176,12 +176,10 @@ export function fastPath(options: FastPathOptions): FastPath {
       // Variables that do not coerce are Apollo's to word; nothing has run yet.
       if (getVariableValues(schema, operation.variableDefinitions ?? [], request.variables ?? {}).errors) return false;
       const requestContext = gatewayRequestContext(options.apollo(), request, info, answer.head, known, context, operation, answer.policy);
-      // Written as soon as it is shaped (the gateway's `deliver`), or, for a result that ended early, when it is returned
-      // (the gateway then returns DELIVERED).
+      // Written as soon as it is shaped: the gateway hands every result to `deliver`.
       let written: Promise<void> | undefined;
       try {
-        const result = await options.gateway.execute(requestContext, true, (shaped) => (written = answer.result(shaped, admitted)));
-        written ??= answer.result(result, admitted);
+        await options.gateway.execute(requestContext, true, (result) => (written = answer.result(result, admitted)));
       } catch (err) {
         // Once the answer was handed over, nothing is left to write.
         if (!written) {
