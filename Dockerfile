@@ -25,4 +25,6 @@ COPY --from=build /app/subgraphs/manifest.json subgraphs/manifest.json
 RUN mkdir -p /app/data && chown node:node /app/data
 USER node
 EXPOSE 4000
-CMD ["node", "--heap-growing-percent=50", "--max-semi-space-size=16", "--no-allocation-site-pretenuring", "dist/gateway/main.js"]
+# The gateway, as every launcher starts it: GATEWAY_ENV and GATEWAY_NODE_ARGS (scripts/manifest.ts).
+# The units, started from this image with their own command, do not take the gateway's malloc setting.
+CMD ["env", "MALLOC_ARENA_MAX=2", "node", "--heap-growing-percent=75", "--max-semi-space-size=16", "--no-allocation-site-pretenuring", "dist/gateway/main.js"]

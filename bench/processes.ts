@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { loadGatewayConfig } from "../gateway/config";
 import { mintToken } from "../gateway/admission/token";
 import { CALLERS } from "./cases";
-import { GATEWAY_NODE_ARGS, ROOT, UNIT_NODE_ARGS, readManifest } from "../scripts/manifest";
+import { GATEWAY_ENV, GATEWAY_NODE_ARGS, ROOT, UNIT_NODE_ARGS, readManifest } from "../scripts/manifest";
 import { type ProcessSpec, type Supervised, launch, stopAll, waitHealthy } from "../scripts/supervisor";
 import { freePort } from "../test/support/stack";
 import { type SiloKind, provisionSilos } from "../test/support/silos";
@@ -69,6 +69,8 @@ export async function startBench(options: {
   profile?: readonly (GatewayKey | "units")[];
   /** Node flags for our gateway instead of the production ones (GATEWAY_NODE_ARGS), to weigh V8 settings. */
   gatewayNodeArgs?: readonly string[];
+  /** Our gateway's environment beyond its configuration instead of the production one (GATEWAY_ENV), to weigh e.g. malloc settings. */
+  gatewayEnv?: Readonly<Record<string, string>>;
 }): Promise<BenchStack> {
   const manifest = readManifest();
   const silos = await provisionSilos(options.kind, manifest);
@@ -169,7 +171,10 @@ export async function startBench(options: {
             : { name: key, script: hive, env: {}, healthUrl: `http://127.0.0.1:${port}/healthcheck` };
       const args = key === "ours" ? [] : [supergraphPath, String(port), ...(key === "hive-nodedup" ? ["--dedup=off"] : key === "hive-rust" ? ["--rust"] : [])];
       // --profile: V8 CPU profiles written when the gateway exits (open them in Chrome DevTools or speedscope).
-      const proc = await run({ ...spec, nodeArgs: [...(key === "ours" ? (options.gatewayNodeArgs ?? GATEWAY_NODE_ARGS) : []), ...profileArgs(key, key)], env: { ...spec.env, BENCH_ARGS: args.join(" ") } }, graphqlAnswers(url));
+      const proc = await run(
+        { ...spec, nodeArgs: [...(key === "ours" ? (options.gatewayNodeArgs ?? GATEWAY_NODE_ARGS) : []), ...profileArgs(key, key)], env: { ...(key === "ours" ? (options.gatewayEnv ?? GATEWAY_ENV) : {}), ...spec.env, BENCH_ARGS: args.join(" ") } },
+        graphqlAnswers(url),
+      );
       gateways.push({ key, label, url, pid: proc.child.pid! });
     }
 

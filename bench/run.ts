@@ -13,7 +13,7 @@ import { contendersInstalled, installContenders } from "./contenders";
 import { type BenchStack, GATEWAYS, type GatewayKey, type GatewayUnderTest, contendersAmong, processStats, startBench } from "./processes";
 
 /**
- * `npm run bench [-- --quick] [--silos servers] [--only=ours,apollo,ceiling] [--cases=a,c] [--profile=ours] [--seconds=N] [--connections=N] [--no-write]`
+ * `npm run bench [-- --quick] [--silos servers] [--only=ours,apollo,ceiling] [--cases=a,c] [--profile=ours] [--seconds=N] [--connections=N] [--gateway-node-args=…] [--gateway-env=…] [--no-write]`
  * Every gateway side by side over the same units, supergraph and data:
  * responses checked equal first, then rounds alternated gateway by gateway,
  * with the ceiling (the units queried directly, bench/ceiling.ts) as one more.
@@ -34,6 +34,9 @@ bench/results/<date>-<sha>.md (not with --only, --cases or --no-write).
   --gateway-node-args=<flags>  node flags for our gateway instead of the production ones,
                            comma-separated (e.g. --max-semi-space-size=16,--single-threaded-gc);
                            nothing is written
+  --gateway-env=<settings> our gateway's environment instead of the production one
+                           (GATEWAY_ENV), comma-separated NAME=value (e.g. MALLOC_ARENA_MAX=1;
+                           empty: none); nothing is written
   --no-write               print only
 Hive Gateway comes from bench/contenders (npm run bench:setup; installed here when missing).`;
 interface Args {
@@ -43,6 +46,7 @@ interface Args {
   cases?: string[];
   profile?: (GatewayKey | "units")[];
   gatewayNodeArgs?: string[];
+  gatewayEnv?: Record<string, string>;
   seconds: number;
   warmSeconds: number;
   rounds: number;
@@ -55,6 +59,7 @@ export function parseArgs(argv: string[]): Args {
   const value = (name: string) => argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
   const quick = argv.includes("--quick");
   const nodeArgs = value("gateway-node-args");
+  const env = value("gateway-env");
   const silos = value("silos") ?? (argv.includes("--silos") ? argv[argv.indexOf("--silos") + 1] : "sqlite");
   return {
     quick,
@@ -63,12 +68,20 @@ export function parseArgs(argv: string[]): Args {
     cases: value("cases")?.split(","),
     profile: value("profile")?.split(",") as (GatewayKey | "units")[] | undefined,
     gatewayNodeArgs: nodeArgs?.split(",").filter(Boolean),
+    gatewayEnv: env === undefined ? undefined : Object.fromEntries(env.split(",").filter(Boolean).map(environmentEntry)),
     seconds: Number(value("seconds") ?? (quick ? 2 : 8)),
     warmSeconds: quick ? 1 : 3,
     rounds: Number(value("rounds") ?? 2),
     connections: Number(value("connections") ?? 50),
-    write: !argv.includes("--no-write") && !value("only") && !value("cases") && nodeArgs === undefined,
+    write: !argv.includes("--no-write") && !value("only") && !value("cases") && nodeArgs === undefined && env === undefined,
   };
+}
+
+/** `NAME=value` of --gateway-env; the value may hold "=" itself. */
+function environmentEntry(setting: string): [string, string] {
+  const at = setting.indexOf("=");
+  if (at <= 0) throw new Error(`--gateway-env takes NAME=value settings, comma-separated, not "${setting}"`);
+  return [setting.slice(0, at), setting.slice(at + 1)];
 }
 
 /** The same answer from every gateway for the same variables, before anything is timed. */
@@ -131,7 +144,7 @@ async function main(): Promise<number> {
   answerHelp(USAGE);
   const args = parseArgs(process.argv.slice(2));
   if (contendersAmong(args.only).length > 0 && !contendersInstalled()) installContenders();
-  const stack = await startBench({ kind: args.kind, only: args.only?.filter((k): k is GatewayKey => k !== CEILING.key), profile: args.profile, gatewayNodeArgs: args.gatewayNodeArgs });
+  const stack = await startBench({ kind: args.kind, only: args.only?.filter((k): k is GatewayKey => k !== CEILING.key), profile: args.profile, gatewayNodeArgs: args.gatewayNodeArgs, gatewayEnv: args.gatewayEnv });
   let ceiling: Ceiling | undefined;
   try {
     const rust = stack.gateways.find((g) => g.key === "hive-rust");

@@ -30,21 +30,28 @@ export function unitCommand(name: string): string[] {
 export const UNIT_NODE_ARGS: readonly string[] = ["--max-semi-space-size=64"];
 
 /**
- * How the gateway's process is started: `node <GATEWAY_NODE_ARGS> dist/gateway/main.js`
- * (npm start, the bench, the Dockerfile, docker-compose.yml, deploy/kubernetes).
+ * How the gateway's process is started: `node <GATEWAY_NODE_ARGS> dist/gateway/main.js`,
+ * with GATEWAY_ENV in its environment (npm start, the bench, the Dockerfile,
+ * docker-compose.yml, deploy/kubernetes).
  *
- * The old generation grows by half its live size between full collections,
- * not by V8's default factor of up to four. A gateway holds little for long
- * (a plan cache, in-flight answers) but allocates fast, so V8 let garbage
- * pile up to several times the live heap before collecting it: under the
- * bench's list load, 200 MB of old space in use for about 50 MB live, and
- * more resident memory than stock Apollo's. Semi-spaces of 16 MB (V8's own
- * size, written out): a request's parsed answers live until it is answered,
- * and the fewer young collections a request lives through, the fewer of them
- * are copied and promoted. Under the bench's list case 16 MB took about 7 %
- * off the gateway's CPU per request against 8, for about 20 MB more
- * resident memory at the peak; 32 MB took a few percent more for 35 MB more,
- * too near the bound this project keeps to (0.7x stock Apollo's peak).
+ * The old generation grows by three quarters of its live size between full
+ * collections, not by V8's default factor of up to four. A gateway holds
+ * little for long (a plan cache, in-flight answers) but allocates fast, so
+ * V8 let garbage pile up to several times the live heap before collecting
+ * it: under the bench's list load, 200 MB of old space in use for about
+ * 50 MB live, and more resident memory than stock Apollo's. Half its live
+ * size (up to e2accea) held the peak lowest, but then a full collection came
+ * every 0.6 s under the list case (traced); the room GATEWAY_ENV makes pays
+ * for three quarters (10 % off the
+ * gateway's CPU per request on the list case, crowd, 10 % on the 360° view,
+ * 11 % on the catalogue, for about 8 MB more at the peak than before; two
+ * alternations). Semi-spaces of 16 MB (V8's own size, written out): a
+ * request's parsed answers live until it is answered, and the fewer young
+ * collections a request lives through, the fewer of them are copied and
+ * promoted. Under the bench's list case 16 MB took about 7 % off the
+ * gateway's CPU per request against 8, for about 20 MB more resident memory
+ * at the peak; 32 MB took a few percent more for 35 MB more, too near the
+ * bound this project keeps to (0.7x stock Apollo's peak).
  *
  * No allocation-site pretenuring: V8 allocates straight into the old
  * generation the objects made where most of them once survived a young
@@ -56,7 +63,25 @@ export const UNIT_NODE_ARGS: readonly string[] = ["--max-semi-space-size=64"];
  * about 15 % lower without it (three alternations).
  * Measured in docs/scaling.md.
  */
-export const GATEWAY_NODE_ARGS: readonly string[] = ["--heap-growing-percent=50", "--max-semi-space-size=16", "--no-allocation-site-pretenuring"];
+export const GATEWAY_NODE_ARGS: readonly string[] = ["--heap-growing-percent=75", "--max-semi-space-size=16", "--no-allocation-site-pretenuring"];
+
+/**
+ * The gateway's environment beyond its configuration: at most two malloc
+ * arenas. glibc gives each thread that allocates its own arena, up to eight
+ * per core, and V8's helper threads and libuv's pool allocate too; each
+ * arena keeps what it freed for itself. The gateway's large allocations
+ * (answers and bodies held as bytes) come and go on the main thread, so one
+ * more arena is enough. Under the bench's list case the peak resident
+ * memory read about 18 MB lower with it (two alternations), CPU level; that
+ * room is what the old generation's growth above spends. A value already in
+ * the environment is kept (`gatewayEnv`).
+ */
+export const GATEWAY_ENV: Readonly<Record<string, string>> = { MALLOC_ARENA_MAX: "2" };
+
+/** GATEWAY_ENV, except what `env` sets already (an operator's own value wins). */
+export function gatewayEnv(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  return Object.fromEntries(Object.entries(GATEWAY_ENV).filter(([name]) => env[name] === undefined));
+}
 
 /** A unit's definition (subgraphs/<name>/unit.ts). */
 export function loadUnit(name: string): Unit<unknown, object> {

@@ -1,7 +1,7 @@
 import "reflect-metadata";
 import { join } from "node:path";
 import { loadGatewayConfig } from "../gateway/config";
-import { GATEWAY_NODE_ARGS, ROOT, UNIT_ENTRY, UNIT_NODE_ARGS, loadUnit, readManifest } from "./manifest";
+import { GATEWAY_NODE_ARGS, ROOT, UNIT_ENTRY, UNIT_NODE_ARGS, gatewayEnv, loadUnit, readManifest } from "./manifest";
 import { mintToken } from "../gateway/admission/token";
 import { answerHelp } from "./cli";
 import { type ProcessSpec, type Supervised, launch, stopAll, waitHealthy } from "./supervisor";
@@ -78,7 +78,7 @@ async function main(): Promise<void> {
     }),
   );
   const gateway = loadGatewayConfig(process.env);
-  await start({ name: "gateway", script: join(ROOT, "dist", "gateway", "main.js"), nodeArgs: GATEWAY_NODE_ARGS, env: {}, healthUrl: `http://${gateway.GATEWAY_HOST}:${gateway.GATEWAY_PORT}/health` });
+  await start({ name: "gateway", script: join(ROOT, "dist", "gateway", "main.js"), nodeArgs: GATEWAY_NODE_ARGS, env: gatewayEnv(), healthUrl: `http://${gateway.GATEWAY_HOST}:${gateway.GATEWAY_PORT}/health` });
 
   const url = `http://${gateway.GATEWAY_HOST === "0.0.0.0" ? "localhost" : gateway.GATEWAY_HOST}:${gateway.GATEWAY_PORT}/graphql`;
   // A demo agent's token, so the example works as printed (development secrets only).

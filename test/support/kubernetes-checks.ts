@@ -6,7 +6,7 @@ import { ConfigMap, Namespace, Secret, Service } from "kubernetes-models/v1";
 import { gatewaySettings, loadGatewayConfig } from "../../gateway/config";
 import { subgraphsOf } from "../../gateway/planning/supergraph";
 import { dialectOfUrl } from "../../kit/subgraph/db";
-import { GATEWAY_NODE_ARGS, type ManifestEntry, UNIT_ENTRY, loadUnit, productionSiloOf, unitCommand } from "../../scripts/manifest";
+import { GATEWAY_ENV, GATEWAY_NODE_ARGS, type ManifestEntry, UNIT_ENTRY, loadUnit, productionSiloOf, unitCommand } from "../../scripts/manifest";
 import type { KObject } from "./kustomize";
 import { type Container, type Pod, type Probe, containerPort, resolveEnv, selects } from "./kubernetes-pods";
 
@@ -137,8 +137,9 @@ function checkProcess(d: KObject, pod: Pod, c: Container, process: string, objec
   const settings: Record<string, unknown> = isGateway ? gatewaySettings : loadUnit(process).settings;
   for (const key of Object.keys(env)) {
     const override = /^SUBGRAPH_([A-Z0-9_]+?)_(URL|TIMEOUT_MS)$/.exec(key);
-    if (!(key in settings) && !(isGateway && override && unitNames.has(override[1]))) problems.push(`${key} is not a setting of ${process}`);
+    if (!(key in settings) && !(isGateway && (key in GATEWAY_ENV || (override && unitNames.has(override[1]))))) problems.push(`${key} is not a setting of ${process}`);
   }
+  if (isGateway) for (const [key, value] of Object.entries(GATEWAY_ENV)) if (env[key] !== value) problems.push(`the gateway must run with ${key}=${value} (GATEWAY_ENV, scripts/manifest.ts)`);
   let config: Record<string, unknown> = {};
   let listen = { port: -1, host: "", graceMs: 0 };
   try {

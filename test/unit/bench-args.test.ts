@@ -11,6 +11,16 @@ describe("the bench's options and readings", () => {
     expect(parseArgs([]).write).toBe(true);
   });
 
+  it("takes our gateway's environment as NAME=value settings, a value keeping its own '=', and then writes no results file", () => {
+    const args = parseArgs(["--cases=c", "--gateway-env=MALLOC_ARENA_MAX=1,MALLOC_MMAP_THRESHOLD_=65536,GLIBC_TUNABLES=glibc.malloc.trim_threshold=1"]);
+    expect(args.gatewayEnv).toEqual({ MALLOC_ARENA_MAX: "1", MALLOC_MMAP_THRESHOLD_: "65536", GLIBC_TUNABLES: "glibc.malloc.trim_threshold=1" });
+    // Empty: none at all, production's left out too.
+    expect(parseArgs(["--gateway-env="]).gatewayEnv).toEqual({});
+    expect(parseArgs(["--gateway-env=MALLOC_ARENA_MAX=2"]).write).toBe(false);
+    expect(parseArgs([]).gatewayEnv).toBeUndefined();
+    expect(() => parseArgs(["--gateway-env=MALLOC_ARENA_MAX"])).toThrow('--gateway-env takes NAME=value settings, comma-separated, not "MALLOC_ARENA_MAX"');
+  });
+
   it("reads every other option's value as before", () => {
     const args = parseArgs(["--only=ours,apollo", "--cases=c,h", "--seconds=12", "--rounds=3", "--connections=20", "--profile=ours"]);
     expect(args).toMatchObject({ only: ["ours", "apollo"], cases: ["c", "h"], seconds: 12, rounds: 3, connections: 20, profile: ["ours"], write: false });

@@ -8,7 +8,7 @@ import { planCacheMetrics, registerGatewayMetrics } from "../../gateway/operatio
 import { dialectOfUrl } from "../../kit/subgraph/db";
 import { createProcessMetrics } from "../../kit/metrics";
 import { observeSilo } from "../../kit/subgraph/silo-telemetry";
-import { GATEWAY_NODE_ARGS, loadUnit, productionSiloOf, readManifest, unitCommand } from "../../scripts/manifest";
+import { GATEWAY_ENV, GATEWAY_NODE_ARGS, gatewayEnv, loadUnit, productionSiloOf, readManifest, unitCommand } from "../../scripts/manifest";
 
 /**
  * There is no Docker engine where the tests run, so the compose file and
@@ -62,16 +62,26 @@ describe("docker-compose.yml", () => {
     });
   }
 
-  it("starts the gateway with its node arguments, in compose and in the image", () => {
+  it("starts the gateway with its node arguments and environment, in compose and in the image", () => {
     expect(compose.services.gateway.command).toEqual(["node", ...GATEWAY_NODE_ARGS, "dist/gateway/main.js"]);
+    expect(compose.services.gateway.environment).toMatchObject(GATEWAY_ENV);
     const cmd = readFileSync(join(ROOT, "Dockerfile"), "utf8").match(/^CMD (.+)$/m)?.[1];
-    expect(JSON.parse(cmd ?? "null")).toEqual(["node", ...GATEWAY_NODE_ARGS, "dist/gateway/main.js"]);
+    const settings = Object.entries(GATEWAY_ENV).map(([name, value]) => `${name}=${value}`);
+    expect(JSON.parse(cmd ?? "null")).toEqual(["env", ...settings, "node", ...GATEWAY_NODE_ARGS, "dist/gateway/main.js"]);
+    // Only the gateway's: a unit started from the image keeps the process's own malloc.
+    for (const { name } of readManifest()) expect(Object.keys(compose.services[name].environment ?? {}).filter((key) => key in GATEWAY_ENV)).toEqual([]);
+  });
+
+  it("gives npm start's gateway the same environment, an operator's own value kept", () => {
+    expect(gatewayEnv({})).toEqual(GATEWAY_ENV);
+    expect(gatewayEnv({ MALLOC_ARENA_MAX: "4" })).toEqual({});
+    expect(GATEWAY_ENV).toEqual({ MALLOC_ARENA_MAX: "2" });
   });
 
   it("points the gateway at every unit's service and port", () => {
     const gateway = compose.services.gateway;
     const env = gateway.environment ?? {};
-    for (const key of Object.keys(env)) expect(key in gatewaySettings || /^SUBGRAPH_[A-Z0-9_]+_URL$/.test(key)).toBe(true);
+    for (const key of Object.keys(env)) expect(key in gatewaySettings || key in GATEWAY_ENV || /^SUBGRAPH_[A-Z0-9_]+_URL$/.test(key)).toBe(true);
     for (const { name, port } of readManifest()) {
       expect(env[`SUBGRAPH_${name.toUpperCase()}_URL`]).toBe(`http://${name}:${port}/graphql`);
       expect(gateway.depends_on?.[name]).toEqual({ condition: "service_healthy" });

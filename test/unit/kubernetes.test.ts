@@ -115,6 +115,13 @@ describe("deploy/kubernetes, broken on purpose in a copy", () => {
   const cases: [string, string, string, string, RegExp][] = [
     ["a port that is not a number (schema)", "base/gateway.yaml", "containerPort: 4000", 'containerPort: "4000"', /^Deployment\/gateway: .*containerPort must be integer/],
     ["a misspelt setting", "base/gateway.yaml", "- name: GATEWAY_PORT\n", "- name: GATEWAY_PROT\n", /GATEWAY_PROT is not a setting of gateway/],
+    [
+      "the gateway without its malloc setting",
+      "base/gateway.yaml",
+      'name: MALLOC_ARENA_MAX\n              value: "2"',
+      'name: MALLOC_ARENA_MAX\n              value: "8"',
+      /^Deployment\/gateway: the gateway must run with MALLOC_ARENA_MAX=2 \(GATEWAY_ENV/,
+    ],
     ["a Service selecting no pods", "base/retail.yaml", "spec:\n  selector:\n    app.kubernetes.io/name: retail", "spec:\n  selector:\n    app.kubernetes.io/name: retial", /^Service\/retail: its selector matches the pods of 0 Deployments/],
     ["a key the Secret does not have", "base/bookings.yaml", "key: BOOKINGS_DB_URL", "key: BOOKING_DB_URL", /BOOKINGS_DB_URL reads key BOOKING_DB_URL of Secret\/customer-graph-secrets-\w+, which has no such key/],
     ["a probe on a port the process does not listen on", "base/billing.yaml", "path: /health\n              port: http", "path: /health\n              port: 4999", /^Deployment\/billing: readiness probe port 4999 is not the port billing listens on/],
