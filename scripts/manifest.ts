@@ -41,17 +41,18 @@ export const UNIT_NODE_ARGS: readonly string[] = ["--max-semi-space-size=64"];
  * it: under the bench's list load, 200 MB of old space in use for about
  * 50 MB live, and more resident memory than stock Apollo's. Half its live
  * size (up to e2accea) held the peak lowest, but then a full collection came
- * every 0.6 s under the list case (traced); the room GATEWAY_ENV makes pays
- * for three quarters (10 % off the
- * gateway's CPU per request on the list case, crowd, 10 % on the 360° view,
- * 11 % on the catalogue, for about 8 MB more at the peak than before; two
- * alternations). Semi-spaces of 16 MB (V8's own size, written out): a
- * request's parsed answers live until it is answered, and the fewer young
- * collections a request lives through, the fewer of them are copied and
- * promoted. Under the bench's list case 16 MB took about 7 % off the
- * gateway's CPU per request against 8, for about 20 MB more resident memory
- * at the peak; 32 MB took a few percent more for 35 MB more, too near the
- * bound this project keeps to (0.7x stock Apollo's peak).
+ * every 0.6 s under the list case (traced). The room GATEWAY_ENV makes pays
+ * for three quarters: 10 % off the gateway's CPU per request on the list
+ * case, crowd, 10 % on the 360° view and 11 % on the catalogue, for about
+ * 8 MB more at the peak than before (two alternations).
+ *
+ * Semi-spaces of 16 MB (V8's own size, written out): a request's parsed
+ * answers live until it is answered, and the fewer young collections a
+ * request lives through, the fewer of them are copied and promoted. Under
+ * the bench's list case 16 MB took about 7 % off the gateway's CPU per
+ * request against 8, for about 20 MB more resident memory at the peak; 32 MB
+ * took a few percent more for 35 MB more, too near the bound this project
+ * keeps to (0.7x stock Apollo's peak).
  *
  * No allocation-site pretenuring: V8 allocates straight into the old
  * generation the objects made where most of them once survived a young
