@@ -1,8 +1,10 @@
 import { CASES } from "../../bench/cases";
 import { recordCeiling } from "../../bench/ceiling";
 import { measure } from "../../bench/measure";
+import { readFileSync } from "node:fs";
 import { type BenchStack, startBench } from "../../bench/processes";
 import { checkEqual } from "../../bench/run";
+import { GATEWAY_ENV, GATEWAY_NODE_ARGS } from "../../scripts/manifest";
 
 /**
  * A smoke test of `npm run bench` (never of speed): our gateway and stock
@@ -15,6 +17,19 @@ describe("the bench harness", () => {
     stack = await startBench({ kind: "sqlite", only: ["ours", "apollo"] });
   }, 120_000);
   afterAll(() => stack?.stop(), 30_000);
+
+  it("runs our gateway as production does (GATEWAY_NODE_ARGS, GATEWAY_ENV), and stock Apollo on node's and glibc's defaults", () => {
+    // A process's command line and environment as it was started, NUL-separated (Linux).
+    const started = (pid: number, file: "cmdline" | "environ") => readFileSync(`/proc/${pid}/${file}`, "utf8").split("\0");
+    const ours = stack.gateways.find((g) => g.key === "ours")!;
+    const apollo = stack.gateways.find((g) => g.key === "apollo")!;
+    expect(started(ours.pid, "cmdline").slice(1, 1 + GATEWAY_NODE_ARGS.length)).toEqual(GATEWAY_NODE_ARGS);
+    expect(started(ours.pid, "environ")).toEqual(expect.arrayContaining(Object.entries(GATEWAY_ENV).map(([name, value]) => `${name}=${value}`)));
+    // No node flags: the script comes straight after node.
+    expect(started(apollo.pid, "cmdline")[1]).toMatch(/apollo-stock\.js$/);
+    // Unless the test itself runs with one of them, which every process it starts inherits.
+    for (const name of Object.keys(GATEWAY_ENV)) if (process.env[name] === undefined) expect(started(apollo.pid, "environ").filter((line) => line.startsWith(`${name}=`))).toEqual([]);
+  });
 
   it("gets equal responses from our gateway and stock Apollo for every case", async () => {
     expect(await checkEqual(stack, CASES)).toEqual([]);

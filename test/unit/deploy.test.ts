@@ -72,7 +72,7 @@ describe("docker-compose.yml", () => {
     for (const { name } of readManifest()) expect(Object.keys(compose.services[name].environment ?? {}).filter((key) => key in GATEWAY_ENV)).toEqual([]);
   });
 
-  it("gives npm start's gateway the same environment, an operator's own value kept", () => {
+  it("takes GATEWAY_ENV for npm start's gateway (gatewayEnv), an operator's own value kept", () => {
     expect(gatewayEnv({})).toEqual(GATEWAY_ENV);
     expect(gatewayEnv({ MALLOC_ARENA_MAX: "4" })).toEqual({});
     expect(GATEWAY_ENV).toEqual({ MALLOC_ARENA_MAX: "2" });
