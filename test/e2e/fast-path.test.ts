@@ -173,7 +173,7 @@ describe("the gateway's fast path answers as Apollo Server does", () => {
     expect(await counted(fastUrl, fastBefore)).toEqual(await counted(apolloUrl, apolloBefore));
   });
 
-  it("writes an answer as soon as it is shaped: the gateway hands it over and does not also return it", async () => {
+  it("writes the answer the gateway hands to `deliver`, and the gateway does not also return it", async () => {
     const delivered: unknown[] = [];
     const returned: unknown[] = [];
     const execute = FederationGateway.prototype.execute;
